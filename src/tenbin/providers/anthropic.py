@@ -1,0 +1,447 @@
+"""Anthropic Messages API adapter (``POST /v1/messages``).
+
+Clients speak OpenAI chat.completions; this module translates the request body to Anthropic's
+shape (top-level ``system``, strictly alternating user/assistant turns, ``tool_use`` /
+``tool_result`` blocks, mandatory ``max_tokens``) and translates answers and SSE streams back into
+exactly what OpenAI would have sent, so SDKs on the client side cannot tell the difference.
+
+The small OpenAI-shape helpers at the top (chunks, content parts, data URLs) are vendor-neutral and
+also used by the Gemini adapter.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from tenbin.context import Usage
+from tenbin.providers.base import ChatCall, ChatResult, ProviderError, StreamChunk
+from tenbin.providers.http import HTTPAdapter
+from tenbin.providers.sse import SSEDecoder
+
+DEFAULT_VERSION = "2023-06-01"
+DEFAULT_MAX_TOKENS = 4096
+
+# Anthropic stop_reason → OpenAI finish_reason.
+FINISH_REASONS: dict[str, str] = {
+    "end_turn": "stop",
+    "stop_sequence": "stop",
+    "pause_turn": "stop",
+    "max_tokens": "length",
+    "model_context_window_exceeded": "length",
+    "tool_use": "tool_calls",
+    "refusal": "content_filter",
+}
+
+
+# ---- vendor-neutral OpenAI-shape helpers ----------------------------------------------------
+
+
+def client_model(call: ChatCall) -> str:
+    """The model name as the client sent it, so answers echo what the client asked for."""
+    name = call.body.get("model")
+    return name if isinstance(name, str) and name else call.model.id
+
+
+def openai_chunk(
+    ident: str, created: int, model: str, delta: dict[str, Any], finish: str | None = None, index: int = 0
+) -> dict[str, Any]:
+    """One ``chat.completion.chunk`` with a single choice, field for field as OpenAI sends it."""
+    return {
+        "id": ident,
+        "object": "chat.completion.chunk",
+        "created": created,
+        "model": model,
+        "choices": [{"index": index, "delta": delta, "logprobs": None, "finish_reason": finish}],
+    }
+
+
+def usage_chunk(ident: str, created: int, model: str, usage: Usage) -> StreamChunk:
+    """The trailing chunk OpenAI sends with ``stream_options.include_usage``: no choices, usage."""
+    chunk = {
+        "id": ident,
+        "object": "chat.completion.chunk",
+        "created": created,
+        "model": model,
+        "choices": [],
+        "usage": usage.to_openai(),
+    }
+    return StreamChunk(chunk, usage)
+
+
+def completion(ident: str, model: str, choices: list[dict[str, Any]], usage: Usage) -> dict[str, Any]:
+    """A ``chat.completion`` object around already-translated choices."""
+    return {
+        "id": ident,
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": choices,
+        "usage": usage.to_openai(),
+    }
+
+
+def parse_data_url(url: str) -> tuple[str, str] | None:
+    """``data:image/png;base64,AAAA`` → (media type, base64 payload); None for other URLs."""
+    if not url.startswith("data:"):
+        return None
+    header, sep, payload = url[5:].partition(",")
+    if not sep or not header.endswith(";base64"):
+        raise ProviderError("bad_request", "image data URLs must be base64-encoded")
+    try:
+        base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        raise ProviderError("bad_request", "image data URL is not valid base64") from None
+    return header[: -len(";base64")] or "application/octet-stream", payload
+
+
+def content_parts(content: Any) -> list[dict[str, Any]]:
+    """OpenAI message content (string, list of parts or None) as a list of parts."""
+    if content is None:
+        return []
+    if isinstance(content, str):
+        return [{"type": "text", "text": content}]
+    if isinstance(content, list):
+        return [p for p in content if isinstance(p, dict)]
+    raise ProviderError("bad_request", "message content must be a string or a list of parts")
+
+
+def text_of(content: Any) -> str:
+    """Only the text of a message's content (system prompts and tool results are text)."""
+    return "".join(
+        str(p.get("text") or "") for p in content_parts(content) if p.get("type") in ("text", None)
+    )
+
+
+def json_args(raw: Any) -> Any:
+    """Tool-call arguments arrive as a JSON string; vendors want the object."""
+    if isinstance(raw, dict):
+        return raw
+    if not raw:
+        return {}
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise ProviderError("bad_request", "tool call arguments are not valid JSON") from None
+
+
+def dumps(obj: Any) -> str:
+    return orjson.dumps(obj).decode()
+
+
+# ---- request translation --------------------------------------------------------------------
+
+
+def _blocks(content: Any) -> list[dict[str, Any]]:
+    """OpenAI content parts → Anthropic content blocks (empty text is dropped: Anthropic rejects it)."""
+    out: list[dict[str, Any]] = []
+    for part in content_parts(content):
+        kind = part.get("type")
+        if kind == "text":
+            if part.get("text"):
+                out.append({"type": "text", "text": part["text"]})
+        elif kind == "image_url":
+            img = part.get("image_url")
+            url = img.get("url") if isinstance(img, dict) else img
+            if not isinstance(url, str):
+                raise ProviderError("bad_request", "image_url part has no url")
+            data = parse_data_url(url)
+            source = (
+                {"type": "base64", "media_type": data[0], "data": data[1]}
+                if data
+                else {"type": "url", "url": url}
+            )
+            out.append({"type": "image", "source": source})
+        else:
+            raise ProviderError("bad_request", f"content part type {kind!r} is not supported by Anthropic")
+    return out
+
+
+def _message_blocks(msg: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    """One OpenAI message → (Anthropic role, blocks)."""
+    role = msg.get("role")
+    if role == "tool":
+        result: dict[str, Any] = {
+            "type": "tool_result",
+            "tool_use_id": str(msg.get("tool_call_id") or ""),
+            "content": text_of(msg.get("content")),
+        }
+        return "user", [result]
+    if role == "assistant":
+        blocks = _blocks(msg.get("content"))
+        for tc in msg.get("tool_calls") or []:
+            fn = tc.get("function") or {}
+            blocks.append(
+                {
+                    "type": "tool_use",
+                    "id": tc.get("id"),
+                    "name": fn.get("name"),
+                    "input": json_args(fn.get("arguments")),
+                }
+            )
+        return "assistant", blocks
+    if role == "user":
+        return "user", _blocks(msg.get("content"))
+    raise ProviderError("bad_request", f"message role {role!r} is not supported")
+
+
+def split_system(messages: Any) -> tuple[list[str], list[dict[str, Any]]]:
+    """Pull system/developer messages out wherever they are: both vendors take them separately."""
+    if not isinstance(messages, list) or not messages:
+        raise ProviderError("bad_request", "'messages' must be a non-empty list")
+    system: list[str] = []
+    rest: list[dict[str, Any]] = []
+    for m in messages:
+        if not isinstance(m, dict):
+            raise ProviderError("bad_request", "each message must be an object")
+        if m.get("role") in ("system", "developer"):
+            text = text_of(m.get("content"))
+            if text:
+                system.append(text)
+        else:
+            rest.append(m)
+    return system, rest
+
+
+def _messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Translate and merge consecutive same-role turns (tool results join the next user turn)."""
+    out: list[dict[str, Any]] = []
+    for m in messages:
+        role, blocks = _message_blocks(m)
+        if not blocks:
+            continue
+        if out and out[-1]["role"] == role:
+            out[-1]["content"].extend(blocks)
+        else:
+            out.append({"role": role, "content": blocks})
+    if not out:
+        raise ProviderError("bad_request", "no user or assistant content to send")
+    return out
+
+
+def _tools(tools: Any) -> list[dict[str, Any]]:
+    out = []
+    for t in tools or []:
+        fn = t.get("function") if isinstance(t, dict) else None
+        if t.get("type") != "function" or not isinstance(fn, dict):
+            raise ProviderError("bad_request", "only function tools are supported")
+        tool: dict[str, Any] = {
+            "name": fn.get("name"),
+            "input_schema": fn.get("parameters") or {"type": "object", "properties": {}},
+        }
+        if fn.get("description"):
+            tool["description"] = fn["description"]
+        out.append(tool)
+    return out
+
+
+def _tool_choice(choice: Any, parallel: Any) -> dict[str, Any] | None:
+    if choice is None and parallel is not False:
+        return None
+    if choice in (None, "auto"):
+        tc: dict[str, Any] = {"type": "auto"}
+    elif choice == "required":
+        tc = {"type": "any"}
+    elif choice == "none":
+        return {"type": "none"}
+    elif isinstance(choice, dict) and isinstance(choice.get("function"), dict):
+        tc = {"type": "tool", "name": choice["function"].get("name")}
+    else:
+        raise ProviderError("bad_request", f"unsupported tool_choice {choice!r}")
+    if parallel is False:
+        tc["disable_parallel_tool_use"] = True
+    return tc
+
+
+def build_request(call: ChatCall, stream: bool) -> dict[str, Any]:
+    """OpenAI chat.completions body → Anthropic Messages body."""
+    body = call.body
+    if (body.get("n") or 1) != 1:
+        raise ProviderError("bad_request", "Anthropic does not support n > 1")
+    system, rest = split_system(body.get("messages"))
+    max_tokens = body.get("max_completion_tokens") or body.get("max_tokens") or DEFAULT_MAX_TOKENS
+    req: dict[str, Any] = {
+        "model": call.model.upstream,
+        "max_tokens": int(max_tokens),
+        "messages": _messages(rest),
+    }
+    if system:
+        req["system"] = "\n\n".join(system)
+    if body.get("temperature") is not None:
+        # OpenAI allows 0-2, Anthropic 0-1: clamp rather than fail a request that is fine elsewhere.
+        req["temperature"] = min(float(body["temperature"]), 1.0)
+    if body.get("top_p") is not None:
+        req["top_p"] = body["top_p"]
+    stop = body.get("stop")
+    if stop:
+        req["stop_sequences"] = [stop] if isinstance(stop, str) else list(stop)
+    if isinstance(body.get("user"), str):
+        req["metadata"] = {"user_id": body["user"]}
+    if body.get("tools"):
+        req["tools"] = _tools(body["tools"])
+        tc = _tool_choice(body.get("tool_choice"), body.get("parallel_tool_calls"))
+        if tc is not None:
+            req["tool_choice"] = tc
+    if stream:
+        req["stream"] = True
+    return req
+
+
+# ---- response translation -------------------------------------------------------------------
+
+
+def usage_from_anthropic(u: Any) -> Usage:
+    """Anthropic counts cache reads and writes apart from ``input_tokens``; OpenAI counts them in."""
+    u = u if isinstance(u, dict) else {}
+    read = int(u.get("cache_read_input_tokens") or 0)
+    fresh = int(u.get("input_tokens") or 0) + int(u.get("cache_creation_input_tokens") or 0)
+    return Usage(
+        prompt_tokens=fresh + read,
+        completion_tokens=int(u.get("output_tokens") or 0),
+        cached_tokens=read,
+        reported=True,
+    )
+
+
+def translate_response(data: Any, model: str) -> ChatResult:
+    """Anthropic ``message`` → OpenAI ``chat.completion``."""
+    if not isinstance(data, dict) or not isinstance(data.get("content"), list):
+        raise ProviderError("bad_response", "anthropic: answer has no 'content' list")
+    text: list[str] = []
+    calls: list[dict[str, Any]] = []
+    for block in data["content"]:
+        if not isinstance(block, dict):
+            continue
+        if block.get("type") == "text":
+            text.append(str(block.get("text") or ""))
+        elif block.get("type") == "tool_use":
+            calls.append(
+                {
+                    "id": block.get("id"),
+                    "type": "function",
+                    "function": {"name": block.get("name"), "arguments": dumps(block.get("input") or {})},
+                }
+            )
+    message: dict[str, Any] = {"role": "assistant", "content": "".join(text) if text or not calls else None}
+    if calls:
+        message["tool_calls"] = calls
+    finish = FINISH_REASONS.get(str(data.get("stop_reason")), "stop")
+    usage = usage_from_anthropic(data.get("usage"))
+    choice = {"index": 0, "message": message, "logprobs": None, "finish_reason": finish}
+    return ChatResult(completion(str(data.get("id") or ""), model, [choice], usage), usage)
+
+
+@dataclass(slots=True)
+class _StreamState:
+    """What the translation of one Anthropic event stream needs to remember between events."""
+
+    ident: str
+    model: str
+    created: int = field(default_factory=lambda: int(time.time()))
+    usage: dict[str, Any] = field(default_factory=dict)  # raw Anthropic counters, merged as they come
+    tools: dict[int, int] = field(default_factory=dict)  # Anthropic block index → OpenAI tool index
+    finish: str = "stop"
+    started: bool = False
+    done: bool = False
+
+    def chunk(self, delta: dict[str, Any], finish: str | None = None) -> StreamChunk:
+        return StreamChunk(openai_chunk(self.ident, self.created, self.model, delta, finish))
+
+
+def _on_event(st: _StreamState, ev: dict[str, Any]) -> list[StreamChunk]:
+    """One decoded Anthropic stream event → the OpenAI chunks it stands for (often none)."""
+    kind = ev.get("type")
+    if kind == "message_start":
+        msg = ev.get("message") or {}
+        st.ident = str(msg.get("id") or st.ident)
+        st.usage.update(msg.get("usage") or {})
+        st.started = True
+        return [st.chunk({"role": "assistant", "content": ""})]
+    if not st.started and kind not in ("ping", "error"):
+        raise ProviderError("bad_response", f"anthropic: stream began with {kind!r}, not message_start")
+    if kind == "content_block_start":
+        block = ev.get("content_block") or {}
+        if block.get("type") == "tool_use":
+            n = st.tools[int(ev.get("index") or 0)] = len(st.tools)
+            call = {
+                "index": n,
+                "id": block.get("id"),
+                "type": "function",
+                "function": {"name": block.get("name"), "arguments": ""},
+            }
+            return [st.chunk({"tool_calls": [call]})]
+        if block.get("type") == "text" and block.get("text"):
+            return [st.chunk({"content": block["text"]})]
+        return []
+    if kind == "content_block_delta":
+        delta = ev.get("delta") or {}
+        if delta.get("type") == "text_delta":
+            return [st.chunk({"content": delta.get("text") or ""})]
+        if delta.get("type") == "input_json_delta":
+            tool = st.tools.get(int(ev.get("index") or 0))
+            if tool is None:
+                raise ProviderError("bad_response", "anthropic: input_json_delta for an unknown block")
+            frag = {"index": tool, "function": {"arguments": delta.get("partial_json") or ""}}
+            return [st.chunk({"tool_calls": [frag]})]
+        return []  # thinking_delta, signature_delta, citations: not part of the OpenAI shape
+    if kind == "message_delta":
+        reason = (ev.get("delta") or {}).get("stop_reason")
+        if reason:
+            st.finish = FINISH_REASONS.get(reason, "stop")
+        # message_delta counters are cumulative and override message_start's (output_tokens).
+        st.usage.update({k: v for k, v in (ev.get("usage") or {}).items() if v is not None})
+        return []
+    if kind == "message_stop":
+        st.done = True
+        usage = usage_from_anthropic(st.usage)
+        return [st.chunk({}, st.finish), usage_chunk(st.ident, st.created, st.model, usage)]
+    if kind == "error":
+        err = ev.get("error") or {}
+        raise ProviderError("server", f"anthropic: stream error {err.get('type')}: {err.get('message')}")
+    return []  # ping, content_block_stop and future event types
+
+
+class AnthropicProvider(HTTPAdapter):
+    def _url(self) -> str:
+        base = (self.cfg.base_url or "https://api.anthropic.com").rstrip("/")
+        return f"{base}/messages" if base.endswith("/v1") else f"{base}/v1/messages"
+
+    def _headers(self) -> dict[str, str]:
+        return {
+            "content-type": "application/json",
+            "anthropic-version": self.cfg.api_version or DEFAULT_VERSION,
+            **self.cfg.headers,
+            "x-api-key": self.secret(),
+        }
+
+    def _ready(self) -> None:
+        if self.cfg.missing_secret:
+            raise ProviderError("unavailable", self.availability().reason or "unavailable")
+
+    async def complete(self, call: ChatCall) -> ChatResult:
+        self._ready()
+        data = await self.post_json(self._url(), build_request(call, False), self._headers())
+        return translate_response(data, client_model(call))
+
+    async def stream(self, call: ChatCall) -> AsyncIterator[StreamChunk]:
+        self._ready()
+        st = _StreamState(ident=f"chatcmpl-{call.request_id}", model=client_model(call))
+        dec = SSEDecoder()
+        async for raw in self.post_stream(self._url(), build_request(call, True), self._headers()):
+            for sse in dec.feed(raw):
+                try:
+                    ev = orjson.loads(sse.data)
+                except orjson.JSONDecodeError:
+                    raise ProviderError("bad_response", f"{self.name}: invalid JSON in stream") from None
+                if not isinstance(ev, dict):
+                    raise ProviderError("bad_response", f"{self.name}: stream event is not an object")
+                for chunk in _on_event(st, ev):
+                    yield chunk
+        if not st.done:
+            raise ProviderError("bad_response", f"{self.name}: stream ended before message_stop")
