@@ -1,0 +1,327 @@
+"""A fake Anthropic Messages API on 127.0.0.1, plus the scripted-fault server it is built on.
+
+The fake speaks the real wire format (field names and SSE event sequence as documented at
+https://docs.anthropic.com/en/api/messages and /en/docs/build-with-claude/streaming), validates
+requests the way the real API does (headers, required fields, roles), records every request
+verbatim, and replays scripted replies, including faults, one per request::
+
+    async with FakeAnthropic() as fake:
+        fake.enqueue(anthropic_error(429, "rate_limit_error", "slow down", retry_after=3))
+        fake.enqueue(Reply(events=message_events(["Hel", "lo"])))
+        ...  # point an adapter at fake.url
+        assert fake.requests[0].json()["max_tokens"] == 4096
+
+With an empty script every valid request gets a normal answer with ``fake.default_text``.
+``FakeUpstream``/``Reply``/``Recorded`` are vendor-neutral; the Gemini fake reuses them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+import orjson
+from aiohttp import web
+
+# ---- vendor-neutral scripted server ---------------------------------------------------------
+
+
+@dataclass
+class Recorded:
+    """One request exactly as the fake received it."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]  # names lower-cased
+    body: bytes
+
+    def json(self) -> Any:
+        return orjson.loads(self.body)
+
+
+@dataclass
+class Reply:
+    """What to answer one request with.
+
+    ``json``/``raw`` give a plain body, ``events`` pre-encoded SSE frames. Faults: ``delay`` before
+    the status line, ``drip`` seconds between frames, ``truncate_after`` N frames then a clean end
+    of body, ``reset_after`` N frames (or N bytes of a plain body) then a TCP reset.
+    """
+
+    status: int = 200
+    json: Any = None
+    raw: bytes | None = None
+    events: Sequence[bytes] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    drip: float = 0.0
+    truncate_after: int | None = None
+    reset_after: int | None = None
+
+
+class FakeUpstream:
+    """An aiohttp server on an ephemeral loopback port that records and replays ``Reply``s."""
+
+    sse_content_type = "text/event-stream"
+
+    def __init__(self) -> None:
+        self.requests: list[Recorded] = []
+        self.script: deque[Reply] = deque()
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    def enqueue(self, *replies: Reply) -> None:
+        self.script.extend(replies)
+
+    def routes(self) -> list[web.RouteDef]:
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.add_routes(self.routes())
+        # handler_cancellation: a client that gave up (timeout tests) must not keep a handler alive.
+        self._runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=0.1, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.url = f"http://127.0.0.1:{port}"
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def record(self, request: web.Request) -> Recorded:
+        rec = Recorded(
+            method=request.method,
+            path=request.path,
+            query=dict(request.query),
+            headers={k.lower(): v for k, v in request.headers.items()},
+            body=await request.read(),
+        )
+        self.requests.append(rec)
+        return rec
+
+    async def send(self, request: web.Request, reply: Reply) -> web.StreamResponse:
+        """Play one reply, faults included."""
+        if reply.delay:
+            await asyncio.sleep(reply.delay)
+        if reply.events is not None:
+            return await self._send_events(request, reply)
+        body = reply.raw if reply.raw is not None else orjson.dumps(reply.json)
+        headers = {"content-type": "application/json", **reply.headers}
+        if reply.reset_after is None:
+            return web.Response(status=reply.status, body=body, headers=headers)
+        resp = web.StreamResponse(status=reply.status, headers=headers)
+        resp.content_length = len(body)
+        await resp.prepare(request)
+        await resp.write(body[: reply.reset_after])
+        return self._reset(request, resp)
+
+    async def _send_events(self, request: web.Request, reply: Reply) -> web.StreamResponse:
+        headers = {"content-type": self.sse_content_type, "cache-control": "no-cache", **reply.headers}
+        resp = web.StreamResponse(status=reply.status, headers=headers)
+        await resp.prepare(request)
+        for n, frame in enumerate(reply.events or ()):
+            if n == reply.reset_after:
+                return self._reset(request, resp)
+            if n == reply.truncate_after:
+                break
+            if reply.drip and n:
+                await asyncio.sleep(reply.drip)
+            await resp.write(frame)
+        await resp.write_eof()
+        return resp
+
+    @staticmethod
+    def _reset(request: web.Request, resp: web.StreamResponse) -> web.StreamResponse:
+        resp.force_close()
+        if request.transport is not None:
+            request.transport.abort()
+        return resp
+
+
+# ---- Anthropic wire format ------------------------------------------------------------------
+
+MODEL = "claude-sonnet-4-5-20250929"
+
+
+def sse(event: str, data: dict[str, Any]) -> bytes:
+    """One Anthropic SSE frame: named event, JSON data, blank line."""
+    return b"event: " + event.encode() + b"\ndata: " + orjson.dumps(data) + b"\n\n"
+
+
+def _usage(input_tokens: int, output_tokens: int, cache_read: int, cache_creation: int) -> dict[str, Any]:
+    return {
+        "input_tokens": input_tokens,
+        "cache_creation_input_tokens": cache_creation,
+        "cache_read_input_tokens": cache_read,
+        "output_tokens": output_tokens,
+        "service_tier": "standard",
+    }
+
+
+def message(
+    text: str | None = "Hello!",
+    *,
+    tool_uses: Iterable[tuple[str, str, dict[str, Any]]] = (),
+    stop_reason: str | None = None,
+    model: str = MODEL,
+    input_tokens: int = 12,
+    output_tokens: int = 6,
+    cache_read: int = 0,
+    cache_creation: int = 0,
+    ident: str = "msg_01XFDUDYJgAACzvnptvVoYEL",
+) -> dict[str, Any]:
+    """A non-streaming Messages API answer; ``tool_uses`` are (id, name, input) triples."""
+    content: list[dict[str, Any]] = [{"type": "text", "text": text}] if text is not None else []
+    tools = list(tool_uses)
+    content += [{"type": "tool_use", "id": i, "name": n, "input": inp} for i, n, inp in tools]
+    return {
+        "id": ident,
+        "type": "message",
+        "role": "assistant",
+        "model": model,
+        "content": content,
+        "stop_reason": stop_reason or ("tool_use" if tools else "end_turn"),
+        "stop_sequence": None,
+        "usage": _usage(input_tokens, output_tokens, cache_read, cache_creation),
+    }
+
+
+def message_events(
+    texts: Sequence[str] = ("Hello", "!"),
+    *,
+    tool_uses: Iterable[tuple[str, str, dict[str, Any]]] = (),
+    stop_reason: str | None = None,
+    model: str = MODEL,
+    input_tokens: int = 12,
+    output_tokens: int = 6,
+    cache_read: int = 0,
+    cache_creation: int = 0,
+    ident: str = "msg_01XFDUDYJgAACzvnptvVoYEL",
+) -> list[bytes]:
+    """The full event sequence of a streamed answer, as the real API sends it."""
+    tools = list(tool_uses)
+    start = message(
+        None,
+        model=model,
+        ident=ident,
+        input_tokens=input_tokens,
+        output_tokens=1,
+        cache_read=cache_read,
+        cache_creation=cache_creation,
+    )
+    start.update(stop_reason=None)
+    frames = [sse("message_start", {"type": "message_start", "message": start})]
+    index = 0
+    if texts:
+        block: dict[str, Any] = {"type": "text", "text": ""}
+        frames.append(
+            sse("content_block_start", {"type": "content_block_start", "index": 0, "content_block": block})
+        )
+        frames.append(sse("ping", {"type": "ping"}))
+        for t in texts:
+            delta = {"type": "text_delta", "text": t}
+            frames.append(
+                sse("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta})
+            )
+        frames.append(sse("content_block_stop", {"type": "content_block_stop", "index": 0}))
+        index = 1
+    for ident_, name, inp in tools:
+        block = {"type": "tool_use", "id": ident_, "name": name, "input": {}}
+        frames.append(
+            sse(
+                "content_block_start", {"type": "content_block_start", "index": index, "content_block": block}
+            )
+        )
+        raw = orjson.dumps(inp).decode()
+        for frag in ("", raw[: len(raw) // 2], raw[len(raw) // 2 :]):
+            delta = {"type": "input_json_delta", "partial_json": frag}
+            frames.append(
+                sse("content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta})
+            )
+        frames.append(sse("content_block_stop", {"type": "content_block_stop", "index": index}))
+        index += 1
+    reason = stop_reason or ("tool_use" if tools else "end_turn")
+    frames.append(
+        sse(
+            "message_delta",
+            {
+                "type": "message_delta",
+                "delta": {"stop_reason": reason, "stop_sequence": None},
+                "usage": {"output_tokens": output_tokens},
+            },
+        )
+    )
+    frames.append(sse("message_stop", {"type": "message_stop"}))
+    return frames
+
+
+def error_body(kind: str, msg: str) -> dict[str, Any]:
+    return {"type": "error", "error": {"type": kind, "message": msg}}
+
+
+def anthropic_error(status: int, kind: str, msg: str, *, retry_after: float | None = None) -> Reply:
+    """An HTTP error as Anthropic sends it, e.g. (429, "rate_limit_error"), (529, "overloaded_error")."""
+    headers = {"retry-after": f"{retry_after:g}"} if retry_after is not None else {}
+    return Reply(status=status, json=error_body(kind, msg), headers=headers)
+
+
+def stream_error(kind: str = "overloaded_error", msg: str = "Overloaded") -> bytes:
+    """The ``error`` event Anthropic sends inside a 200 stream."""
+    return sse("error", error_body(kind, msg))
+
+
+class FakeAnthropic(FakeUpstream):
+    sse_content_type = "text/event-stream; charset=utf-8"
+
+    def __init__(self, api_key: str | None = None, default_text: str = "Hello from fake Anthropic.") -> None:
+        super().__init__()
+        self.api_key = api_key  # None: accept any key
+        self.default_text = default_text
+
+    def routes(self) -> list[web.RouteDef]:
+        return [web.post("/v1/messages", self._messages)]
+
+    async def _messages(self, request: web.Request) -> web.StreamResponse:
+        rec = await self.record(request)
+        reply = self._validate(rec)
+        if reply is None:
+            reply = self.script.popleft() if self.script else self._default(rec)
+        reply.headers.setdefault("request-id", f"req_fake{len(self.requests):04d}")
+        return await self.send(request, reply)
+
+    def _default(self, rec: Recorded) -> Reply:
+        words = self.default_text.split(" ")
+        if rec.json().get("stream"):
+            return Reply(events=message_events([w + " " for w in words[:-1]] + words[-1:]))
+        return Reply(json=message(self.default_text))
+
+    def _validate(self, rec: Recorded) -> Reply | None:
+        """The checks the real API makes before generating, with its error messages."""
+        key = rec.headers.get("x-api-key")
+        if not key:
+            return anthropic_error(401, "authentication_error", "x-api-key header is required")
+        if self.api_key is not None and key != self.api_key:
+            return anthropic_error(401, "authentication_error", "invalid x-api-key")
+        if not rec.headers.get("anthropic-version"):
+            return anthropic_error(400, "invalid_request_error", "anthropic-version: header is required")
+        try:
+            body = rec.json()
+        except orjson.JSONDecodeError:
+            return anthropic_error(400, "invalid_request_error", "There was an error parsing the body")
+        for name in ("model", "max_tokens", "messages"):
+            if name not in body:
+                return anthropic_error(400, "invalid_request_error", f"{name}: Field required")
+        for n, m in enumerate(body["messages"]):
+            if m.get("role") not in ("user", "assistant"):
+                return anthropic_error(
+                    400, "invalid_request_error", f"messages.{n}.role: Input should be 'user' or 'assistant'"
+                )
+        return None

@@ -1,0 +1,201 @@
+"""A fake Google Generative Language API (Gemini) on 127.0.0.1.
+
+Serves ``POST /v1beta/models/{model}:generateContent`` and ``:streamGenerateContent`` (``alt=sse``:
+one ``data:`` frame per GenerateContentResponse, CRLF-terminated like the real service; without
+``alt=sse`` a JSON array, also like the real service). Field names follow
+https://ai.google.dev/api/generate-content. Requests are validated like the real API (key header,
+roles, non-empty parts), recorded verbatim, and answered from ``fake.script`` (see
+``fake_anthropic.FakeUpstream``), else with ``fake.default_text``::
+
+    async with FakeGemini() as fake:
+        fake.enqueue(Reply(events=sse_frames(stream_responses(["Hel", "lo"]))))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from tests.fakes.fake_anthropic import FakeUpstream, Recorded, Reply
+
+MODEL = "gemini-2.5-flash"
+
+STATUS_NAMES = {
+    400: "INVALID_ARGUMENT",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    503: "UNAVAILABLE",
+    504: "DEADLINE_EXCEEDED",
+}
+
+
+def usage(prompt: int, output: int | None, thoughts: int = 0, cached: int = 0) -> dict[str, Any]:
+    """usageMetadata; ``output=None`` for the early stream chunks that carry prompt counts only."""
+    u: dict[str, Any] = {"promptTokenCount": prompt}
+    if output is not None:
+        u["candidatesTokenCount"] = output
+    if thoughts:
+        u["thoughtsTokenCount"] = thoughts
+    if cached:
+        u["cachedContentTokenCount"] = cached
+    u["totalTokenCount"] = prompt + (output or 0) + thoughts
+    u["promptTokensDetails"] = [{"modality": "TEXT", "tokenCount": prompt}]
+    return u
+
+
+def candidate(
+    parts: list[dict[str, Any]], finish_reason: str | None = None, index: int | None = 0
+) -> dict[str, Any]:
+    cand: dict[str, Any] = {"content": {"parts": parts, "role": "model"}}
+    if finish_reason:
+        cand["finishReason"] = finish_reason
+    if index is not None:
+        cand["index"] = index
+    return cand
+
+
+def response(
+    text: str | None = "Hello!",
+    *,
+    function_calls: Iterable[tuple[str, dict[str, Any]]] = (),
+    finish_reason: str = "STOP",
+    prompt_tokens: int = 8,
+    output_tokens: int = 5,
+    thoughts: int = 0,
+    cached: int = 0,
+    model: str = MODEL,
+) -> dict[str, Any]:
+    """A generateContent answer; ``function_calls`` are (name, args) pairs."""
+    parts: list[dict[str, Any]] = [{"text": text}] if text is not None else []
+    parts += [{"functionCall": {"name": n, "args": a}} for n, a in function_calls]
+    return {
+        "candidates": [candidate(parts, finish_reason)],
+        "usageMetadata": usage(prompt_tokens, output_tokens, thoughts, cached),
+        "modelVersion": model,
+        "responseId": "mOBxaNOdI7yqz7IPvqi24Ak",
+    }
+
+
+def stream_responses(
+    texts: Sequence[str] = ("Hello", "!"),
+    *,
+    function_calls: Iterable[tuple[str, dict[str, Any]]] = (),
+    finish_reason: str = "STOP",
+    prompt_tokens: int = 8,
+    output_tokens: int = 5,
+    thoughts: int = 0,
+    cached: int = 0,
+    model: str = MODEL,
+) -> list[dict[str, Any]]:
+    """The responses of a streamed answer: text deltas, then function calls, the last one finishing.
+
+    As on the real service, early chunks carry prompt-only usage and the last the full counts.
+    """
+    parts: list[list[dict[str, Any]]] = [[{"text": t}] for t in texts]
+    parts += [[{"functionCall": {"name": n, "args": a}}] for n, a in function_calls]
+    out = []
+    for n, p in enumerate(parts or [[{"text": ""}]]):
+        last = n == max(len(parts), 1) - 1
+        out.append(
+            {
+                "candidates": [candidate(p, finish_reason if last else None, 0 if last else None)],
+                "usageMetadata": usage(
+                    prompt_tokens, output_tokens if last else None, thoughts if last else 0, cached
+                ),
+                "modelVersion": model,
+                "responseId": "mOBxaNOdI7yqz7IPvqi24Ak",
+            }
+        )
+    return out
+
+
+def sse_frames(responses: Iterable[dict[str, Any]]) -> list[bytes]:
+    return [b"data: " + orjson.dumps(r) + b"\r\n\r\n" for r in responses]
+
+
+def gemini_error(
+    status: int, msg: str, *, details: Sequence[dict[str, Any]] = (), retry_after: float | None = None
+) -> Reply:
+    """An HTTP error in Google's ``{"error": {code, message, status, details}}`` shape."""
+    err: dict[str, Any] = {"code": status, "message": msg, "status": STATUS_NAMES.get(status, "UNKNOWN")}
+    if details:
+        err["details"] = list(details)
+    headers = {"retry-after": f"{retry_after:g}"} if retry_after is not None else {}
+    return Reply(status=status, json={"error": err}, headers=headers)
+
+
+def retry_info(seconds: int) -> dict[str, Any]:
+    return {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": f"{seconds}s"}
+
+
+def bad_key() -> Reply:
+    """What the real service answers for a wrong API key: 400, not 401."""
+    detail = {
+        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+        "reason": "API_KEY_INVALID",
+        "domain": "googleapis.com",
+        "metadata": {"service": "generativelanguage.googleapis.com"},
+    }
+    return gemini_error(400, "API key not valid. Please pass a valid API key.", details=[detail])
+
+
+class FakeGemini(FakeUpstream):
+    def __init__(self, api_key: str | None = None, default_text: str = "Hello from fake Gemini.") -> None:
+        super().__init__()
+        self.api_key = api_key  # None: accept any key
+        self.default_text = default_text
+
+    def routes(self) -> list[web.RouteDef]:
+        return [web.post("/v1beta/models/{target}", self._models)]
+
+    async def _models(self, request: web.Request) -> web.StreamResponse:
+        rec = await self.record(request)
+        _, _, method = request.match_info["target"].partition(":")
+        streaming = method == "streamGenerateContent"
+        if method not in ("generateContent", "streamGenerateContent"):
+            return await self.send(request, gemini_error(404, f"Method {method!r} not found"))
+        reply = self._validate(rec)
+        if reply is None:
+            reply = self.script.popleft() if self.script else self._default(streaming)
+        if streaming and rec.query.get("alt") != "sse" and reply.events is not None:
+            reply = self._as_array(reply)
+        return await self.send(request, reply)
+
+    def _default(self, streaming: bool) -> Reply:
+        if not streaming:
+            return Reply(json=response(self.default_text))
+        words = self.default_text.split(" ")
+        return Reply(events=sse_frames(stream_responses([w + " " for w in words[:-1]] + words[-1:])))
+
+    @staticmethod
+    def _as_array(reply: Reply) -> Reply:
+        """Without alt=sse the real service streams one JSON array instead of SSE."""
+        items = [f[len(b"data: ") :].strip() for f in reply.events or ()]
+        return Reply(raw=b"[" + b",\r\n".join(items) + b"]", headers=reply.headers)
+
+    def _validate(self, rec: Recorded) -> Reply | None:
+        key = rec.headers.get("x-goog-api-key") or rec.query.get("key")
+        if not key:
+            return gemini_error(403, "Method doesn't allow unregistered callers. Please use API Key.")
+        if self.api_key is not None and key != self.api_key:
+            return bad_key()
+        try:
+            body = rec.json()
+        except orjson.JSONDecodeError:
+            return gemini_error(400, "Invalid JSON payload received.")
+        contents = body.get("contents")
+        if not contents:
+            return gemini_error(400, "* GenerateContentRequest.contents: contents is not specified")
+        for n, c in enumerate(contents):
+            if c.get("role") not in ("user", "model"):
+                return gemini_error(400, f"Please use a valid role: user, model. (contents[{n}])")
+            if not c.get("parts"):
+                return gemini_error(
+                    400, f"* GenerateContentRequest.contents[{n}].parts: contents.parts must not be empty."
+                )
+        return None
