@@ -1,0 +1,102 @@
+"""Japanese postal addresses by grammar: prefecture → municipality → town → 丁目/番地/号 → building.
+
+A regex grammar beats a tagger here: addresses are formulaic, and the hard part is the *end* of
+the span (building and room are in, a company name or "です" after it is out), which is a rule
+about building words and room numbers rather than about morphology.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar, Final
+
+from tenbin.privacy.lexicon import PREFECTURE_RE, PREFECTURES_ROMAJI
+from tenbin.privacy.recognizers.base import Recognizer
+from tenbin.privacy.types import ADDRESS, Span
+
+_NUM: Final = r"(?:[0-9]{1,4}|[一二三四五六七八九十百〇]{1,4})"
+_HIRA_CITIES: Final = (
+    r"(?:さいたま|つくば|つくばみらい|いわき|ひたちなか|みどり|あきる野|かすみがうら|いちき串木野|うきは|みやま|"
+    r"えびの|さくら|たつの|かほく|あま|みよし|にかほ|むつ|いなべ|南あわじ|あわら|つがる|せたな|ときがわ|"
+    r"みなかみ|みなべ|ふじみ野|よしの|おいらせ|かつらぎ|ニセコ)[市町村]"
+)
+_MUNI: Final = rf"(?:{_HIRA_CITIES}|[一-龥々ヶケァ-ヴー]{{1,6}}?[市区町村郡])"
+_TOWN: Final = r"[一-龥々ヶケぁ-んァ-ヴー]{0,12}?"
+_BLOCK: Final = (
+    rf"(?:(?:{_NUM}条[東西南北]?)?{_NUM}丁目(?:[ ]?{_NUM}(?:番地?|-)?(?:{_NUM}(?:号|-{_NUM})?)?)?"
+    rf"|{_NUM}(?:番地?|-){_NUM}(?:号|-{_NUM}(?:号)?)?(?:号)?"
+    rf"|{_NUM}番地"
+    rf"|{_NUM}(?=[ ]?[^\s0-9]{{0,12}}?(?:ビル|ハイツ|コーポ|マンション|号室)))"
+)
+_JA: Final = re.compile(
+    rf"(?:(?P<pref>{PREFECTURE_RE})[ ]?(?:{_MUNI}[ ]?){{0,3}}|(?<![一-龥々ァ-ヴー])(?:{_MUNI}[ ]?){{1,3}})"
+    rf"{_TOWN}(?P<block>{_BLOCK})"
+)
+_TAIL_STOP: Final = re.compile(r"[\n、。，,()（）「」\[\]【】:：/／|]")
+_BUILDING_WORD: Final = re.compile(
+    r"ビル|ハイツ|コーポ|マンション|タワー|レジデンス|ハイム|コート|荘|館|ヒルズ|プレイス|スクエア|パレス|"
+    r"メゾン|ガーデン|テラス|ハウス|アパート|寮|棟|センター|プラザ|ヴィラ|シャトー|キャッスル|フラット|"
+    r"ドミール|パーク|ステージ|ホームズ|ヴィレッジ|エステート|団地|住宅|ハイム|コープ|シティ|ホーム|"
+    r"(?i:bldg|building|tower|heights|mansion|court|plaza)"
+)
+_ROOM: Final = re.compile(r"(?:[0-9]{1,4}(?:号室|号|階|F|f)|[0-9]{1,2}(?:階|F)[0-9]{1,4}号室?|[0-9]{2,4})")
+_ROOM_SUFFIX: Final = re.compile(r"[0-9]{1,4}(?:号室|号|階|F|f)?$")
+_COMPANY: Final = re.compile(r"株式会社|有限会社|合同会社|\(株\)|\(有\)|様|御中|宛")
+
+_PREF_EN: Final = "|".join(PREFECTURES_ROMAJI)
+_EN: Final = re.compile(
+    r"(?<![A-Za-z0-9.-])(?:(?:Room|Rm\.?|Apt\.?|#) ?\d{1,4},? )?"
+    r"(?:(?:[A-Z][A-Za-z.'&-]* ){1,4}(?:\d{1,3}F|\d{1,4}|#\d{1,4}), )?"
+    r"\d{1,4}(?:-\d{1,4}){1,3},? [A-Z][A-Za-z-]*(?: [A-Z][A-Za-z-]*)?"
+    r"(?:, [A-Z][A-Za-z-]*-(?:ku|shi|cho|machi|gun|mura|ward|city|Ku|Shi|Cho|Machi|Gun|City))*"
+    rf"(?:, (?:{_PREF_EN})(?:-(?:to|fu|ken))?)?"
+)
+_EN_HAS_AREA: Final = re.compile(rf"-(?:ku|shi|cho|machi|gun|mura|Ku|Shi|City)\b|,\s(?:{_PREF_EN})\b")
+
+
+def _extend_building(norm: str, end: int) -> int:
+    """Extend an address end over building name and room tokens, stopping at anything else."""
+    stop = _TAIL_STOP.search(norm, end, end + 40)
+    tail_end = stop.start() if stop else min(len(norm), end + 40)
+    pos = end
+    while pos < tail_end:
+        gap = 0
+        while pos + gap < tail_end and norm[pos + gap] == " ":
+            gap += 1
+        if gap > 1:
+            break
+        tok_start = pos + gap
+        tok_end = norm.find(" ", tok_start, tail_end)
+        if tok_end < 0:
+            tok_end = tail_end
+        tok = norm[tok_start:tok_end]
+        if not tok or _COMPANY.search(tok):
+            break
+        if (
+            _ROOM.fullmatch(tok)
+            or _BUILDING_WORD.search(tok)
+            or (_ROOM_SUFFIX.search(tok) and pos == end and gap == 0)
+        ):
+            pos = tok_end
+            continue
+        break
+    return pos
+
+
+class AddressRecognizer(Recognizer):
+    """Japanese and romaji addresses; the block number is mandatory (a bare place name is not PII)."""
+
+    label: ClassVar[str] = ADDRESS
+    structured: ClassVar[bool] = False
+
+    def find(self, raw: str, norm: str) -> list[Span]:
+        out: list[Span] = []
+        for m in _JA.finditer(norm):
+            end = _extend_building(norm, m.end())
+            score = 0.9 if m.group("pref") else 0.75
+            out.append(Span(ADDRESS, m.start(), end, score))
+        if "-" in norm:
+            for m in _EN.finditer(norm):
+                if _EN_HAS_AREA.search(m.group()):
+                    out.append(Span(ADDRESS, m.start(), m.end(), 0.85))
+        return out

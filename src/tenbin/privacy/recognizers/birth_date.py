@@ -1,0 +1,59 @@
+"""Birth dates in every common Japanese/English form, only when stated as a birth date."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar, Final
+
+from tenbin.privacy import context
+from tenbin.privacy.recognizers.base import Recognizer
+from tenbin.privacy.types import BIRTH_DATE, Span
+
+_KNUM: Final = r"[0-9]{1,2}|[〇一二三四五六七八九十]{1,3}"
+_MONTHS: Final = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+_DATE: Final = re.compile(
+    "|".join(
+        (
+            r"(?:19|20)\d{2}\s?年\s?\d{1,2}\s?月\s?\d{1,2}\s?日",
+            r"(?<![0-9])(?:19|20)\d{2}([/\-.])\d{1,2}\1\d{1,2}(?![0-9])",
+            rf"(?:明治|大正|昭和|平成|令和)\s?(?:元|{_KNUM})\s?年\s?(?:{_KNUM})\s?月\s?(?:{_KNUM})\s?日",
+            r"(?<![A-Za-z0-9])[MTSHR]\s?\d{1,2}[./\-]\d{1,2}[./\-]\d{1,2}(?![0-9])",
+            rf"(?<![0-9])\d{{1,2}}(?:st|nd|rd|th)?\s{_MONTHS}\.?,?\s(?:19|20)\d{{2}}",
+            rf"{_MONTHS}\.?\s\d{{1,2}}(?:st|nd|rd|th)?,?\s(?:19|20)\d{{2}}",
+            r"(?<![0-9])\d{1,2}/\d{1,2}/(?:19|20)\d{2}(?![0-9])",
+        )
+    )
+)
+_BIRTH_BEFORE: Final = re.compile(r"(?i)生年月日|誕生日|生まれ|出生|born|birth|d\.?o\.?b\.?|生年")
+_BIRTH_AFTER: Final = re.compile(r"^\s*(?:生|\(生\)|（生）|誕生|[(（]?\s*満?\s*\d{1,3}\s*歳)")
+_OTHER_LABEL: Final = re.compile(r"[:：]\s*\S+\s+\S+[:：]|日\s*[:：]")
+
+
+class BirthDateRecognizer(Recognizer):
+    """Business text is full of dates (起案日, 有効期限); only a birth cue makes one personal.
+
+    The cue must sit right before the date (``生年月日：``, ``born on``) with no other field label
+    in between, or right after it (``…生``, ``…生まれ``, ``（満42歳）``).
+    """
+
+    label: ClassVar[str] = BIRTH_DATE
+
+    def find(self, raw: str, norm: str) -> list[Span]:
+        out: list[Span] = []
+        for m in _DATE.finditer(norm):
+            s, e = m.span()
+            if _BIRTH_AFTER.match(context.after(norm, e, 8)):
+                out.append(Span(BIRTH_DATE, s, e, 0.95))
+                continue
+            pre = context.before(norm, s, 30)
+            cues = list(_BIRTH_BEFORE.finditer(pre))
+            if not cues:
+                continue
+            cue = cues[-1]
+            gap = pre[cue.end() :]
+            if len(gap) <= 12 and not _OTHER_LABEL.search(gap) and not _DATE.search(gap):
+                out.append(Span(BIRTH_DATE, s, e, 0.95))
+        return out

@@ -1,0 +1,23 @@
+"""Driver's licence numbers: 12 digits, only when a licence label precedes them."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from tenbin.privacy import context
+from tenbin.privacy.recognizers._twelve import LICENSE_CONTEXT, TWELVE
+from tenbin.privacy.recognizers.base import Recognizer
+from tenbin.privacy.types import DRIVER_LICENSE, Span
+
+
+class DriverLicenseRecognizer(Recognizer):
+    """Licence numbers have no public check digit, so context is the only evidence we trust."""
+
+    label: ClassVar[str] = DRIVER_LICENSE
+
+    def find(self, raw: str, norm: str) -> list[Span]:
+        out: list[Span] = []
+        for m in TWELVE.finditer(norm):
+            if context.has(LICENSE_CONTEXT, context.before(norm, m.start(), 30, lines=2)):
+                out.append(Span(DRIVER_LICENSE, m.start(), m.end(), 0.97))
+        return out

@@ -1,0 +1,48 @@
+"""IPv4 and IPv6 addresses, skipping dotted version strings."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import ClassVar, Final
+
+from tenbin.privacy import context
+from tenbin.privacy.recognizers.base import Recognizer
+from tenbin.privacy.types import IP_ADDRESS, Span
+
+_V4: Final = re.compile(r"(?<![0-9A-Za-z.\-_/])\d{1,3}(?:\.\d{1,3}){3}(?![0-9A-Za-z\-_]|\.\d)")
+_V6: Final = re.compile(r"(?<![0-9A-Za-z:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Za-z:])")
+_VERSION: Final = re.compile(
+    r"(?i)ver|バージョン|ビルド|build|release|リリース|モジュール|module|v$|版|パッチ|patch|firmware|"
+    r"ファーム|sdk|ライブラリ|library|package|パッケージ|アプリ"
+)
+_IP_CONTEXT: Final = re.compile(r"(?i)ip|アドレス|address|サーバ|server|host|ホスト|接続|gateway|dns|端末")
+_VERSION_AFTER: Final = re.compile(r"^\s*(?:版|系|リリース|へ(?:更新|アップ))")
+
+
+class IpAddressRecognizer(Recognizer):
+    """Four dotted octets are an IP unless a version word precedes them (``Ver.9.4.98.139``)."""
+
+    label: ClassVar[str] = IP_ADDRESS
+
+    def find(self, raw: str, norm: str) -> list[Span]:
+        out: list[Span] = []
+        if "." in norm:
+            for m in _V4.finditer(norm):
+                if any(int(o) > 255 or (len(o) > 1 and o[0] == "0") for o in m.group().split(".")):
+                    continue
+                pre = context.before(norm, m.start(), 20)
+                ip_ctx = context.has(_IP_CONTEXT, pre)
+                if not ip_ctx and (
+                    context.has(_VERSION, pre) or _VERSION_AFTER.match(context.after(norm, m.end(), 8))
+                ):
+                    continue
+                out.append(Span(IP_ADDRESS, m.start(), m.end(), 0.95 if ip_ctx else 0.8))
+        if "::" in norm or norm.count(":") >= 7:
+            for m in _V6.finditer(norm):
+                try:
+                    ipaddress.IPv6Address(m.group())
+                except ValueError:
+                    continue
+                out.append(Span(IP_ADDRESS, m.start(), m.end(), 0.95))
+        return out

@@ -1,0 +1,40 @@
+"""Individual Number (マイナンバー): 12 digits whose check digit validates."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar, Final
+
+from tenbin.privacy import context
+from tenbin.privacy.checksums import my_number_valid
+from tenbin.privacy.recognizers._twelve import LICENSE_CONTEXT, TWELVE, digits_of
+from tenbin.privacy.recognizers.base import Recognizer
+from tenbin.privacy.types import MY_NUMBER, Span
+
+_POSITIVE: Final = re.compile(r"(?i)個人番号|マイナンバー|my\s*number|individual\s*number|番号カード")
+_NEGATIVE: Final = re.compile(
+    r"(?i)注文|伝票|追跡|契約|管理|問い?合わ?せ|会員|受付|予約|発送|配送|お届け|例|No\.|ID|コード|シリアル|"
+    r"口座|カード番号|tracking|order|invoice|請求"
+)
+
+
+class MyNumberRecognizer(Recognizer):
+    """A wrong check digit is never a My Number, whatever the context says.
+
+    A valid number without context still counts (masking errs on the safe side), unless an id
+    label such as 注文番号 or a licence label precedes it.
+    """
+
+    label: ClassVar[str] = MY_NUMBER
+
+    def find(self, raw: str, norm: str) -> list[Span]:
+        out: list[Span] = []
+        for m in TWELVE.finditer(norm):
+            if not my_number_valid(digits_of(m.group())):
+                continue
+            pre = context.before(norm, m.start(), 24)
+            if context.has(_POSITIVE, pre):
+                out.append(Span(MY_NUMBER, m.start(), m.end(), 0.99))
+            elif not context.has(_NEGATIVE, pre) and not context.has(LICENSE_CONTEXT, pre):
+                out.append(Span(MY_NUMBER, m.start(), m.end(), 0.6))
+        return out

@@ -1,0 +1,104 @@
+"""Japanese phone numbers: fixed, mobile (070/080/090), IP (050), toll-free (0120/0800), +81."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar, Final
+
+from tenbin.privacy import context
+from tenbin.privacy.recognizers.base import Recognizer
+from tenbin.privacy.types import PHONE, Span
+
+# Possessive quantifiers (3.11+) keep a long digit run from being re-split on failure.
+_CAND: Final = re.compile(
+    r"(?<![0-9A-Za-z.\-+/@_])(?:\+81[- ]?(?:\(0\)[- ]?)?)?\(?\d++\)?(?:[- ]?\(?\d++\)?){0,4}+"
+)
+_CHUNK: Final = re.compile(r"\d+")
+_POSITIVE: Final = re.compile(
+    r"(?i)tel|phone|mobile|cell|fax|電話|携帯|ケータイ|連絡|直通|代表|ファックス|折り返|折返|☎|℡|ダイヤル|コール|"
+    r"かけ|架電|着信"
+)
+_NEGATIVE: Final = re.compile(
+    r"(?i)請求|注文|伝票|管理|会員|契約|口座|品番|型番|受付|追跡|シリアル|ロット|製造|JAN|No\.|ID|コード|予約|"
+    r"発注|案件|チケット|番号"
+)
+_MOBILE_PREFIXES: Final = ("070", "080", "090", "050", "020", "060")
+
+
+def _national_ok(national: str) -> bool:
+    """``national`` is the number without trunk 0 or country code (9 or 10 digits)."""
+    if not national or national[0] == "0":
+        return False
+    if len(national) == 10:
+        return national[:2] in ("70", "80", "90", "50", "20", "60") or national.startswith("800")
+    return len(national) == 9
+
+
+def valid_phone(digits: str, international: bool) -> bool:
+    """Shape check on the digits alone (separators already removed)."""
+    if international:
+        if not digits.startswith("81"):
+            return False
+        national = digits[2:]
+        if national.startswith("0"):
+            national = national[1:]
+        return _national_ok(national)
+    if len(digits) < 10 or digits[0] != "0":
+        return False
+    if len(digits) == 11:
+        return digits.startswith(_MOBILE_PREFIXES) or digits.startswith("0800")
+    if len(digits) == 10:
+        if digits.startswith(("0120", "0570")):
+            return True
+        return digits[1] != "0" and not digits.startswith(_MOBILE_PREFIXES)
+    return False
+
+
+class PhoneRecognizer(Recognizer):
+    """Phone numbers; an unseparated 10-digit number needs a phone word nearby.
+
+    Why: 10-digit invoice/order numbers that start with 03 are common in business text, while a
+    hyphenated or parenthesised number, or an 11-digit 0X0 mobile, is a phone almost always.
+    """
+
+    label: ClassVar[str] = PHONE
+
+    def find(self, raw: str, norm: str) -> list[Span]:
+        out: list[Span] = []
+        for m in _CAND.finditer(norm):
+            s = m.start()
+            text = m.group()
+            chunks = list(_CHUNK.finditer(text))
+            intl = text.startswith("+")
+            # Try the whole candidate, then drop trailing chunks (a phone followed by "2件").
+            for k in range(len(chunks), 0, -1):
+                last = chunks[k - 1]
+                digits = "".join(c.group() for c in chunks[:k])
+                if not valid_phone(digits, intl):
+                    continue
+                end_in = last.end()
+                span_text = text[:end_in]
+                s_adj = s
+                if span_text.startswith("("):
+                    close = span_text.find(")")
+                    # "(03)1234-5678" keeps its area-code parens; "（090-…）" is prose punctuation.
+                    if close < 0 or close != chunks[0].end():
+                        s_adj, span_text = s + 1, span_text[1:]
+                separated = k > 1 or intl
+                if separated and len(last.group()) != 4:
+                    continue
+                pre = context.before(norm, s_adj, 16)
+                positive = context.has(_POSITIVE, pre)
+                negative = context.has(_NEGATIVE, pre)
+                plain_mobile = not separated and len(digits) == 11
+                if separated or intl or plain_mobile:
+                    if negative and not positive:
+                        break
+                    score = 0.95 if positive else 0.8
+                elif positive and not negative:
+                    score = 0.85
+                else:
+                    break
+                out.append(Span(PHONE, s_adj, s_adj + len(span_text), score))
+                break
+        return out

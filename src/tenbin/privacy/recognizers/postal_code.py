@@ -1,0 +1,43 @@
+"""Japanese postal codes (〒NNN-NNNN or 7 digits)."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar, Final
+
+from tenbin.privacy import context
+from tenbin.privacy.lexicon import PREFECTURE_START
+from tenbin.privacy.recognizers.base import Recognizer
+from tenbin.privacy.types import POSTAL_CODE, Span
+
+_HYPHEN: Final = re.compile(r"(?<![0-9A-Za-z\-.,/)])\d{3}-\d{4}(?![0-9A-Za-z\-])")
+_PLAIN: Final = re.compile(r"(?<![0-9A-Za-z\-.,/)])\d{7}(?![0-9A-Za-z\-])")
+_POSITIVE: Final = re.compile(r"(?i)〒|郵便|住所|所在地|送付先|届け先|お届け|宛先|zip|postal|post code|所:")
+_NEGATIVE: Final = re.compile(
+    r"(?i)品番|型番|部品|No\.|コード|伝票|注文|管理|会員|ID|伝票|口座|番号(?<!郵便番号)"
+)
+
+
+class PostalCodeRecognizer(Recognizer):
+    """A hyphenated code is accepted unless an id label precedes it; a plain 7-digit run needs
+    〒/住所-type context or an address right after it (7-digit slip numbers are everywhere)."""
+
+    label: ClassVar[str] = POSTAL_CODE
+
+    def _followed_by_address(self, norm: str, end: int) -> bool:
+        tail = norm[end : end + 12].lstrip(" \n\t")
+        return PREFECTURE_START.match(tail) is not None
+
+    def find(self, raw: str, norm: str) -> list[Span]:
+        out: list[Span] = []
+        for m in _HYPHEN.finditer(norm):
+            pre = context.before(norm, m.start(), 12)
+            pos = context.has(_POSITIVE, pre) or self._followed_by_address(norm, m.end())
+            if context.has(_NEGATIVE, pre) and not pos:
+                continue
+            out.append(Span(POSTAL_CODE, m.start(), m.end(), 0.95 if pos else 0.7))
+        for m in _PLAIN.finditer(norm):
+            pre = context.before(norm, m.start(), 10)
+            if context.has(_POSITIVE, pre) or self._followed_by_address(norm, m.end()):
+                out.append(Span(POSTAL_CODE, m.start(), m.end(), 0.9))
+        return out

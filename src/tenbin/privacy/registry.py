@@ -1,0 +1,82 @@
+"""Recognizer registry: runs recognizers over one text and resolves overlapping candidates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from tenbin.privacy.normalize import normalize
+from tenbin.privacy.recognizers import (
+    BankAccountRecognizer,
+    BirthDateRecognizer,
+    CorporateNumberRecognizer,
+    CreditCardRecognizer,
+    DriverLicenseRecognizer,
+    EmailRecognizer,
+    IpAddressRecognizer,
+    MyNumberRecognizer,
+    PassportRecognizer,
+    PhoneRecognizer,
+    PostalCodeRecognizer,
+    Recognizer,
+)
+from tenbin.privacy.types import PII_LABELS, Span
+
+
+def default_structured() -> list[Recognizer]:
+    """The Sudachi-free recognizers (the fast tier)."""
+    return [
+        EmailRecognizer(),
+        MyNumberRecognizer(),
+        DriverLicenseRecognizer(),
+        CorporateNumberRecognizer(),
+        CreditCardRecognizer(),
+        PhoneRecognizer(),
+        PostalCodeRecognizer(),
+        BankAccountRecognizer(),
+        BirthDateRecognizer(),
+        PassportRecognizer(),
+        IpAddressRecognizer(),
+    ]
+
+
+def resolve(spans: Iterable[Span]) -> list[Span]:
+    """Keep a non-overlapping subset: highest score first, then the longer span.
+
+    PII spans are resolved among themselves; marker/custom-term spans (not PII) may overlap PII
+    because they only drive classification, never masking boundaries of personal data.
+    """
+    pii: list[Span] = []
+    other: list[Span] = []
+    for sp in spans:
+        (pii if sp.label in PII_LABELS else other).append(sp)
+    chosen: list[Span] = []
+    for sp in sorted(pii, key=lambda x: (-x.score, -(x.end - x.start), x.start)):
+        if all(sp.end <= c.start or sp.start >= c.end for c in chosen):
+            chosen.append(sp)
+    chosen.extend(other)
+    chosen.sort(key=lambda x: (x.start, x.end))
+    return chosen
+
+
+class Registry:
+    """An ordered set of recognizers applied to normalised text."""
+
+    def __init__(self, recognizers: Sequence[Recognizer]) -> None:
+        self._recognizers = tuple(recognizers)
+
+    @property
+    def recognizers(self) -> tuple[Recognizer, ...]:
+        """The recognizers in run order (read-only)."""
+        return self._recognizers
+
+    def candidates(self, raw: str, norm: str | None = None) -> list[Span]:
+        """All raw candidates, before overlap resolution."""
+        n = normalize(raw) if norm is None else norm
+        out: list[Span] = []
+        for rec in self._recognizers:
+            out.extend(rec.find(raw, n))
+        return out
+
+    def analyze(self, raw: str) -> list[Span]:
+        """Resolved, position-sorted spans for ``raw``."""
+        return resolve(self.candidates(raw))

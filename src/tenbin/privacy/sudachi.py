@@ -1,0 +1,89 @@
+"""Shared SudachiPy access: one dictionary per process, one tokenizer per thread.
+
+The dictionary (sudachidict_core, shipped in its wheel, no downloads) is loaded once and is
+read-only; SudachiPy tokenizers hold mutable state, so each thread gets its own via
+``threading.local``. If SudachiPy is missing the full tier degrades to rules only and says so once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any, NamedTuple
+
+log = logging.getLogger("tenbin.privacy")
+
+
+class Token(NamedTuple):
+    """A morpheme reduced to what the recognizers use (plain tuple: cheap and picklable)."""
+
+    surface: str
+    begin: int
+    end: int
+    pos: tuple[str, ...]
+
+
+_lock = threading.Lock()
+_dictionary: Any = None
+_unavailable = False
+_local = threading.local()
+
+
+def _load_dictionary() -> Any:
+    global _dictionary, _unavailable
+    if _dictionary is not None or _unavailable:
+        return _dictionary
+    with _lock:
+        if _dictionary is not None or _unavailable:
+            return _dictionary
+        try:
+            from sudachipy import Dictionary
+
+            _dictionary = Dictionary(dict="core")
+        except Exception as exc:  # ImportError, or a dictionary package missing/broken
+            _unavailable = True
+            log.warning(
+                "privacy: SudachiPy/sudachidict_core not available (%s); PERSON detection falls back "
+                "to rules only. Install the 'ja' extra: pip install 'tenbin[ja]'",
+                exc.__class__.__name__,
+            )
+    return _dictionary
+
+
+def available() -> bool:
+    """True when the morphological analyser can be used (loads it on first call)."""
+    return _load_dictionary() is not None
+
+
+def tokenize(text: str) -> list[Token] | None:
+    """Tokenize in split mode C (longest units keep full names like 織田信長 whole); None if unavailable."""
+    tok = getattr(_local, "tokenizer", None)
+    if tok is None:
+        dictionary = _load_dictionary()
+        if dictionary is None:
+            return None
+        from sudachipy import SplitMode
+
+        tok = dictionary.tokenizer(SplitMode.C)
+        _local.tokenizer = tok
+    return [Token(m.surface(), m.begin(), m.end(), tuple(m.part_of_speech())) for m in tok.tokenize(text)]
+
+
+_lookup_cache: dict[str, frozenset[str]] = {}
+
+
+def name_kinds(word: str) -> frozenset[str]:
+    """The 人名 sub-kinds (姓/名/一般) the dictionary lists for ``word``; cached, thread-safe enough
+    (a race only recomputes the same value)."""
+    hit = _lookup_cache.get(word)
+    if hit is not None:
+        return hit
+    dictionary = _load_dictionary()
+    kinds: frozenset[str] = frozenset()
+    if dictionary is not None:
+        kinds = frozenset(
+            m.part_of_speech()[3] for m in dictionary.lookup(word) if m.part_of_speech()[2] == "人名"
+        )
+    if len(_lookup_cache) < 50_000:
+        _lookup_cache[word] = kinds
+    return kinds
