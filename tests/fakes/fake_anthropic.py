@@ -11,7 +11,9 @@ verbatim, and replays scripted replies, including faults, one per request::
         ...  # point an adapter at fake.url
         assert fake.requests[0].json()["max_tokens"] == 4096
 
-With an empty script every valid request gets a normal answer with ``fake.default_text``.
+Gateway tests running the fake on another loop use ``await FakeAnthropic().start()`` and
+``await fake.stop()`` instead. With an empty script every valid request gets a normal answer
+with ``fake.default_text``.
 ``FakeUpstream``/``Reply``/``Recorded`` are vendor-neutral; the Gemini fake reuses them.
 """
 
@@ -80,7 +82,8 @@ class FakeUpstream:
     def routes(self) -> list[web.RouteDef]:
         raise NotImplementedError
 
-    async def __aenter__(self) -> Self:
+    async def start(self) -> Self:
+        """Listen on an ephemeral loopback port (``start``/``stop`` suit a fixture on another loop)."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.add_routes(self.routes())
         # handler_cancellation: a client that gave up (timeout tests) must not keep a handler alive.
@@ -92,9 +95,16 @@ class FakeUpstream:
         self.url = f"http://127.0.0.1:{port}"
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
+    async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> Self:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
 
     async def record(self, request: web.Request) -> Recorded:
         rec = Recorded(
