@@ -411,6 +411,9 @@ async def test_bad_requests_fail_before_sending(fake: FakeAnthropic, provider: A
         call(n=2),
         call([{"role": "system", "content": "only system"}]),
         call([{"role": "user", "content": [{"type": "input_audio", "input_audio": {}}]}]),
+        call(tools=["not-an-object"]),
+        call([{"role": "assistant", "content": "x", "tool_calls": [42]}]),
+        call(max_tokens="lots"),
     ):
         with pytest.raises(ProviderError) as ei:
             await provider.complete(c)

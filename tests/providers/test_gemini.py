@@ -390,6 +390,9 @@ async def test_bad_requests_fail_before_sending(fake: FakeGemini, provider: Gemi
         call([{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "https://x/y.png"}}]}]),
         call([{"role": "tool", "tool_call_id": "nope", "content": "x"}]),
         call(tool_choice="sometimes", tools=[{"type": "function", "function": {"name": "f"}}]),
+        call(tools=["not-an-object"]),
+        call([{"role": "assistant", "content": "x", "tool_calls": [42]}]),
+        call(response_format="json"),
     )
     for c in bad:
         with pytest.raises(ProviderError) as ei:

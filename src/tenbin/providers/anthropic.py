@@ -229,7 +229,7 @@ def _tools(tools: Any) -> list[dict[str, Any]]:
     out = []
     for t in tools or []:
         fn = t.get("function") if isinstance(t, dict) else None
-        if t.get("type") != "function" or not isinstance(fn, dict):
+        if not isinstance(fn, dict) or t.get("type") != "function":
             raise ProviderError("bad_request", "only function tools are supported")
         tool: dict[str, Any] = {
             "name": fn.get("name"),
@@ -260,6 +260,16 @@ def _tool_choice(choice: Any, parallel: Any) -> dict[str, Any] | None:
 
 
 def build_request(call: ChatCall, stream: bool) -> dict[str, Any]:
+    """Translate, turning any shape error in the client's body into a 400 instead of a crash."""
+    try:
+        return _build_request(call, stream)
+    except ProviderError:
+        raise
+    except (AttributeError, TypeError, ValueError, KeyError) as e:
+        raise ProviderError("bad_request", f"malformed request body: {type(e).__name__}: {e}") from e
+
+
+def _build_request(call: ChatCall, stream: bool) -> dict[str, Any]:
     """OpenAI chat.completions body → Anthropic Messages body."""
     body = call.body
     if (body.get("n") or 1) != 1:

@@ -153,7 +153,7 @@ def _tools(body: Mapping[str, Any]) -> dict[str, Any]:
     decls = []
     for t in body.get("tools") or []:
         fn = t.get("function") if isinstance(t, dict) else None
-        if t.get("type") != "function" or not isinstance(fn, dict):
+        if not isinstance(fn, dict) or t.get("type") != "function":
             raise ProviderError("bad_request", "only function tools are supported")
         decl: dict[str, Any] = {"name": fn.get("name"), "description": fn.get("description") or ""}
         if fn.get("parameters"):
@@ -177,6 +177,16 @@ def _tools(body: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def build_request(call: ChatCall) -> dict[str, Any]:
+    """Translate, turning any shape error in the client's body into a 400 instead of a crash."""
+    try:
+        return _build_request(call)
+    except ProviderError:
+        raise
+    except (AttributeError, TypeError, ValueError, KeyError) as e:
+        raise ProviderError("bad_request", f"malformed request body: {type(e).__name__}: {e}") from e
+
+
+def _build_request(call: ChatCall) -> dict[str, Any]:
     """OpenAI chat.completions body → Gemini GenerateContentRequest."""
     system, rest = split_system(call.body.get("messages"))
     req: dict[str, Any] = {"contents": _contents(rest)}
