@@ -1,0 +1,151 @@
+"""The aiohttp application: routes, middlewares and lifecycle.
+
+aiohttp serves and proxies here because it spent the least CPU per proxied request of the
+candidates measured on this machine (bench/README.md); handlers stay thin and call the pipeline.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from tenbin.api.auth import Authenticator
+from tenbin.api.errors import Handler, errors_middleware
+from tenbin.api.sse import DONE, SSE_HEADERS, frame
+from tenbin.api.validation import parse_json, validate_chat
+from tenbin.context import RequestContext
+from tenbin.errors import PayloadTooLarge
+from tenbin.gateway.pipeline import Completion
+from tenbin.gateway.runtime import Runtime
+
+RUNTIME = web.AppKey("runtime", Runtime)
+AUTH = web.AppKey("auth", Authenticator)
+REQUEST_ID = web.RequestKey("request_id", str)
+
+
+@web.middleware
+async def request_id_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    rid = "req_" + secrets.token_hex(12)
+    request[REQUEST_ID] = rid
+    resp = await handler(request)
+    if not resp.prepared:
+        resp.headers.setdefault("x-tenbin-request-id", rid)
+    return resp
+
+
+def _json(obj: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(body=orjson.dumps(obj), status=status, content_type="application/json", headers=headers)
+
+
+async def _read_body(request: web.Request, limit: int) -> bytes:
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLarge(f"Request body is {request.content_length} bytes; the limit is {limit}.")
+    try:
+        return await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise PayloadTooLarge(f"Request body exceeds the limit of {limit} bytes.") from None
+
+
+def _use_case(request: web.Request, body: dict[str, Any]) -> tuple[str | None, dict[str, str]]:
+    """Use case from ``x-tenbin-use-case`` or ``metadata.use_case`` (removed before sending upstream)."""
+    meta = body.get("metadata")
+    tags: dict[str, str] = {}
+    use_case = request.headers.get("x-tenbin-use-case")
+    if isinstance(meta, dict):
+        tags = {str(k): str(v) for k, v in meta.items()}
+        if "use_case" in meta:
+            use_case = use_case or str(meta["use_case"])
+            rest = {k: v for k, v in meta.items() if k != "use_case"}
+            if rest:
+                body["metadata"] = rest
+            else:
+                del body["metadata"]
+    return use_case, tags
+
+
+async def chat_completions(request: web.Request) -> web.StreamResponse:
+    rt = request.app[RUNTIME]
+    principal = await request.app[AUTH].principal(request)
+    body = parse_json(await _read_body(request, rt.cfg.server.max_body_bytes))
+    validate_chat(body)
+    use_case, tags = _use_case(request, body)
+    ctx = RequestContext(
+        request_id=request[REQUEST_ID], principal=principal, body=body, requested_model=body["model"],
+        stream=bool(body.get("stream")), use_case=use_case, metadata=tags,
+    )
+    outcome = await rt.gateway.chat(ctx)
+    headers = outcome.served.headers(ctx.request_id)
+    if isinstance(outcome, Completion):
+        return _json(outcome.response, headers=headers)
+    resp = web.StreamResponse(status=200, headers={**SSE_HEADERS, **headers})
+    await resp.prepare(request)
+    chunks = outcome.chunks
+    try:
+        async for chunk in chunks:
+            await resp.write(frame(chunk))
+    finally:
+        aclose = getattr(chunks, "aclose", None)
+        if aclose is not None:
+            await aclose()  # runs the pipeline's ledger write even if the client went away
+    await resp.write(DONE)
+    await resp.write_eof()
+    return resp
+
+
+async def list_models(request: web.Request) -> web.Response:
+    rt = request.app[RUNTIME]
+    principal = await request.app[AUTH].principal(request)
+    data = []
+    for m in rt.catalog:
+        if not principal.may_use(m.id):
+            continue
+        provider = rt.providers.get(m.provider)
+        avail = provider.availability() if provider else None
+        data.append({
+            "id": m.id, "object": "model", "created": 0, "owned_by": m.provider,
+            "tenbin": {
+                "available": bool(avail and avail.ok),
+                "unavailable_reason": None if avail and avail.ok else (avail.reason if avail else "no provider"),
+                "region": m.region, "jurisdiction": m.jurisdiction, "tier": m.tier,
+                "context_window": m.context_window,
+            },
+        })
+    return _json({"object": "list", "data": data})
+
+
+async def healthz(request: web.Request) -> web.Response:
+    rt = request.app[RUNTIME]
+    return _json({
+        "status": "ok",
+        "time": time.time(),
+        "ledger_pending": rt.ledger.pending,
+        "ledger_dropped": rt.ledger.dropped,
+        "breakers": rt.gateway.breakers.snapshot(),
+    })
+
+
+def create_app(runtime: Runtime) -> web.Application:
+    app = web.Application(
+        middlewares=[request_id_middleware, errors_middleware],
+        client_max_size=runtime.cfg.server.max_body_bytes,
+    )
+    app[RUNTIME] = runtime
+    app[AUTH] = Authenticator(runtime.keyring, runtime.cfg.server)
+    app.router.add_post("/v1/chat/completions", chat_completions)
+    app.router.add_post("/chat/completions", chat_completions)
+    app.router.add_get("/v1/models", list_models)
+    app.router.add_get("/healthz", healthz)
+
+    async def on_startup(_: web.Application) -> None:
+        await runtime.start()
+
+    async def on_cleanup(_: web.Application) -> None:
+        await runtime.stop()
+
+    app.on_startup.append(on_startup)
+    app.on_cleanup.append(on_cleanup)
+    return app

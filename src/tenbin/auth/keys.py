@@ -1,0 +1,95 @@
+"""API key issue and verification.
+
+A key looks like ``tb-<id>-<secret>``. The id is public (it names the row, appears in the
+ledger and audit); the secret is only ever stored as SHA-256(salt || secret) with a random
+per-key salt, and compared in constant time. Verified keys are cached in memory so the hot path
+does no database read; revocation through this KeyRing evicts at once, and other replicas
+re-check the store after ``ttl_s``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass
+
+from tenbin.context import Principal
+from tenbin.errors import Unauthorized
+from tenbin.store.base import KeyRecord, Store
+
+ROLES = ("admin", "team-admin", "viewer", "app")
+
+
+def _digest(salt: bytes, secret: str) -> bytes:
+    return hashlib.sha256(salt + secret.encode()).digest()
+
+
+def parse_key(raw: str) -> tuple[str, str]:
+    """Split ``tb-<id>-<secret>``; raises Unauthorized on anything else."""
+    parts = raw.split("-", 2)
+    if len(parts) != 3 or parts[0] != "tb" or not parts[1] or not parts[2]:
+        raise Unauthorized("Invalid API key format: tenbin keys look like tb-xxxxxxxx-…")
+    return parts[1], parts[2]
+
+
+def generate_key(
+    team: str, project: str, role: str = "app", name: str | None = None,
+    allowed_models: tuple[str, ...] | None = None,
+) -> tuple[str, KeyRecord]:
+    """A new key: the plaintext (show it once) and the record to store."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    key_id = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    salt = secrets.token_bytes(16)
+    rec = KeyRecord(
+        id=key_id, salt=salt, hash=_digest(salt, secret), team=team, project=project, role=role,
+        name=name, allowed_models=allowed_models, created_at=time.time(),
+    )
+    return f"tb-{key_id}-{secret}", rec
+
+
+@dataclass(slots=True)
+class _Cached:
+    record: KeyRecord
+    checked_at: float
+
+
+class KeyRing:
+    def __init__(self, store: Store, ttl_s: float = 2.0) -> None:
+        self.store = store
+        self.ttl_s = ttl_s
+        self._cache: dict[str, _Cached] = {}
+
+    async def authenticate(self, raw: str) -> Principal:
+        key_id, secret = parse_key(raw)
+        now = time.monotonic()
+        hit = self._cache.get(key_id)
+        if hit is None or now - hit.checked_at > self.ttl_s:
+            rec = await self.store.get_key(key_id)
+            if rec is None:
+                self._cache.pop(key_id, None)
+                raise Unauthorized("Incorrect API key provided.")
+            hit = self._cache[key_id] = _Cached(rec, now)
+        rec = hit.record
+        if not hmac.compare_digest(_digest(rec.salt, secret), rec.hash):
+            raise Unauthorized("Incorrect API key provided.")
+        if rec.revoked_at is not None:
+            raise Unauthorized("This API key has been revoked.", code="revoked_api_key")
+        return Principal(
+            key_id=rec.id, team=rec.team, project=rec.project, role=rec.role,
+            allowed_models=rec.allowed_models,
+        )
+
+    async def create(self, team: str, project: str, role: str = "app", name: str | None = None,
+                     allowed_models: tuple[str, ...] | None = None) -> tuple[str, KeyRecord]:
+        plaintext, rec = generate_key(team, project, role, name, allowed_models)
+        await self.store.insert_key(rec)
+        return plaintext, rec
+
+    async def revoke(self, key_id: str) -> bool:
+        ok = await self.store.revoke_key(key_id, time.time())
+        self._cache.pop(key_id, None)
+        return ok

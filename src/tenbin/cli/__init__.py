@@ -1,0 +1,1 @@
+"""The ``tenbin`` command line: thin commands that call the packages and render with Rich."""

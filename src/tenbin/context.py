@@ -1,0 +1,60 @@
+"""Small typed values that flow down the pipeline (API → privacy → routing → provider → ledger)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling. Team and project come from the API key, never from request headers."""
+
+    key_id: str
+    team: str
+    project: str
+    role: str = "app"
+    allowed_models: tuple[str, ...] | None = None
+
+    def may_use(self, model_id: str) -> bool:
+        return self.allowed_models is None or model_id in self.allowed_models
+
+
+@dataclass(slots=True)
+class Usage:
+    """Token counts as the vendor (or llama.cpp) reported them."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_tokens: int = 0
+    reported: bool = False
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def to_openai(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "total_tokens": self.total_tokens,
+        }
+        if self.cached_tokens:
+            out["prompt_tokens_details"] = {"cached_tokens": self.cached_tokens}
+        return out
+
+
+@dataclass(slots=True)
+class RequestContext:
+    """Everything known about one request before a model is chosen."""
+
+    request_id: str
+    principal: Principal
+    body: dict[str, Any]
+    requested_model: str
+    stream: bool
+    use_case: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+    started: float = field(default_factory=time.time)
+    started_mono: float = field(default_factory=time.perf_counter)

@@ -1,0 +1,306 @@
+"""The request pipeline, in one place: privacy → routing → budget → provider (with retries,
+breakers and fallbacks) → restore → ledger/audit.
+
+Every stage is a package of its own; this module only wires them in order, so reading
+``Gateway.chat`` tells the whole story of a request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from tenbin.catalog.catalog import Catalog, ModelSpec
+from tenbin.config.schema import Config
+from tenbin.context import RequestContext, Usage
+from tenbin.errors import BadRequest, GatewayError, UpstreamError
+from tenbin.finops.pricing import Pricer
+from tenbin.gateway.hooks import AuditSink, BudgetGuard, NoAudit, NoBudget, Reservation
+from tenbin.gateway.privacy_stage import PrivacyStage
+from tenbin.ledger.record import UsageRecord, from_nanos
+from tenbin.ledger.writer import LedgerWriter
+from tenbin.providers.base import ChatCall, ChatResult, Provider, ProviderError, StreamChunk
+from tenbin.providers.resilience import Breakers, with_retries
+from tenbin.routing.decision import Decision
+from tenbin.routing.router import Router
+
+log = logging.getLogger("tenbin.gateway")
+
+
+@dataclass(slots=True)
+class Attempt:
+    model: str
+    error: str
+    message: str
+
+
+@dataclass(slots=True)
+class Served:
+    """Which model answered, and what the client should be told about it (response headers)."""
+
+    model: ModelSpec
+    decision: Decision
+    attempts: list[Attempt] = field(default_factory=list)
+
+    def headers(self, request_id: str) -> dict[str, str]:
+        return {
+            "x-tenbin-request-id": request_id,
+            "x-tenbin-model": self.model.id,
+            "x-tenbin-provider": self.model.provider,
+            "x-tenbin-route": self.decision.header(),
+        }
+
+
+@dataclass(slots=True)
+class Completion:
+    response: dict[str, Any]
+    served: Served
+
+
+@dataclass(slots=True)
+class Stream:
+    chunks: AsyncIterator[dict[str, Any]]
+    served: Served
+
+
+def _chain_error(attempts: list[Attempt]) -> GatewayError:
+    detail = "; ".join(f"{a.model}: {a.error} ({a.message})" for a in attempts) or "no model to try"
+    kinds = {a.error for a in attempts}
+    if kinds and kinds <= {"timeout"}:
+        return UpstreamError(f"Upstream timed out: {detail}", status=504, code="upstream_timeout")
+    if kinds and kinds <= {"unavailable", "breaker_open", "rate_limit"}:
+        return UpstreamError(f"No model available: {detail}", status=503, code="upstream_unavailable")
+    return UpstreamError(f"Upstream failed: {detail}", status=502)
+
+
+class Gateway:
+    def __init__(
+        self,
+        *,
+        cfg: Config,
+        catalog: Catalog,
+        providers: dict[str, Provider],
+        router: Router,
+        ledger: LedgerWriter,
+        pricer: Pricer,
+        breakers: Breakers,
+        privacy: PrivacyStage | None = None,
+        budget: BudgetGuard | None = None,
+        audit: AuditSink | None = None,
+    ) -> None:
+        self.cfg = cfg
+        self.catalog = catalog
+        self.providers = providers
+        self.router = router
+        self.ledger = ledger
+        self.pricer = pricer
+        self.breakers = breakers
+        self.privacy = privacy
+        self.budget: BudgetGuard = budget or NoBudget()
+        self.audit: AuditSink = audit or NoAudit()
+
+    # ---- the pipeline -----------------------------------------------------------------------
+    async def chat(self, ctx: RequestContext) -> Completion | Stream:
+        scan = self.privacy.scan(ctx.body) if self.privacy else None
+        try:
+            decision = self.router.decide(ctx, scan)
+            decision, reservation = await self.budget.reserve(ctx, decision)
+        except GatewayError as e:
+            self._record(ctx, None, None, Usage(), e.status, e.code or e.type, scan=scan)
+            raise
+        masked = self.privacy.apply(ctx.body, scan, decision) if self.privacy and scan else None
+        body = masked.body if masked else ctx.body
+        if ctx.stream:
+            return await self._stream(ctx, decision, body, reservation, scan, masked)
+        try:
+            served, result = await self._complete(ctx, decision, body)
+        except GatewayError as e:
+            self._record(ctx, decision, None, Usage(), e.status, e.code or e.type, scan=scan)
+            if reservation:
+                await reservation.release()
+            raise
+        response = result.response
+        response["model"] = served.model.id
+        if masked:
+            masked.restore_response(response)
+        rec = self._record(ctx, decision, served, result.usage, 200, None, scan=scan, masked=masked)
+        if reservation:
+            await reservation.settle(from_nanos(rec.cost_jpy_nanos))
+        return Completion(response, served)
+
+    # ---- provider calls ---------------------------------------------------------------------
+    def _candidates(self, decision: Decision, attempts: list[Attempt]) -> list[tuple[ModelSpec, Provider]]:
+        out = []
+        for model in decision.chain:
+            provider = self.providers.get(model.provider)
+            if provider is None:
+                attempts.append(Attempt(model.id, "unavailable", f"provider {model.provider} not configured"))
+                continue
+            avail = provider.availability()
+            if not avail.ok:
+                attempts.append(Attempt(model.id, "unavailable", avail.reason or ""))
+                continue
+            out.append((model, provider))
+        return out
+
+    def _max_retries(self, model: ModelSpec) -> int:
+        p = self.cfg.providers.get(model.provider)
+        return p.max_retries if p else 0
+
+    async def _try_chain(
+        self, ctx: RequestContext, decision: Decision, body: dict[str, Any],
+        attempt_fn: Callable[[Provider, ChatCall], Any],
+    ) -> tuple[Served, Any]:
+        attempts: list[Attempt] = []
+        for model, provider in self._candidates(decision, attempts):
+            breaker = self.breakers.get(model.id)
+            if not breaker.allow():
+                attempts.append(Attempt(model.id, "breaker_open", "circuit breaker open"))
+                continue
+            call = ChatCall(model=model, body=body, request_id=ctx.request_id)
+            try:
+                out = await with_retries(lambda p=provider, c=call: attempt_fn(p, c),
+                                         self._max_retries(model), self.cfg.retry)
+            except ProviderError as e:
+                if e.kind == "bad_request":
+                    breaker.success()  # the vendor is healthy; the request is wrong
+                    raise BadRequest(e.message, status=e.status if e.status in (400, 404, 413, 422) else 400,
+                                     code="upstream_bad_request") from None
+                breaker.failure()
+                attempts.append(Attempt(model.id, e.kind, e.message))
+                log.warning("request %s: %s failed (%s), trying next", ctx.request_id, model.id, e.kind)
+                continue
+            breaker.success()
+            return Served(model, decision, attempts), out
+        raise _chain_error(attempts)
+
+    async def _complete(self, ctx: RequestContext, decision: Decision,
+                        body: dict[str, Any]) -> tuple[Served, ChatResult]:
+        served, result = await self._try_chain(ctx, decision, body, lambda p, c: p.complete(c))
+        return served, result
+
+    async def _stream(
+        self, ctx: RequestContext, decision: Decision, body: dict[str, Any],
+        reservation: Reservation | None, scan: Any, masked: Any,
+    ) -> Stream:
+        async def open_stream(p: Provider, c: ChatCall) -> tuple[AsyncIterator[StreamChunk], StreamChunk]:
+            gen = p.stream(c).__aiter__()
+            try:
+                first = await gen.__anext__()
+            except StopAsyncIteration:
+                raise ProviderError("bad_response", "upstream stream was empty") from None
+            except BaseException:
+                aclose = getattr(gen, "aclose", None)
+                if aclose is not None:
+                    await aclose()
+                raise
+            return gen, first
+
+        try:
+            served, (gen, first) = await self._try_chain(ctx, decision, body, open_stream)
+        except GatewayError as e:
+            self._record(ctx, decision, None, Usage(), e.status, e.code or e.type, scan=scan, stream=True)
+            if reservation:
+                await reservation.release()
+            raise
+        ttft = (time.perf_counter() - ctx.started_mono) * 1000
+        want_usage = bool((ctx.body.get("stream_options") or {}).get("include_usage"))
+        restorer = masked.stream_restorer() if masked else None
+
+        async def chunks() -> AsyncIterator[dict[str, Any]]:
+            usage = Usage()
+            status, error = 200, None
+            item: StreamChunk | None = first
+            try:
+                while item is not None:
+                    if item.usage is not None:
+                        usage = item.usage
+                    chunk: dict[str, Any] | None = item.chunk
+                    assert chunk is not None
+                    chunk["model"] = served.model.id
+                    if restorer is not None:
+                        restorer.restore_chunk(chunk)
+                    if not want_usage:
+                        # We always ask the upstream for usage; hide it from clients that did not.
+                        if "usage" in chunk and not chunk.get("choices"):
+                            chunk = None
+                        else:
+                            chunk.pop("usage", None)
+                    if chunk is not None:
+                        yield chunk
+                    try:
+                        item = await gen.__anext__()
+                    except StopAsyncIteration:
+                        item = None
+                if restorer is not None:
+                    tail = restorer.flush_chunk(served.model.id)
+                    if tail is not None:
+                        yield tail
+            except ProviderError as e:
+                status, error = 502, e.kind
+                yield {"error": {"message": f"upstream stream failed: {e.message}", "type": "upstream_error",
+                                 "param": None, "code": e.kind}}
+            except BaseException:
+                status, error = 499, "client_disconnected"
+                raise
+            finally:
+                rec = self._record(ctx, decision, served, usage, status, error, scan=scan, masked=masked,
+                                   stream=True, ttft_ms=ttft)
+                if reservation:
+                    if status == 200 or usage.reported:
+                        await reservation.settle(from_nanos(rec.cost_jpy_nanos))
+                    else:
+                        await reservation.release()
+
+        return Stream(chunks(), served)
+
+    # ---- ledger -----------------------------------------------------------------------------
+    def _record(
+        self, ctx: RequestContext, decision: Decision | None, served: Served | None, usage: Usage,
+        status: int, error: str | None, *, scan: Any = None, masked: Any = None, stream: bool = False,
+        ttft_ms: float | None = None,
+    ) -> UsageRecord:
+        now = time.time()
+        model = served.model if served else None
+        rec = UsageRecord(
+            request_id=ctx.request_id, ts_start=ctx.started, ts_end=now,
+            key_id=ctx.principal.key_id, team=ctx.principal.team, project=ctx.principal.project,
+            use_case=ctx.use_case, requested_model=ctx.requested_model,
+            served_model=model.id if model else None, provider=model.provider if model else None,
+            region=model.region if model else None,
+            prompt_tokens=usage.prompt_tokens, cached_tokens=usage.cached_tokens,
+            completion_tokens=usage.completion_tokens, tokens_reported=usage.reported,
+            latency_ms=(time.perf_counter() - ctx.started_mono) * 1000, ttft_ms=ttft_ms,
+            status=status, error_class=error, stream=stream,
+            attempts=1 + len(served.attempts) if served else 1,
+            data_class=getattr(getattr(scan, "data_class", None), "value", None),
+            route=self._route_trace(decision, served),
+        )
+        if model is not None and (usage.prompt_tokens or usage.completion_tokens):
+            priced = self.pricer.price(model, usage, dt.datetime.fromtimestamp(ctx.started, dt.UTC).date())
+            rec.cost_nanos, rec.currency = priced.cost_nanos, priced.currency
+            rec.cost_jpy_nanos, rec.fx_rate = priced.cost_jpy_nanos, priced.fx_rate
+        elif model is not None:
+            rec.currency = model.price_at(dt.date.today()).currency
+        self.ledger.record(rec)
+        self.audit.request(ctx, rec, {"scan": scan, "masked": masked is not None, "decision": decision})
+        return rec
+
+    @staticmethod
+    def _route_trace(decision: Decision | None, served: Served | None) -> dict[str, Any] | None:
+        if decision is None:
+            return None
+        trace = dict(decision.trace)
+        trace["rule"] = decision.rule
+        if served and served.attempts:
+            trace["failed"] = [{"model": a.model, "error": a.error} for a in served.attempts]
+        return trace
+
+
+def cost_jpy(rec: UsageRecord) -> Decimal:
+    return from_nanos(rec.cost_jpy_nanos)

@@ -1,0 +1,101 @@
+"""Adapter between the pipeline and ``tenbin.privacy``: scan, mask per the routing decision, restore.
+
+Kept separate so the pipeline does not depend on how detection works, and so the gateway runs
+(with privacy off) when the Japanese NLP extra is not installed.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from tenbin.routing.decision import Decision
+
+
+@dataclass(slots=True)
+class MaskedRequest:
+    body: dict[str, Any]
+    session: Any  # tenbin.privacy.MaskSession; holds the mapping in memory for this request only
+
+    def restore_response(self, response: dict[str, Any]) -> None:
+        for choice in response.get("choices") or []:
+            msg = choice.get("message") or {}
+            if isinstance(msg.get("content"), str):
+                msg["content"] = self.session.restore(msg["content"])
+            for tc in msg.get("tool_calls") or []:
+                fn = tc.get("function") or {}
+                if isinstance(fn.get("arguments"), str):
+                    fn["arguments"] = self.session.restore(fn["arguments"])
+
+    def stream_restorer(self) -> StreamRestorer:
+        return StreamRestorer(self.session)
+
+
+class StreamRestorer:
+    """Restores placeholders in ``delta.content`` per choice, even when split across chunks."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self._by_choice: dict[int, Any] = {}
+        self._last: dict[str, Any] | None = None
+
+    def restore_chunk(self, chunk: dict[str, Any]) -> None:
+        self._last = chunk
+        for choice in chunk.get("choices") or []:
+            delta = choice.get("delta") or {}
+            text = delta.get("content")
+            idx = int(choice.get("index", 0))
+            r = self._by_choice.get(idx)
+            if r is None:
+                r = self._by_choice[idx] = self.session.stream_restorer()
+            if isinstance(text, str):
+                delta["content"] = r.feed(text)
+            if choice.get("finish_reason") is not None:
+                tail = r.flush()
+                if tail:
+                    delta["content"] = (delta.get("content") or "") + tail
+
+    def flush_chunk(self, model: str) -> dict[str, Any] | None:
+        """A final chunk with any text still held back (a stream that ended without finish_reason)."""
+        choices = []
+        for idx, r in self._by_choice.items():
+            tail = r.flush()
+            if tail:
+                choices.append({"index": idx, "delta": {"content": tail}, "finish_reason": None})
+        if not choices or self._last is None:
+            return None
+        return {"id": self._last.get("id"), "object": "chat.completion.chunk",
+                "created": self._last.get("created"), "model": model, "choices": choices}
+
+
+class PrivacyStage:
+    def __init__(self, detector: Any, mode: str = "pseudonymize") -> None:
+        from tenbin.privacy import Masker
+
+        self.detector = detector
+        self.masker = Masker(mode=mode)
+        self.redactor = Masker(mode="redact")
+
+    @classmethod
+    def from_config(cls, section: dict[str, Any]) -> PrivacyStage | None:
+        if section.get("enabled", True) is False:
+            return None
+        try:
+            from tenbin.privacy import Detector, PrivacyConfig
+        except ImportError:
+            return None
+        opts = {k: v for k, v in section.items() if k not in ("enabled", "mode")}
+        return cls(Detector(PrivacyConfig(**opts)), mode=section.get("mode", "pseudonymize"))
+
+    def scan(self, body: dict[str, Any]) -> Any:
+        return self.detector.scan_messages(body.get("messages") or [])
+
+    def apply(self, body: dict[str, Any], scan: Any, decision: Decision) -> MaskedRequest | None:
+        if decision.privacy_action == "allow" or not scan.findings:
+            return None
+        masker = self.redactor if decision.privacy_action == "redact" else self.masker
+        session = masker.mask_messages(body["messages"], scan)
+        new_body = copy.copy(body)
+        new_body["messages"] = session.messages
+        return MaskedRequest(new_body, session)

@@ -1,0 +1,64 @@
+"""Assemble a running gateway from a Config: store, catalog, providers, router, ledger, hooks.
+
+One place that knows how the parts fit, used by the server and by tests; the CLI uses the store
+part alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from tenbin.auth.keys import KeyRing
+from tenbin.catalog.catalog import Catalog, load_catalog
+from tenbin.config.schema import Config
+from tenbin.finops.pricing import Pricer
+from tenbin.gateway.pipeline import Gateway
+from tenbin.gateway.privacy_stage import PrivacyStage
+from tenbin.ledger.writer import LedgerWriter
+from tenbin.providers.base import Provider
+from tenbin.providers.registry import build_providers
+from tenbin.providers.resilience import Breakers
+from tenbin.routing.router import Router
+from tenbin.store.base import Store
+from tenbin.store.factory import open_store
+
+log = logging.getLogger("tenbin")
+
+
+@dataclass
+class Runtime:
+    cfg: Config
+    store: Store
+    catalog: Catalog
+    providers: dict[str, Provider]
+    keyring: KeyRing
+    ledger: LedgerWriter
+    gateway: Gateway
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    async def start(self) -> None:
+        await self.store.migrate()
+        self.ledger.start()
+
+    async def stop(self) -> None:
+        await self.ledger.close()
+        for p in self.providers.values():
+            await p.aclose()
+        await self.store.close()
+
+
+def build_runtime(cfg: Config, *, store: Store | None = None) -> Runtime:
+    catalog = load_catalog(cfg.models)
+    if cfg.default_model not in catalog:
+        raise ValueError(f"default_model: unknown model {cfg.default_model!r}")
+    store = store or open_store(cfg.store)
+    providers = build_providers(cfg.providers)
+    ledger = LedgerWriter(store, cfg.ledger)
+    privacy = PrivacyStage.from_config(cfg.privacy)
+    gateway = Gateway(
+        cfg=cfg, catalog=catalog, providers=providers, router=Router(cfg, catalog), ledger=ledger,
+        pricer=Pricer(), breakers=Breakers(cfg.breaker), privacy=privacy,
+    )
+    return Runtime(cfg, store, catalog, providers, KeyRing(store), ledger, gateway)

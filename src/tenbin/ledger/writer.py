@@ -1,0 +1,90 @@
+"""Batched, non-blocking ledger writes.
+
+``record()`` only appends to an in-memory buffer: the request path never waits on the database.
+A background task flushes every ``flush_interval_s`` or ``batch_size`` rows. ``close()`` drains
+the buffer, so every request whose response was sent is persisted on a clean shutdown. If the
+store is down, rows stay buffered (bounded by ``max_buffer``) and are retried; when the buffer is
+full the oldest rows are kept, new ones are counted as dropped and an error is logged loudly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+
+from tenbin.config.schema import LedgerConfig
+from tenbin.ledger.record import UsageRecord
+from tenbin.store.base import Store
+
+log = logging.getLogger("tenbin.ledger")
+
+
+class LedgerWriter:
+    def __init__(self, store: Store, cfg: LedgerConfig) -> None:
+        self.store = store
+        self.cfg = cfg
+        self._buf: deque[UsageRecord] = deque()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._closing = False
+        self.dropped = 0
+        self.written = 0
+        self.store_errors = 0
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name="ledger-writer")
+
+    def record(self, rec: UsageRecord) -> None:
+        if len(self._buf) >= self.cfg.max_buffer:
+            self.dropped += 1
+            if self.dropped == 1 or self.dropped % 1000 == 0:
+                log.error("ledger buffer full (%d rows): %d rows dropped so far", len(self._buf), self.dropped)
+            return
+        self._buf.append(rec)
+        if len(self._buf) >= self.cfg.batch_size:
+            self._wake.set()
+
+    @property
+    def pending(self) -> int:
+        return len(self._buf)
+
+    async def _run(self) -> None:
+        while True:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.cfg.flush_interval_s)
+            self._wake.clear()
+            await self.flush()
+            if self._closing and not self._buf:
+                return
+
+    async def flush(self) -> bool:
+        """Write everything buffered; False if the store failed (rows are kept for the next try)."""
+        while self._buf:
+            batch = [self._buf[i] for i in range(min(self.cfg.batch_size, len(self._buf)))]
+            try:
+                await self.store.insert_usage(batch)
+            except Exception as e:  # the store is down: keep rows, try again later
+                self.store_errors += 1
+                if self.store_errors == 1 or self.store_errors % 50 == 0:
+                    log.error("ledger write failed (%s); %d rows buffered", type(e).__name__, len(self._buf))
+                return False
+            for _ in batch:
+                self._buf.popleft()
+            self.written += len(batch)
+        return True
+
+    async def close(self, timeout: float = 30.0) -> None:
+        self._closing = True
+        self._wake.set()
+        if self._task is not None:
+            try:
+                await asyncio.wait_for(self._task, timeout)
+            except asyncio.TimeoutError:
+                self._task.cancel()
+                log.error("ledger: %d rows could not be written before shutdown", len(self._buf))
+            self._task = None
+        else:
+            await self.flush()

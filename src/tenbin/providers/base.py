@@ -1,0 +1,93 @@
+"""The one interface every vendor adapter implements: complete, stream, usage out.
+
+Adapters translate OpenAI-shaped request bodies to their wire format and back, and raise
+``ProviderError`` with a ``kind`` that the resilience layer understands (retry? fall back?).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from tenbin.catalog.catalog import ModelSpec
+from tenbin.context import Usage
+
+ErrorKind = Literal[
+    "rate_limit",  # 429: retry after Retry-After, then fall back
+    "server",  # 5xx: retry, then fall back
+    "timeout",  # connect/read timeout: retry, then fall back
+    "connection",  # refused / reset: retry, then fall back
+    "bad_response",  # malformed JSON or a truncated stream: fall back
+    "bad_request",  # 400 from the vendor: the client's fault, no retry, no fallback
+    "auth",  # 401/403 from the vendor: our key is wrong, fall back
+    "unavailable",  # not configured (no key) or overloaded queue: fall back
+]
+
+RETRYABLE: frozenset[str] = frozenset({"rate_limit", "server", "timeout", "connection"})
+
+
+class ProviderError(Exception):
+    def __init__(
+        self,
+        kind: ErrorKind,
+        message: str,
+        *,
+        status: int | None = None,
+        retry_after: float | None = None,
+        body: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self.kind: ErrorKind = kind
+        self.message = message
+        self.status = status
+        self.retry_after = retry_after
+        self.body = body
+
+    @property
+    def retryable(self) -> bool:
+        return self.kind in RETRYABLE
+
+
+@dataclass(slots=True)
+class ChatCall:
+    """What an adapter needs: the model, the OpenAI-shaped body and the request id for tracing."""
+
+    model: ModelSpec
+    body: dict[str, Any]
+    request_id: str
+
+
+@dataclass(slots=True)
+class ChatResult:
+    """A complete answer in OpenAI's chat.completion shape plus the usage it reports."""
+
+    response: dict[str, Any]
+    usage: Usage
+
+
+@dataclass(slots=True)
+class StreamChunk:
+    """One OpenAI ``chat.completion.chunk`` dict; ``usage`` is set on the chunk that carries it."""
+
+    chunk: dict[str, Any]
+    usage: Usage | None = None
+
+
+@dataclass(slots=True)
+class Availability:
+    ok: bool
+    reason: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Provider(Protocol):
+    name: str
+
+    def availability(self) -> Availability: ...
+
+    async def complete(self, call: ChatCall) -> ChatResult: ...
+
+    def stream(self, call: ChatCall) -> AsyncIterator[StreamChunk]: ...
+
+    async def aclose(self) -> None: ...

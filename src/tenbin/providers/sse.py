@@ -1,0 +1,78 @@
+"""Incremental Server-Sent Events decoder for upstream streams.
+
+aiohttp has no SSE client and the event-stream grammar is small (WHATWG §9.2), so this is a
+strict, allocation-light decoder: it accepts LF, CRLF or CR line ends, multi-line ``data``,
+comments and ``event:`` names, and yields one (event, data) pair per blank-line-terminated block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+
+@dataclass(slots=True)
+class Event:
+    event: str
+    data: str
+
+
+class SSEDecoder:
+    def __init__(self) -> None:
+        self._buf = b""
+        self._event = ""
+        self._data: list[str] = []
+
+    def feed(self, chunk: bytes) -> list[Event]:
+        self._buf += chunk
+        out: list[Event] = []
+        while True:
+            # Find the earliest line terminator (\r\n, \n or \r).
+            i_n = self._buf.find(b"\n")
+            i_r = self._buf.find(b"\r")
+            if i_n < 0 and i_r < 0:
+                break
+            if i_r >= 0 and (i_n < 0 or i_r < i_n):
+                if i_r == len(self._buf) - 1:
+                    break  # a lone \r at the end may be the first half of \r\n
+                end, nxt = i_r, i_r + (2 if self._buf[i_r + 1 : i_r + 2] == b"\n" else 1)
+            else:
+                end, nxt = i_n, i_n + 1
+            line = self._buf[:end].decode("utf-8")
+            self._buf = self._buf[nxt:]
+            ev = self._line(line)
+            if ev is not None:
+                out.append(ev)
+        return out
+
+    def _line(self, line: str) -> Event | None:
+        if not line:
+            if not self._data and not self._event:
+                return None
+            ev = Event(self._event or "message", "\n".join(self._data))
+            self._event, self._data = "", []
+            return ev
+        if line.startswith(":"):
+            return None
+        name, _, value = line.partition(":")
+        if value.startswith(" "):
+            value = value[1:]
+        if name == "data":
+            self._data.append(value)
+        elif name == "event":
+            self._event = value
+        return None
+
+    @property
+    def pending(self) -> bool:
+        """True when bytes or an unterminated event remain: the stream was cut mid-event."""
+        return bool(self._buf.strip() or self._data)
+
+
+async def iter_events(chunks: AsyncIterator[bytes]) -> AsyncIterator[Event]:
+    dec = SSEDecoder()
+    async for chunk in chunks:
+        for ev in dec.feed(chunk):
+            yield ev
+    for ev in dec.feed(b"\n\n") if dec.pending else []:
+        yield ev

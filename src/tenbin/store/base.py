@@ -1,0 +1,51 @@
+"""The store interface: the only place that knows SQL lives behind it.
+
+Async so that a PostgreSQL backend can be native; the SQLite backend runs its blocking calls on a
+single dedicated thread (one connection, no locking games).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from tenbin.ledger.record import UsageRecord
+
+
+@dataclass(slots=True)
+class KeyRecord:
+    id: str
+    salt: bytes
+    hash: bytes
+    team: str
+    project: str
+    role: str = "app"
+    name: str | None = None
+    allowed_models: tuple[str, ...] | None = None
+    created_at: float = 0.0
+    revoked_at: float | None = None
+
+
+class Store(Protocol):
+    async def migrate(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    # ledger
+    async def insert_usage(self, rows: Sequence[UsageRecord]) -> None: ...
+
+    async def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Read-only reporting query in the backend's dialect (reports build their own SQL)."""
+        ...
+
+    # keys
+    async def insert_key(self, key: KeyRecord) -> None: ...
+
+    async def get_key(self, key_id: str) -> KeyRecord | None: ...
+
+    async def list_keys(self, team: str | None = None) -> list[KeyRecord]: ...
+
+    async def revoke_key(self, key_id: str, when: float) -> bool: ...
+
+    async def count_keys(self) -> int: ...

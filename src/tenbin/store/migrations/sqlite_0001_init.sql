@@ -1,0 +1,45 @@
+-- Usage ledger: one row per request. Money in integer nano-units of the currency.
+CREATE TABLE IF NOT EXISTS usage (
+    request_id TEXT PRIMARY KEY,
+    ts_start REAL NOT NULL,
+    ts_end REAL NOT NULL,
+    key_id TEXT NOT NULL,
+    team TEXT NOT NULL,
+    project TEXT NOT NULL,
+    use_case TEXT,
+    requested_model TEXT NOT NULL,
+    served_model TEXT,
+    provider TEXT,
+    region TEXT,
+    prompt_tokens INTEGER NOT NULL DEFAULT 0,
+    cached_tokens INTEGER NOT NULL DEFAULT 0,
+    completion_tokens INTEGER NOT NULL DEFAULT 0,
+    tokens_reported INTEGER NOT NULL DEFAULT 0,
+    latency_ms REAL NOT NULL DEFAULT 0,
+    ttft_ms REAL,
+    status INTEGER NOT NULL,
+    error_class TEXT,
+    cost_nanos INTEGER NOT NULL DEFAULT 0,
+    currency TEXT,
+    cost_jpy_nanos INTEGER NOT NULL DEFAULT 0,
+    fx_rate TEXT,
+    data_class TEXT,
+    stream INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 1,
+    route TEXT
+);
+CREATE INDEX IF NOT EXISTS usage_ts ON usage (ts_start);
+CREATE INDEX IF NOT EXISTS usage_team_ts ON usage (team, ts_start);
+
+CREATE TABLE IF NOT EXISTS api_keys (
+    id TEXT PRIMARY KEY,
+    salt BLOB NOT NULL,
+    hash BLOB NOT NULL,
+    team TEXT NOT NULL,
+    project TEXT NOT NULL,
+    role TEXT NOT NULL DEFAULT 'app',
+    name TEXT,
+    allowed_models TEXT,
+    created_at REAL NOT NULL,
+    revoked_at REAL
+);

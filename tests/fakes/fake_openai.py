@@ -1,0 +1,196 @@
+"""A fake OpenAI-compatible upstream on loopback, speaking the exact chat.completions wire format
+(JSON and SSE), recording every request and failing on cue.
+
+``script`` is a list of faults consumed one per request (then it answers normally):
+  {"status": 500}                       HTTP error with an OpenAI error body
+  {"status": 429, "retry_after": "1"}   rate limited
+  {"delay": 2.0}                        wait before sending headers
+  {"reset": True}                       accept, then drop the connection without an answer
+  {"reset_mid_body": True}              send headers and half a body, then drop
+  {"malformed": True}                   200 with a body that is not JSON
+  {"truncate": True}                    (stream) stop before [DONE]
+  {"drip": 0.05}                        (stream) pause between chunks
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+
+@dataclass
+class Recorded:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def json(self) -> Any:
+        return orjson.loads(self.body)
+
+
+@dataclass
+class FakeOpenAI:
+    reply: str = "こんにちは、テストです。"
+    script: list[dict[str, Any]] = field(default_factory=list)
+    requests: list[Recorded] = field(default_factory=list)
+    prompt_tokens: int = 11
+    delay: float = 0.0
+    echo: bool = False
+    url: str = ""
+    _runner: web.AppRunner | None = None
+
+    def tokens(self, text: str) -> list[str]:
+        # Split the reply into small pieces like a tokenizer would (2 characters each).
+        return [text[i : i + 2] for i in range(0, len(text), 2)] or [""]
+
+    def answer_text(self, body: dict[str, Any]) -> str:
+        if self.echo:
+            msgs = body.get("messages") or []
+            last = msgs[-1].get("content") if msgs else ""
+            return last if isinstance(last, str) else orjson.dumps(last).decode()
+        return self.reply
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        raw = await request.read()
+        self.requests.append(Recorded(request.path, dict(request.headers), raw))
+        fault = self.script.pop(0) if self.script else {}
+        if self.delay or fault.get("delay"):
+            await asyncio.sleep(fault.get("delay", self.delay))
+        if "status" in fault:
+            headers = {}
+            if "retry_after" in fault:
+                headers["retry-after"] = str(fault["retry_after"])
+            return web.json_response(
+                {
+                    "error": {
+                        "message": f"injected {fault['status']}",
+                        "type": "server_error",
+                        "param": None,
+                        "code": None,
+                    }
+                },
+                status=fault["status"],
+                headers=headers,
+            )
+        if fault.get("reset"):
+            assert request.transport is not None
+            request.transport.close()
+            return web.Response()
+        body = orjson.loads(raw)
+        text = self.answer_text(body)
+        if fault.get("malformed"):
+            return web.Response(body=b'{"id": "chatcmpl-x", "choices": [', content_type="application/json")
+        created = int(time.time())
+        pieces = self.tokens(text)
+        usage = {
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": len(pieces),
+            "total_tokens": self.prompt_tokens + len(pieces),
+            "prompt_tokens_details": {"cached_tokens": 0},
+        }
+        if not body.get("stream"):
+            payload = orjson.dumps(
+                {
+                    "id": "chatcmpl-fake1",
+                    "object": "chat.completion",
+                    "created": created,
+                    "model": body["model"],
+                    "choices": [
+                        {
+                            "index": 0,
+                            "message": {"role": "assistant", "content": text, "refusal": None},
+                            "logprobs": None,
+                            "finish_reason": "stop",
+                        }
+                    ],
+                    "usage": usage,
+                    "system_fingerprint": "fp_fake",
+                }
+            )
+            if fault.get("reset_mid_body"):
+                resp = web.StreamResponse(
+                    headers={"content-type": "application/json", "content-length": str(len(payload))}
+                )
+                await resp.prepare(request)
+                await resp.write(payload[: len(payload) // 2])
+                assert request.transport is not None
+                request.transport.close()
+                return resp
+            return web.Response(body=payload, content_type="application/json")
+        resp = web.StreamResponse(headers={"content-type": "text/event-stream; charset=utf-8"})
+        await resp.prepare(request)
+        include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+
+        def chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
+            c: dict[str, Any] = {
+                "id": "chatcmpl-fake1",
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": body["model"],
+                "system_fingerprint": "fp_fake",
+                "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}],
+            }
+            if include_usage:
+                c["usage"] = None
+            return b"data: " + orjson.dumps(c) + b"\n\n"
+
+        await resp.write(chunk({"role": "assistant", "content": "", "refusal": None}))
+        for i, piece in enumerate(pieces):
+            if fault.get("truncate") and i == len(pieces) // 2:
+                assert request.transport is not None
+                request.transport.close()
+                return resp
+            if fault.get("reset_mid_body") and i == 1:
+                assert request.transport is not None
+                request.transport.close()
+                return resp
+            if fault.get("drip"):
+                await asyncio.sleep(fault["drip"])
+            await resp.write(chunk({"content": piece}))
+        await resp.write(chunk({}, "stop"))
+        if include_usage:
+            await resp.write(
+                b"data: "
+                + orjson.dumps(
+                    {
+                        "id": "chatcmpl-fake1",
+                        "object": "chat.completion.chunk",
+                        "created": created,
+                        "model": body["model"],
+                        "system_fingerprint": "fp_fake",
+                        "choices": [],
+                        "usage": usage,
+                    }
+                )
+                + b"\n\n"
+            )
+        await resp.write(b"data: [DONE]\n\n")
+        await resp.write_eof()
+        return resp
+
+    async def start(self) -> FakeOpenAI:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_post("/v1/chat/completions", self.handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}/v1"
+        return self
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def __aenter__(self) -> FakeOpenAI:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
