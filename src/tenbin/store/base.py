@@ -28,6 +28,12 @@ class KeyRecord:
 
 
 class Store(Protocol):
+    """SQL in ``query``/``execute``/``executemany`` uses ``?`` placeholders in every backend (the
+    PostgreSQL backend rewrites them to ``$n``); each package ships its own migration files as
+    ``store/migrations/{sqlite,postgres}_NNNN_<name>.sql``."""
+
+    dialect: str  # "sqlite" or "postgresql"
+
     async def migrate(self) -> None: ...
 
     async def close(self) -> None: ...
@@ -37,6 +43,14 @@ class Store(Protocol):
 
     async def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Read-only reporting query in the backend's dialect (reports build their own SQL)."""
+        ...
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one write statement; returns the affected row count."""
+        ...
+
+    async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one write statement for many rows in a single transaction."""
         ...
 
     # keys

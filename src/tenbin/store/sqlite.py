@@ -66,6 +66,8 @@ def migration_scripts(prefix: str) -> list[tuple[int, str]]:
 
 
 class SQLiteStore:
+    dialect = "sqlite"
+
     def __init__(self, path: str) -> None:
         self.path = path
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
@@ -139,6 +141,20 @@ class SQLiteStore:
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         return await self._run(lambda c: c.execute(sql, tuple(params)).rowcount)
+
+    async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        data = [tuple(r) for r in rows]
+
+        def go(c: sqlite3.Connection) -> None:
+            c.execute("BEGIN")
+            try:
+                c.executemany(sql, data)
+                c.execute("COMMIT")
+            except BaseException:
+                c.execute("ROLLBACK")
+                raise
+
+        await self._run(go)
 
     async def insert_key(self, key: KeyRecord) -> None:
         allowed = orjson.dumps(list(key.allowed_models)).decode() if key.allowed_models is not None else None
