@@ -41,6 +41,7 @@ _BUILDING_WORD: Final = re.compile(
 )
 _ROOM: Final = re.compile(r"(?:[0-9]{1,4}(?:号室|号|階|F|f)|[0-9]{1,2}(?:階|F)[0-9]{1,4}号室?|[0-9]{2,4})")
 _ROOM_SUFFIX: Final = re.compile(r"[0-9]{1,4}(?:号室|号|階|F|f)?$")
+_AFTER_ROOM: Final = re.compile(r"[0-9階F室号](?=[ぁ-ん])")
 _COMPANY: Final = re.compile(r"株式会社|有限会社|合同会社|\(株\)|\(有\)|様|御中|宛")
 
 _PREF_EN: Final = "|".join(PREFECTURES_ROMAJI)
@@ -70,6 +71,9 @@ def _extend_building(norm: str, end: int) -> int:
         if tok_end < 0:
             tok_end = tail_end
         tok = norm[tok_start:tok_end]
+        cut = _AFTER_ROOM.search(tok)
+        if cut:  # "17階に移転": the address ends at the floor/room number
+            tok, tok_end = tok[: cut.start() + 1], tok_start + cut.start() + 1
         if not tok or _COMPANY.search(tok):
             break
         if (

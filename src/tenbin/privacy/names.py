@@ -18,7 +18,6 @@ from tenbin.privacy.lexicon import (
     FAMOUS_PEOPLE,
     HONORIFICS,
     NAME_LABELS,
-    PREFECTURES_ROMAJI,
     SURNAMES_KANJI,
     SURNAMES_ROMAJI,
     TITLES,
@@ -47,13 +46,16 @@ _KATAKANA: Final = re.compile(
     r"(?<![ァ-ヴー])([ァ-ヴ][ァ-ヴー]{1,7})(?:[ ]([ァ-ヴ][ァ-ヴー]{1,7}))?(?![ァ-ヴー])"
 )
 _ROMAJI_WORD_RE: Final = re.compile(
-    r"(?<![A-Za-z0-9@._\-])(?:[A-Z][a-z]+|[A-Z]{2,})(?![A-Za-z0-9@_\-]|\.[A-Za-z])"
+    r"(?<![A-Za-z0-9@._\-])(?:[A-Z][a-z]+|[A-Z]{2,})(?![A-Za-z0-9@_]|-(?!san|sama|kun|sensei)|\.[A-Za-z])"
 )
 _ROMAJI_CUE_BEFORE: Final = re.compile(
     r"(?i)(?:\b(?:mr|ms|mrs|miss|dr|prof)\.?|\bdear|\bname|\bby|\bfrom|\battn\.?|\bcc|\bto|氏名|名前|表記|"
     r"担当|regards,?|sincerely,?|/|[(（])[ :：]*$"
 )
-_ROMAJI_STOP: Final = frozenset(p.lower() for p in PREFECTURES_ROMAJI) | words(
+# Prefectures that are also common surnames (Yamaguchi, Chiba, Fukushima…) are *not* stopwords.
+_ROMAJI_STOP: Final = words(
+    "tokyo osaka kyoto hokkaido kanagawa aichi okinawa hyogo saitama kagoshima shizuoka niigata"
+) | words(
     "japan tokyo inc ltd co corp kk go ok no to so do be we me he she"
     " the and for per via id it mr ms mrs dear best regards hi hello name"
 )

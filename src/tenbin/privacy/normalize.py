@@ -40,9 +40,20 @@ _TABLE: Final = _build_table()
 _LONG_VOWEL_AS_DASH: Final = re.compile(r"(?<=[0-9])ー(?=[0-9])")
 
 
+# Runs of characters the table touches; translating only these keeps pure-kana/kanji stretches
+# (most of a Japanese prompt) in C regex scanning instead of per-character dict lookups.
+_MAPPED: Final = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_TABLE)) + "]+")
+
+
+def _fold(m: re.Match[str]) -> str:
+    return m.group().translate(_TABLE)
+
+
 def normalize(text: str) -> str:
     """Return ``text`` with full-width forms and dash variants folded; ``len`` is unchanged."""
-    out = text.translate(_TABLE)
+    if text.isascii():
+        return text
+    out = _MAPPED.sub(_fold, text)
     if "ー" in out:
         out = _LONG_VOWEL_AS_DASH.sub("-", out)
     return out

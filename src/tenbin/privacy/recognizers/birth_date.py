@@ -29,6 +29,7 @@ _DATE: Final = re.compile(
 )
 _BIRTH_BEFORE: Final = re.compile(r"(?i)生年月日|誕生日|生まれ|出生|born|birth|d\.?o\.?b\.?|生年")
 _BIRTH_AFTER: Final = re.compile(r"^\s*(?:生|\(生\)|（生）|誕生|[(（]?\s*満?\s*\d{1,3}\s*歳)")
+_ANY_CUE: Final = re.compile(r"生|誕|歳|[Bb]orn|BORN|[Bb]irth|BIRTH|D\.?O\.?B|[Dd]ob")
 _OTHER_LABEL: Final = re.compile(r"[:：]\s*\S+\s+\S+[:：]|日\s*[:：]")
 
 
@@ -42,6 +43,9 @@ class BirthDateRecognizer(Recognizer):
     label: ClassVar[str] = BIRTH_DATE
 
     def find(self, raw: str, norm: str) -> list[Span]:
+        # Every accepted date needs a cue, so a text without any cue is skipped in O(n) C code.
+        if not _ANY_CUE.search(norm):
+            return []
         out: list[Span] = []
         for m in _DATE.finditer(norm):
             s, e = m.span()

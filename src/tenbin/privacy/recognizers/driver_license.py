@@ -16,6 +16,8 @@ class DriverLicenseRecognizer(Recognizer):
     label: ClassVar[str] = DRIVER_LICENSE
 
     def find(self, raw: str, norm: str) -> list[Span]:
+        if not LICENSE_CONTEXT.search(norm):
+            return []
         out: list[Span] = []
         for m in TWELVE.finditer(norm):
             if context.has(LICENSE_CONTEXT, context.before(norm, m.start(), 30, lines=2)):

@@ -9,14 +9,19 @@ from typing import ClassVar, Final
 from tenbin.privacy.recognizers.base import Recognizer
 from tenbin.privacy.types import CONFIDENTIAL_MARKER, CUSTOM_TERM, INTERNAL_MARKER, Span
 
-_CONFIDENTIAL: Final = re.compile(
-    r"(?i)社外秘|極秘|厳秘|機密|秘密情報|関係者外秘|部外秘|取扱注意|取り扱い注意|持出禁止|持ち出し禁止|"
-    r"\bconfidential\b|\bstrictly\s+private\b|\bsecret\b|\bproprietary\b|\bnda\b|\bdo\s+not\s+distribute\b"
+# Japanese and English patterns are split: a case-sensitive alternation of CJK literals lets the
+# regex engine skip ahead on the first character; the English one only runs on ASCII letters.
+_CONFIDENTIAL_JA: Final = re.compile(
+    r"社外秘|極秘|厳秘|機密|秘密情報|関係者外秘|部外秘|取扱注意|取り扱い注意|持出禁止|持ち出し禁止"
 )
-_INTERNAL: Final = re.compile(
-    r"(?i)社内限り|社内限定|社内用|社内のみ|社内向け|社員限り|関係者限り|内部資料|"
-    r"\binternal\s+(?:use\s+)?only\b|\bfor\s+internal\s+use\b|\binternal\s+use\b"
+_CONFIDENTIAL_EN: Final = re.compile(
+    r"(?i)\b(?:confidential|strictly\s+private|secret|proprietary|nda|do\s+not\s+distribute)\b"
 )
+_INTERNAL_JA: Final = re.compile(r"社内限り|社内限定|社内用|社内のみ|社内向け|社員限り|関係者限り|内部資料")
+_INTERNAL_EN: Final = re.compile(
+    r"(?i)\b(?:internal\s+(?:use\s+)?only|for\s+internal\s+use|internal\s+use)\b"
+)
+_ASCII_WORD: Final = re.compile(r"[A-Za-z]{3}")
 
 
 class ConfidentialMarkerRecognizer(Recognizer):
@@ -25,8 +30,11 @@ class ConfidentialMarkerRecognizer(Recognizer):
     label: ClassVar[str] = CONFIDENTIAL_MARKER
 
     def find(self, raw: str, norm: str) -> list[Span]:
-        out = [Span(CONFIDENTIAL_MARKER, m.start(), m.end(), 0.9) for m in _CONFIDENTIAL.finditer(norm)]
-        out.extend(Span(INTERNAL_MARKER, m.start(), m.end(), 0.8) for m in _INTERNAL.finditer(norm))
+        out = [Span(CONFIDENTIAL_MARKER, m.start(), m.end(), 0.9) for m in _CONFIDENTIAL_JA.finditer(norm)]
+        out.extend(Span(INTERNAL_MARKER, m.start(), m.end(), 0.8) for m in _INTERNAL_JA.finditer(norm))
+        if _ASCII_WORD.search(norm):
+            out.extend(Span(CONFIDENTIAL_MARKER, *m.span(), 0.9) for m in _CONFIDENTIAL_EN.finditer(norm))
+            out.extend(Span(INTERNAL_MARKER, *m.span(), 0.8) for m in _INTERNAL_EN.finditer(norm))
         return out
 
 

@@ -19,6 +19,8 @@ class PassportRecognizer(Recognizer):
     label: ClassVar[str] = PASSPORT
 
     def find(self, raw: str, norm: str) -> list[Span]:
+        if not _CONTEXT.search(norm):
+            return []
         out: list[Span] = []
         for m in _CAND.finditer(norm):
             if context.has(_CONTEXT, context.before(norm, m.start(), 30, lines=2)):

@@ -9,9 +9,10 @@ from tenbin.privacy import context
 from tenbin.privacy.recognizers.base import Recognizer
 from tenbin.privacy.types import PHONE, Span
 
+# Candidates start with 0 or +81 (every Japanese number does), which skips most digit runs.
 # Possessive quantifiers (3.11+) keep a long digit run from being re-split on failure.
 _CAND: Final = re.compile(
-    r"(?<![0-9A-Za-z.\-+/@_])(?:\+81[- ]?(?:\(0\)[- ]?)?)?\(?\d++\)?(?:[- ]?\(?\d++\)?){0,4}+"
+    r"(?<![0-9A-Za-z.\-+/@_])(?:\+81[- ]?(?:\(0\)[- ]?)?\(?\d++\)?|\(?0\d*+\)?)(?:[- ]?\(?\d++\)?){0,4}+"
 )
 _CHUNK: Final = re.compile(r"\d+")
 _POSITIVE: Final = re.compile(
@@ -85,7 +86,12 @@ class PhoneRecognizer(Recognizer):
                     if close < 0 or close != chunks[0].end():
                         s_adj, span_text = s + 1, span_text[1:]
                 separated = k > 1 or intl
-                if separated and len(last.group()) != 4:
+                # Subscriber numbers end in 4 digits; only 0120/0570 use 3-3 (0120-123-456).
+                if (
+                    separated
+                    and len(last.group()) != 4
+                    and not (len(last.group()) == 3 and digits.startswith(("0120", "0570")))
+                ):
                     continue
                 pre = context.before(norm, s_adj, 16)
                 positive = context.has(_POSITIVE, pre)
