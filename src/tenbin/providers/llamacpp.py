@@ -133,7 +133,7 @@ class Engine:
                 sent = len(text) - hold
             if len(completion) >= max_tokens:
                 break
-        text += decoder.decode(b"", final=True) if finish != "stop" or not stops else ""
+        # Bytes of a character cut off by max_tokens are dropped rather than shown as U+FFFD.
         if len(text) > sent:
             emit(text[sent:])
         return Generation(text, len(tokens), len(completion), finish)
