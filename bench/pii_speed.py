@@ -36,7 +36,22 @@ PROMPT = (
 
 
 def _corpus() -> list[str]:
-    texts = [json.loads(line)["text"] for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = [
+        json.loads(line)["text"] for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    docs, cur = [], ""
+    for t in texts * 3:
+        cur += t + "\n"
+        if len(cur) > 4000:
+            docs.append(cur)
+            cur = ""
+    return docs
+
+
+def _typical() -> list[str]:
+    """Ordinary business text: the dev set's no-PII documents plus the prompt, ~4 KB docs."""
+    rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = [r["text"] for r in rows if "no_pii" in r.get("tags", [])] + [PROMPT]
     docs, cur = [], ""
     for t in texts * 3:
         cur += t + "\n"
@@ -74,12 +89,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=2.0)
     ap.add_argument("--n", type=int, default=2000)
     args = ap.parse_args(argv)
-    docs = _corpus()
+    docs, typical = _corpus(), _typical()
     res: dict[str, Any] = {"prompt_chars": len(PROMPT)}
     for tier, ner in (("structured", False), ("full", True)):
         det = Detector(PrivacyConfig(ner=ner))
         p50, p99 = latency(det, PROMPT, args.n)
-        res[tier] = {"mb_per_s": throughput(det, docs, args.seconds), "p50_ms": p50, "p99_ms": p99}
+        res[tier] = {
+            "mb_per_s_pii_dense": throughput(det, docs, args.seconds),
+            "mb_per_s_typical": throughput(det, typical, args.seconds),
+            "p50_ms": p50,
+            "p99_ms": p99,
+        }
     if args.json:
         print(json.dumps(res, indent=2))
         return 0
@@ -87,11 +107,17 @@ def main(argv: list[str] | None = None) -> int:
     from rich.table import Table
 
     t = Table(title=f"privacy detector speed (1 core; prompt = {len(PROMPT)} chars)")
-    for c in ("tier", "MB/s/core", "p50 ms", "p99 ms"):
+    for c in ("tier", "MB/s/core (PII-dense dev)", "MB/s/core (typical)", "p50 ms", "p99 ms"):
         t.add_column(c, justify="left" if c == "tier" else "right")
     for tier in ("structured", "full"):
         r = res[tier]
-        t.add_row(tier, f"{r['mb_per_s']:.1f}", f"{r['p50_ms']:.3f}", f"{r['p99_ms']:.3f}")
+        t.add_row(
+            tier,
+            f"{r['mb_per_s_pii_dense']:.1f}",
+            f"{r['mb_per_s_typical']:.1f}",
+            f"{r['p50_ms']:.3f}",
+            f"{r['p99_ms']:.3f}",
+        )
     Console().print(t)
     return 0
 

@@ -19,7 +19,9 @@ def test_without_prefecture_and_floor() -> None:
 def test_company_or_prose_after_address_excluded() -> None:
     assert surfaces(R, "送付先：大阪府大阪市北区梅田3-5-6 丸栄フーズ") == ["大阪府大阪市北区梅田3-5-6"]
     assert surfaces(R, "千葉県柏市柏4-22-6 です") == ["千葉県柏市柏4-22-6"]
-    assert surfaces(R, "大阪市北区梅田1-1-3 大阪駅前第3ビル 17階に移転") == ["大阪市北区梅田1-1-3 大阪駅前第3ビル 17階"]
+    assert surfaces(R, "大阪市北区梅田1-1-3 大阪駅前第3ビル 17階に移転") == [
+        "大阪市北区梅田1-1-3 大阪駅前第3ビル 17階"
+    ]
 
 
 def test_kanji_numerals() -> None:

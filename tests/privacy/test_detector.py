@@ -20,7 +20,9 @@ def test_scan_messages_classes_and_counts(full: Detector) -> None:
 
 
 def test_public_internal_special_care(full: Detector) -> None:
-    assert full.scan_messages([{"role": "user", "content": "織田信長について"}]).data_class is DataClass.PUBLIC
+    assert (
+        full.scan_messages([{"role": "user", "content": "織田信長について"}]).data_class is DataClass.PUBLIC
+    )
     internal = full.scan_messages([{"role": "user", "content": "【社内限り】来期の方針"}])
     assert internal.data_class is DataClass.INTERNAL
     care = full.scan_messages([{"role": "user", "content": "山内 恵子さんは糖尿病で通院中です。"}])

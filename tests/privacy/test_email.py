@@ -10,7 +10,9 @@ def test_email_in_japanese_sentence() -> None:
 
 
 def test_fullwidth_at_and_role_address() -> None:
-    assert surfaces(R, "窓口：ｓｕｐｐｏｒｔ＠ｅｘａｍｐｌｅ．ｊｐ") == ["ｓｕｐｐｏｒｔ＠ｅｘａｍｐｌｅ．ｊｐ"]
+    assert surfaces(R, "窓口：ｓｕｐｐｏｒｔ＠ｅｘａｍｐｌｅ．ｊｐ") == [
+        "ｓｕｐｐｏｒｔ＠ｅｘａｍｐｌｅ．ｊｐ"
+    ]
 
 
 def test_sentence_final_period_excluded() -> None:

@@ -25,7 +25,10 @@ def test_pseudonymize_consistent_across_messages(full: Detector) -> None:
     assert masked[1]["content"][1] == MESSAGES[1]["content"][1]
     # The input is untouched (deep copy).
     assert "山田太郎" in MESSAGES[3]["content"]
-    assert session.restore("〔氏名1〕様、〔電話1〕にお電話します。") == "山田太郎様、090-1111-2222にお電話します。"
+    assert (
+        session.restore("〔氏名1〕様、〔電話1〕にお電話します。")
+        == "山田太郎様、090-1111-2222にお電話します。"
+    )
 
 
 def test_undetected_repeat_is_still_masked(full: Detector) -> None:

@@ -23,9 +23,13 @@ def _read(source: str) -> str:
 def scan_command(
     file: Annotated[str, typer.Argument(help="Text file to scan, or - for stdin.")],
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
-    no_ner: Annotated[bool, typer.Option("--no-ner", help="Structured identifiers only (fast tier).")] = False,
+    no_ner: Annotated[
+        bool, typer.Option("--no-ner", help="Structured identifiers only (fast tier).")
+    ] = False,
     redact: Annotated[bool, typer.Option("--redact", help="Irreversible 〔氏名〕 placeholders.")] = False,
-    term: Annotated[list[str] | None, typer.Option("--term", help="Custom confidential term (repeatable).")] = None,
+    term: Annotated[
+        list[str] | None, typer.Option("--term", help="Custom confidential term (repeatable).")
+    ] = None,
 ) -> None:
     """Print findings, the data class and the masked text (the text never leaves this machine)."""
     text = _read(file)

@@ -42,22 +42,33 @@ class BirthDateRecognizer(Recognizer):
 
     label: ClassVar[str] = BIRTH_DATE
 
+    def _accept(self, norm: str, s: int, e: int) -> bool:
+        if _BIRTH_AFTER.match(context.after(norm, e, 8)):
+            return True
+        pre = context.before(norm, s, 30)
+        cues = list(_BIRTH_BEFORE.finditer(pre))
+        if not cues:
+            return False
+        gap = pre[cues[-1].end() :]
+        return len(gap) <= 12 and not _OTHER_LABEL.search(gap) and not _DATE.search(gap)
+
     def find(self, raw: str, norm: str) -> list[Span]:
-        # Every accepted date needs a cue, so a text without any cue is skipped in O(n) C code.
-        if not _ANY_CUE.search(norm):
+        # Every accepted date needs a cue, so the date grammar only runs in windows around cues
+        # (up to 45 chars after a label, 40 before a trailing 生/歳): O(cues) instead of O(text).
+        windows: list[tuple[int, int]] = []
+        for c in _ANY_CUE.finditer(norm):
+            windows.append((max(0, c.start() - 40), min(len(norm), c.end() + 45)))
+        if not windows:
             return []
+        merged: list[tuple[int, int]] = []
+        for lo, hi in sorted(windows):
+            if merged and lo <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+            else:
+                merged.append((lo, hi))
         out: list[Span] = []
-        for m in _DATE.finditer(norm):
-            s, e = m.span()
-            if _BIRTH_AFTER.match(context.after(norm, e, 8)):
-                out.append(Span(BIRTH_DATE, s, e, 0.95))
-                continue
-            pre = context.before(norm, s, 30)
-            cues = list(_BIRTH_BEFORE.finditer(pre))
-            if not cues:
-                continue
-            cue = cues[-1]
-            gap = pre[cue.end() :]
-            if len(gap) <= 12 and not _OTHER_LABEL.search(gap) and not _DATE.search(gap):
-                out.append(Span(BIRTH_DATE, s, e, 0.95))
+        for lo, hi in merged:
+            for m in _DATE.finditer(norm, lo, hi):
+                if self._accept(norm, m.start(), m.end()):
+                    out.append(Span(BIRTH_DATE, m.start(), m.end(), 0.95))
         return out

@@ -12,7 +12,7 @@ from tenbin.privacy.recognizers.base import Recognizer
 from tenbin.privacy.types import CREDIT_CARD, Span
 
 _CAND: Final = re.compile(
-    r"(?<![0-9A-Za-z\-.,])(?:\d{13,19}|\d{4}([- ])\d{4,6}(?:\1\d{3,6}){1,3})(?![0-9A-Za-z\-]|[.,]\d)"
+    r"\d(?<![0-9A-Za-z\-.,]\d)(?:\d{12,18}|\d{3}([- ])\d{4,6}(?:\1\d{3,6}){1,3})(?![0-9A-Za-z\-]|[.,]\d)"
 )
 # Visa, Mastercard (51-55, 2221-2720), Amex, JCB, Diners, Discover/UnionPay.
 _BRAND: Final = re.compile(r"4|5[1-5]|2[2-7]|3[47]|35|30[0-5]|36|38|39|6011|64[4-9]|65|62")

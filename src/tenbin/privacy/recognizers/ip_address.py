@@ -10,7 +10,7 @@ from tenbin.privacy import context
 from tenbin.privacy.recognizers.base import Recognizer
 from tenbin.privacy.types import IP_ADDRESS, Span
 
-_V4: Final = re.compile(r"(?<![0-9A-Za-z.\-_/])\d{1,3}(?:\.\d{1,3}){3}(?![0-9A-Za-z\-_]|\.\d)")
+_V4: Final = re.compile(r"\d(?<![0-9A-Za-z.\-_/]\d)\d{0,2}(?:\.\d{1,3}){3}(?![0-9A-Za-z\-_]|\.\d)")
 _V6: Final = re.compile(r"(?<![0-9A-Za-z:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Za-z:])")
 _VERSION: Final = re.compile(
     r"(?i)ver|バージョン|ビルド|build|release|リリース|モジュール|module|v$|版|パッチ|patch|firmware|"

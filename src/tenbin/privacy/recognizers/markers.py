@@ -21,7 +21,9 @@ _INTERNAL_JA: Final = re.compile(r"社内限り|社内限定|社内用|社内の
 _INTERNAL_EN: Final = re.compile(
     r"(?i)\b(?:internal\s+(?:use\s+)?only|for\s+internal\s+use|internal\s+use)\b"
 )
-_ASCII_WORD: Final = re.compile(r"[A-Za-z]{3}")
+_EN_HINT: Final = re.compile(
+    r"[Cc]onfidential|CONFIDENTIAL|[Ss]ecret|SECRET|[Pp]roprietary|NDA|nda|[Ii]nternal|INTERNAL|[Dd]istribute|[Pp]rivate"
+)
 
 
 class ConfidentialMarkerRecognizer(Recognizer):
@@ -32,7 +34,7 @@ class ConfidentialMarkerRecognizer(Recognizer):
     def find(self, raw: str, norm: str) -> list[Span]:
         out = [Span(CONFIDENTIAL_MARKER, m.start(), m.end(), 0.9) for m in _CONFIDENTIAL_JA.finditer(norm)]
         out.extend(Span(INTERNAL_MARKER, m.start(), m.end(), 0.8) for m in _INTERNAL_JA.finditer(norm))
-        if _ASCII_WORD.search(norm):
+        if _EN_HINT.search(norm):
             out.extend(Span(CONFIDENTIAL_MARKER, *m.span(), 0.9) for m in _CONFIDENTIAL_EN.finditer(norm))
             out.extend(Span(INTERNAL_MARKER, *m.span(), 0.8) for m in _INTERNAL_EN.finditer(norm))
         return out

@@ -19,6 +19,13 @@ class PassportRecognizer(Recognizer):
     label: ClassVar[str] = PASSPORT
 
     def find(self, raw: str, norm: str) -> list[Span]:
+        if (
+            "旅券" not in norm
+            and "パスポート" not in norm
+            and "assport" not in norm
+            and "ASSPORT" not in norm
+        ):
+            return []
         if not _CONTEXT.search(norm):
             return []
         out: list[Span] = []

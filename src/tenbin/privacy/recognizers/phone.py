@@ -12,7 +12,9 @@ from tenbin.privacy.types import PHONE, Span
 # Candidates start with 0 or +81 (every Japanese number does), which skips most digit runs.
 # Possessive quantifiers (3.11+) keep a long digit run from being re-split on failure.
 _CAND: Final = re.compile(
-    r"(?<![0-9A-Za-z.\-+/@_])(?:\+81[- ]?(?:\(0\)[- ]?)?\(?\d++\)?|\(?0\d*+\)?)(?:[- ]?\(?\d++\)?){0,4}+"
+    r"[+(0](?<![0-9A-Za-z.\-+/@_][+(0])"
+    r"(?:(?<=\+)81[- ]?(?:\(0\)[- ]?)?\(?\d++\)?|(?<=\()0\d*+\)?|(?<=0)\d*+\)?)"
+    r"(?:[- ]?\(?\d++\)?){0,4}+"
 )
 _CHUNK: Final = re.compile(r"\d+")
 _POSITIVE: Final = re.compile(

@@ -10,8 +10,8 @@ from tenbin.privacy.lexicon import PREFECTURE_START
 from tenbin.privacy.recognizers.base import Recognizer
 from tenbin.privacy.types import POSTAL_CODE, Span
 
-_HYPHEN: Final = re.compile(r"(?<![0-9A-Za-z\-.,/)])\d{3}-\d{4}(?![0-9A-Za-z\-])")
-_PLAIN: Final = re.compile(r"(?<![0-9A-Za-z\-.,/)])\d{7}(?![0-9A-Za-z\-])")
+_HYPHEN: Final = re.compile(r"\d(?<![0-9A-Za-z\-.,/)]\d)\d{2}-\d{4}(?![0-9A-Za-z\-])")
+_PLAIN: Final = re.compile(r"\d(?<![0-9A-Za-z\-.,/)]\d)\d{6}(?![0-9A-Za-z\-])")
 _POSITIVE: Final = re.compile(r"(?i)〒|郵便|住所|所在地|送付先|届け先|お届け|宛先|zip|postal|post code|所:")
 _NEGATIVE: Final = re.compile(
     r"(?i)品番|型番|部品|No\.|コード|伝票|注文|管理|会員|ID|伝票|口座|番号(?<!郵便番号)"
