@@ -20,7 +20,7 @@ from tenbin.config.schema import Config
 from tenbin.context import RequestContext, Usage
 from tenbin.errors import BadRequest, GatewayError, UpstreamError
 from tenbin.finops.pricing import Pricer
-from tenbin.gateway.hooks import AuditSink, BudgetGuard, NoAudit, NoBudget, Reservation
+from tenbin.gateway.hooks import AnswerTap, AuditSink, BudgetGuard, NoAudit, NoBudget, Reservation
 from tenbin.gateway.privacy_stage import PrivacyStage
 from tenbin.ledger.record import UsageRecord, from_nanos
 from tenbin.ledger.writer import LedgerWriter
@@ -128,7 +128,10 @@ class Gateway:
         response["model"] = served.model.id
         if masked:
             masked.restore_response(response)
-        rec = self._record(ctx, decision, served, result.usage, 200, None, scan=scan, masked=masked)
+        tap = AnswerTap(self.audit.keeps_raw)
+        tap.feed_choices(response, "message")
+        rec = self._record(ctx, decision, served, result.usage, 200, None, scan=scan, masked=masked,
+                           answer=tap)
         if reservation:
             await reservation.settle(from_nanos(rec.cost_jpy_nanos))
         return Completion(response, served)
@@ -215,6 +218,7 @@ class Gateway:
         async def chunks() -> AsyncIterator[dict[str, Any]]:
             usage = Usage()
             status, error = 200, None
+            tap = AnswerTap(self.audit.keeps_raw)
             item: StreamChunk | None = first
             try:
                 while item is not None:
@@ -232,6 +236,7 @@ class Gateway:
                         else:
                             chunk.pop("usage", None)
                     if chunk is not None:
+                        tap.feed_choices(chunk, "delta")
                         yield chunk
                     try:
                         item = await gen.__anext__()
@@ -240,6 +245,7 @@ class Gateway:
                 if restorer is not None:
                     tail = restorer.flush_chunk(served.model.id)
                     if tail is not None:
+                        tap.feed_choices(tail, "delta")
                         yield tail
             except ProviderError as e:
                 status, error = 502, e.kind
@@ -250,7 +256,7 @@ class Gateway:
                 raise
             finally:
                 rec = self._record(ctx, decision, served, usage, status, error, scan=scan, masked=masked,
-                                   stream=True, ttft_ms=ttft)
+                                   stream=True, ttft_ms=ttft, answer=tap)
                 if reservation:
                     if status == 200 or usage.reported:
                         await reservation.settle(from_nanos(rec.cost_jpy_nanos))
@@ -263,7 +269,7 @@ class Gateway:
     def _record(
         self, ctx: RequestContext, decision: Decision | None, served: Served | None, usage: Usage,
         status: int, error: str | None, *, scan: Any = None, masked: Any = None, stream: bool = False,
-        ttft_ms: float | None = None,
+        ttft_ms: float | None = None, answer: AnswerTap | None = None,
     ) -> UsageRecord:
         now = time.time()
         model = served.model if served else None
@@ -288,7 +294,8 @@ class Gateway:
         elif model is not None:
             rec.currency = model.price_at(dt.date.today()).currency
         self.ledger.record(rec)
-        self.audit.request(ctx, rec, {"scan": scan, "masked": masked is not None, "decision": decision})
+        self.audit.request(ctx, rec, {"scan": scan, "masked": masked is not None, "decision": decision,
+                                      "answer": answer})
         return rec
 
     @staticmethod

@@ -16,6 +16,7 @@ from tenbin.config.schema import Config
 from tenbin.finops.pricing import Pricer
 from tenbin.gateway.pipeline import Gateway
 from tenbin.gateway.privacy_stage import PrivacyStage
+from tenbin.governance import AuditWriter, GovernanceConfig
 from tenbin.ledger.writer import LedgerWriter
 from tenbin.providers.base import Provider
 from tenbin.providers.registry import build_providers
@@ -37,13 +38,18 @@ class Runtime:
     ledger: LedgerWriter
     gateway: Gateway
     extras: dict[str, Any] = field(default_factory=dict)
+    audit: AuditWriter | None = None
 
     async def start(self) -> None:
         await self.store.migrate()
         self.ledger.start()
+        if self.audit is not None:
+            self.audit.start()
 
     async def stop(self) -> None:
         await self.ledger.close()
+        if self.audit is not None:
+            await self.audit.close()
         for p in self.providers.values():
             await p.aclose()
         await self.store.close()
@@ -57,8 +63,10 @@ def build_runtime(cfg: Config, *, store: Store | None = None) -> Runtime:
     providers = build_providers(cfg.providers)
     ledger = LedgerWriter(store, cfg.ledger)
     privacy = PrivacyStage.from_config(cfg.privacy)
+    gov = GovernanceConfig.from_section(cfg.governance)
+    audit = AuditWriter(store, catalog, gov) if gov.audit else None
     gateway = Gateway(
         cfg=cfg, catalog=catalog, providers=providers, router=Router(cfg, catalog), ledger=ledger,
-        pricer=Pricer(), breakers=Breakers(cfg.breaker), privacy=privacy,
+        pricer=Pricer(), breakers=Breakers(cfg.breaker), privacy=privacy, audit=audit,
     )
-    return Runtime(cfg, store, catalog, providers, KeyRing(store), ledger, gateway)
+    return Runtime(cfg, store, catalog, providers, KeyRing(store), ledger, gateway, audit=audit)

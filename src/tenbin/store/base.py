@@ -6,7 +6,7 @@ single dedicated thread (one connection, no locking games).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -63,3 +63,14 @@ class Store(Protocol):
     async def revoke_key(self, key_id: str, when: float) -> bool: ...
 
     async def count_keys(self) -> int: ...
+
+    # governance audit chain
+    async def append_audit(
+        self, bodies: Sequence[Mapping[str, Any]],
+        seal: Callable[[Mapping[str, Any], int, str], dict[str, Any]],
+    ) -> tuple[int, str]:
+        """Append entries to ``audit_log`` in one transaction that holds the chain head: read the
+        last (seq, hash) (or (0, GENESIS)), ``seal(body, seq, prev_hash)`` each body into a full
+        row, insert, commit. Returns the new head. Appends from several processes must serialise
+        (SQLite: BEGIN IMMEDIATE; PostgreSQL: LOCK TABLE audit_log IN EXCLUSIVE MODE)."""
+        ...

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
@@ -196,3 +196,31 @@ class SQLiteStore:
         return await self._run(
             lambda c: int(c.execute("SELECT count(*) FROM api_keys WHERE revoked_at IS NULL").fetchone()[0])
         )
+
+    async def append_audit(
+        self, bodies: Sequence[Mapping[str, Any]],
+        seal: Callable[[Mapping[str, Any], int, str], dict[str, Any]],
+    ) -> tuple[int, str]:
+        def go(c: sqlite3.Connection) -> tuple[int, str]:
+            c.execute("BEGIN IMMEDIATE")  # holds the write lock from reading the head to commit
+            try:
+                head = c.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+                seq, prev = (int(head[0]), str(head[1])) if head else (0, "0" * 64)
+                rows = []
+                for body in bodies:
+                    seq += 1
+                    row = seal(body, seq, prev)
+                    prev = row["hash"]
+                    rows.append(row)
+                if rows:
+                    cols = list(rows[0])
+                    c.executemany(
+                        f"INSERT INTO audit_log ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                        [tuple(r[k] for k in cols) for r in rows])
+                c.execute("COMMIT")
+                return seq, prev
+            except BaseException:
+                c.execute("ROLLBACK")
+                raise
+
+        return await self._run(go)

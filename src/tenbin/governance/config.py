@@ -1,0 +1,38 @@
+"""The ``governance:`` config section, validated here with field-named errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RetainRaw(_Strict):
+    """Raw prompt/answer retention: off by default because raw prompts are the PII we protect."""
+
+    enabled: bool = False
+    ttl_days: int = Field(default=30, gt=0, le=3650)
+    key_env: str = Field(default="TENBIN_AUDIT_KEY",
+                         description="environment variable holding a base64 32-byte AES key")
+
+
+class GovernanceConfig(_Strict):
+    audit: bool = True
+    batch_size: int = Field(default=256, gt=0)
+    flush_interval_s: float = Field(default=0.2, gt=0)
+    max_buffer: int = Field(default=100_000, gt=0)
+    retain_raw: RetainRaw = RetainRaw()
+
+    @classmethod
+    def from_section(cls, section: dict[str, Any]) -> GovernanceConfig:
+        try:
+            return cls.model_validate(section)
+        except ValidationError as e:
+            msgs = "; ".join(
+                "governance." + ".".join(str(p) for p in err["loc"]) + f": {err['msg']}" for err in e.errors()
+            )
+            raise ValueError(msgs) from None

@@ -1,0 +1,85 @@
+"""Build audit entry bodies from what the pipeline knows, keeping only what an auditor may hold.
+
+An entry says who (key, team, role), when, what kind of data (class and finding *counts* per
+label, never the findings' text), where it went (model, vendor, processing region, governing
+jurisdiction from the catalog), whether it was masked and under which policy rule, and SHA-256
+digests and sizes of the prompt and the answer, which prove what was sent without keeping it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from typing import Any
+
+import orjson
+
+from tenbin.catalog.catalog import Catalog
+from tenbin.context import Principal, RequestContext
+from tenbin.governance.chain import canonical
+from tenbin.ledger.record import UsageRecord
+
+
+def prompt_bytes(body: dict[str, Any]) -> bytes:
+    """The prompt as digested: the request's ``messages`` as compact JSON (orjson, key order kept)."""
+    return orjson.dumps(body.get("messages") or [])
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def answer_text(response: dict[str, Any]) -> str:
+    """What the client was told, in choice order: the same text a stream's deltas concatenate to."""
+    parts = []
+    for choice in response.get("choices") or []:
+        content = (choice.get("message") or {}).get("content")
+        if isinstance(content, str):
+            parts.append(content)
+    return "".join(parts)
+
+
+def _data_class(scan: Any) -> str | None:
+    dc = getattr(scan, "data_class", None)
+    return None if dc is None else str(getattr(dc, "name", dc)).lower()
+
+
+def request_entry(ctx: RequestContext, rec: UsageRecord, facts: dict[str, Any], catalog: Catalog,
+                  prompt: bytes, answer_sha256: str | None, answer_bytes: int | None) -> dict[str, Any]:
+    scan = facts.get("scan")
+    decision = facts.get("decision")
+    p = ctx.principal
+    spec = catalog.get(rec.served_model) if rec.served_model else None
+    if spec is None and decision is not None:
+        spec = decision.model  # failed requests: where it was headed
+    counts = scan.counts() if scan is not None else {}
+    return {
+        "ts_us": int(rec.ts_start * 1_000_000), "kind": "request", "action": "chat.completions",
+        "request_id": rec.request_id, "key_id": p.key_id, "team": p.team, "role": p.role,
+        "project": p.project, "use_case": rec.use_case, "target": None,
+        "data_class": _data_class(scan), "findings": canonical(counts) if counts else None,
+        "masked": 1 if facts.get("masked") else 0,
+        "rule": getattr(decision, "rule", None),
+        "model": spec.id if spec else rec.requested_model, "provider": spec.provider if spec else None,
+        "region": spec.region if spec else None, "jurisdiction": spec.jurisdiction if spec else None,
+        "status": rec.status, "prompt_sha256": digest(prompt), "prompt_bytes": len(prompt),
+        "answer_sha256": answer_sha256, "answer_bytes": answer_bytes,
+        "detail": canonical({"stream": rec.stream, "error": rec.error_class}) if rec.error_class else None,
+    }
+
+
+def admin_entry(actor: Principal, action: str, *, target: str | None = None, team: str | None = None,
+                detail: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An admin action (``key.create``, ``key.revoke``, ``budget.update``, ``config.reload`` …).
+
+    ``team`` is the team acted upon (defaults to the actor's) so team-scoped audit reads show a
+    team its own key changes even when an admin made them; the actor is in ``detail``."""
+    return {
+        "ts_us": int(time.time() * 1_000_000), "kind": "admin", "action": action, "request_id": None,
+        "key_id": actor.key_id, "team": team or actor.team, "role": actor.role, "project": actor.project,
+        "use_case": None, "target": target, "data_class": None, "findings": None, "masked": 0,
+        "rule": None, "model": None, "provider": None, "region": None, "jurisdiction": None,
+        "status": None, "prompt_sha256": None, "prompt_bytes": None, "answer_sha256": None,
+        "answer_bytes": None,
+        "detail": canonical({"actor_team": actor.team, **(detail or {})}),
+    }
