@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from tenbin.api.admin import add_admin_routes
 from tenbin.api.auth import Authenticator
 from tenbin.api.errors import Handler, errors_middleware
 from tenbin.api.sse import DONE, SSE_HEADERS, frame
@@ -139,6 +140,7 @@ def create_app(runtime: Runtime) -> web.Application:
     app.router.add_post("/chat/completions", chat_completions)
     app.router.add_get("/v1/models", list_models)
     app.router.add_get("/healthz", healthz)
+    add_admin_routes(app, runtime, app[AUTH])
 
     async def on_startup(_: web.Application) -> None:
         await runtime.start()

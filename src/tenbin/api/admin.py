@@ -1,0 +1,193 @@
+"""The ``/admin/...`` routes: keys, budgets and policies, reports, ledger rows and audit entries.
+
+Every handler starts by asking ``governance.roles`` what the caller's key may see; the team in a
+query string can only narrow an admin's view. Errors use the OpenAI error shape like ``/v1``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from tenbin.api.auth import Authenticator
+from tenbin.api.validation import parse_json
+from tenbin.context import Principal
+from tenbin.errors import BadRequest
+from tenbin.gateway.runtime import Runtime
+from tenbin.governance import reports
+from tenbin.governance.keyadmin import KeyAdmin, key_view
+from tenbin.governance.roles import read_scope, require_admin
+from tenbin.governance.verify import head, verify_store
+
+MAX_LIMIT = 1000
+
+
+def _json(obj: Any, status: int = 200) -> web.Response:
+    return web.Response(body=orjson.dumps(obj), status=status, content_type="application/json")
+
+
+def _int_param(request: web.Request, name: str, default: int, lo: int = 0, hi: int = 2**62) -> int:
+    raw = request.query.get(name)
+    if raw is None:
+        return default
+    try:
+        v = int(raw)
+    except ValueError:
+        raise BadRequest(f"{name} must be an integer", param=name) from None
+    if not lo <= v <= hi:
+        raise BadRequest(f"{name} must be between {lo} and {hi}", param=name)
+    return v
+
+
+def _opt_str(body: dict[str, Any], name: str) -> str | None:
+    v = body.get(name)
+    if v is not None and (not isinstance(v, str) or not v.strip()):
+        raise BadRequest(f"{name} must be a non-empty string", param=name)
+    return v
+
+
+def _team_items(section: Any, team: str | None) -> Any:
+    """Budgets/policies visible to a team: entries naming another team are hidden from non-admins."""
+    if team is None:
+        return section
+    if isinstance(section, list):
+        return [e for e in section if not isinstance(e, dict) or e.get("team") in (None, team)]
+    if isinstance(section, dict):
+        out = {k: _team_items(v, team) for k, v in section.items() if k != "teams"}
+        if isinstance(section.get("teams"), dict):
+            out["teams"] = {k: v for k, v in section["teams"].items() if k == team}
+        return out
+    return section
+
+
+class AdminAPI:
+    def __init__(self, runtime: Runtime, auth: Authenticator) -> None:
+        self.rt = runtime
+        self.auth = auth
+        self.keys = KeyAdmin(runtime.keyring, runtime.audit)
+
+    async def _who(self, request: web.Request) -> Principal:
+        return await self.auth.principal(request)
+
+    async def _scope(self, request: web.Request) -> str | None:
+        return read_scope(await self._who(request), request.query.get("team"))
+
+    # ---- keys ---------------------------------------------------------------------------------
+    async def list_keys(self, request: web.Request) -> web.Response:
+        team = await self._scope(request)
+        return _json({"object": "list", "data": [key_view(k) for k in await self.rt.store.list_keys(team)]})
+
+    async def create_key(self, request: web.Request) -> web.Response:
+        actor = await self._who(request)
+        body = parse_json(await request.read())
+        models = body.get("models")
+        if models is not None and not (isinstance(models, list) and all(isinstance(m, str) for m in models)):
+            raise BadRequest("models must be a list of model ids", param="models")
+        plaintext, rec = await self.keys.create(
+            actor, _opt_str(body, "team"), _opt_str(body, "project") or "default",
+            _opt_str(body, "role") or "app", _opt_str(body, "name"), tuple(models) if models else None)
+        return _json({**key_view(rec), "key": plaintext}, status=201)
+
+    async def revoke_key(self, request: web.Request) -> web.Response:
+        rec = await self.keys.revoke(await self._who(request), request.match_info["key_id"])
+        return _json(key_view(rec))
+
+    async def rotate_key(self, request: web.Request) -> web.Response:
+        plaintext, rec = await self.keys.rotate(await self._who(request), request.match_info["key_id"])
+        out = {**key_view(rec), "key": plaintext, "replaces": request.match_info["key_id"]}
+        return _json(out, status=201)
+
+    # ---- configuration (read) -----------------------------------------------------------------
+    async def budgets(self, request: web.Request) -> web.Response:
+        team = await self._scope(request)
+        return _json({"team": team, "budgets": _team_items(self.rt.cfg.finops.get("budgets", {}), team)})
+
+    async def policies(self, request: web.Request) -> web.Response:
+        team = await self._scope(request)
+        return _json({"team": team, "routing": _team_items(self.rt.cfg.routing, team),
+                      "privacy": self.rt.cfg.privacy})
+
+    # ---- reports, ledger, audit ---------------------------------------------------------------
+    async def report_costs(self, request: web.Request) -> web.Response:
+        team = await self._scope(request)
+        rows = await reports.costs(self.rt.store, request.query.get("period"), team)
+        return _json({"object": "list", "team": team, "data": rows})
+
+    async def report_cross_border(self, request: web.Request) -> web.Response:
+        team = await self._scope(request)
+        rows = await reports.cross_border(self.rt.store, request.query.get("period"), team)
+        return _json({"object": "list", "team": team, "data": [r.as_dict() for r in rows]})
+
+    async def report_processing(self, request: web.Request) -> web.Response:
+        team = await self._scope(request)
+        rows = await reports.processing(self.rt.store, request.query.get("period"), team)
+        return _json({"object": "list", "team": team, "data": rows})
+
+    async def ledger(self, request: web.Request) -> web.Response:
+        team = await self._scope(request)
+        limit = _int_param(request, "limit", 100, 1, MAX_LIMIT)
+        await self.rt.ledger.flush()
+        where, params = ("WHERE team = ?", [team]) if team is not None else ("", [])
+        rows = await self.rt.store.query(
+            f"SELECT * FROM usage {where} ORDER BY ts_start DESC LIMIT ?", [*params, limit])
+        for r in rows:
+            if isinstance(r.get("route"), str):
+                r["route"] = orjson.loads(r["route"])
+        return _json({"object": "list", "team": team, "data": rows})
+
+    async def audit(self, request: web.Request) -> web.Response:
+        team = await self._scope(request)
+        after = _int_param(request, "after_seq", 0)
+        limit = _int_param(request, "limit", 100, 1, MAX_LIMIT)
+        if self.rt.audit is not None:
+            await self.rt.audit.flush()
+        conds, params = ["seq > ?"], [after]  # type: list[str], list[Any]
+        if team is not None:
+            conds.append("team = ?")
+            params.append(team)
+        rows = await self.rt.store.query(
+            f"SELECT * FROM audit_log WHERE {' AND '.join(conds)} ORDER BY seq LIMIT ?", [*params, limit])
+        return _json({"object": "list", "team": team, "data": rows})
+
+    async def audit_verify(self, request: web.Request) -> web.Response:
+        require_admin(await self._who(request))
+        if self.rt.audit is not None:
+            await self.rt.audit.flush()
+        res = await verify_store(self.rt.store, request.query.get("against"))
+        broken = None if res.broken is None else {"seq": res.broken.seq, "reason": res.broken.reason}
+        return _json({"ok": res.ok, "checked": res.checked, "head_seq": res.head_seq,
+                      "head_hash": res.head_hash, "checkpoint_seq": res.checkpoint_seq, "broken": broken})
+
+    async def audit_checkpoint(self, request: web.Request) -> web.Response:
+        require_admin(await self._who(request))
+        if self.rt.audit is not None:
+            await self.rt.audit.flush()
+        seq, h = await head(self.rt.store)
+        return _json({"seq": seq, "hash": h})
+
+
+def add_admin_routes(app: web.Application, runtime: Runtime, auth: Authenticator) -> None:
+    api = AdminAPI(runtime, auth)
+    r = app.router
+    r.add_get("/admin/keys", api.list_keys)
+    r.add_post("/admin/keys", api.create_key)
+    r.add_post("/admin/keys/{key_id}/revoke", api.revoke_key)
+    r.add_post("/admin/keys/{key_id}/rotate", api.rotate_key)
+    r.add_get("/admin/budgets", api.budgets)
+    r.add_get("/admin/policies", api.policies)
+    r.add_get("/admin/reports/costs", api.report_costs)
+    r.add_get("/admin/reports/cross-border", api.report_cross_border)
+    r.add_get("/admin/reports/processing", api.report_processing)
+    r.add_get("/admin/ledger", api.ledger)
+    r.add_get("/admin/audit", api.audit)
+    r.add_get("/admin/audit/verify", api.audit_verify)
+    r.add_get("/admin/audit/checkpoint", api.audit_checkpoint)
+
+
+# Read endpoints that take ?team= — the cross-tenant tests walk this list so a new route is covered.
+TEAM_SCOPED_GETS = ("/admin/keys", "/admin/budgets", "/admin/policies", "/admin/reports/costs",
+                    "/admin/reports/cross-border", "/admin/reports/processing", "/admin/ledger",
+                    "/admin/audit")
+ADMIN_ONLY_GETS = ("/admin/audit/verify", "/admin/audit/checkpoint")

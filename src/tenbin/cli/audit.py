@@ -1,0 +1,96 @@
+"""``tenbin audit``: verify the hash chain, print a checkpoint, cross-border and processing reports."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.table import Table
+
+from tenbin.cli.common import ConfigOption, console, err_console, load, with_store
+from tenbin.errors import GatewayError
+from tenbin.governance import reports
+from tenbin.governance.raw import RawVault
+from tenbin.governance.verify import VerifyResult, head, verify_store
+
+audit_app = typer.Typer(help="Tamper-evident audit log: verify, checkpoint, APPI reports.",
+                        no_args_is_help=True)
+
+
+@audit_app.command("verify")
+def verify(
+    against: str | None = typer.Option(None, "--against", help="published checkpoint hash to check"),
+    config: ConfigOption = None,
+) -> None:
+    """Walk the chain from the first entry; report the first broken link (exit 1 if any)."""
+    cfg = load(config)
+    res: VerifyResult = with_store(cfg, lambda s: verify_store(s, against))
+    if against is not None and res.checkpoint_seq is not None:
+        console.print(f"checkpoint {against[:16]}… found at seq {res.checkpoint_seq}: "
+                      "nothing up to it has changed")
+    if res.broken is not None:
+        err_console.print(f"[red]BROKEN[/red] at {res.broken} ({res.checked} entries verified before it)")
+        raise typer.Exit(1)
+    console.print(f"OK: {res.checked} entries verified; head seq {res.head_seq} hash {res.head_hash}")
+
+
+@audit_app.command("checkpoint")
+def checkpoint(config: ConfigOption = None) -> None:
+    """Print the chain head (seq and hash) to publish somewhere outside this database."""
+    cfg = load(config)
+    seq, h = with_store(cfg, head)
+    typer.echo(f"{seq} {h}")
+
+
+@audit_app.command("report")
+def report(
+    cross_border: bool = typer.Option(False, "--cross-border", help="APPI Art. 28 transfers abroad"),
+    processing: bool = typer.Option(False, "--processing", help="records of processing summary"),
+    period: str | None = typer.Option(None, help="month in JST, e.g. 2026-11 (default: all time)"),
+    team: str | None = typer.Option(None, help="one team only"),
+    as_json: bool = typer.Option(False, "--json", help="machine-readable output"),
+    config: ConfigOption = None,
+) -> None:
+    """Cross-border transfer records or the records-of-processing summary."""
+    if cross_border == processing:
+        err_console.print("[red]error:[/red] choose exactly one of --cross-border or --processing")
+        raise typer.Exit(2)
+    cfg = load(config)
+    try:
+        if cross_border:
+            rows = [r.as_dict() for r in with_store(cfg, lambda s: reports.cross_border(s, period, team))]
+        else:
+            rows = with_store(cfg, lambda s: reports.processing(s, period, team))
+    except GatewayError as e:
+        err_console.print(f"[red]error:[/red] {e.message}")
+        raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if cross_border:
+        t = Table("team", "vendor", "jurisdiction", "region", "requests", "personal", "special care",
+                  "personal masked", "personal by rule", title=f"Cross-border transfers {period or '(all)'}")
+        for r in rows:
+            t.add_row(r["team"], r["provider"], r["jurisdiction"], r["region"], str(r["requests"]),
+                      str(r["personal"]), str(r["special_care"]), str(r["personal_masked"]),
+                      ", ".join(f"{k}={v}" for k, v in r["personal_by_rule"].items()))
+    else:
+        t = Table("vendor", "jurisdiction", "region", "requests", "purposes (use cases)", "data classes",
+                  title=f"Records of processing {period or '(all)'}")
+        for r in rows:
+            t.add_row(r["provider"], r["jurisdiction"], r["region"], str(r["requests"]),
+                      ", ".join(f"{k}={v}" for k, v in r["use_cases"].items()),
+                      ", ".join(f"{k}={v}" for k, v in r["data_classes"].items()))
+    console.print(t)
+
+
+@audit_app.command("purge")
+def purge(config: ConfigOption = None) -> None:
+    """Delete retained raw prompts/answers past their TTL (the gateway also does this every minute)."""
+    cfg = load(config)
+    n = with_store(cfg, RawVault.purge)
+    console.print(f"purged {n} expired raw records")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(audit_app, name="audit")
