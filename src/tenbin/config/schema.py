@@ -85,6 +85,9 @@ class LedgerConfig(_Strict):
     batch_size: int = Field(default=256, gt=0)
     flush_interval_s: float = Field(default=0.2, gt=0)
     max_buffer: int = Field(default=100_000, gt=0)
+    # Write-ahead spool (docs/durability.md): one directory per replica; None keeps rows in memory only.
+    spool_dir: str | None = None
+    spool_fsync: Literal["always", "interval", "never"] = "interval"
 
 
 class Config(_Strict):
@@ -103,6 +106,7 @@ class Config(_Strict):
     privacy: dict[str, Any] = {}
     finops: dict[str, Any] = {}
     governance: dict[str, Any] = {}
+    shared: dict[str, Any] = Field(default={}, description="Redis-shared state (tenbin.shared.config)")
 
     @field_validator("store")
     @classmethod
