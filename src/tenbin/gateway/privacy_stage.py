@@ -79,14 +79,29 @@ class PrivacyStage:
 
     @classmethod
     def from_config(cls, section: dict[str, Any]) -> PrivacyStage | None:
+        """Build from the ``privacy:`` config section; None when disabled or not installed."""
         if section.get("enabled", True) is False:
             return None
         try:
-            from tenbin.privacy import Detector, PrivacyConfig
+            from tenbin.privacy import DataClass, Detector, PrivacyConfig
         except ImportError:
             return None
+        allowed = set(PrivacyConfig.__dataclass_fields__)
         opts = {k: v for k, v in section.items() if k not in ("enabled", "mode")}
-        return cls(Detector(PrivacyConfig(**opts)), mode=section.get("mode", "pseudonymize"))
+        unknown = sorted(set(opts) - allowed)
+        if unknown:
+            raise ValueError(f"privacy.{unknown[0]}: unknown field (known: {', '.join(sorted(allowed))})")
+        if isinstance(opts.get("baseline"), str):
+            try:
+                opts["baseline"] = DataClass[opts["baseline"].upper()]
+            except KeyError:
+                raise ValueError(f"privacy.baseline: unknown data class {opts['baseline']!r}") from None
+        if opts.get("labels") is not None:
+            opts["labels"] = frozenset(opts["labels"])
+        mode = section.get("mode", "pseudonymize")
+        if mode not in ("pseudonymize", "redact"):
+            raise ValueError("privacy.mode: must be 'pseudonymize' or 'redact'")
+        return cls(Detector(PrivacyConfig(**opts)), mode=mode)
 
     def scan(self, body: dict[str, Any]) -> Any:
         return self.detector.scan_messages(body.get("messages") or [])
