@@ -5,6 +5,10 @@ A background task flushes every ``flush_interval_s`` or ``batch_size`` rows. ``c
 the buffer, so every request whose response was sent is persisted on a clean shutdown. If the
 store is down, rows stay buffered (bounded by ``max_buffer``) and are retried; when the buffer is
 full the oldest rows are kept, new ones are counted as dropped and an error is logged loudly.
+
+With ``spool_dir`` set, every row is first appended to a write-ahead spool (ledger/spool.py) before
+``record()`` returns, so rows survive ``kill -9``; a row dropped from the full memory buffer stays in
+the spool and is written at the next start. See docs/durability.md.
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
+from pathlib import Path
 
 from tenbin.config.schema import LedgerConfig
 from tenbin.ledger.record import UsageRecord
+from tenbin.ledger.spool import Spool
 from tenbin.store.base import Store
 
 log = logging.getLogger("tenbin.ledger")
@@ -26,6 +32,9 @@ class LedgerWriter:
         self.store = store
         self.cfg = cfg
         self._buf: deque[UsageRecord] = deque()
+        self._segs: deque[int] = deque()  # spool segment of each buffered row (0: not spooled)
+        self.spool = Spool(Path(cfg.spool_dir), cfg.spool_fsync) if cfg.spool_dir else None
+        self.recovered = 0
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closing = False
@@ -35,15 +44,26 @@ class LedgerWriter:
 
     def start(self) -> None:
         if self._task is None:
+            if self.spool is not None:
+                for seg, rec in self.spool.recover():
+                    if len(self._buf) < self.cfg.max_buffer:  # the rest waits on disk for a later start
+                        self._buf.append(rec)
+                        self._segs.append(seg)
+                        self.recovered += 1
+                if self.recovered:
+                    log.warning("ledger: replaying %d rows from the spool of a previous run", self.recovered)
             self._task = asyncio.get_running_loop().create_task(self._run(), name="ledger-writer")
 
     def record(self, rec: UsageRecord) -> None:
+        seg = self.spool.append(rec) if self.spool is not None else 0
         if len(self._buf) >= self.cfg.max_buffer:
             self.dropped += 1
             if self.dropped == 1 or self.dropped % 1000 == 0:
-                log.error("ledger buffer full (%d rows): %d rows dropped so far", len(self._buf), self.dropped)
+                log.error("ledger buffer full (%d rows): %d rows not buffered so far (kept in the spool if"
+                          " ledger.spool_dir is set)", len(self._buf), self.dropped)
             return
         self._buf.append(rec)
+        self._segs.append(seg)
         if len(self._buf) >= self.cfg.batch_size:
             self._wake.set()
 
@@ -57,6 +77,8 @@ class LedgerWriter:
                 await asyncio.wait_for(self._wake.wait(), self.cfg.flush_interval_s)
             self._wake.clear()
             await self.flush()
+            if self.spool is not None:
+                await asyncio.get_running_loop().run_in_executor(None, self.spool.sync)
             if self._closing and not self._buf:
                 return
 
@@ -73,6 +95,9 @@ class LedgerWriter:
                 return False
             for _ in batch:
                 self._buf.popleft()
+                seg = self._segs.popleft()
+                if seg and self.spool is not None:
+                    self.spool.ack(seg)
             self.written += len(batch)
         return True
 
@@ -82,9 +107,11 @@ class LedgerWriter:
         if self._task is not None:
             try:
                 await asyncio.wait_for(self._task, timeout)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 self._task.cancel()
                 log.error("ledger: %d rows could not be written before shutdown", len(self._buf))
             self._task = None
         else:
             await self.flush()
+        if self.spool is not None:
+            self.spool.close()
