@@ -56,5 +56,6 @@ class RequestContext:
     stream: bool
     use_case: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
+    body_size: int = 0
     started: float = field(default_factory=time.time)
     started_mono: float = field(default_factory=time.perf_counter)

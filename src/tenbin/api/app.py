@@ -71,12 +71,13 @@ def _use_case(request: web.Request, body: dict[str, Any]) -> tuple[str | None, d
 async def chat_completions(request: web.Request) -> web.StreamResponse:
     rt = request.app[RUNTIME]
     principal = await request.app[AUTH].principal(request)
-    body = parse_json(await _read_body(request, rt.cfg.server.max_body_bytes))
+    raw = await _read_body(request, rt.cfg.server.max_body_bytes)
+    body = parse_json(raw)
     validate_chat(body)
     use_case, tags = _use_case(request, body)
     ctx = RequestContext(
         request_id=request[REQUEST_ID], principal=principal, body=body, requested_model=body["model"],
-        stream=bool(body.get("stream")), use_case=use_case, metadata=tags,
+        stream=bool(body.get("stream")), use_case=use_case, metadata=tags, body_size=len(raw),
     )
     outcome = await rt.gateway.chat(ctx)
     headers = outcome.served.headers(ctx.request_id)

@@ -106,7 +106,7 @@ class Gateway:
 
     # ---- the pipeline -----------------------------------------------------------------------
     async def chat(self, ctx: RequestContext) -> Completion | Stream:
-        scan = self.privacy.scan(ctx.body) if self.privacy else None
+        scan = await self.privacy.scan_async(ctx.body, ctx.body_size) if self.privacy else None
         try:
             decision = self.router.decide(ctx, scan)
             decision, reservation = await self.budget.reserve(ctx, decision)

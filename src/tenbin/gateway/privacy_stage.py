@@ -6,6 +6,7 @@ Kept separate so the pipeline does not depend on how detection works, and so the
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from dataclasses import dataclass
 from typing import Any
@@ -103,8 +104,17 @@ class PrivacyStage:
             raise ValueError("privacy.mode: must be 'pseudonymize' or 'redact'")
         return cls(Detector(PrivacyConfig(**opts)), mode=mode)
 
+    # Above this many bytes of request body the scan runs on a worker thread, so one long document
+    # does not stall every other request on the event loop (a 300-char prompt takes ~1 ms inline).
+    inline_limit = 8_000
+
     def scan(self, body: dict[str, Any]) -> Any:
         return self.detector.scan_messages(body.get("messages") or [])
+
+    async def scan_async(self, body: dict[str, Any], size_hint: int) -> Any:
+        if size_hint <= self.inline_limit:
+            return self.scan(body)
+        return await asyncio.to_thread(self.scan, body)
 
     def apply(self, body: dict[str, Any], scan: Any, decision: Decision) -> MaskedRequest | None:
         if decision.privacy_action == "allow" or not scan.findings:
