@@ -53,8 +53,9 @@ def test_stream_reports_exact_usage(gw: GatewayHandle) -> None:
     usage = chunks[-1].usage
     assert text and usage is not None and usage.completion_tokens <= 12
     # the same prompt, non-streamed and greedy, gives the same text and the same counts
-    r = c.chat.completions.create(model="local/smollm2", messages=[{"role": "user", "content": "Count from one to five."}],
-                                  max_tokens=12, temperature=0)
+    r = c.chat.completions.create(
+        model="local/smollm2", messages=[{"role": "user", "content": "Count from one to five."}],
+        max_tokens=12, temperature=0)
     assert r.choices[0].message.content == text
     assert r.usage is not None
     assert (r.usage.prompt_tokens, r.usage.completion_tokens) == (usage.prompt_tokens, usage.completion_tokens)

@@ -71,7 +71,7 @@ def test_stream_restore_split_placeholder() -> None:
 
 
 def test_bad_privacy_config_names_field() -> None:
-    with pytest.raises(ValueError, match="privacy.nerr"):
+    with pytest.raises(ValueError, match=r"privacy\.nerr"):
         PrivacyStage.from_config({"nerr": True})
-    with pytest.raises(ValueError, match="privacy.baseline"):
+    with pytest.raises(ValueError, match=r"privacy\.baseline"):
         PrivacyStage.from_config({"baseline": "SECRETISH"})

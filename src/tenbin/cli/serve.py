@@ -44,7 +44,8 @@ def register(app: typer.Typer) -> None:
             pass
         for name, p in runtime.providers.items():
             a = p.availability()
-            logging.getLogger("tenbin").info("provider %s: %s", name, "available" if a.ok else f"unavailable ({a.reason})")
+            state = "available" if a.ok else f"unavailable ({a.reason})"
+            logging.getLogger("tenbin").info("provider %s: %s", name, state)
         web.run_app(create_app(runtime), host=server.host, port=server.port, access_log=None,
                     print=lambda *_: logging.getLogger("tenbin").info(
                         "tenbin listening on http://%s:%d/v1", server.host, server.port))

@@ -8,6 +8,7 @@ Every stage is a package of its own; this module only wires them in order, so re
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -167,7 +168,7 @@ class Gateway:
                 continue
             call = ChatCall(model=model, body=body, request_id=ctx.request_id)
             try:
-                out = await with_retries(lambda p=provider, c=call: attempt_fn(p, c),
+                out = await with_retries(functools.partial(attempt_fn, provider, call),
                                          self._max_retries(model), self.cfg.retry)
             except ProviderError as e:
                 if e.kind == "bad_request":
@@ -217,7 +218,8 @@ class Gateway:
 
         async def chunks() -> AsyncIterator[dict[str, Any]]:
             usage = Usage()
-            status, error = 200, None
+            status = 200
+            error: str | None = None
             tap = AnswerTap(self.audit.keeps_raw)
             item: StreamChunk | None = first
             try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import copy
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from tenbin.routing.decision import Decision
 
@@ -71,7 +71,7 @@ class StreamRestorer:
 
 
 class PrivacyStage:
-    def __init__(self, detector: Any, mode: str = "pseudonymize") -> None:
+    def __init__(self, detector: Any, mode: Literal["pseudonymize", "redact"] = "pseudonymize") -> None:
         from tenbin.privacy import Masker
 
         self.detector = detector
@@ -102,7 +102,7 @@ class PrivacyStage:
         mode = section.get("mode", "pseudonymize")
         if mode not in ("pseudonymize", "redact"):
             raise ValueError("privacy.mode: must be 'pseudonymize' or 'redact'")
-        return cls(Detector(PrivacyConfig(**opts)), mode=mode)
+        return cls(Detector(PrivacyConfig(**opts)), mode="redact" if mode == "redact" else "pseudonymize")
 
     # Above this many bytes of request body the scan runs on a worker thread, so one long document
     # does not stall every other request on the event loop (a 300-char prompt takes ~1 ms inline).

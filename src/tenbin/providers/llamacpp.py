@@ -87,7 +87,7 @@ class Engine:
             prompt = "".join(f"{m['role']}: {m['content']}\n" for m in msgs) + "assistant: "
             stops: list[str] = []
         else:
-            r = self.formatter(messages=msgs)
+            r = self.formatter(messages=msgs)  # type: ignore[arg-type]
             prompt = r.prompt
             stops = [r.stop] if isinstance(r.stop, str) else list(r.stop or [])
         return self.llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True), stops
