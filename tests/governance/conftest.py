@@ -3,6 +3,7 @@ plus helpers to make keys and read the audit chain."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -36,8 +37,20 @@ def gw(lt: LoopThread, fake_openai: FakeOpenAI, tmp_path: Path) -> Iterator[Gate
     h.stop()
 
 
+def ledger_settle(gw: GatewayHandle, timeout: float = 3.0) -> None:
+    """Wait for the ledger's own background flush (calling its flush() concurrently is unsafe)."""
+    deadline = time.monotonic() + timeout
+    while gw.runtime.ledger.pending and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.05)  # the batch popped from the buffer may still be committing
+
+
+def ledger_rows(gw: GatewayHandle) -> list[dict[str, Any]]:
+    ledger_settle(gw)
+    return gw.lt.run(gw.runtime.store.query("SELECT * FROM usage ORDER BY ts_start"))
+
+
 def audit_flush(gw: GatewayHandle) -> None:
-    gw.flush()
     assert gw.runtime.audit is not None
     assert gw.lt.run(gw.runtime.audit.flush())
 

@@ -74,6 +74,11 @@ class AdminAPI:
     async def _scope(self, request: web.Request) -> str | None:
         return read_scope(await self._who(request), request.query.get("team"))
 
+    async def _audit_written(self) -> None:
+        """Reads of the chain include every entry queued so far (the audit flush is serialised)."""
+        if self.rt.audit is not None:
+            await self.rt.audit.flush()
+
     # ---- keys ---------------------------------------------------------------------------------
     async def list_keys(self, request: web.Request) -> web.Response:
         team = await self._scope(request)
@@ -117,18 +122,19 @@ class AdminAPI:
 
     async def report_cross_border(self, request: web.Request) -> web.Response:
         team = await self._scope(request)
+        await self._audit_written()
         rows = await reports.cross_border(self.rt.store, request.query.get("period"), team)
         return _json({"object": "list", "team": team, "data": [r.as_dict() for r in rows]})
 
     async def report_processing(self, request: web.Request) -> web.Response:
         team = await self._scope(request)
+        await self._audit_written()
         rows = await reports.processing(self.rt.store, request.query.get("period"), team)
         return _json({"object": "list", "team": team, "data": rows})
 
     async def ledger(self, request: web.Request) -> web.Response:
         team = await self._scope(request)
         limit = _int_param(request, "limit", 100, 1, MAX_LIMIT)
-        await self.rt.ledger.flush()
         where, params = ("WHERE team = ?", [team]) if team is not None else ("", [])
         rows = await self.rt.store.query(
             f"SELECT * FROM usage {where} ORDER BY ts_start DESC LIMIT ?", [*params, limit])
@@ -141,8 +147,7 @@ class AdminAPI:
         team = await self._scope(request)
         after = _int_param(request, "after_seq", 0)
         limit = _int_param(request, "limit", 100, 1, MAX_LIMIT)
-        if self.rt.audit is not None:
-            await self.rt.audit.flush()
+        await self._audit_written()
         conds, params = ["seq > ?"], [after]  # type: list[str], list[Any]
         if team is not None:
             conds.append("team = ?")
@@ -153,8 +158,7 @@ class AdminAPI:
 
     async def audit_verify(self, request: web.Request) -> web.Response:
         require_admin(await self._who(request))
-        if self.rt.audit is not None:
-            await self.rt.audit.flush()
+        await self._audit_written()
         res = await verify_store(self.rt.store, request.query.get("against"))
         broken = None if res.broken is None else {"seq": res.broken.seq, "reason": res.broken.reason}
         return _json({"ok": res.ok, "checked": res.checked, "head_seq": res.head_seq,
@@ -162,8 +166,7 @@ class AdminAPI:
 
     async def audit_checkpoint(self, request: web.Request) -> web.Response:
         require_admin(await self._who(request))
-        if self.rt.audit is not None:
-            await self.rt.audit.flush()
+        await self._audit_written()
         seq, h = await head(self.rt.store)
         return _json({"seq": seq, "hash": h})
 
