@@ -52,3 +52,14 @@ class FxTable:
 
     def items(self) -> list[tuple[str, dt.date, Decimal]]:
         return [(c, d, r) for c in self._dates for d, r in zip(self._dates[c], self._rates[c], strict=True)]
+
+
+def restated(table: FxTable, overrides: dict[str, Decimal]) -> FxTable:
+    """A copy of ``table`` where each overridden currency has one rate on every date (for
+    "what would this period have cost at USDJPY=170")."""
+    out = FxTable(())
+    for ccy, day, rate in table.items():
+        out.set(ccy, day, overrides.get(ccy, rate))
+    for ccy, rate in overrides.items():
+        out.set(ccy, dt.date.min, rate)
+    return out

@@ -29,3 +29,13 @@ class Pricer:
         rate = self.fx.rate(p.currency, when)
         jpy = to_nanos(cost * rate) if rate is not None else 0
         return Priced(to_nanos(cost), p.currency, jpy, str(rate) if rate is not None else None)
+
+    def max_cost_jpy_nanos(self, model: ModelSpec, prompt_tokens: int, max_output: int, when: dt.date) -> int:
+        """Upper bound of a request's JPY cost: every prompt token at the uncached input price,
+        ``max_output`` tokens of output. Unknown FX counts as free (nothing else can be reserved)."""
+        p = model.price_at(when)
+        rate = self.fx.rate(p.currency, when)
+        if rate is None:
+            return 0
+        cost = (prompt_tokens * p.input + max_output * p.output) / 1_000_000
+        return to_nanos(cost * rate)

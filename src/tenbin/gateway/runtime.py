@@ -13,7 +13,8 @@ from typing import Any
 from tenbin.auth.keys import KeyRing
 from tenbin.catalog.catalog import Catalog, load_catalog
 from tenbin.config.schema import Config
-from tenbin.finops.pricing import Pricer
+from tenbin.finops.config import FinOpsConfig
+from tenbin.finops.service import FinOps
 from tenbin.gateway.pipeline import Gateway
 from tenbin.gateway.privacy_stage import PrivacyStage
 from tenbin.governance import AuditWriter, GovernanceConfig
@@ -39,15 +40,20 @@ class Runtime:
     gateway: Gateway
     extras: dict[str, Any] = field(default_factory=dict)
     audit: AuditWriter | None = None
+    finops: FinOps | None = None
 
     async def start(self) -> None:
         await self.store.migrate()
+        if self.finops is not None:
+            await self.finops.start()  # FX rates and budget spend before the first request
         self.ledger.start()
         if self.audit is not None:
             self.audit.start()
 
     async def stop(self) -> None:
         await self.ledger.close()
+        if self.finops is not None:
+            await self.finops.stop()
         if self.audit is not None:
             await self.audit.close()
         for p in self.providers.values():
@@ -65,8 +71,10 @@ def build_runtime(cfg: Config, *, store: Store | None = None) -> Runtime:
     privacy = PrivacyStage.from_config(cfg.privacy)
     gov = GovernanceConfig.from_section(cfg.governance)
     audit = AuditWriter(store, catalog, gov) if gov.audit else None
+    finops = FinOps(FinOpsConfig.from_section(cfg.finops), catalog, store)
     gateway = Gateway(
         cfg=cfg, catalog=catalog, providers=providers, router=Router(cfg, catalog), ledger=ledger,
-        pricer=Pricer(), breakers=Breakers(cfg.breaker), privacy=privacy, audit=audit,
+        pricer=finops.pricer, breakers=Breakers(cfg.breaker), privacy=privacy, audit=audit,
+        budget=finops.guard,
     )
-    return Runtime(cfg, store, catalog, providers, KeyRing(store), ledger, gateway, audit=audit)
+    return Runtime(cfg, store, catalog, providers, KeyRing(store), ledger, gateway, audit=audit, finops=finops)

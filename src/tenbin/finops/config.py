@@ -1,0 +1,114 @@
+"""The ``finops:`` config section, validated here with field-named errors.
+
+Budgets can live in config (reviewed like code) or in the store (``tenbin budgets set``, changed
+without a restart); both use :class:`BudgetRule`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+Scope = Literal["team", "project", "key", "use_case", "all"]
+Period = Literal["day", "month"]
+Action = Literal["alert", "block", "downgrade"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class BudgetRule(_Strict):
+    """A spend limit in JPY for one team / project / key / use case (``match``) per day or month."""
+
+    name: str = Field(min_length=1, max_length=100)
+    scope: Scope = "team"
+    match: str = Field(default="*", description="the team/project/key id/use case; '*' = each one")
+    period: Period = "month"
+    limit_jpy: Decimal = Field(gt=0)
+    action: Action = "block"
+    downgrade_to: str | None = None
+    thresholds: tuple[int, ...] = (50, 80, 100)
+    webhook: str | None = Field(default=None, description="POSTed on threshold crossings (only this URL)")
+
+    @field_validator("thresholds")
+    @classmethod
+    def _pct(cls, v: tuple[int, ...]) -> tuple[int, ...]:
+        if any(t <= 0 or t > 1000 for t in v):
+            raise ValueError("thresholds are percentages in 1..1000")
+        return tuple(sorted(set(v)))
+
+    @field_validator("webhook")
+    @classmethod
+    def _url(cls, v: str | None) -> str | None:
+        if v is not None and not v.startswith(("http://", "https://")):
+            raise ValueError("webhook must be an http(s) URL")
+        return v
+
+    @model_validator(mode="after")
+    def _downgrade(self) -> BudgetRule:
+        if self.action == "downgrade" and not self.downgrade_to:
+            raise ValueError("action 'downgrade' needs downgrade_to (a cheaper model id)")
+        return self
+
+
+class SelfHosted(_Strict):
+    """What a local model really costs: pay-per-GPU-hour, or a fixed server per month."""
+
+    gpu_hour_jpy: Decimal | None = Field(default=None, gt=0)
+    server_month_jpy: Decimal | None = Field(default=None, gt=0)
+    tokens_per_second: Decimal = Field(gt=0, description="sustained output throughput")
+    utilization: Decimal = Field(default=Decimal(1), gt=0, le=1, description="share of paid hours in use")
+
+    @model_validator(mode="after")
+    def _one(self) -> SelfHosted:
+        if (self.gpu_hour_jpy is None) == (self.server_month_jpy is None):
+            raise ValueError("set exactly one of gpu_hour_jpy or server_month_jpy")
+        return self
+
+
+class UseCase(_Strict):
+    """An outcome a use case produces, so reports can show cost per outcome and return."""
+
+    outcome: str = Field(min_length=1)
+    minutes_saved: Decimal = Field(default=Decimal(0), ge=0)
+    hourly_cost_jpy: Decimal = Field(default=Decimal(0), ge=0)
+    value_jpy: Decimal | None = Field(default=None, ge=0, description="value per outcome, if not time")
+    requests_per_outcome: Decimal = Field(default=Decimal(1), gt=0)
+
+    @property
+    def outcome_value_jpy(self) -> Decimal:
+        if self.value_jpy is not None:
+            return self.value_jpy
+        return self.minutes_saved / 60 * self.hourly_cost_jpy
+
+
+class FinOpsConfig(_Strict):
+    budgets: list[BudgetRule] = []
+    self_hosted: dict[str, SelfHosted] = {}
+    use_cases: dict[str, UseCase] = {}
+    refresh_s: float = Field(default=30.0, gt=0, description="reload FX rates and stored budgets")
+    default_max_output_tokens: int = Field(default=4096, gt=0,
+                                           description="reserve size when a request sets no max_tokens")
+    input_output_ratio: Decimal = Field(default=Decimal(3), gt=0,
+                                        description="input tokens per output token for blended prices")
+
+    @model_validator(mode="after")
+    def _unique(self) -> FinOpsConfig:
+        names = [b.name for b in self.budgets]
+        dup = {n for n in names if names.count(n) > 1}
+        if dup:
+            raise ValueError(f"duplicate budget names: {', '.join(sorted(dup))}")
+        return self
+
+    @classmethod
+    def from_section(cls, section: dict[str, Any]) -> FinOpsConfig:
+        try:
+            return cls.model_validate(section)
+        except ValidationError as e:
+            msgs = "; ".join(
+                "finops." + ".".join(str(p) for p in err["loc"]) + f": {err['msg']}" for err in e.errors()
+            )
+            raise ValueError(msgs) from None

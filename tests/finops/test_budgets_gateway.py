@@ -1,0 +1,175 @@
+"""Budgets through the real gateway: real openai SDK → gateway over HTTP → fake upstream, SQLite."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+from pathlib import Path
+from typing import Any
+
+import openai
+import pytest
+from aiohttp import web
+
+from tenbin.ledger.record import to_nanos
+from tests.conftest import fake_model, openai_provider
+from tests.fakes.fake_openai import FakeOpenAI
+from tests.harness import GatewayHandle, LoopThread, start_gateway
+
+ENV = {"FAKE_KEY": "sk-fake-upstream-secret"}
+MESSAGES: Any = [{"role": "user", "content": "稟議書を要約して"}]
+
+
+class Hook:
+    """A loopback webhook receiver."""
+
+    def __init__(self) -> None:
+        self.posted: list[dict[str, Any]] = []
+        self.url = ""
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        self.posted.append(await request.json())
+        return web.Response(status=204)
+
+    async def start(self) -> Hook:
+        app = web.Application()
+        app.router.add_post("/hook", self._handle)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
+        return self
+
+    async def stop(self) -> None:
+        await self.runner.cleanup()
+
+
+def _cfg(fake: FakeOpenAI, budgets: list[dict[str, Any]]) -> dict[str, Any]:
+    cheap = fake_model("cheap", "fake", prices=[{"effective": "2025-01-01", "currency": "USD", "input": "0.10",
+                                                 "output": "0.40"}])
+    return {
+        "providers": {"fake": openai_provider(fake.url)},
+        "models": [fake_model("gpt-4o", "fake"), cheap],
+        "default_model": "gpt-4o",
+        "finops": {"budgets": budgets},
+    }
+
+
+def _client(gw: GatewayHandle) -> openai.OpenAI:
+    return openai.OpenAI(base_url=gw.base_url, api_key="local", max_retries=0)
+
+
+def _call(gw: GatewayHandle, model: str = "gpt-4o") -> tuple[int, str]:
+    try:
+        raw = _client(gw).chat.completions.with_raw_response.create(model=model, messages=MESSAGES, max_tokens=50)
+        return 200, raw.headers["x-tenbin-model"]
+    except openai.APIStatusError as e:
+        return e.status_code, str(e.body)
+
+
+def _max_cost_nanos(gw: GatewayHandle) -> int:
+    from tenbin.context import Principal, RequestContext
+    from tenbin.finops.periods import tokyo_date
+
+    assert gw.runtime.finops is not None
+    guard = gw.runtime.finops.guard
+    ctx = RequestContext("r", Principal("local", "local", "default"), {"messages": MESSAGES, "max_tokens": 50},
+                         "gpt-4o", False)
+    model = gw.runtime.catalog.get("gpt-4o")
+    assert model is not None
+    import time
+    n = guard.max_cost(ctx, [model], time.time())
+    assert tokyo_date(time.time())  # periods resolve
+    return n
+
+
+def test_budget_race_64_in_flight(lt: LoopThread, fake_openai: FakeOpenAI, tmp_path: Path) -> None:
+    # 11 prompt + 6 completion tokens at $2.50/$10 per 1M and ¥154/$ = ¥0.013475 per request; the
+    # reservation (prompt bytes + 50 output tokens) is about ¥0.10, so ¥0.5 admits a handful at once.
+    fake_openai.delay = 0.3  # keep all 64 in flight together
+    limit = "0.5"
+    gw = start_gateway(lt, _cfg(fake_openai, [{"name": "team-local", "scope": "team", "match": "local",
+                                               "period": "month", "limit_jpy": limit}]), tmp_path, ENV)
+    try:
+        with cf.ThreadPoolExecutor(64) as pool:
+            results = list(pool.map(lambda _: _call(gw), range(64)))
+        ok = [r for r in results if r[0] == 200]
+        blocked = [r for r in results if r[0] == 429]
+        assert len(ok) + len(blocked) == 64
+        assert ok and blocked
+        assert all("team-local" in body and "budget_exceeded" in body for _, body in blocked)
+        # keep going one by one until the budget blocks: settlements free the unused reservations
+        for _ in range(60):
+            status, _ = _call(gw)
+            if status == 429:
+                break
+        rows = gw.rows()
+        spent = sum(r["cost_jpy_nanos"] for r in rows)
+        assert spent <= to_nanos(__import__("decimal").Decimal(limit)) + _max_cost_nanos(gw)
+        assert spent > to_nanos(__import__("decimal").Decimal(limit)) // 2  # the budget was really used
+        ledger_blocked = [r for r in rows if r["status"] == 429]
+        assert len(ledger_blocked) >= len(blocked)
+        assert all(r["error_class"] == "budget_exceeded" and r["cost_jpy_nanos"] == 0 for r in ledger_blocked)
+        assert len([r for r in rows if r["status"] == 200]) * 13_475_000 == spent
+    finally:
+        gw.stop()
+
+
+def test_downgrade_then_restart_keeps_spend(lt: LoopThread, fake_openai: FakeOpenAI, tmp_path: Path) -> None:
+    budgets = [{"name": "down", "scope": "project", "match": "default", "period": "day", "limit_jpy": "0.2",
+                "action": "downgrade", "downgrade_to": "cheap"}]
+    gw = start_gateway(lt, _cfg(fake_openai, budgets), tmp_path, ENV)
+    try:
+        served = [_call(gw)[1] for _ in range(12)]
+        assert served[0] == "gpt-4o"
+        assert "cheap" in served
+        first_cheap = served.index("cheap")
+        assert all(s == "cheap" for s in served[first_cheap:])
+        rows = gw.rows()
+        assert {r["served_model"] for r in rows} == {"gpt-4o", "cheap"}
+        assert all(r["status"] == 200 for r in rows)
+        down = [r for r in rows if r["served_model"] == "cheap"]
+        assert "budget_downgrade" in down[0]["route"]
+    finally:
+        gw.stop()
+    # Restart on the same database: spend is read back from the usage table, so it downgrades at once.
+    gw2 = start_gateway(lt, _cfg(fake_openai, budgets), tmp_path, ENV)
+    try:
+        assert _call(gw2)[1] == "cheap"
+    finally:
+        gw2.stop()
+
+
+def test_alert_budget_never_blocks_and_posts_webhook(lt: LoopThread, fake_openai: FakeOpenAI,
+                                                     tmp_path: Path) -> None:
+    hook = lt.run(Hook().start())
+    try:
+        budgets = [{"name": "watch", "scope": "all", "period": "month", "limit_jpy": "0.03", "action": "alert",
+                    "webhook": hook.url + "/hook"}]
+        gw = start_gateway(lt, _cfg(fake_openai, budgets), tmp_path, ENV)
+        try:
+            assert [_call(gw)[0] for _ in range(4)] == [200] * 4  # ¥0.054 > ¥0.03: alerts, no block
+            assert gw.runtime.finops is not None
+            lt.run(gw.runtime.finops.alerter.drain())
+            events = gw.runtime.finops.alerter.events
+            assert [e["threshold_pct"] for e in events] == [50, 80, 100]
+            assert len(hook.posted) == 3 and hook.posted[0]["budget"] == "watch"
+            assert {p["kind"] for p in hook.posted} == {"threshold"}
+            stored = lt.run(gw.runtime.store.query("SELECT threshold FROM budget_alerts ORDER BY threshold"))
+            assert [r["threshold"] for r in stored] == [50, 80, 100]
+        finally:
+            gw.stop()
+    finally:
+        lt.run(hook.stop())
+
+
+@pytest.mark.parametrize("bad,msg", [
+    ({"name": "x", "limit_jpy": "-1"}, "finops.budgets.0.limit_jpy"),
+    ({"name": "x", "limit_jpy": "10", "action": "downgrade"}, "downgrade_to"),
+    ({"name": "x", "limit_jpy": "10", "webhook": "ftp://x"}, "webhook"),
+])
+def test_bad_budget_config_names_the_field(bad: dict[str, Any], msg: str) -> None:
+    from tenbin.finops.config import FinOpsConfig
+
+    with pytest.raises(ValueError, match=msg):
+        FinOpsConfig.from_section({"budgets": [bad]})
