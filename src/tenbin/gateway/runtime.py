@@ -21,8 +21,8 @@ from tenbin.governance import AuditWriter, GovernanceConfig
 from tenbin.ledger.writer import LedgerWriter
 from tenbin.providers.base import Provider
 from tenbin.providers.registry import build_providers
-from tenbin.providers.resilience import Breakers
 from tenbin.routing.router import Router
+from tenbin.shared.wiring import Shared, build_shared
 from tenbin.store.base import Store
 from tenbin.store.factory import open_store
 
@@ -41,17 +41,22 @@ class Runtime:
     extras: dict[str, Any] = field(default_factory=dict)
     audit: AuditWriter | None = None
     finops: FinOps | None = None
+    shared: Shared | None = None
 
     async def start(self) -> None:
         await self.store.migrate()
         if self.finops is not None:
             await self.finops.start()  # FX rates and budget spend before the first request
         self.ledger.start()
+        if self.shared is not None:
+            self.shared.start()
         if self.audit is not None:
             self.audit.start()
 
     async def stop(self) -> None:
         await self.ledger.close()
+        if self.shared is not None:
+            await self.shared.stop()
         if self.finops is not None:
             await self.finops.stop()
         if self.audit is not None:
@@ -71,10 +76,13 @@ def build_runtime(cfg: Config, *, store: Store | None = None) -> Runtime:
     privacy = PrivacyStage.from_config(cfg.privacy)
     gov = GovernanceConfig.from_section(cfg.governance)
     audit = AuditWriter(store, catalog, gov) if gov.audit else None
-    finops = FinOps(FinOpsConfig.from_section(cfg.finops), catalog, store)
+    shared = build_shared(cfg)  # Redis-backed when cfg.redis is set, so replicas agree
+    finops = FinOps(FinOpsConfig.from_section(cfg.finops), catalog, store, ledger=shared.budget_ledger)
     gateway = Gateway(
-        cfg=cfg, catalog=catalog, providers=providers, router=Router(cfg, catalog), ledger=ledger,
-        pricer=finops.pricer, breakers=Breakers(cfg.breaker), privacy=privacy, audit=audit,
-        budget=finops.guard,
+        cfg=cfg, catalog=catalog, providers=providers,
+        router=Router(cfg, catalog, breakers=shared.breakers, providers=providers), ledger=ledger,
+        pricer=finops.pricer, breakers=shared.breakers, privacy=privacy, audit=audit,
+        budget=shared.guard(finops.guard),
     )
-    return Runtime(cfg, store, catalog, providers, KeyRing(store), ledger, gateway, audit=audit, finops=finops)
+    return Runtime(cfg, store, catalog, providers, KeyRing(store), ledger, gateway, audit=audit, finops=finops,
+                   shared=shared)

@@ -1,0 +1,57 @@
+"""Build the shared-state parts for a runtime: Redis-backed when ``redis:`` is set, else in-process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tenbin.config.schema import Config
+from tenbin.finops.budgets.ledger import BudgetLedger, MemoryBudgetLedger
+from tenbin.gateway.hooks import BudgetGuard
+from tenbin.providers.resilience import Breakers
+from tenbin.shared.breakers import SharedBreakers
+from tenbin.shared.budget import RedisBudgetLedger
+from tenbin.shared.config import SharedConfig
+from tenbin.shared.guard import RateLimitGuard
+from tenbin.shared.link import RedisLink
+from tenbin.shared.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+
+
+@dataclass
+class Shared:
+    cfg: SharedConfig
+    link: RedisLink | None
+    limiter: RateLimiter
+    budget_ledger: BudgetLedger
+    breakers: Breakers
+
+    def guard(self, inner: BudgetGuard) -> BudgetGuard:
+        """Wrap the budget guard with rate limits (a no-op wrapper when none are configured)."""
+        limits = self.cfg.rate_limits
+        if limits.per_key is None and not limits.teams:
+            return inner
+        return RateLimitGuard(self.limiter, limits, inner)
+
+    def start(self) -> None:
+        if isinstance(self.breakers, SharedBreakers):
+            self.breakers.start()
+
+    async def stop(self) -> None:
+        if isinstance(self.breakers, SharedBreakers):
+            await self.breakers.stop()
+        if self.link is not None:
+            await self.link.aclose()
+
+
+def build_shared(cfg: Config) -> Shared:
+    sc = SharedConfig.from_section(cfg.shared)
+    memory_limiter = MemoryRateLimiter()
+    memory_ledger = MemoryBudgetLedger()
+    if not cfg.redis:
+        return Shared(sc, None, memory_limiter, memory_ledger, Breakers(cfg.breaker))
+    link = RedisLink(cfg.redis, op_timeout_s=sc.op_timeout_s, retry_down_s=sc.retry_down_s)
+    fail_open = sc.on_redis_error == "open"
+    breakers: Breakers = (SharedBreakers(cfg.breaker, link, sc.prefix, sc.breaker_sync_s)
+                          if sc.share_breakers else Breakers(cfg.breaker))
+    return Shared(
+        sc, link, RedisRateLimiter(link, sc.prefix, memory_limiter, fail_open),
+        RedisBudgetLedger(link, sc.prefix, sc.reservation_ttl_s, memory_ledger, fail_open), breakers)
