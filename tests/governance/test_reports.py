@@ -29,8 +29,8 @@ from tests.harness import GatewayHandle, LoopThread, start_gateway
 class MaskPersonalRouter(Router):
     """A policy as the routing package would express it: personal data is masked (rule mask-pii)."""
 
-    def decide(self, ctx: RequestContext, scan: Any = None) -> Decision:
-        d = super().decide(ctx, scan)
+    def decide(self, ctx: RequestContext, scan: Any = None, **kw: Any) -> Decision:
+        d = super().decide(ctx, scan, **kw)
         if ctx.principal.team == "sales" and scan is not None and scan.data_class >= 3:
             d.privacy_action, d.rule = "mask", "mask-pii"
         return d
