@@ -1,29 +1,150 @@
-"""``tenbin costs``: a first per-team / per-model summary of the ledger."""
+"""``tenbin costs``: the cost report (any grouping, unit economics, ROI, FX restatement) and
+``--unit-prices``: ¥ per 1M tokens for every model beside the self-hosted ones, with break-even."""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import sys
+from decimal import Decimal
+from typing import Annotated
+
+import orjson
 import typer
 from rich.table import Table
 
-from tenbin.cli.common import ConfigOption, console, load, with_store
-from tenbin.ledger.record import from_nanos
+from tenbin.catalog.catalog import load_catalog
+from tenbin.cli.common import ConfigOption, console, err_console, load, with_store
+from tenbin.config.schema import Config
+from tenbin.finops.config import FinOpsConfig
+from tenbin.finops.fxstore import load_table, parse_override
+from tenbin.finops.periods import TOKYO, Period, parse_period
+from tenbin.finops.reports.costs import DIMENSIONS, Report, cost_report, parse_dimensions
+from tenbin.finops.selfhosted import break_even, unit_prices
+
+
+def fail(msg: str) -> typer.Exit:
+    err_console.print(f"[red]error:[/red] {msg}")
+    return typer.Exit(2)
+
+
+def finops_config(cfg: Config) -> FinOpsConfig:
+    try:
+        return FinOpsConfig.from_section(cfg.finops)
+    except ValueError as e:
+        raise fail(str(e)) from None
+
+
+def period_arg(text: str | None) -> Period:
+    try:
+        return parse_period(text or dt.datetime.now(TOKYO).strftime("%Y-%m"))
+    except ValueError as e:
+        raise fail(str(e)) from None
+
+
+def fx_args(items: list[str] | None) -> dict[str, Decimal]:
+    out = {}
+    for f in items or []:
+        try:
+            ccy, rate = parse_override(f)
+        except ValueError as e:
+            raise fail(str(e)) from None
+        out[ccy] = rate
+    return out
+
+
+def _money(v: Decimal | None, places: int = 2) -> str:
+    return "-" if v is None else f"¥{v:,.{places}f}"
+
+
+def render(report: Report, fmt: str) -> None:
+    if fmt == "json":
+        total = report.total
+        doc = {"period": report.period.label, "timezone": "Asia/Tokyo", "by": report.dims,
+               "fx_restated": {k: str(v) for k, v in report.fx.items()}, "rows": report.rows(),
+               "total": {"requests": total.requests, "cost_jpy": str(total.cost_jpy.quantize(Decimal("0.0001")))}}
+        sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    rows = report.rows()
+    if fmt == "csv":
+        names = list(dict.fromkeys(k for r in rows for k in r)) or [*report.dims, "cost_jpy"]
+        w = csv.DictWriter(sys.stdout, fieldnames=names)
+        w.writeheader()
+        w.writerows(rows)
+        return
+    roi = any(ln.outcome is not None for ln in report.lines)
+    t = Table(*report.dims, "requests", "errors", "tokens", "cost ¥", "¥/request", "¥/1k tok",
+              *(["outcome", "¥/outcome", "value ¥", "ROI"] if roi else []),
+              title=f"tenbin costs {report.period.label} (Asia/Tokyo)"
+              + (" restated at " + ", ".join(f"{k}JPY={v}" for k, v in report.fx.items()) if report.fx else ""))
+    for ln in report.lines:
+        extra = []
+        if roi:
+            extra = [ln.outcome or "", _money(ln.per_outcome), _money(ln.value_jpy, 0),
+                     "-" if ln.roi is None else f"{ln.roi:.1f}×"] if ln.outcome else ["", "", "", ""]
+        t.add_row(*ln.key, f"{ln.requests:,}", f"{ln.errors:,}", f"{ln.tokens:,}", _money(ln.cost_jpy),
+                  _money(ln.per_request, 4), _money(ln.per_1k_tokens, 4), *extra)
+    total = report.total
+    t.add_section()
+    t.add_row("total", *[""] * (len(report.dims) - 1), f"{total.requests:,}", f"{total.errors:,}",
+              f"{total.tokens:,}", _money(total.cost_jpy), _money(total.per_request, 4),
+              _money(total.per_1k_tokens, 4), *([""] * 4 if roi else []))
+    console.print(t)
+
+
+def show_unit_prices(cfg: Config, fo: FinOpsConfig) -> None:
+    catalog = load_catalog(cfg.models)
+    fx = with_store(cfg, load_table)
+    today = dt.datetime.now(TOKYO).date()
+    prices = unit_prices(catalog, fx, fo.self_hosted, today, fo.input_output_ratio)
+    t = Table("model", "provider", "region", "input ¥/1M", "output ¥/1M",
+              f"blended ¥/1M ({fo.input_output_ratio}:1)", "basis", title="Unit prices, today (Asia/Tokyo)")
+    for u in prices:
+        basis = "self-hosted" if u.self_hosted else u.model.price_at(today).currency + " list"
+        t.add_row(u.model.id, u.model.provider, u.model.region, _money(u.input_jpy), _money(u.output_jpy),
+                  _money(u.blended_jpy), basis)
+    console.print(t)
+    locals_ = [u for u in prices if u.self_hosted]
+    apis = [u for u in prices if not u.self_hosted and u.blended_jpy]
+    if not locals_:
+        console.print("No finops.self_hosted entries: add one to see make-or-buy break-even.")
+        return
+    b = Table("local", "vs API", "API ¥/1M", "local ¥/1M (full use)", "break-even", title="Make or buy")
+    for loc in locals_:
+        for api in apis:
+            be = break_even(loc, api)
+            b.add_row(be.local, be.api, _money(be.api_jpy_per_million), _money(be.local_jpy_per_million), be.note)
+    console.print(b)
+
+
+PeriodOpt = Annotated[str | None, typer.Option(help="YYYY-MM, YYYY-MM-DD or A..B (Asia/Tokyo); default: this month")]
+ByOpt = Annotated[str, typer.Option(help="comma list of: " + ",".join(DIMENSIONS))]
+FxOpt = Annotated[list[str] | None, typer.Option("--fx", help="restate at PAIR=RATE, e.g. USDJPY=170")]
+UnitOpt = Annotated[bool, typer.Option("--unit-prices", help="¥/1M tokens per model and make-or-buy")]
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
-    def costs(config: ConfigOption = None) -> None:
-        """Requests, tokens and cost per team and served model."""
+    def costs(
+        config: ConfigOption = None,
+        period: PeriodOpt = None,
+        by: ByOpt = "team,model",
+        fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+        fx: FxOpt = None,
+        unit_prices_: UnitOpt = False,
+    ) -> None:
+        """Cost report in JPY: grouped, per request, per 1k tokens and per outcome (ROI)."""
         cfg = load(config)
-        rows = with_store(cfg, lambda s: s.query(
-            "SELECT team, coalesce(served_model, '-') AS model, count(*) AS requests,"
-            " sum(CASE WHEN status = 200 THEN 0 ELSE 1 END) AS errors,"
-            " sum(prompt_tokens) AS prompt, sum(completion_tokens) AS completion,"
-            " coalesce(max(currency), '') AS currency, sum(cost_nanos) AS cost, sum(cost_jpy_nanos) AS jpy"
-            " FROM usage GROUP BY team, served_model ORDER BY team, jpy DESC"))
-        t = Table("team", "model", "requests", "errors", "prompt tok", "completion tok", "cost", "cost ¥",
-                  title="tenbin usage by team and model")
-        for r in rows:
-            t.add_row(r["team"], r["model"], str(r["requests"]), str(r["errors"]), f"{r['prompt'] or 0:,}",
-                      f"{r['completion'] or 0:,}", f"{from_nanos(r['cost']):.6f} {r['currency']}",
-                      f"¥{from_nanos(r['jpy']):,.2f}")
-        console.print(t)
+        fo = finops_config(cfg)
+        if unit_prices_:
+            show_unit_prices(cfg, fo)
+            return
+        if fmt not in ("table", "csv", "json"):
+            raise fail("--format must be table, csv or json")
+        try:
+            dims = parse_dimensions(by)
+        except ValueError as e:
+            raise fail(str(e)) from None
+        p, rates = period_arg(period), fx_args(fx)
+        report = with_store(cfg, lambda s: cost_report(s, p, dims, fx=rates, use_cases=fo.use_cases))
+        render(report, fmt)

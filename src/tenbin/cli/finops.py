@@ -1,0 +1,262 @@
+"""FinOps commands: ``fx``, ``budgets``, ``export focus``, ``forecast``, ``simulate``. Thin: parse,
+call tenbin.finops, render with Rich."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+from rich.table import Table
+
+from tenbin.catalog.catalog import load_catalog
+from tenbin.cli.common import ConfigOption, console, load, with_store
+from tenbin.cli.costs import FxOpt, PeriodOpt, fail, finops_config, fx_args, period_arg
+from tenbin.finops.budgets.rules import delete_rule, merge, save_rule, spend_so_far, split_bucket, stored_rules
+from tenbin.finops.config import BudgetRule
+from tenbin.finops.fx import FxTable
+from tenbin.finops.fxstore import load_rates, load_table, parse_csv, parse_pair, parse_rate, set_rate, stored_rates
+from tenbin.finops.periods import TOKYO
+from tenbin.finops.replay.scenario import parse_scenario
+from tenbin.finops.replay.shapes import Shape, load_shapes
+from tenbin.finops.replay.simulate import replay
+from tenbin.finops.reports.focus import FOCUS_VERSION, focus_rows, write_csv, write_parquet
+from tenbin.finops.reports.forecast import METHOD, Forecast, forecast_period
+from tenbin.ledger.record import from_nanos
+from tenbin.store.base import Store
+
+
+def _yen(v: Decimal) -> str:
+    return f"¥{v:,.2f}"
+
+
+def _fx_app() -> typer.Typer:
+    fx = typer.Typer(help="FX rates to JPY, dated (a rate applies from its date until the next one).",
+                     no_args_is_help=True)
+
+    @fx.command("set")
+    def fx_set(pair: str, rate: str, config: ConfigOption = None,
+               date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default today, Tokyo)")] = None,
+               ) -> None:
+        """Set e.g. USDJPY 152.3 from --date on."""
+        cfg = load(config)
+        try:
+            ccy, value = parse_pair(pair), parse_rate(rate)
+            day = dt.date.fromisoformat(date) if date else dt.datetime.now(TOKYO).date()
+        except ValueError as e:
+            raise fail(str(e)) from None
+        with_store(cfg, lambda s: set_rate(s, ccy, day, value))
+        console.print(f"{ccy}JPY = {value} from {day} (running gateways pick it up on their next refresh)")
+
+    @fx.command("load")
+    def fx_load(path: Path, config: ConfigOption = None) -> None:
+        """Load a CSV of pair,date,rate rows."""
+        cfg = load(config)
+        try:
+            rows = parse_csv(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise fail(f"{path}: {e}") from None
+        with_store(cfg, lambda s: load_rates(s, rows, f"csv:{path.name}"))
+        console.print(f"loaded {len(rows)} rates from {path}")
+
+    @fx.command("list")
+    def fx_list(config: ConfigOption = None) -> None:
+        """Stored rates (the shipped defaults apply where none is stored)."""
+        cfg = load(config)
+        rows = with_store(cfg, stored_rates)
+        t = Table("pair", "from", "rate", "source", title="FX rates (JPY per unit)")
+        for ccy, day, rate, source in rows:
+            t.add_row(f"{ccy}JPY", day.isoformat(), str(rate), source or "")
+        if not rows:
+            table = with_store(cfg, load_table)
+            for ccy, day, rate in table.items():
+                t.add_row(f"{ccy}JPY", day.isoformat(), str(rate), "shipped default")
+        console.print(t)
+
+    return fx
+
+
+def _budgets_app() -> typer.Typer:
+    b = typer.Typer(help="Budgets in JPY per team / project / key / use case, per day or month.",
+                    invoke_without_command=True)
+
+    @b.callback()
+    def budgets(ctx: typer.Context, config: ConfigOption = None) -> None:
+        """List budgets with burn and remaining for the current period."""
+        if ctx.invoked_subcommand is not None:
+            return
+        cfg = load(config)
+        fo = finops_config(cfg)
+
+        async def go(s: Store) -> tuple[list[BudgetRule], dict[str, int]]:
+            rules = merge(fo.budgets, await stored_rules(s))
+            return rules, await spend_so_far(s, rules)
+
+        rules, spent = with_store(cfg, go)
+        names = {r.name for r in fo.budgets}
+        t = Table("budget", "source", "scope", "subject", "period", "limit", "spent", "remaining", "burn", "action",
+                  title="Budgets (Asia/Tokyo periods)")
+        by_rule: dict[str, list[tuple[str, str, int]]] = {}
+        for bk, n in spent.items():
+            name, subject, key = split_bucket(bk)
+            by_rule.setdefault(name, []).append((subject, key, n))
+        for r in rules:
+            entries = by_rule.get(r.name) or [(r.match, "", 0)]
+            for subject, key, n in sorted(entries):
+                used = from_nanos(n)
+                pct = used / r.limit_jpy * 100
+                colour = "red" if pct >= 100 else "yellow" if pct >= 80 else "green"
+                action = r.action + (f" → {r.downgrade_to}" if r.downgrade_to else "")
+                t.add_row(r.name, "config" if r.name in names else "store", r.scope, subject, key or r.period,
+                          _yen(r.limit_jpy), _yen(used), _yen(max(r.limit_jpy - used, Decimal(0))),
+                          f"[{colour}]{pct:.0f}%[/{colour}]", action)
+        console.print(t)
+
+    @b.command("set")
+    def budgets_set(
+        name: str, limit: Annotated[str, typer.Option("--limit", help="JPY")],
+        config: ConfigOption = None,
+        scope: Annotated[str, typer.Option(help="team, project, key, use_case or all")] = "team",
+        match: Annotated[str, typer.Option(help="the team/project/key/use case, or * for each")] = "*",
+        period: Annotated[str, typer.Option(help="day or month")] = "month",
+        action: Annotated[str, typer.Option(help="alert, block or downgrade")] = "block",
+        downgrade_to: Annotated[str | None, typer.Option(help="model for action=downgrade")] = None,
+        thresholds: Annotated[str, typer.Option(help="alert percentages")] = "50,80,100",
+        webhook: Annotated[str | None, typer.Option(help="URL POSTed on threshold crossings")] = None,
+    ) -> None:
+        """Create or change a stored budget (running gateways pick it up on their next refresh)."""
+        cfg = load(config)
+        try:
+            rule = BudgetRule.model_validate({
+                "name": name, "scope": scope, "match": match, "period": period, "limit_jpy": limit,
+                "action": action, "downgrade_to": downgrade_to, "webhook": webhook,
+                "thresholds": [int(x) for x in thresholds.split(",") if x.strip()]})
+        except ValueError as e:
+            raise fail(f"budget {name}: {e}") from None
+        if rule.downgrade_to and rule.downgrade_to not in load_catalog(cfg.models):
+            raise fail(f"--downgrade-to: unknown model {rule.downgrade_to!r}")
+        with_store(cfg, lambda s: save_rule(s, rule))
+        console.print(f"budget {name}: {rule.scope} {rule.match}, ¥{rule.limit_jpy:,} per {rule.period}, {rule.action}")
+
+    @b.command("rm")
+    def budgets_rm(name: str, config: ConfigOption = None) -> None:
+        """Delete a stored budget."""
+        cfg = load(config)
+        if not with_store(cfg, lambda s: delete_rule(s, name)):
+            raise fail(f"no stored budget named {name!r} (config budgets are removed from the config file)")
+        console.print(f"budget {name} deleted")
+
+    return b
+
+
+def _export_app() -> typer.Typer:
+    ex = typer.Typer(help="Export the ledger in standard formats.", no_args_is_help=True)
+
+    @ex.command("focus")
+    def focus(
+        out: Annotated[Path, typer.Option("--out", "-o", help="file to write")],
+        config: ConfigOption = None, period: PeriodOpt = None,
+        fmt: Annotated[str, typer.Option("--format", help="csv or parquet")] = "csv",
+        billing_account: Annotated[str, typer.Option(help="BillingAccountId")] = "tenbin",
+    ) -> None:
+        """FOCUS 1.2 cost and usage dataset (one row per Tokyo day, team, project, use case, model, token kind)."""
+        if fmt not in ("csv", "parquet"):
+            raise fail("--format must be csv or parquet")
+        cfg = load(config)
+        p = period_arg(period)
+        catalog = load_catalog(cfg.models)
+        rows = with_store(cfg, lambda s: focus_rows(s, catalog, p, billing_account))
+        try:
+            (write_parquet if fmt == "parquet" else write_csv)(rows, out)
+        except RuntimeError as e:
+            raise fail(str(e)) from None
+        console.print(f"wrote {len(rows):,} FOCUS {FOCUS_VERSION} rows for {p.label} to {out}")
+
+    return ex
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(_fx_app(), name="fx")
+    app.add_typer(_budgets_app(), name="budgets")
+    app.add_typer(_export_app(), name="export")
+
+    @app.command()
+    def forecast(config: ConfigOption = None, period: PeriodOpt = None) -> None:
+        """Month-end spend per team and in total, and the budgets the forecast would cross."""
+        cfg = load(config)
+        fo = finops_config(cfg)
+        p = period_arg(period)
+        now = min(dt.datetime.now(TOKYO), p.end - dt.timedelta(seconds=1))
+
+        async def go(s: Store) -> tuple[list[BudgetRule], list[Forecast]]:
+            return merge(fo.budgets, await stored_rules(s)), await forecast_period(s, p, now)
+
+        rules, fcs = with_store(cfg, go)
+        t = Table("team", "month to date", "forecast month end", "complete days", "budget", "status",
+                  title=f"Forecast {p.label} (Asia/Tokyo)")
+        for f in fcs:
+            hits = [r for r in rules if r.period == "month" and (
+                (r.scope == "team" and f.subject != "total" and r.match in ("*", f.subject))
+                or (r.scope == "all" and f.subject == "total"))]
+            over = [r for r in hits if f.forecast > r.limit_jpy]
+            status = ", ".join(f"[red]crosses {r.name}[/red]" for r in over) or ("ok" if hits else "")
+            t.add_row(f.subject, _yen(f.month_to_date), _yen(f.forecast), str(f.days_observed),
+                      ", ".join(f"{r.name} {_yen(r.limit_jpy)}" for r in hits), status)
+        console.print(t)
+        console.print(f"method: {METHOD}")
+
+    @app.command()
+    def simulate(
+        config: ConfigOption = None, period: PeriodOpt = None,
+        price: Annotated[list[str] | None, typer.Option(help="PROVIDER_OR_MODEL:+N%, repeatable")] = None,
+        outage: Annotated[list[str] | None, typer.Option(help="provider or model down, repeatable")] = None,
+        fx: FxOpt = None,
+        policy: Annotated[Path | None, typer.Option(help="YAML of config keys (routing, fallbacks, ...)")] = None,
+    ) -> None:
+        """What-if replay of the ledger's metadata through routing: cost delta, traffic moves, Japan share."""
+        cfg = load(config)
+        p = period_arg(period)
+        fx_args(fx)  # validate early with a clear message
+        try:
+            scenario = parse_scenario(price or [], outage or [], fx or [], policy)
+        except ValueError as e:
+            raise fail(str(e)) from None
+        catalog = load_catalog(cfg.models)
+
+        async def go(s: Store) -> tuple[list[Shape], FxTable]:
+            return await load_shapes(s, p), await load_table(s)
+
+        t0 = time.perf_counter()
+        shapes, table = with_store(cfg, go)
+        load_s = time.perf_counter() - t0
+        with Progress(console=console, transient=True) as prog:
+            task = prog.add_task("replaying", total=len(shapes))
+            try:
+                res = replay(shapes, cfg, catalog, table, scenario, lambda n: prog.advance(task, n))
+            except ValueError as e:
+                raise fail(f"scenario: {e}") from None
+        rate = res.rows / (load_s + res.seconds) if res.rows else 0.0
+        console.print(f"[bold]Scenario[/bold] {p.label}: " + "; ".join(res.scenario))
+        console.print(f"{res.rows:,} requests in {res.shapes:,} shapes, {res.decisions:,} routing decisions,"
+                      f" {load_s + res.seconds:.2f}s ({rate:,.0f} rows/s)")
+        s = Table("", "before (ledger)", "after (scenario)", "delta")
+        s.add_row("cost", _yen(res.baseline_jpy), _yen(res.scenario_jpy), _yen(res.delta_jpy))
+        s.add_row("tokens processed in Japan", f"{res.japan_share(False):.1%}", f"{res.japan_share(True):.1%}", "")
+        console.print(s)
+        if res.moves:
+            m = Table("from", "to", "requests", "cost delta", title="Traffic moves")
+            for (a, b), n in res.moves.most_common(20):
+                m.add_row(a, b, f"{n:,}", _yen(res.move_cost[(a, b)]))
+            console.print(m)
+        if res.gaps:
+            g = Table("requested model", "reason", "requests", title="[red]Continuity gaps (no eligible model)[/red]")
+            for (model, reason), n in res.gaps.most_common(20):
+                g.add_row(model, reason, f"{n:,}")
+            console.print(g)
+        else:
+            console.print("no continuity gaps: every request had an eligible model")
+

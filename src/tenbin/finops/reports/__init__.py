@@ -1,0 +1,1 @@
+"""Read-side FinOps: cost reports, unit economics and ROI, FOCUS export, forecasts."""
