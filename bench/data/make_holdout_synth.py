@@ -17,6 +17,7 @@ span can never drift from its text. Check digits are computed here (My Number: �
 Corporate Number: leading check digit; cards: Luhn), and the traps use deliberately wrong ones.
 """
 
+# ruff: noqa: E501  (template prose lines are data; wrapping them would hide the documents)
 from __future__ import annotations
 
 import json
@@ -235,11 +236,11 @@ Doc = tuple[str, str, list[str], list[str]]
 
 
 def t_contract(i: int) -> Doc:
-    full, s, _ = person(i, 0)
+    full, _s, _ = person(i, 0)
     z, a = addr(i, 0)
     comp = COMPANIES[i % len(COMPANIES)]
     cn = corporate()
-    rep, rs, _ = person(i, 5)
+    rep, _rs, _ = person(i, 5)
     return (
         "keiyakusho",
         f"業務委託契約書（抜粋）\n\n{comp}（法人番号：{L('CORPORATE_NUMBER', cn)}、以下「甲」という。）と"
@@ -291,14 +292,14 @@ def t_interview(i: int) -> Doc:
 
 
 def t_insurance(i: int) -> Doc:
-    full, s, g = person(i, 3)
+    full, _s, _g = person(i, 3)
     kid = pick(KIDS, i, 0)
     mn = my_number()
     mnf = [fw(g444(mn)), g444(mn, "-"), mn][i % 3]
     bd = [f"S{R.randint(45, 63)}.{R.randint(1, 12)}.{R.randint(1, 28)}", "H2.11.30", "S52.3.3"][i % 3]
     acct = digits(7)
     ben = pick(SURNAMES, i, 3) + " " + pick(GIVEN, i, 14)
-    z, a = addr(i, 2)
+    _z, a = addr(i, 2)
     return (
         "hoken_moushikomi",
         f"【生命保険 申込書】受付No. 2024-{digits(6)}\n被保険者氏名：{P(full)}\n"
@@ -313,7 +314,7 @@ def t_insurance(i: int) -> Doc:
 
 
 def t_referral(i: int) -> Doc:
-    full, s, _ = person(i, 4)
+    full, _s, _ = person(i, 4)
     doc = pick(SURNAMES, i, 13)
     year = [1962, 1974, 1958][i % 3]
     bd = f"{year}年{R.randint(1, 12)}月{R.randint(1, 28)}日"
@@ -332,8 +333,8 @@ def t_referral(i: int) -> Doc:
 
 
 def t_realestate(i: int) -> Doc:
-    seller, ss, _ = person(i, 6)
-    z, a = addr(i, 3)
+    seller, _ss, _ = person(i, 6)
+    _z, a = addr(i, 3)
     agent = pick(SURNAMES, i, 19) + " " + pick(GIVEN, i, 8)
     return (
         "juyo_jiko",
@@ -391,7 +392,6 @@ def corporate_ok(d: str) -> bool:
 
 def t_english(i: int) -> Doc:
     g, s = ROMAJI[i % len(ROMAJI)]
-    sender = FOREIGN[i % len(FOREIGN)]
     en_sender = ["Emily Clark", "Michael Johnson", "Anna Schmidt"][i % 3]
     month = ["March", "September", "July"][i % 3]
     bd = f"{month} {R.randint(1, 28)}, {R.randint(1960, 1999)}"
@@ -425,7 +425,7 @@ def t_line(i: int) -> Doc:
 
 
 def t_expense(i: int) -> Doc:
-    full, s, _ = person(i, 7)
+    full, _s, _ = person(i, 7)
     card = luhn(["4", "5", "35"][i % 3], 16)
     cardf = [g4444(card), g4444(card, " "), card][i % 3]
     rec = bad_my_number()
@@ -442,7 +442,7 @@ def t_expense(i: int) -> Doc:
 
 
 def t_shipping(i: int) -> Doc:
-    to, ts, _ = person(i, 8)
+    to, _ts, _ = person(i, 8)
     z, a = addr(i, 4)
     frm = COMPANIES[(i + 1) % 8]
     slip = bad_my_number()
@@ -459,7 +459,7 @@ def t_shipping(i: int) -> Doc:
 
 
 def t_meishi(i: int) -> Doc:
-    full, s, g = person(i, 9)
+    full, _s, _g = person(i, 9)
     z, a = addr(i, 5)
     comp = COMPANIES[(i + 2) % 8]
     tel = fw(phone_fixed(i + 3))
@@ -525,11 +525,11 @@ def t_passport(i: int) -> Doc:
 
 
 def t_license(i: int) -> Doc:
-    full, s, _ = person(i, 10)
+    full, _s, _ = person(i, 10)
     lic = digits(12)
     era = ["平成元年", "平成3年", "昭和62年"][i % 3]
     bd = f"{era}{R.randint(2, 12)}月{R.randint(1, 28)}日"
-    z, a = addr(i, 6)
+    _z, a = addr(i, 6)
     return (
         "rental_keiyaku",
         f"レンタカー貸渡証（控）\n借受人：{P(full)} 様\n"
@@ -542,7 +542,7 @@ def t_license(i: int) -> Doc:
 
 
 def t_nenmatsu(i: int) -> Doc:
-    full, s, g = person(i, 11)
+    full, _s, _g = person(i, 11)
     spouse = pick(GIVEN, i, 12)
     kid = pick(KIDS, i, 2)
     m1, m2, m3 = my_number(), my_number(), my_number()
@@ -561,8 +561,8 @@ def t_nenmatsu(i: int) -> Doc:
 
 
 def t_support_prompt(i: int) -> Doc:
-    full, s, _ = person(i, 12)
-    z, a = addr(i, 7)
+    full, _s, _ = person(i, 12)
+    _z, a = addr(i, 7)
     mail = ["kaoru.s@example.ne.jp", "noriko-k@example.jp", "y.amakawa@example.com"][i % 3]
     order = digits(12)
     while my_number(order[:11]) == order:
@@ -594,7 +594,7 @@ def t_foreign_worker(i: int) -> Doc:
 
 
 def n_spec(i: int) -> Doc:
-    jans = []
+    jans: list[str] = []
     while len(jans) < 2:
         j = "49" + digits(11)
         if not corporate_ok(j):

@@ -1,3 +1,5 @@
+from typing import Any
+
 from tenbin.privacy import DataClass, Detector, Finding, PrivacyConfig
 
 
@@ -7,7 +9,7 @@ def test_finding_repr_hides_text() -> None:
 
 
 def test_scan_messages_classes_and_counts(full: Detector) -> None:
-    msgs = [
+    msgs: list[dict[str, Any]] = [
         {"role": "system", "content": "社外秘"},
         {"role": "user", "content": [{"type": "text", "text": "Project Falconの件、担当の山田太郎様に連絡"}]},
     ]
@@ -48,7 +50,7 @@ def test_offsets_index_original_text(full: Detector) -> None:
 
 
 def test_non_text_parts_and_empty_content(full: Detector) -> None:
-    msgs = [
+    msgs: list[dict[str, Any]] = [
         {"role": "assistant", "content": None, "tool_calls": []},
         {"role": "user", "content": [{"type": "image_url", "image_url": {"url": "x"}}]},
     ]

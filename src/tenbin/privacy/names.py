@@ -10,6 +10,7 @@ and titles after a name (様, さん, 部長 — excluded from the span), form l
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import ClassVar, Final
 
 from tenbin.privacy import context, sudachi
@@ -23,6 +24,8 @@ from tenbin.privacy.lexicon import (
     TITLES,
     words,
 )
+from tenbin.privacy.names_hiragana import hiragana_names
+from tenbin.privacy.names_spread import spread
 from tenbin.privacy.recognizers.base import Recognizer
 from tenbin.privacy.sudachi import Token
 from tenbin.privacy.types import PERSON, Span
@@ -42,8 +45,15 @@ _ORG_SUFFIX: Final = re.compile(
     r"(?:印刷|銀行|支店|商事|工業|株式会社|駅|市|区|町|村|県|線|通り|大学|病院|医院|建設|不動産|電機|製作所|"
     r"物産|商店|食品|産業|運輸|物流|ホールディングス|グループ|システム|ビル|公園|神社|寺|川|山|橋|港|店|屋)"
 )
+# Half-width ｶﾞ normalises to カ + U+3099 (one code point each, see normalize.py), so the
+# combining voiced marks count as katakana here and are composed before dictionary lookups.
 _KATAKANA: Final = re.compile(
-    r"(?<![ァ-ヴー])([ァ-ヴ][ァ-ヴー]{1,7})(?:[ ]([ァ-ヴ][ァ-ヴー]{1,7}))?(?![ァ-ヴー])"
+    r"(?<![ァ-ヴー\u3099\u309a・=])([ァ-ヴ][ァ-ヴー\u3099\u309a]{1,9})"
+    r"(?:[ ]([ァ-ヴ][ァ-ヴー\u3099\u309a]{1,9}))?(?![ァ-ヴー\u3099\u309a・=])"
+)
+# Foreign names written with a middle dot: マイケル・ジョンソン, グエン・ヴァン・ミン.
+_KATAKANA_DOTTED: Final = re.compile(
+    r"(?<![ァ-ヴー・=])[ァ-ヴ][ァ-ヴー]{1,9}(?:[・=][ァ-ヴ][ァ-ヴー]{0,9}){1,3}(?![ァ-ヴー・=])"
 )
 _ROMAJI_WORD_RE: Final = re.compile(
     r"(?<![A-Za-z0-9@._\-])(?:[A-Z][a-z]+|[A-Z]{2,})(?![A-Za-z0-9@_]|-(?!san|sama|kun|sensei)|\.[A-Za-z])"
@@ -59,6 +69,40 @@ _ROMAJI_STOP: Final = words(
     "japan tokyo inc ltd co corp kk go ok no to so do be we me he she"
     " the and for per via id it mr ms mrs dear best regards hi hello name"
 )
+
+
+_PERSON_HONORIFIC_AFTER: Final = re.compile(
+    "(?:" + "|".join(sorted((h for h in HONORIFICS if h != "御中"), key=len, reverse=True)) + ")"
+)
+_HONORIFICS_AND_TITLES: Final = frozenset(HONORIFICS + TITLES)
+# A label naming a person's role (依頼者：, 指導員：, 作成：) right before a field value.
+_ROLE_LABEL: Final = re.compile(r"(?:[者員人官]|作成|記入|起票|承認|報告|担当|氏名)[ ]?[:：][ ]?$")
+_AMOUNT_AFTER: Final = re.compile(r"[ ]?[0-9¥￥$]")
+_FIELD_END: Final = re.compile(r"$|[ \n、,。()（）:：/|]")
+
+
+def _field_end(norm: str, pos: int) -> bool:
+    """True when a name can end at ``pos``: end of field, punctuation, or an honorific/title."""
+    return _FIELD_END.match(norm, pos) is not None or _HONORIFIC_AFTER.match(norm, pos) is not None
+
+
+_ROMAJI_TITLE_BEFORE: Final = re.compile(r"\b(?:Mr|Ms|Mrs|Miss|Dr|Prof)\.? ?$")
+_ROMAJI_STRONG_CUE: Final = re.compile(
+    r"(?i)(?:\b(?:regards|sincerely|cheers|thanks),?[ ]*\n[ ]*|\b(?:mr|ms|mrs|dr|prof)\.? ?|\bname[ ]*:[ ]*)$"
+)
+
+
+_EN_NON_NAMES: Final = words("team dept department office inc ltd corp group division hr sales support global")
+
+
+def _is_stop(word: str) -> bool:
+    low = word.lower()
+    return low in _ROMAJI_STOP or low in _EN_NON_NAMES
+
+
+def _compose(word: str) -> str:
+    """ｼﾏﾌﾞｸﾛ normalises to シマフ + U+3099 + クロ; the dictionary wants シマブクロ."""
+    return unicodedata.normalize("NFC", word) if "\u3099" in word or "\u309a" in word else word
 
 
 def _is_kanji_name_char(ch: str) -> bool:
@@ -101,6 +145,17 @@ class PersonRecognizer(Recognizer):
                 kind = pos[3]
             elif surface in SURNAMES_KANJI:
                 kind = "list"
+            elif (
+                pos[2] == "地名"
+                and 2 <= len(surface) <= 3
+                and all(_is_kanji_name_char(c) for c in surface)
+                and (
+                    norm[t.begin - 1 : t.begin] == "@"
+                    or _PERSON_HONORIFIC_AFTER.match(norm, t.end)
+                    or (_ROLE_LABEL.search(context.before(norm, t.begin, 12)) and _field_end(norm, t.end))
+                )
+            ):
+                kind = "list"  # 大島さん, @大島: a place-name surname is a person only with a strong cue
             else:
                 i += 1
                 continue
@@ -130,6 +185,19 @@ class PersonRecognizer(Recognizer):
                             and not _ORG_SUFFIX.fullmatch(nt.surface)
                         )
                         or (
+                            # "東海林 颯", "設楽 隼人": a given name the dictionary tags as an adverb or
+                            # a place, written after the surname with a space and ending the field.
+                            k > j
+                            and 1 <= len(nt.surface) <= 3
+                            and all(_is_kanji_name_char(c) for c in nt.surface)
+                            and nt.pos[0] in ("名詞", "副詞", "形状詞", "動詞")
+                            and nt.pos[1] != "数詞"
+                            and nt.pos[2] != "サ変可能"
+                            and nt.surface not in _HONORIFICS_AND_TITLES
+                            and _field_end(norm, nt.end)
+                            and not _ORG_SUFFIX.fullmatch(nt.surface)
+                        )
+                        or (
                             len(nt.surface) == 1
                             and _is_kanji_name_char(nt.surface)
                             and nt.pos[0] == "名詞"
@@ -152,7 +220,10 @@ class PersonRecognizer(Recognizer):
             ):
                 i = j  # part of a compound: 梅田支店, 小川町, 佐藤工業
                 continue
-            cue = honor or self._cue(norm, start, end)
+            cue = honor or self._cue(norm, start, end) or norm[start - 1 : start] == "@"
+            if not cue and not full and _AMOUNT_AFTER.match(norm, end):
+                i = j  # "日当 3,000円": a surname-shaped word before a number is a line item
+                continue
             if full:
                 out.append(Span(PERSON, start, end, 0.9 if cue else 0.8))
             elif kind == "姓":
@@ -197,15 +268,34 @@ class PersonRecognizer(Recognizer):
                 continue  # bank-style corporate holder: カ)サクラネツト
             label = _KANA_LABEL.search(pre) is not None
             reading = pre.rstrip(" ").endswith(("(", "（")) and len(pre.rstrip(" ")) >= 2
-            kinds_a = sudachi.name_kinds(a)
-            kinds_b = sudachi.name_kinds(b) if b else frozenset()
+            kinds_a = sudachi.name_kinds(_compose(a))
+            kinds_b = sudachi.name_kinds(_compose(b)) if b else frozenset()
             named = ("姓" in kinds_a or "名" in kinds_a) and (b is None or "名" in kinds_b or "姓" in kinds_b)
             if b is not None and (label or reading or named):
                 out.append(Span(PERSON, s, e, 0.85 if (label or reading) else 0.7))
             elif b is None and e < len(norm) and _is_kanji_name_char(norm[e]):
                 continue  # パスポート表記: a katakana word inside a compound, not a name
-            elif b is None and (label or (named and self._honorific(norm, e))):
+            elif b is None and (label or ((named or "一般" in kinds_a) and self._honorific(norm, e))):
                 out.append(Span(PERSON, s, e, 0.7))
+        if "・" in norm or "=" in norm:
+            out.extend(self._katakana_dotted(norm))
+        return out
+
+    def _katakana_dotted(self, norm: str) -> list[Span]:
+        """Dotted katakana is a foreign name with a cue, or when every part is a dictionary name
+        (ジョンソン・エンド・ジョンソン fails: エンド is not a name)."""
+        out: list[Span] = []
+        for m in _KATAKANA_DOTTED.finditer(norm):
+            s, e = m.span()
+            parts = re.split("[・=]", m.group())
+            if any(len(p) < 2 for p in parts[:-1]):
+                continue
+            cue = self._honorific(norm, e) or self._cue(norm, s, e)
+            kinds = [sudachi.name_kinds(p) for p in parts if len(p) >= 2]
+            # 一般 alone also covers brands and loanwords; without a cue one part must be 姓/名.
+            known = all(kinds) and any(k & {"姓", "名"} for k in kinds)
+            if cue or known:
+                out.append(Span(PERSON, s, e, 0.8 if cue else 0.7))
         return out
 
     # ---- romaji -----------------------------------------------------------------------------
@@ -237,15 +327,23 @@ class PersonRecognizer(Recognizer):
             sa = self._romaji_name_score(m.group())
             pre = context.before(norm, m.start(), 20, lines=3)
             cue = _ROMAJI_CUE_BEFORE.search(pre) is not None
+            # After "Mr." or a sign-off line the words are a name whatever their language.
+            strong = _ROMAJI_STRONG_CUE.search(pre) is not None
             if nxt is not None and nxt.start() == m.end() + 1 and norm[m.end()] == " ":
                 sb = self._romaji_name_score(nxt.group())
-                if sa >= 0 and sb >= 0 and (cue or max(sa, sb) == 2 or sa + sb >= 2):
-                    out.append(Span(PERSON, m.start(), nxt.end(), 0.8 if cue else 0.7))
+                both_romaji = sa >= 0 and sb >= 0
+                foreign = strong and not _is_stop(m.group()) and not _is_stop(nxt.group())
+                if (both_romaji and (cue or max(sa, sb) == 2 or sa + sb >= 2)) or foreign or (
+                    # "Mayumi Kuroiwa", "Ryo KUSUNOKI": a known given name + a romaji-shaped word.
+                    both_romaji and max(sa, sb) == 1 and min(len(m.group()), len(nxt.group())) >= 3
+                ):
+                    out.append(Span(PERSON, m.start(), nxt.end(), 0.8 if cue or strong else 0.7))
                     i += 2
                     continue
             after = norm[m.end() : m.end() + 5]
             san = after.startswith(("-san", " san", "さん", "様"))
-            if sa >= 1 and (cue or san) and not (m.group().isupper() and len(m.group()) <= 3):
+            titled = _ROMAJI_TITLE_BEFORE.search(pre) is not None and not _is_stop(m.group())
+            if titled or (sa >= 1 and (cue or san) and not (m.group().isupper() and len(m.group()) <= 3)):
                 out.append(Span(PERSON, m.start(), m.end(), 0.7))
             i += 1
         return out
@@ -254,6 +352,8 @@ class PersonRecognizer(Recognizer):
         toks = sudachi.tokenize(norm) if self._use_sudachi else None
         out = self._from_tokens(norm, toks) if toks is not None else self._from_rules(norm)
         out.extend(self._katakana(norm))
+        out.extend(hiragana_names(norm))
         if any("A" <= ch <= "Z" for ch in norm):
             out.extend(self._romaji(norm))
+        out.extend(spread(norm, out))
         return out

@@ -1,0 +1,102 @@
+"""Names written in hiragana: children and nicknames (ひなたちゃん) and ふりがな readings.
+
+Why separate rules: the dictionary tags most hiragana given names as common nouns or not at all
+(つむぎ = 紬, はると), so only the form around them says they are names: a diminutive honorific
+right after, or a reading label right before.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from tenbin.privacy.types import PERSON, Span
+
+# ちゃん/くん follow a given name; さん/様 are left out because お疲れさま, みなさん, おかあさん
+# would all look like names.
+_DIMINUTIVE: Final = re.compile(r"ちゃん|くん|チャン|クン")
+_PARTICLES: Final = "はがをにのともやへで"
+# Kinship and generic words that also take ちゃん/くん (お is stripped first).
+_NOT_NAMES: Final = frozenset(
+    [
+        "ばあ",
+        "じい",
+        "じいじ",
+        "ばあば",
+        "にい",
+        "ねえ",
+        "かあ",
+        "とう",
+        "あか",
+        "ぼっ",
+        "ちび",
+        "みな",
+        "おば",
+        "おじ",
+        "いとこ",
+        "まご",
+        "むすこ",
+        "むすめ",
+        "おとうと",
+        "いもうと",
+        "あに",
+        "あね",
+        "ねこ",
+        "わん",
+        "うさ",
+        "くま",
+    ]
+)
+# A hiragana given name right after a person label: 扶養親族：さくら（…）, 本人：ひなた.
+_LABELLED: Final = re.compile(
+    r"(?:氏名|名前|お名前|本人|配偶者|扶養親族|子|長男|長女|次男|次女|お子様|児童|園児|生徒)[ ]*[:：][ ]*"
+    r"([ぁ-ゖ][ぁ-ゖー]{1,5})(?=$|[ \n、,。()（）])"
+)
+_READING: Final = re.compile(
+    r"(?:ふりがな|フリガナ|よみがな|ヨミガナ|かな|読み)[ ]*[:：]?[ ]*"
+    r"([ぁ-ゖー]{1,8}(?:[ ][ぁ-ゖー]{1,8})?)(?![ぁ-ゖー])"
+)
+
+
+def _name_before(norm: str, end: int) -> tuple[int, int] | None:
+    """The hiragana given name ending at ``end`` (before ちゃん/くん), or None.
+
+    The hiragana run before the honorific may carry a particle or an earlier honorific
+    (明日はこはる, ちゃんとゆうと); both are cut off so only the name remains.
+    """
+    lo = end
+    while lo > 0 and end - lo < 10 and ("ぁ" <= norm[lo - 1] <= "ゖ" or norm[lo - 1] == "ー"):
+        lo -= 1
+    run = norm[lo:end]
+    cut = max(run.rfind("ちゃん") + 3 if "ちゃん" in run else 0, run.rfind("くん") + 2 if "くん" in run else 0)
+    attached = cut > 0 or (lo > 0 and not _boundary(norm[lo - 1]))
+    start = lo + cut
+    if attached and end - start > 2 and norm[start] in _PARTICLES:
+        start += 1
+    word = norm[start:end]
+    if not 2 <= len(word) <= 6:
+        return None
+    stem = word[1:] if word.startswith("お") and len(word) > 2 else word
+    if word in _NOT_NAMES or stem in _NOT_NAMES:
+        return None
+    return start, end
+
+
+def _boundary(ch: str) -> bool:
+    return not ("\u4e00" <= ch <= "\u9fff" or "ァ" <= ch <= "ヺ" or ch.isalnum())
+
+
+def hiragana_names(norm: str) -> list[Span]:
+    """Hiragana given names before ちゃん/くん, and hiragana names after a reading label."""
+    out: list[Span] = []
+    if "ちゃん" in norm or "くん" in norm or "チャン" in norm or "クン" in norm:
+        for m in _DIMINUTIVE.finditer(norm):
+            span = _name_before(norm, m.start())
+            if span is not None:
+                out.append(Span(PERSON, span[0], span[1], 0.75))
+    for m in _LABELLED.finditer(norm):
+        if m.group(1) not in _NOT_NAMES:
+            out.append(Span(PERSON, m.start(1), m.end(1), 0.75))
+    for m in _READING.finditer(norm):
+        out.append(Span(PERSON, m.start(1), m.end(1), 0.85))
+    return out

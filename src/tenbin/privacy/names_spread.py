@@ -1,0 +1,72 @@
+"""Name propagation: a name found once with a cue marks its other mentions in the same text.
+
+Why: people are introduced once with a cue (候補者：真壁さん) and then mentioned bare, glued to a
+noun (真壁所見) or in chat (つむぎには言っとく). The gold convention, and the masker, treat every
+mention as the same person, so a cue-less mention of a string already found is a name too.
+Boundaries keep it honest: the mention must not sit inside a longer word of the same script, and a
+kanji name followed by a place/organisation suffix (設楽町, 大島支店) is not propagated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Final
+
+from tenbin.privacy.types import PERSON, Span
+
+_PARTICLES: Final = frozenset("はにがをのともへやで")
+_ORG_AFTER: Final = re.compile(
+    r"(?:市|区|町|村|郡|県|駅|線|通り?|支店|店|銀行|信用|工業|商事|会社|株式|病院|医院|大学|学校|ビル|"
+    r"公園|神社|寺|川|山|橋|港|屋|家|製|産|島|湖|島)"
+)
+
+
+def _script(ch: str) -> str:
+    if "\u4e00" <= ch <= "\u9fff" or ch == "々":
+        return "kanji"
+    if "ぁ" <= ch <= "ゖ":
+        return "hira"
+    if "ァ" <= ch <= "ヺ" or ch == "ー":
+        return "kata"
+    if ch.isascii() and ch.isalpha():
+        return "latin"
+    return "other"
+
+
+def _glued(last: str, ns: str, norm: str, end: int) -> bool:
+    """True when the character after a mention makes it part of a longer word."""
+    if last == "hira" and ns == "hira":
+        return norm[end] not in _PARTICLES  # つむぎには: a particle ends the name
+    if last in ("kata", "latin") and ns == last:
+        return True
+    if last == "hira" and ns in ("kanji", "kata"):
+        return True
+    return last == "kanji" and ns == "kanji" and _ORG_AFTER.match(norm, end) is not None
+
+
+def spread(norm: str, spans: Iterable[Span]) -> list[Span]:
+    """Extra PERSON spans for verbatim re-mentions (≥ 2 chars) of names already found."""
+    found = [sp for sp in spans if sp.label == PERSON]
+    if not found:
+        return []
+    covered = [(sp.start, sp.end) for sp in found]
+    names = sorted({norm[sp.start : sp.end] for sp in found if sp.end - sp.start >= 2}, key=len, reverse=True)
+    out: list[Span] = []
+    for name in names:
+        first, last = _script(name[0]), _script(name[-1])
+        pos = norm.find(name)
+        while pos >= 0:
+            end = pos + len(name)
+            prev = norm[pos - 1] if pos else ""
+            nxt = norm[end] if end < len(norm) else ""
+            ok = not any(s < end and pos < e for s, e in covered)
+            if ok and prev and _script(prev) == first and first != "other":
+                ok = False
+            if ok and nxt and _glued(last, _script(nxt), norm, end):
+                ok = False
+            if ok:
+                out.append(Span(PERSON, pos, end, 0.75))
+                covered.append((pos, end))
+            pos = norm.find(name, end)
+    return out
