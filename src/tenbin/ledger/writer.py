@@ -38,6 +38,7 @@ class LedgerWriter:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closing = False
+        self._flush_lock: asyncio.Lock | None = None
         self.dropped = 0
         self.written = 0
         self.store_errors = 0
@@ -83,7 +84,17 @@ class LedgerWriter:
                 return
 
     async def flush(self) -> bool:
-        """Write everything buffered; False if the store failed (rows are kept for the next try)."""
+        """Write everything buffered; False if the store failed (rows are kept for the next try).
+
+        Serialised: a manual flush (shutdown, tests, admin reads) may overlap the background one,
+        and two flushers would write and pop the same batch twice.
+        """
+        if self._flush_lock is None:
+            self._flush_lock = asyncio.Lock()
+        async with self._flush_lock:
+            return await self._flush()
+
+    async def _flush(self) -> bool:
         while self._buf:
             batch = [self._buf[i] for i in range(min(self.cfg.batch_size, len(self._buf)))]
             try:
