@@ -9,7 +9,22 @@ from rich.table import Table
 
 from tenbin.auth.keys import ROLES, KeyRing
 from tenbin.cli.common import ConfigOption, console, err_console, load, with_store
+from tenbin.config import Config
+from tenbin.context import Principal
 from tenbin.store.base import KeyRecord, Store
+
+# CLI actions are audited as the local operator (whoever has shell access to the gateway's store).
+OPERATOR = Principal(key_id="cli", team="-", project="-", role="admin")
+
+
+async def _audited(cfg: Config, store: Store, action: str, target: str, team: str | None) -> None:
+    from tenbin.catalog import load_catalog
+    from tenbin.governance.config import GovernanceConfig
+    from tenbin.governance.writer import AuditWriter
+
+    writer = AuditWriter(store, load_catalog(cfg.models), GovernanceConfig.model_validate(cfg.governance))
+    writer.admin(OPERATOR, action, target=target, team=team)
+    await writer.flush()
 
 keys_app = typer.Typer(help="Manage API keys (stored as salted hashes; the key is shown once).")
 
@@ -31,7 +46,9 @@ def create(
     allowed = tuple(m.strip() for m in models.split(",") if m.strip()) if models else None
 
     async def go(store: Store) -> tuple[str, KeyRecord]:
-        return await KeyRing(store).create(team, project, role, name, allowed)
+        out = await KeyRing(store).create(team, project, role, name, allowed)
+        await _audited(cfg, store, "key.create", out[1].id, team)
+        return out
 
     plaintext, rec = with_store(cfg, go)
     console.print(f"created key [bold]{rec.id}[/bold] for team={rec.team} project={rec.project} role={rec.role}")
@@ -58,7 +75,14 @@ def list_(team: str | None = typer.Option(None), config: ConfigOption = None) ->
 def revoke(key_id: str, config: ConfigOption = None) -> None:
     """Revoke a key by id; requests with it are refused from now on."""
     cfg = load(config)
-    ok = with_store(cfg, lambda s: KeyRing(s).revoke(key_id))
+    async def go(store: Store) -> bool:
+        rec = await store.get_key(key_id)
+        ok = await KeyRing(store).revoke(key_id)
+        if ok:
+            await _audited(cfg, store, "key.revoke", key_id, rec.team if rec else None)
+        return ok
+
+    ok = with_store(cfg, go)
     if not ok:
         err_console.print(f"[red]error:[/red] no active key with id {key_id}")
         raise typer.Exit(1)
