@@ -120,3 +120,18 @@ def test_audit_chain_stays_one_chain_with_concurrent_writers(pg: str) -> None:
                 await s.close()
 
     asyncio.run(go())
+
+
+def test_non_text_values_in_text_columns_are_stored_like_sqlite(pg: str) -> None:
+    async def go() -> None:
+        s = PostgresStore(pg)
+        try:
+            await s.migrate()
+            r = rec("r9")
+            r.data_class = 0  # type: ignore[assignment]  # an IntEnum value from the privacy stage
+            await s.insert_usage([r])
+            assert (await s.query("SELECT data_class FROM usage"))[0]["data_class"] == "0"
+        finally:
+            await s.close()
+
+    asyncio.run(go())

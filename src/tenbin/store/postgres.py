@@ -52,7 +52,13 @@ def _rowcount(status: str) -> int:
     return int(last) if last.isdigit() else 0
 
 
+_TEXT = frozenset({"request_id", "key_id", "team", "project", "use_case", "requested_model", "served_model",
+                   "provider", "region", "error_class", "currency", "fx_rate", "data_class"})
+
+
 def _usage_row(r: UsageRecord) -> tuple[Any, ...]:
+    """Coerce like SQLite's column affinity does, so a row either backend accepts is the same row
+    (asyncpg refuses an int for TEXT, and one refused row would block the ledger's batch)."""
     out: list[Any] = []
     for c in COLUMNS:
         v = getattr(r, c)
@@ -60,6 +66,8 @@ def _usage_row(r: UsageRecord) -> tuple[Any, ...]:
             v = orjson.dumps(v).decode() if v is not None else None
         elif isinstance(v, bool):
             v = int(v)
+        elif v is not None and c in _TEXT and not isinstance(v, str):
+            v = str(v)
         out.append(v)
     return tuple(out)
 
