@@ -1,34 +1,90 @@
-"""Resolve the requested model to a Decision.
+"""Resolve a request to a Decision: rules → sensitive-data action → sovereignty → target → health.
 
-This is the seam the policy engine plugs into: ``decide`` gets the request context and the
-privacy scan, and must be pure given the catalog, health and budgets (no I/O on the hot path).
+``decide`` is pure given the catalog, the compiled policy and health state: no I/O, nothing
+compiled per request. The order is the policy's precedence: sovereignty constraints narrow the
+set of models *before* a target is ranked, so neither cost objectives, budget downgrades nor a
+client asking for a concrete model can send unmasked personal data somewhere the policy forbids.
+An empty ``routing:`` section gives the pass-through router: the requested model, the configured
+``fallbacks``, ``tenbin/auto`` → ``default_model``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from tenbin.catalog.catalog import Catalog, ModelSpec
 from tenbin.config.schema import Config
 from tenbin.context import RequestContext
-from tenbin.errors import Forbidden, NotFound
-from tenbin.routing.decision import Decision
+from tenbin.errors import BadRequest, Forbidden, NotFound, RateLimited
+from tenbin.providers.base import Provider
+from tenbin.providers.resilience import Breakers
+from tenbin.routing.compile import Check, compile_match, first_miss
+from tenbin.routing.complexity import ComplexityEstimator, HeuristicComplexity
+from tenbin.routing.constraints import CompiledConstraint, compile_constraints
+from tenbin.routing.decision import Decision, PrivacyAction
+from tenbin.routing.features import Features, extract
+from tenbin.routing.health import Health, RateLimiter, SlidingWindowLimiter
+from tenbin.routing.objectives import Ranker
+from tenbin.routing.schema import VIRTUAL_AUTO, Objective, RoutingPolicy, Rule, Target
+from tenbin.routing.validate import check_model_refs
 
-AUTO_MODELS = ("tenbin/auto", "auto")
+AUTO_MODELS = VIRTUAL_AUTO
+_TIER_RANK = {"light": 0, "standard": 1, "frontier": 2}
+
+
+@dataclass(slots=True)
+class Plan:
+    """The models a request may go to, before filtering: ranked pool first, then fallbacks."""
+
+    source: str
+    pool: list[str]
+    objective: Objective = "ordered"
+    weights: Mapping[str, int] | None = None
+    fallbacks: list[str] = field(default_factory=list)
+    tier: str = "standard"
+
+
+@dataclass(slots=True)
+class Screen:
+    kept: list[str] = field(default_factory=list)
+    demoted: list[str] = field(default_factory=list)
+    rejected: list[tuple[str, str, str]] = field(default_factory=list)  # (model, category, reason)
 
 
 class Router:
-    def __init__(self, cfg: Config, catalog: Catalog) -> None:
+    def __init__(
+        self, cfg: Config, catalog: Catalog, *, breakers: Breakers | None = None,
+        providers: Mapping[str, Provider] | None = None, limiter: RateLimiter | None = None,
+        estimator: ComplexityEstimator | None = None, policy: RoutingPolicy | None = None,
+    ) -> None:
         self.cfg = cfg
         self.catalog = catalog
-        self._fallbacks: dict[str, list[ModelSpec]] = {}
-        for model_id, chain in cfg.fallbacks.items():
-            for f in [model_id, *chain]:
-                if f not in catalog:
-                    raise ValueError(f"fallbacks.{model_id}: unknown model {f!r}")
-            self._fallbacks[model_id] = [m for m in (catalog.get(f) for f in chain) if m is not None]
+        self.policy = p = policy or RoutingPolicy.from_section(cfg.routing)
+        check_model_refs(p, cfg, catalog)
+        self.estimator: ComplexityEstimator = estimator or HeuristicComplexity(p.threshold)
+        self.health = Health(breakers, providers)
+        self.limiter: RateLimiter = limiter or SlidingWindowLimiter()
+        self._rules: tuple[tuple[Rule, tuple[Check, ...]], ...] = tuple(
+            (r, compile_match(r.when, self._complexity)) for r in p.rules)
+        self._constraints: tuple[CompiledConstraint, ...] = compile_constraints(
+            p.constraints, catalog, self._complexity)
+        self._ranker = Ranker(list(catalog), p.models)
+        self._rpm = {m: h.rpm for m, h in p.models.items() if h.rpm}
+        self._fallbacks = {k: [catalog.get(x).id for x in v if catalog.get(x)]  # type: ignore[union-attr]
+                           for k, v in cfg.fallbacks.items()}
+        self._caps = {m.id: (m.capabilities.tools, m.capabilities.json_mode, m.context_window) for m in catalog}
+
+    # ---- helpers ----------------------------------------------------------------------------
+    def _complexity(self, f: Features) -> tuple[float, str]:
+        if f.cx is None:
+            c = self.estimator.estimate(f.text, f.turns)
+            f.cx, f.cx_signals = (c.score, c.tier), c.signals
+        return f.cx
 
     def resolve(self, name: str) -> ModelSpec:
+        """A concrete catalog model for ``name`` (``tenbin/auto`` → ``default_model``), or 404."""
         if name in AUTO_MODELS:
             name = self.cfg.default_model
         m = self.catalog.get(name)
@@ -36,10 +92,174 @@ class Router:
             raise NotFound(f"The model `{name}` does not exist or you do not have access to it.", param="model")
         return m
 
-    def decide(self, ctx: RequestContext, scan: Any = None) -> Decision:
-        model = self.resolve(ctx.requested_model)
-        if not ctx.principal.may_use(model.id):
-            raise Forbidden(f"This API key may not use model `{model.id}`.", param="model")
-        fallbacks = [f for f in self._fallbacks.get(model.id, []) if ctx.principal.may_use(f.id)]
-        return Decision(model=model, fallbacks=fallbacks, rule="requested",
-                        trace={"requested": ctx.requested_model, "chosen": model.id})
+    def _from_target(self, source: str, t: Target, extra_fallbacks: tuple[str, ...] = ()) -> Plan:
+        pool = [self.resolve(x).id for x in t.models]
+        tier = self.catalog.get(pool[0]).tier if pool else "standard"  # type: ignore[union-attr]
+        return Plan(source, pool, t.objective, t.weights, [*t.fallbacks, *extra_fallbacks], tier)
+
+    def _plan(self, ctx: RequestContext, f: Features, rule: Rule | None) -> Plan:
+        p, name = self.policy, ctx.requested_model
+        rule_fb = rule.fallbacks if rule else ()
+        if name in AUTO_MODELS:
+            if rule is not None and rule.has_target:
+                return self._from_target(f"rule:{rule.name}", rule)
+            tier = self._complexity(f)[1]
+            if tier in p.tiers:
+                plan = self._from_target(f"auto:{tier}", p.tiers[tier], rule_fb)
+            else:
+                plan = Plan(f"auto:{tier}", [self.resolve(self.cfg.default_model).id], fallbacks=list(rule_fb))
+            plan.tier = tier
+            return plan
+        if name in p.aliases:
+            if rule is not None and rule.has_target:
+                return self._from_target(f"rule:{rule.name}", rule)
+            return self._from_target(f"alias:{name}", p.aliases[name], rule_fb)
+        model = self.resolve(name)
+        mode = (rule.client_model if rule else None) or p.client_model
+        if rule is not None and rule.has_target:
+            allowed = {self.resolve(x).id for x in rule.models}
+            if mode == "reroute" and model.id not in allowed:
+                return self._from_target(f"rule:{rule.name}", rule)
+            if mode == "refuse" and model.id not in allowed:
+                raise Forbidden(
+                    f"Policy rule `{rule.name}` does not allow model `{model.id}` for this request; "
+                    f"use one of: {', '.join(sorted(allowed))} (or tenbin/auto).",
+                    code="policy_model_not_allowed", param="model")
+        return Plan("client", [model.id], fallbacks=[*rule_fb, *self._fallbacks.get(model.id, [])], tier=model.tier)
+
+    def _screen(self, ids: list[str], f: Features, allowed: frozenset[str] | None,
+                binding: list[CompiledConstraint], ctx: RequestContext, seen: set[str], out: Screen) -> None:
+        for mid in ids:
+            if mid in seen:
+                continue
+            seen.add(mid)
+            if allowed is not None and mid not in allowed:
+                c = next(c for c in binding if mid not in c.compliant)
+                out.rejected.append((mid, "sovereignty", f"{c.name}: {c.why_not.get(mid, 'not compliant')}"))
+                continue
+            if not ctx.principal.may_use(mid):
+                out.rejected.append((mid, "key", "not allowed for this API key"))
+                continue
+            tools, json_mode, window = self._caps[mid]
+            if f.tools and not tools:
+                out.rejected.append((mid, "capability", "no tool calling"))
+                continue
+            if f.json_mode and not json_mode:
+                out.rejected.append((mid, "capability", "no JSON mode"))
+                continue
+            if f.context_needed > window:
+                out.rejected.append((mid, "capability", f"context {f.context_needed} > {window}"))
+                continue
+            rpm = self._rpm.get(mid)
+            if rpm is not None and not self.limiter.allowed(mid, rpm):
+                out.rejected.append((mid, "rpm", f"at its {rpm} rpm limit"))
+                continue
+            why = self.health.reason(self.catalog.get(mid))  # type: ignore[arg-type]
+            if why is not None:
+                out.demoted.append(mid)  # kept as a last resort: the pipeline may find it recovered
+                out.rejected.append((mid, "health", why))
+                continue
+            out.kept.append(mid)
+
+    def _reroute_pool(self, rule: Rule | None, plan: Plan, f: Features) -> list[str]:
+        ids = list((rule.reroute_to if rule else None) or self.policy.reroute_to or (m.id for m in self.catalog))
+        want = _TIER_RANK.get(plan.tier, 1)
+        return sorted(ids, key=lambda i: (abs(_TIER_RANK[self.catalog.get(i).tier] - want),  # type: ignore[union-attr]
+                                          self._ranker.cost(i, f.tokens, f.max_output or 500)))
+
+    # ---- the decision -----------------------------------------------------------------------
+    def decide(self, ctx: RequestContext, scan: Any = None, *, explain: bool = False) -> Decision:
+        """Pick the model chain for ``ctx``. ``explain`` adds every rule miss to the trace and
+        does not count the request against RPM windows (for ``tenbin route --explain``)."""
+        p = self.policy
+        f = extract(ctx, scan, p.unscanned_as)
+        dc = f.data_class.name.lower()
+        trace: dict[str, Any] = {"requested": ctx.requested_model,
+                                 "data_class": dc if f.scanned else f"unscanned:{dc}"}
+        rule: Rule | None = None
+        missed: list[list[str]] = []
+        for r, checks in self._rules:
+            miss = first_miss(checks, f)
+            if miss is None:
+                rule = r
+                break
+            if explain:
+                missed.append([r.name, miss])
+        if explain:
+            trace["missed"] = missed
+
+        sensitive = f.data_class >= p.sensitive_from
+        action = ((rule.on_sensitive if rule and rule.on_sensitive else p.on_sensitive) if sensitive else "allow")
+        who = f"Policy rule `{rule.name}`" if rule else "The routing policy"
+        if action == "block":
+            raise Forbidden(f"{who} blocks requests containing {f.data_class.name} data "
+                            f"(found: {', '.join(sorted(f.labels)) or 'unscanned'}).", code="policy_blocked")
+        masked = action in ("mask", "redact") and scan is not None and bool(scan.findings)
+        trace["action"] = action
+
+        allowed: frozenset[str] | None = None
+        binding: list[CompiledConstraint] = []
+        applied: list[str] = []
+        for c in self._constraints:
+            if not c.applies(f):
+                continue
+            if c.unless_masked and masked:
+                applied.append(f"{c.name}(waived:masked)")
+                continue
+            applied.append(c.name)
+            binding.append(c)
+            allowed = c.compliant if allowed is None else allowed & c.compliant
+        if applied:
+            trace["constraints"] = applied
+        if allowed is not None:
+            trace["eligible"] = sorted(allowed)
+
+        plan = self._plan(ctx, f, rule)
+        trace["source"] = plan.source
+        screen, seen = Screen(), set[str]()
+        self._screen(plan.pool, f, allowed, binding, ctx, seen, screen)
+        ranked = self._ranker.order(screen.kept, plan.objective, prompt_tokens=f.tokens,
+                                    output_tokens=f.max_output or 500, weights=plan.weights,
+                                    request_id=ctx.request_id) if len(screen.kept) > 1 else screen.kept
+        screen.kept = list(ranked)
+        self._screen(plan.fallbacks, f, allowed, binding, ctx, seen, screen)
+        if not screen.kept and not screen.demoted and action == "reroute":
+            self._screen(self._reroute_pool(rule, plan, f), f, allowed, binding, ctx, seen, screen)
+            trace["source"] = f"reroute({plan.source})"
+        chain = screen.kept + screen.demoted
+        if screen.rejected:
+            trace["rejected"] = [[m, why] for m, _, why in screen.rejected]
+        if f.cx is not None:
+            trace["complexity"] = {"score": f.cx[0], "tier": f.cx[1]}
+            if explain:
+                trace["complexity"]["signals"] = list(f.cx_signals)
+        if not chain:
+            raise self._no_model(who, f, plan, screen, applied)
+        chosen = chain[0]
+        if not explain and chosen in self._rpm:
+            self.limiter.hit(chosen)
+        max_cost = (rule.max_cost_jpy if rule and rule.max_cost_jpy is not None else p.max_cost_jpy)
+        if max_cost is not None:
+            trace["max_cost_jpy"] = str(max_cost)
+        trace["chosen"] = chosen
+        models = [self.catalog.get(m) for m in chain]
+        privacy: PrivacyAction = "mask" if action == "mask" else "redact" if action == "redact" else "allow"
+        rule_name = rule.name if rule else ("requested" if plan.source == "client" else plan.source)
+        return Decision(model=models[0], fallbacks=models[1:], privacy_action=privacy,  # type: ignore[arg-type]
+                        max_cost=max_cost, rule=rule_name, trace=trace)
+
+    def _no_model(self, who: str, f: Features, plan: Plan, screen: Screen, applied: list[str]) -> Exception:
+        cats = {c for _, c, _ in screen.rejected}
+        detail = "; ".join(f"{m}: {why}" for m, _, why in screen.rejected[:6])
+        if "rpm" in cats:
+            return RateLimited(f"Every eligible model is at its requests-per-minute limit ({detail}).")
+        if "capability" in cats:
+            return BadRequest(f"No allowed model supports this request ({detail}).", code="policy_no_capable_model")
+        if "key" in cats and plan.source == "client" and len(plan.pool) == 1 and not plan.fallbacks:
+            return Forbidden(f"This API key may not use model `{plan.pool[0]}`.", param="model")
+        if "key" in cats:
+            return Forbidden(f"No model this API key may use fits the policy ({detail}).")
+        return Forbidden(
+            f"{who}: no compliant model can serve this request: {f.data_class.name} data is bound by "
+            f"{', '.join(applied)} and every candidate fails ({detail}). Mask the data, use tenbin/auto, "
+            "or add a compliant model.", code="policy_no_compliant_model")

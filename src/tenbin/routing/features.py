@@ -1,0 +1,83 @@
+"""The facts about one request that rules match on, extracted once per request.
+
+Kept apart from the rules so matching is a handful of attribute reads, and so ``tenbin route
+--explain`` can build the same facts from a bare prompt without an HTTP request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tenbin.context import RequestContext
+from tenbin.privacy.classes import DataClass
+
+
+@dataclass(slots=True)
+class Features:
+    team: str
+    project: str
+    key_id: str
+    use_case: str | None
+    model: str
+    data_class: DataClass
+    classes: frozenset[DataClass]
+    labels: frozenset[str]
+    scanned: bool
+    text: str
+    lower: str
+    chars: int
+    tokens: int
+    turns: int
+    tools: bool
+    json_mode: bool
+    max_output: int
+    latency_budget_ms: int | None
+    tags: dict[str, str]
+    request_id: str
+    cx: tuple[float, str] | None = None  # (score, tier), filled on first use: most rules never ask
+    cx_signals: tuple[str, ...] = ()
+
+    @property
+    def context_needed(self) -> int:
+        return self.tokens + self.max_output
+
+
+def _content_text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "\n".join(p.get("text", "") for p in content if isinstance(p, dict) and isinstance(p.get("text"), str))
+    return ""
+
+
+def estimate_tokens(text: str) -> int:
+    """~1 token per Japanese character and per 4 ASCII characters; good enough to size a request."""
+    ascii_n = sum(1 for ch in text if ch < "\x80") if len(text) < 20_000 else len(text) // 2
+    return (len(text) - ascii_n) + (ascii_n + 3) // 4
+
+
+def extract(ctx: RequestContext, scan: Any, unscanned_as: DataClass) -> Features:
+    body = ctx.body
+    messages = body.get("messages") or []
+    text = "\n".join(_content_text(m.get("content")) for m in messages if isinstance(m, dict))
+    if scan is None:
+        data_class, classes, labels = unscanned_as, frozenset((unscanned_as,)), frozenset[str]()
+    else:
+        data_class, classes = scan.data_class, scan.classes
+        labels = frozenset(f.label for f in scan.findings)
+    rf = body.get("response_format")
+    json_mode = isinstance(rf, dict) and rf.get("type") in ("json_object", "json_schema")
+    max_out = body.get("max_completion_tokens") or body.get("max_tokens") or 0
+    budget = ctx.metadata.get("latency_budget_ms")
+    p = ctx.principal
+    return Features(
+        team=p.team, project=p.project, key_id=p.key_id, use_case=ctx.use_case, model=ctx.requested_model,
+        data_class=data_class, classes=classes, labels=labels, scanned=scan is not None,
+        text=text, lower=text.lower(), chars=len(text), tokens=estimate_tokens(text),
+        turns=sum(1 for m in messages if isinstance(m, dict) and m.get("role") == "user"),
+        tools=bool(body.get("tools") or body.get("functions")), json_mode=json_mode,
+        max_output=max_out if isinstance(max_out, int) else 0,
+        latency_budget_ms=int(budget) if budget is not None and str(budget).isdigit() else None,
+        tags=ctx.metadata, request_id=ctx.request_id,
+    )
