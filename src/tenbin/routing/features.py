@@ -53,7 +53,7 @@ def _content_text(content: Any) -> str:
 
 def estimate_tokens(text: str) -> int:
     """~1 token per Japanese character and per 4 ASCII characters; good enough to size a request."""
-    ascii_n = sum(1 for ch in text if ch < "\x80") if len(text) < 20_000 else len(text) // 2
+    ascii_n = len(text.encode("ascii", "ignore"))
     return (len(text) - ascii_n) + (ascii_n + 3) // 4
 
 

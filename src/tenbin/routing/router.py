@@ -75,8 +75,19 @@ class Router:
         self._fallbacks = {k: [catalog.get(x).id for x in v if catalog.get(x)]  # type: ignore[union-attr]
                            for k, v in cfg.fallbacks.items()}
         self._caps = {m.id: (m.capabilities.tools, m.capabilities.json_mode, m.context_window) for m in catalog}
+        self._by_id = {m.id: m for m in catalog}
+        self._eligible: dict[frozenset[str], list[str]] = {}
+        # Reroute candidates per wanted tier: nearest tier first, then list price for a nominal
+        # 1k-in/500-out request. Fixed at load time; the request's own size does not reorder it.
+        self._reroute_order = {tier: self._nearest(want) for tier, want in _TIER_RANK.items()}
 
     # ---- helpers ----------------------------------------------------------------------------
+    def _nearest(self, want: int) -> list[str]:
+        def key(i: str) -> tuple[int, int]:
+            return abs(_TIER_RANK[self._by_id[i].tier] - want), self._ranker.cost(i, 1000, 500)
+
+        return sorted(self._by_id, key=key)
+
     def _complexity(self, f: Features) -> tuple[float, str]:
         if f.cx is None:
             c = self.estimator.estimate(f.text, f.turns)
@@ -154,34 +165,40 @@ class Router:
             if rpm is not None and not self.limiter.allowed(mid, rpm):
                 out.rejected.append((mid, "rpm", f"at its {rpm} rpm limit"))
                 continue
-            why = self.health.reason(self.catalog.get(mid))  # type: ignore[arg-type]
+            why = self.health.reason(self._by_id[mid])
             if why is not None:
                 out.demoted.append(mid)  # kept as a last resort: the pipeline may find it recovered
                 out.rejected.append((mid, "health", why))
                 continue
             out.kept.append(mid)
 
-    def _reroute_pool(self, rule: Rule | None, plan: Plan, f: Features) -> list[str]:
-        ids = list((rule.reroute_to if rule else None) or self.policy.reroute_to or (m.id for m in self.catalog))
-        want = _TIER_RANK.get(plan.tier, 1)
-        return sorted(ids, key=lambda i: (abs(_TIER_RANK[self.catalog.get(i).tier] - want),  # type: ignore[union-attr]
-                                          self._ranker.cost(i, f.tokens, f.max_output or 500)))
+    def _reroute_pool(self, rule: Rule | None, plan: Plan) -> list[str]:
+        explicit = (rule.reroute_to if rule else None) or self.policy.reroute_to
+        if explicit:
+            return [self.resolve(x).id for x in explicit]  # the policy's own order
+        return self._reroute_order.get(plan.tier, self._reroute_order["standard"])
 
     # ---- the decision -----------------------------------------------------------------------
-    def decide(self, ctx: RequestContext, scan: Any = None, *, explain: bool = False) -> Decision:
+    def decide(self, ctx: RequestContext, scan: Any = None, *, explain: bool = False,
+               trace: dict[str, Any] | None = None) -> Decision:
         """Pick the model chain for ``ctx``. ``explain`` adds every rule miss to the trace and
-        does not count the request against RPM windows (for ``tenbin route --explain``)."""
+        does not count the request against RPM windows (for ``tenbin route --explain``); a caller
+        passing ``trace`` keeps what was learnt even when the request is refused."""
         p = self.policy
         f = extract(ctx, scan, p.unscanned_as)
         dc = f.data_class.name.lower()
-        trace: dict[str, Any] = {"requested": ctx.requested_model,
-                                 "data_class": dc if f.scanned else f"unscanned:{dc}"}
+        trace = {} if trace is None else trace
+        trace.update(requested=ctx.requested_model, data_class=dc if f.scanned else f"unscanned:{dc}")
+        if explain:
+            trace["request"] = {"chars": f.chars, "tokens": f.tokens, "turns": f.turns, "tools": f.tools,
+                                "json_mode": f.json_mode, "labels": sorted(f.labels)}
         rule: Rule | None = None
         missed: list[list[str]] = []
         for r, checks in self._rules:
             miss = first_miss(checks, f)
             if miss is None:
                 rule = r
+                trace["rule"] = r.name
                 break
             if explain:
                 missed.append([r.name, miss])
@@ -212,7 +229,10 @@ class Router:
         if applied:
             trace["constraints"] = applied
         if allowed is not None:
-            trace["eligible"] = sorted(allowed)
+            eligible = self._eligible.get(allowed)
+            if eligible is None:
+                eligible = self._eligible[allowed] = sorted(allowed)
+            trace["eligible"] = eligible
 
         plan = self._plan(ctx, f, rule)
         trace["source"] = plan.source
@@ -224,7 +244,7 @@ class Router:
         screen.kept = list(ranked)
         self._screen(plan.fallbacks, f, allowed, binding, ctx, seen, screen)
         if not screen.kept and not screen.demoted and action == "reroute":
-            self._screen(self._reroute_pool(rule, plan, f), f, allowed, binding, ctx, seen, screen)
+            self._screen(self._reroute_pool(rule, plan), f, allowed, binding, ctx, seen, screen)
             trace["source"] = f"reroute({plan.source})"
         chain = screen.kept + screen.demoted
         if screen.rejected:
@@ -242,10 +262,10 @@ class Router:
         if max_cost is not None:
             trace["max_cost_jpy"] = str(max_cost)
         trace["chosen"] = chosen
-        models = [self.catalog.get(m) for m in chain]
+        models = [self._by_id[m] for m in chain]
         privacy: PrivacyAction = "mask" if action == "mask" else "redact" if action == "redact" else "allow"
-        rule_name = rule.name if rule else ("requested" if plan.source == "client" else plan.source)
-        return Decision(model=models[0], fallbacks=models[1:], privacy_action=privacy,  # type: ignore[arg-type]
+        rule_name = rule.name if rule else ("requested" if trace["source"] == "client" else trace["source"])
+        return Decision(model=models[0], fallbacks=models[1:], privacy_action=privacy,
                         max_cost=max_cost, rule=rule_name, trace=trace)
 
     def _no_model(self, who: str, f: Features, plan: Plan, screen: Screen, applied: list[str]) -> Exception:
