@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from tenbin.context import RequestContext
 from tenbin.finops.config import BudgetRule
 from tenbin.finops.periods import period_key, period_of_key
+from tenbin.finops.reports.sql import day_range
 from tenbin.ledger.record import to_nanos
 from tenbin.store.base import Store
 
@@ -86,9 +87,9 @@ async def spend_so_far(store: Store, rules: Iterable[BudgetRule], now: float | N
         sel = f"{col} AS subject, " if col else "'*' AS subject, "
         grp = f" GROUP BY {col}" if col else ""
         rows = await store.query(
-            f"SELECT {sel}sum(cost_jpy_nanos) AS spent FROM usage WHERE ts_start >= ? AND ts_start < ?{grp}",
-            (p.start_ts, p.end_ts))
-        by_subject = {r["subject"]: int(r["spent"] or 0) for r in rows if r["subject"] is not None}
+            f"SELECT {sel}sum(cost_jpy_nanos) AS spent FROM usage_daily WHERE day >= ? AND day < ?{grp}",
+            day_range(p))
+        by_subject = {r["subject"]: int(r["spent"] or 0) for r in rows if r["subject"] not in (None, "")}
         for r in rules:
             if (r.scope, r.period) != (scope, kind):
                 continue

@@ -8,10 +8,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from tenbin.finops.periods import Period
-from tenbin.finops.reports.sql import tokyo_day_expr
+from tenbin.finops.reports.sql import day_of, day_range, text_or_none
 from tenbin.store.base import Store
-
-EPOCH = dt.date(1970, 1, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,15 +36,14 @@ class Shape:
 
 async def load_shapes(store: Store, period: Period) -> list[Shape]:
     """Successful requests only: failures have no tokens to price."""
-    day = tokyo_day_expr(store.dialect)
     rows = await store.query(
-        f"SELECT {day} AS d, team, project, key_id, use_case, requested_model, served_model, region, data_class,"
-        " count(*) AS n, sum(prompt_tokens) AS p, sum(cached_tokens) AS c, sum(completion_tokens) AS o,"
-        " sum(cost_jpy_nanos) AS jpy FROM usage WHERE ts_start >= ? AND ts_start < ? AND status = 200"
-        " AND served_model IS NOT NULL"
-        " GROUP BY 1, team, project, key_id, use_case, requested_model, served_model, region, data_class",
-        (period.start_ts, period.end_ts))
-    return [Shape(EPOCH + dt.timedelta(days=int(r["d"])), r["team"], r["project"], r["key_id"], r["use_case"],
-                  r["requested_model"], r["served_model"], r["region"],
-                  None if r["data_class"] is None else str(r["data_class"]), int(r["n"]), int(r["p"] or 0),
+        "SELECT day AS d, team, project, key_id, use_case, requested_model, served_model, region, data_class,"
+        " sum(requests) AS n, sum(prompt_tokens) AS p, sum(cached_tokens) AS c, sum(completion_tokens) AS o,"
+        " sum(cost_jpy_nanos) AS jpy FROM usage_daily WHERE day >= ? AND day < ? AND status = 200"
+        " AND served_model <> ''"
+        " GROUP BY day, team, project, key_id, use_case, requested_model, served_model, region, data_class",
+        day_range(period))
+    return [Shape(day_of(r["d"]), r["team"], r["project"], r["key_id"], text_or_none(r["use_case"]),
+                  r["requested_model"], r["served_model"], text_or_none(r["region"]),
+                  text_or_none(r["data_class"]), int(r["n"]), int(r["p"] or 0),
                   int(r["c"] or 0), int(r["o"] or 0), int(r["jpy"] or 0)) for r in rows]

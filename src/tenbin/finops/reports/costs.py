@@ -10,6 +10,7 @@ from typing import Any
 
 from tenbin.finops.config import UseCase
 from tenbin.finops.periods import Period
+from tenbin.finops.reports.sql import day_range
 from tenbin.ledger.record import NANO, from_nanos
 from tenbin.store.base import Store
 
@@ -110,14 +111,13 @@ async def cost_report(store: Store, period: Period, dims: list[str], *, fx: dict
                       use_cases: dict[str, UseCase] | None = None) -> Report:
     fx = fx or {}
     cols = [DIMENSIONS[d] for d in dims]
-    sel = ", ".join(f"coalesce(CAST({c} AS TEXT), '-') AS d{i}" for i, c in enumerate(cols))
+    sel = ", ".join(f"CASE WHEN {c} = '' THEN '-' ELSE {c} END AS d{i}" for i, c in enumerate(cols))
     grp = ", ".join(f"d{i}" for i in range(len(cols)))
     rows = await store.query(
-        f"SELECT {sel}, coalesce(currency, '') AS currency, count(*) AS n,"
-        " sum(CASE WHEN status = 200 THEN 0 ELSE 1 END) AS errors, sum(prompt_tokens) AS prompt,"
+        f"SELECT {sel}, currency, sum(requests) AS n,"
+        " sum(CASE WHEN status = 200 THEN 0 ELSE requests END) AS errors, sum(prompt_tokens) AS prompt,"
         " sum(completion_tokens) AS completion, sum(cost_nanos) AS cost, sum(cost_jpy_nanos) AS jpy"
-        f" FROM usage WHERE ts_start >= ? AND ts_start < ? GROUP BY {grp}, currency",
-        (period.start_ts, period.end_ts))
+        f" FROM usage_daily WHERE day >= ? AND day < ? GROUP BY {grp}, currency", day_range(period))
     lines: dict[tuple[str, ...], Line] = {}
     for r in rows:
         key = tuple(str(r[f"d{i}"]) for i in range(len(cols)))

@@ -20,7 +20,7 @@ import orjson
 
 from tenbin.catalog.catalog import Catalog
 from tenbin.finops.periods import TOKYO, Period, month
-from tenbin.finops.reports.sql import tokyo_day_expr
+from tenbin.finops.reports.sql import day_of, day_range
 from tenbin.ledger.record import NANO
 from tenbin.store.base import Store
 
@@ -47,7 +47,6 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 REGION_NAMES = {"JP": "Japan", "US": "United States", "EU": "European Union", "on-prem": "On premises"}
 SCALE = Decimal("1e-10")
 MILLION = Decimal(1_000_000)
-EPOCH = dt.date(1970, 1, 1)
 
 
 def _utc(d: dt.datetime) -> dt.datetime:
@@ -56,22 +55,20 @@ def _utc(d: dt.datetime) -> dt.datetime:
 
 async def focus_rows(store: Store, catalog: Catalog, period: Period,
                      billing_account: str = "tenbin") -> list[dict[str, Any]]:
-    day = tokyo_day_expr(store.dialect)
     rows = await store.query(
-        f"SELECT {day} AS d, team, project, coalesce(use_case, '') AS use_case, served_model, provider, region,"
-        " coalesce(currency, 'JPY') AS currency, coalesce(fx_rate, '1') AS fx_rate, sum(prompt_tokens) AS p,"
-        " sum(cached_tokens) AS c, sum(completion_tokens) AS o, sum(cost_nanos) AS cost,"
-        " sum(cost_jpy_nanos) AS jpy FROM usage WHERE ts_start >= ? AND ts_start < ? AND served_model IS NOT NULL"
-        " GROUP BY 1, team, project, 4, served_model, provider, region, 8, 9 ORDER BY 1",
-        (period.start_ts, period.end_ts))
+        "SELECT day AS d, team, project, use_case, served_model, provider, region, currency, fx_rate,"
+        " sum(prompt_tokens) AS p, sum(cached_tokens) AS c, sum(completion_tokens) AS o, sum(cost_nanos) AS cost,"
+        " sum(cost_jpy_nanos) AS jpy FROM usage_daily WHERE day >= ? AND day < ? AND served_model <> ''"
+        " GROUP BY day, team, project, use_case, served_model, provider, region, currency, fx_rate"
+        " ORDER BY day, team, project, use_case, served_model", day_range(period))
     out: list[dict[str, Any]] = []
     for r in rows:
-        d = EPOCH + dt.timedelta(days=int(r["d"]))
+        d = day_of(r["d"])
         start = dt.datetime(d.year, d.month, d.day, tzinfo=TOKYO)
         bp = month(d.year, d.month)
         model = catalog.get(r["served_model"])
-        rate = Decimal(r["fx_rate"])
-        ccy = r["currency"]
+        rate = Decimal(r["fx_rate"] or "1")
+        ccy = r["currency"] or "JPY"
         p, c, o = int(r["p"] or 0), int(r["c"] or 0), int(r["o"] or 0)
         jpy_total = Decimal(int(r["jpy"] or 0)) / NANO
         vendor_total = Decimal(int(r["cost"] or 0)) / NANO

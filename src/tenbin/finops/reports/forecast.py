@@ -15,14 +15,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from tenbin.finops.periods import Period
-from tenbin.finops.reports.sql import tokyo_day_expr
+from tenbin.finops.reports.sql import day_of, day_range
 from tenbin.ledger.record import from_nanos
 from tenbin.store.base import Store
 
 METHOD = ("weekday run rate: month-to-date actual + each remaining Tokyo day forecast at the mean of "
           "this month's complete days with the same weekday (all-days mean if none yet); today = "
           "max(actual so far, weekday mean); day 1 extrapolates today by the share of the day elapsed")
-EPOCH = dt.date(1970, 1, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,14 +61,13 @@ def forecast_month(daily: dict[dt.date, Decimal], period: Period, today: dt.date
 
 
 async def daily_spend(store: Store, period: Period, by_team: bool) -> dict[str, dict[dt.date, Decimal]]:
-    day = tokyo_day_expr(store.dialect)
     team = "team" if by_team else "'total'"
     rows = await store.query(
-        f"SELECT {team} AS subject, {day} AS d, sum(cost_jpy_nanos) AS jpy FROM usage"
-        f" WHERE ts_start >= ? AND ts_start < ? GROUP BY 1, 2", (period.start_ts, period.end_ts))
+        f"SELECT {team} AS subject, day AS d, sum(cost_jpy_nanos) AS jpy FROM usage_daily"
+        " WHERE day >= ? AND day < ? GROUP BY 1, 2", day_range(period))
     out: dict[str, dict[dt.date, Decimal]] = {}
     for r in rows:
-        out.setdefault(str(r["subject"]), {})[EPOCH + dt.timedelta(days=int(r["d"]))] = from_nanos(int(r["jpy"] or 0))
+        out.setdefault(str(r["subject"]), {})[day_of(r["d"])] = from_nanos(int(r["jpy"] or 0))
     return out
 
 

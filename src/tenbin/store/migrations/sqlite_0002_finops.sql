@@ -20,5 +20,4 @@ CREATE TABLE IF NOT EXISTS budget_alerts (
     spent_jpy_nanos INTEGER NOT NULL,
     ts REAL NOT NULL,
     PRIMARY KEY (budget, bucket, threshold)
-);
-CREATE INDEX IF NOT EXISTS usage_team_model_ts ON usage (ts_start, team, served_model, cost_jpy_nanos)
+)
