@@ -77,6 +77,7 @@ class Router:
         self._caps = {m.id: (m.capabilities.tools, m.capabilities.json_mode, m.context_window) for m in catalog}
         self._by_id = {m.id: m for m in catalog}
         self._eligible: dict[frozenset[str], list[str]] = {}
+        self._resolved: dict[int, tuple[tuple[str, ...], str]] = {}
         # Reroute candidates per wanted tier: nearest tier first, then list price for a nominal
         # 1k-in/500-out request. Fixed at load time; the request's own size does not reorder it.
         self._reroute_order = {tier: self._nearest(want) for tier, want in _TIER_RANK.items()}
@@ -104,9 +105,12 @@ class Router:
         return m
 
     def _from_target(self, source: str, t: Target, extra_fallbacks: tuple[str, ...] = ()) -> Plan:
-        pool = [self.resolve(x).id for x in t.models]
-        tier = self.catalog.get(pool[0]).tier if pool else "standard"  # type: ignore[union-attr]
-        return Plan(source, pool, t.objective, t.weights, [*t.fallbacks, *extra_fallbacks], tier)
+        resolved = self._resolved.get(id(t))
+        if resolved is None:  # policy targets live as long as the router: resolve aliases once
+            ids = tuple(self.resolve(x).id for x in t.models)
+            resolved = self._resolved[id(t)] = (ids, self._by_id[ids[0]].tier if ids else "standard")
+        return Plan(source, list(resolved[0]), t.objective, t.weights, [*t.fallbacks, *extra_fallbacks],
+                    resolved[1])
 
     def _plan(self, ctx: RequestContext, f: Features, rule: Rule | None) -> Plan:
         p, name = self.policy, ctx.requested_model
