@@ -194,6 +194,9 @@ class Router:
         trace = {} if trace is None else trace
         trace.update(requested=ctx.requested_model, data_class=dc if f.scanned else f"unscanned:{dc}")
         if explain:
+            self._complexity(f)  # shown even when no rule needs it, and even if the request is refused
+            if f.cx is not None:
+                trace["complexity"] = {"score": f.cx[0], "tier": f.cx[1], "signals": list(f.cx_signals)}
             trace["request"] = {"chars": f.chars, "tokens": f.tokens, "turns": f.turns, "tools": f.tools,
                                 "json_mode": f.json_mode, "labels": sorted(f.labels)}
         rule: Rule | None = None
@@ -253,10 +256,8 @@ class Router:
         chain = screen.kept + screen.demoted
         if screen.rejected:
             trace["rejected"] = [[m, why] for m, _, why in screen.rejected]
-        if f.cx is not None:
+        if f.cx is not None and not explain:
             trace["complexity"] = {"score": f.cx[0], "tier": f.cx[1]}
-            if explain:
-                trace["complexity"]["signals"] = list(f.cx_signals)
         if not chain:
             raise self._no_model(who, f, plan, screen, applied)
         chosen = chain[0]
