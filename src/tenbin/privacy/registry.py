@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
 from tenbin.privacy.normalize import normalize
+from tenbin.privacy.prescan import Dispatcher
 from tenbin.privacy.recognizers import (
     BankAccountRecognizer,
     BirthDateRecognizer,
@@ -19,6 +21,7 @@ from tenbin.privacy.recognizers import (
     PostalCodeRecognizer,
     Recognizer,
 )
+from tenbin.privacy.recognizers.base import DigitRecognizer
 from tenbin.privacy.types import PII_LABELS, Span
 
 
@@ -50,9 +53,13 @@ def resolve(spans: Iterable[Span]) -> list[Span]:
     for sp in spans:
         (pii if sp.label in PII_LABELS else other).append(sp)
     chosen: list[Span] = []
+    taken: list[tuple[int, int]] = []  # chosen intervals, sorted and disjoint
     for sp in sorted(pii, key=lambda x: (-x.score, -(x.end - x.start), x.start)):
-        if all(sp.end <= c.start or sp.start >= c.end for c in chosen):
-            chosen.append(sp)
+        k = bisect_right(taken, (sp.start, sp.end))
+        if (k and taken[k - 1][1] > sp.start) or (k < len(taken) and taken[k][0] < sp.end):
+            continue
+        taken.insert(k, (sp.start, sp.end))
+        chosen.append(sp)
     chosen.extend(other)
     chosen.sort(key=lambda x: (x.start, x.end))
     return chosen
@@ -73,8 +80,14 @@ class Registry:
         """All raw candidates, before overlap resolution."""
         n = normalize(raw) if norm is None else norm
         out: list[Span] = []
+        digits: Dispatcher | None = None
         for rec in self._recognizers:
-            out.extend(rec.find(raw, n))
+            if isinstance(rec, DigitRecognizer):
+                if digits is None:
+                    digits = Dispatcher(raw, n)  # one digit-run pass shared by every digit recognizer
+                out.extend(digits.run(rec))
+            else:
+                out.extend(rec.find(raw, n))
         return out
 
     def analyze(self, raw: str) -> list[Span]:

@@ -5,30 +5,32 @@ from __future__ import annotations
 import re
 from typing import ClassVar, Final
 
-from tenbin.privacy.recognizers.base import Recognizer
+from tenbin.privacy.recognizers.base import DigitRecognizer
 from tenbin.privacy.types import BANK_ACCOUNT, Span
 
 # Type and number adjacent: the span covers both (``普通 1234567``, ``(普)1234567``).
-_TYPED: Final = re.compile(
-    r"(?:(?:普通|当座|貯蓄|総合)(?:預金)?(?:口座)?|\((?:普|当|貯)\))[ :：]{0,2}\d{7}(?![0-9])"
-)
+_TYPED: Final = re.compile(r"(?:(?:普通|当座|貯蓄|総合)(?:預金)?(?:口座)?|\((?:普|当|貯)\))[ :：]{0,2}\d{7}(?![0-9])")
 # Number on its own line under a label: only the digits are the span.
 _LABELLED: Final = re.compile(
     r"(?i)(?:口座番号|口座No\.?|口座|account\s*(?:no\.?|number)|a/c\s*no\.?)[ :：]{0,3}(\d{7})(?![0-9])"
 )
 
 
-class BankAccountRecognizer(Recognizer):
+class BankAccountRecognizer(DigitRecognizer):
     """Why both shapes: forms write 口座種別 and 口座番号 on separate lines, prose writes them
     together; a bare 7-digit number (伝票番号) is never enough."""
 
     label: ClassVar[str] = BANK_ACCOUNT
+    min_run: ClassVar[int] = 7
+    lead: ClassVar[int] = 24  # 普通預金口座： / account number:
 
-    def find(self, raw: str, norm: str) -> list[Span]:
-        if "口座" not in norm and "普" not in norm and "当座" not in norm and "貯" not in norm:
-            lowered = norm.lower()
-            if "account" not in lowered and "a/c" not in lowered:
-                return []
-        out = [Span(BANK_ACCOUNT, m.start(), m.end(), 0.95) for m in _TYPED.finditer(norm)]
-        out.extend(Span(BANK_ACCOUNT, *m.span(1), 0.9) for m in _LABELLED.finditer(norm))
+    def applies(self, norm: str) -> bool:
+        if "口座" in norm or "普" in norm or "当座" in norm or "貯" in norm:
+            return True
+        lowered = norm.lower()
+        return "account" in lowered or "a/c" in lowered
+
+    def find_in(self, raw: str, norm: str, lo: int, hi: int) -> list[Span]:
+        out = [Span(BANK_ACCOUNT, m.start(), m.end(), 0.95) for m in _TYPED.finditer(norm, lo, hi)]
+        out.extend(Span(BANK_ACCOUNT, *m.span(1), 0.9) for m in _LABELLED.finditer(norm, lo, hi))
         return out

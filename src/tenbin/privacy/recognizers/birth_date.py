@@ -31,7 +31,8 @@ _DATE: Final = re.compile(
 )
 _BIRTH_BEFORE: Final = re.compile(r"(?i)生年月日|誕生日|生まれ|出生|born|birth|d\.?o\.?b\.?|生年")
 _BIRTH_AFTER: Final = re.compile(r"^\s*(?:生|\(生\)|（生）|誕生|[(（]?\s*満?\s*\d{1,3}\s*歳)")
-_ANY_CUE: Final = re.compile(r"生|誕|歳|[Bb]orn|BORN|[Bb]irth|BIRTH|D\.?O\.?B|[Dd]ob")
+# Every accepted date has one of these within reach; found with str.find, not a regex scan.
+_CUES: Final = ("生", "誕", "歳", "Born", "born", "BORN", "Birth", "birth", "BIRTH", "DOB", "D.O.B", "Dob", "dob")
 _OTHER_LABEL: Final = re.compile(r"[:：]\s*\S+\s+\S+[:：]|日\s*[:：]")
 
 
@@ -58,8 +59,12 @@ class BirthDateRecognizer(Recognizer):
         # Every accepted date needs a cue, so the date grammar only runs in windows around cues
         # (up to 45 chars after a label, 40 before a trailing 生/歳): O(cues) instead of O(text).
         windows: list[tuple[int, int]] = []
-        for c in _ANY_CUE.finditer(norm):
-            windows.append((max(0, c.start() - 40), min(len(norm), c.end() + 45)))
+        size = len(norm)
+        for cue in _CUES:
+            pos = norm.find(cue)
+            while pos >= 0:
+                windows.append((max(0, pos - 40), min(size, pos + len(cue) + 45)))
+                pos = norm.find(cue, pos + 1)
         if not windows:
             return []
         merged: list[tuple[int, int]] = []

@@ -8,7 +8,7 @@ from typing import ClassVar, Final
 from tenbin.privacy import context
 from tenbin.privacy.checksums import corporate_number_valid
 from tenbin.privacy.recognizers._twelve import digits_of
-from tenbin.privacy.recognizers.base import Recognizer
+from tenbin.privacy.recognizers.base import DigitRecognizer
 from tenbin.privacy.types import CORPORATE_NUMBER, Span
 
 # Plain, the official 1-4-2-6 display grouping, or 1-4-4-4. The invoice "T" stays outside.
@@ -22,14 +22,16 @@ _NEGATIVE: Final = re.compile(
 )
 
 
-class CorporateNumberRecognizer(Recognizer):
+class CorporateNumberRecognizer(DigitRecognizer):
     """JAN codes and 管理番号 are 13 digits too; only the check digit plus context tell them apart."""
 
     label: ClassVar[str] = CORPORATE_NUMBER
+    min_run: ClassVar[int] = 13
+    lead: ClassVar[int] = 1  # the invoice T
 
-    def find(self, raw: str, norm: str) -> list[Span]:
+    def find_in(self, raw: str, norm: str, lo: int, hi: int) -> list[Span]:
         out: list[Span] = []
-        for m in _CAND.finditer(norm):
+        for m in _CAND.finditer(norm, lo, hi):
             if not corporate_number_valid(digits_of(m.group(1))):
                 continue
             s, e = m.span(1)

@@ -8,7 +8,7 @@ from typing import ClassVar, Final
 from tenbin.privacy import context
 from tenbin.privacy.checksums import luhn_valid
 from tenbin.privacy.recognizers._twelve import digits_of
-from tenbin.privacy.recognizers.base import Recognizer
+from tenbin.privacy.recognizers.base import DigitRecognizer
 from tenbin.privacy.types import CREDIT_CARD, Span
 
 _CAND: Final = re.compile(
@@ -22,15 +22,16 @@ _NEGATIVE: Final = re.compile(
 )
 
 
-class CreditCardRecognizer(Recognizer):
+class CreditCardRecognizer(DigitRecognizer):
     """Luhn alone passes one random number in ten, so a brand prefix is required too and id
     labels (管理コード, 会員番号) veto a context-free hit."""
 
     label: ClassVar[str] = CREDIT_CARD
+    min_run: ClassVar[int] = 13
 
-    def find(self, raw: str, norm: str) -> list[Span]:
+    def find_in(self, raw: str, norm: str, lo: int, hi: int) -> list[Span]:
         out: list[Span] = []
-        for m in _CAND.finditer(norm):
+        for m in _CAND.finditer(norm, lo, hi):
             digits = digits_of(m.group())
             if not 13 <= len(digits) <= 19 or not _BRAND.match(digits) or not luhn_valid(digits):
                 continue

@@ -6,23 +6,25 @@ from typing import ClassVar
 
 from tenbin.privacy import context
 from tenbin.privacy.recognizers._twelve import LICENSE_CONTEXT, TWELVE
-from tenbin.privacy.recognizers.base import Recognizer
+from tenbin.privacy.recognizers.base import DigitRecognizer
 from tenbin.privacy.types import DRIVER_LICENSE, Span
 
 
-class DriverLicenseRecognizer(Recognizer):
+class DriverLicenseRecognizer(DigitRecognizer):
     """Licence numbers have no public check digit, so context is the only evidence we trust."""
 
     label: ClassVar[str] = DRIVER_LICENSE
+    min_run: ClassVar[int] = 12
 
-    def find(self, raw: str, norm: str) -> list[Span]:
+    def applies(self, norm: str) -> bool:
         # Substring checks run at memchr speed; the case-insensitive regex only runs on a hit.
         if "免許" not in norm and "icen" not in norm and "ICEN" not in norm:
-            return []
-        if not LICENSE_CONTEXT.search(norm):
-            return []
+            return False
+        return LICENSE_CONTEXT.search(norm) is not None
+
+    def find_in(self, raw: str, norm: str, lo: int, hi: int) -> list[Span]:
         out: list[Span] = []
-        for m in TWELVE.finditer(norm):
+        for m in TWELVE.finditer(norm, lo, hi):
             if context.has(LICENSE_CONTEXT, context.before(norm, m.start(), 30, lines=2)):
                 out.append(Span(DRIVER_LICENSE, m.start(), m.end(), 0.97))
         return out

@@ -14,12 +14,27 @@ _EMAIL: Final = re.compile(
 )
 
 
+_TOKEN_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-@")
+
+
 class EmailRecognizer(Recognizer):
     """RFC-5322-ish local@domain.tld; ASCII classes stop at adjoining Japanese text."""
 
     label: ClassVar[str] = EMAIL
 
     def find(self, raw: str, norm: str) -> list[Span]:
-        if "@" not in norm:
-            return []
-        return [Span(EMAIL, m.start(), m.end(), 0.99) for m in _EMAIL.finditer(norm)]
+        # Scan only the token around each "@" (the maximal run of e-mail characters), so the
+        # regex never walks the Japanese text in between; the result equals a whole-text scan.
+        out: list[Span] = []
+        size = len(norm)
+        pos = norm.find("@")
+        while pos >= 0:
+            lo = pos
+            while lo > 0 and norm[lo - 1] in _TOKEN_CHARS:
+                lo -= 1
+            hi = pos + 1
+            while hi < size and norm[hi] in _TOKEN_CHARS:
+                hi += 1
+            out.extend(Span(EMAIL, m.start(), m.end(), 0.99) for m in _EMAIL.finditer(norm, lo, hi))
+            pos = norm.find("@", hi)
+        return out

@@ -18,12 +18,16 @@ _CONFIDENTIAL_EN: Final = re.compile(
     r"(?i)\b(?:confidential|strictly\s+private|secret|proprietary|nda|do\s+not\s+distribute)\b"
 )
 _INTERNAL_JA: Final = re.compile(r"社内限り|社内限定|社内用|社内のみ|社内向け|社員限り|関係者限り|内部資料")
-_INTERNAL_EN: Final = re.compile(
-    r"(?i)\b(?:internal\s+(?:use\s+)?only|for\s+internal\s+use|internal\s+use)\b"
-)
-_EN_HINT: Final = re.compile(
-    r"[Cc]onfidential|CONFIDENTIAL|[Ss]ecret|SECRET|[Pp]roprietary|NDA|nda|[Ii]nternal|INTERNAL|[Dd]istribute|[Pp]rivate"
-)
+_INTERNAL_EN: Final = re.compile(r"(?i)\b(?:internal\s+(?:use\s+)?only|for\s+internal\s+use|internal\s+use)\b")
+
+
+# Every marker contains one of these literals. ``str.__contains__`` runs at memchr speed while
+# an alternation scan runs at ~20 MB/s on CJK, so the regexes only run when a literal is present.
+_JA_GATE: Final = ("社外", "社内", "社員", "秘", "機密", "関係者", "取扱", "取り扱", "持出", "持ち出", "内部")
+_EN_GATE: Final = (
+    "onfidential", "ONFIDENTIAL", "ecret", "ECRET", "roprietary", "ROPRIETARY", "NDA", "nda",
+    "nternal", "NTERNAL", "istribute", "ISTRIBUTE", "rivate", "RIVATE",
+)  # fmt: skip
 
 
 class ConfidentialMarkerRecognizer(Recognizer):
@@ -32,9 +36,11 @@ class ConfidentialMarkerRecognizer(Recognizer):
     label: ClassVar[str] = CONFIDENTIAL_MARKER
 
     def find(self, raw: str, norm: str) -> list[Span]:
-        out = [Span(CONFIDENTIAL_MARKER, m.start(), m.end(), 0.9) for m in _CONFIDENTIAL_JA.finditer(norm)]
-        out.extend(Span(INTERNAL_MARKER, m.start(), m.end(), 0.8) for m in _INTERNAL_JA.finditer(norm))
-        if _EN_HINT.search(norm):
+        out: list[Span] = []
+        if any(g in norm for g in _JA_GATE):
+            out.extend(Span(CONFIDENTIAL_MARKER, *m.span(), 0.9) for m in _CONFIDENTIAL_JA.finditer(norm))
+            out.extend(Span(INTERNAL_MARKER, *m.span(), 0.8) for m in _INTERNAL_JA.finditer(norm))
+        if any(g in norm for g in _EN_GATE):
             out.extend(Span(CONFIDENTIAL_MARKER, *m.span(), 0.9) for m in _CONFIDENTIAL_EN.finditer(norm))
             out.extend(Span(INTERNAL_MARKER, *m.span(), 0.8) for m in _INTERNAL_EN.finditer(norm))
         return out

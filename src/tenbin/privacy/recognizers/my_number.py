@@ -8,7 +8,7 @@ from typing import ClassVar, Final
 from tenbin.privacy import context
 from tenbin.privacy.checksums import my_number_valid
 from tenbin.privacy.recognizers._twelve import LICENSE_CONTEXT, TWELVE, digits_of
-from tenbin.privacy.recognizers.base import Recognizer
+from tenbin.privacy.recognizers.base import DigitRecognizer
 from tenbin.privacy.types import MY_NUMBER, Span
 
 _POSITIVE: Final = re.compile(r"(?i)個人番号|マイナンバー|my\s*number|individual\s*number|番号カード")
@@ -18,7 +18,7 @@ _NEGATIVE: Final = re.compile(
 )
 
 
-class MyNumberRecognizer(Recognizer):
+class MyNumberRecognizer(DigitRecognizer):
     """A wrong check digit is never a My Number, whatever the context says.
 
     A valid number without context still counts (masking errs on the safe side), unless an id
@@ -26,10 +26,11 @@ class MyNumberRecognizer(Recognizer):
     """
 
     label: ClassVar[str] = MY_NUMBER
+    min_run: ClassVar[int] = 12
 
-    def find(self, raw: str, norm: str) -> list[Span]:
+    def find_in(self, raw: str, norm: str, lo: int, hi: int) -> list[Span]:
         out: list[Span] = []
-        for m in TWELVE.finditer(norm):
+        for m in TWELVE.finditer(norm, lo, hi):
             if not my_number_valid(digits_of(m.group())):
                 continue
             pre = context.before(norm, m.start(), 24)

@@ -6,30 +6,28 @@ import re
 from typing import ClassVar, Final
 
 from tenbin.privacy import context
-from tenbin.privacy.recognizers.base import Recognizer
+from tenbin.privacy.recognizers.base import DigitRecognizer
 from tenbin.privacy.types import PASSPORT, Span
 
 _CAND: Final = re.compile(r"(?<![0-9A-Za-z\-])[A-Z]{2}\d{7}(?![0-9A-Za-z\-])")
 _CONTEXT: Final = re.compile(r"(?i)旅券|パスポート|passport")
 
 
-class PassportRecognizer(Recognizer):
+class PassportRecognizer(DigitRecognizer):
     """Product codes share the shape (MB1234567), so the label is mandatory."""
 
     label: ClassVar[str] = PASSPORT
+    min_run: ClassVar[int] = 7
+    lead: ClassVar[int] = 2  # the two letters
 
-    def find(self, raw: str, norm: str) -> list[Span]:
-        if (
-            "旅券" not in norm
-            and "パスポート" not in norm
-            and "assport" not in norm
-            and "ASSPORT" not in norm
-        ):
-            return []
-        if not _CONTEXT.search(norm):
-            return []
+    def applies(self, norm: str) -> bool:
+        if "旅券" not in norm and "パスポート" not in norm and "assport" not in norm and "ASSPORT" not in norm:
+            return False
+        return _CONTEXT.search(norm) is not None
+
+    def find_in(self, raw: str, norm: str, lo: int, hi: int) -> list[Span]:
         out: list[Span] = []
-        for m in _CAND.finditer(norm):
+        for m in _CAND.finditer(norm, lo, hi):
             if context.has(_CONTEXT, context.before(norm, m.start(), 30, lines=2)):
                 out.append(Span(PASSPORT, m.start(), m.end(), 0.95))
         return out

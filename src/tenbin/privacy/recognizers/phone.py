@@ -6,7 +6,7 @@ import re
 from typing import ClassVar, Final
 
 from tenbin.privacy import context
-from tenbin.privacy.recognizers.base import Recognizer
+from tenbin.privacy.recognizers.base import DigitRecognizer
 from tenbin.privacy.types import PHONE, Span
 
 # Candidates start with 0 or +81 (every Japanese number does), which skips most digit runs.
@@ -57,7 +57,7 @@ def valid_phone(digits: str, international: bool) -> bool:
     return False
 
 
-class PhoneRecognizer(Recognizer):
+class PhoneRecognizer(DigitRecognizer):
     """Phone numbers; an unseparated 10-digit number needs a phone word nearby.
 
     Why: 10-digit invoice/order numbers that start with 03 are common in business text, while a
@@ -65,10 +65,12 @@ class PhoneRecognizer(Recognizer):
     """
 
     label: ClassVar[str] = PHONE
+    min_run: ClassVar[int] = 10
+    lead: ClassVar[int] = 1  # + of +81, ( of (03)
 
-    def find(self, raw: str, norm: str) -> list[Span]:
+    def find_in(self, raw: str, norm: str, lo: int, hi: int) -> list[Span]:
         out: list[Span] = []
-        for m in _CAND.finditer(norm):
+        for m in _CAND.finditer(norm, lo, hi):
             s = m.start()
             text = m.group()
             chunks = list(_CHUNK.finditer(text))

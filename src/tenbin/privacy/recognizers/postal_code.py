@@ -7,36 +7,35 @@ from typing import ClassVar, Final
 
 from tenbin.privacy import context
 from tenbin.privacy.lexicon import PREFECTURE_START
-from tenbin.privacy.recognizers.base import Recognizer
+from tenbin.privacy.recognizers.base import DigitRecognizer
 from tenbin.privacy.types import POSTAL_CODE, Span
 
 _HYPHEN: Final = re.compile(r"\d(?<![0-9A-Za-z\-.,/)]\d)\d{2}-\d{4}(?![0-9A-Za-z\-])")
 _PLAIN: Final = re.compile(r"\d(?<![0-9A-Za-z\-.,/)]\d)\d{6}(?![0-9A-Za-z\-])")
 _POSITIVE: Final = re.compile(r"(?i)〒|郵便|住所|所在地|送付先|届け先|お届け|宛先|zip|postal|post code|所:")
-_NEGATIVE: Final = re.compile(
-    r"(?i)品番|型番|部品|No\.|コード|伝票|注文|管理|会員|ID|伝票|口座|番号(?<!郵便番号)"
-)
+_NEGATIVE: Final = re.compile(r"(?i)品番|型番|部品|No\.|コード|伝票|注文|管理|会員|ID|伝票|口座|番号(?<!郵便番号)")
 
 
-class PostalCodeRecognizer(Recognizer):
+class PostalCodeRecognizer(DigitRecognizer):
     """A hyphenated code is accepted unless an id label precedes it; a plain 7-digit run needs
     〒/住所-type context or an address right after it (7-digit slip numbers are everywhere)."""
 
     label: ClassVar[str] = POSTAL_CODE
+    min_run: ClassVar[int] = 7
 
     def _followed_by_address(self, norm: str, end: int) -> bool:
         tail = norm[end : end + 12].lstrip(" \n\t")
         return PREFECTURE_START.match(tail) is not None
 
-    def find(self, raw: str, norm: str) -> list[Span]:
+    def find_in(self, raw: str, norm: str, lo: int, hi: int) -> list[Span]:
         out: list[Span] = []
-        for m in _HYPHEN.finditer(norm):
+        for m in _HYPHEN.finditer(norm, lo, hi):
             pre = context.before(norm, m.start(), 12)
             pos = context.has(_POSITIVE, pre) or self._followed_by_address(norm, m.end())
             if context.has(_NEGATIVE, pre) and not pos:
                 continue
             out.append(Span(POSTAL_CODE, m.start(), m.end(), 0.95 if pos else 0.7))
-        for m in _PLAIN.finditer(norm):
+        for m in _PLAIN.finditer(norm, lo, hi):
             pre = context.before(norm, m.start(), 10)
             if context.has(_POSITIVE, pre) or self._followed_by_address(norm, m.end()):
                 out.append(Span(POSTAL_CODE, m.start(), m.end(), 0.9))

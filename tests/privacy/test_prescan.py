@@ -1,0 +1,77 @@
+"""The fast path must not change results: windowed digit dispatch, the '@'-token e-mail scan, the
+IPv6 seeds and the replace-based normalisation are checked against plain whole-text scans."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from tenbin.privacy.normalize import _LONG_VOWEL_AS_DASH, _TABLE, normalize
+from tenbin.privacy.prescan import Dispatcher, digit_runs
+from tenbin.privacy.recognizers import EmailRecognizer, IpAddressRecognizer
+from tenbin.privacy.recognizers.base import DigitRecognizer
+from tenbin.privacy.recognizers.email import _EMAIL
+from tenbin.privacy.registry import default_structured
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPORA = [ROOT / "bench" / "data" / "pii_ja_holdout_synth.jsonl", ROOT.parent / "shared" / "data" / "pii_ja_dev.jsonl"]
+
+
+def _texts() -> list[str]:
+    out: list[str] = []
+    for path in CORPORA:
+        if path.exists():
+            out += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return out
+
+
+def _noise(seed: int, n: int = 300) -> str:
+    """Random strings dense in digits and separators, the worst case for window edges."""
+    rnd = random.Random(seed)
+    alphabet = "0123456789０１２３-－ー .()（）+:/,@abcT電話番号普通口座旅券IP：\n"
+    return "".join(rnd.choice(alphabet) for _ in range(n))
+
+
+TEXTS = _texts() + [_noise(s) for s in range(40)]
+DIGIT_RECS = [r for r in default_structured() if isinstance(r, DigitRecognizer)]
+
+
+def test_corpora_present() -> None:
+    assert len(TEXTS) > 100
+
+
+@pytest.mark.parametrize("rec", DIGIT_RECS, ids=lambda r: type(r).__name__)
+def test_windowed_dispatch_equals_whole_text_scan(rec: DigitRecognizer) -> None:
+    for text in TEXTS:
+        norm = normalize(text)
+        whole = sorted(rec.find(text, norm)) if rec.applies(norm) else []
+        assert sorted(Dispatcher(text, norm).run(rec)) == whole, text[:80]
+
+
+def test_email_token_scan_equals_regex_scan() -> None:
+    rec = EmailRecognizer()
+    for text in TEXTS:
+        norm = normalize(text)
+        got = [(s.start, s.end) for s in rec.find(text, norm)]
+        assert got == [m.span() for m in _EMAIL.finditer(norm)]
+
+
+def test_ipv6_seeds_find_compressed_and_full_forms() -> None:
+    rec = IpAddressRecognizer()
+    text = "接続元 ::1 と fe80::1:2、2001:0db8:85a3:0000:0000:8a2e:0370:7334 から。時刻 09:12 と 10:30"
+    got = [text[s.start : s.end] for s in rec.find(text, normalize(text))]
+    assert got == ["::1", "fe80::1:2", "2001:0db8:85a3:0000:0000:8a2e:0370:7334"]
+
+
+def test_normalize_equals_translate() -> None:
+    for text in TEXTS:
+        expected = _LONG_VOWEL_AS_DASH.sub("-", text.translate(_TABLE))
+        assert normalize(text) == expected
+
+
+def test_runs_skip_dates_and_amounts() -> None:
+    text = "2024/11/18 14:00 に 1,234,567円、電話 03-1234-5678"
+    assert [text[s:e] for s, e in digit_runs(text)] == ["03-1234-5678"]
