@@ -19,8 +19,9 @@ _LIGHT_CUES = ("要約", "翻訳", "分類", "抽出", "返信", "校正", "言�
 _HEAVY_CUES = ("分析", "設計", "推論", "証明", "コード", "レビュー", "アルゴリズム", "最適化", "比較検討",
                "戦略", "デバッグ", "実装", "analy", "design", "reason", "prove", "proof", "code review",
                "algorithm", "optimi", "debug", "implement", "architect", "refactor", "step by step")
-_LIGHT_RE = re.compile("|".join(re.escape(c) for c in _LIGHT_CUES), re.IGNORECASE)
-_HEAVY_RE = re.compile("|".join(re.escape(c) for c in _HEAVY_CUES), re.IGNORECASE)
+# One pass finds both kinds of cue: group 1 is heavy, group 2 light.
+_CUE_RE = re.compile("(" + "|".join(re.escape(c) for c in _HEAVY_CUES) + ")|("
+                     + "|".join(re.escape(c) for c in _LIGHT_CUES) + ")", re.IGNORECASE)
 _BULLET_RE = re.compile(r"^[ \t]*(?:[-*・•●]|\d+[.)．、]|[①-⑳])", re.MULTILINE)
 _MATH_RE = re.compile(r"\$[^$\n]+\$|\\(?:frac|sum|int|forall|exists)|[∀∃∑∫√≤≥≠]|[=<>]\s*\d")
 
@@ -54,8 +55,9 @@ class HeuristicComplexity:
     def estimate(self, text: str, turns: int) -> Complexity:
         score = 0.3
         signals: list[str] = []
-        heavy = len(_HEAVY_RE.findall(text, 0, 4000))
-        light = len(_LIGHT_RE.findall(text, 0, 4000))
+        cues = _CUE_RE.findall(text, 0, 4000)
+        heavy = sum(1 for h, _ in cues if h)
+        light = len(cues) - heavy
         if heavy:
             score += min(0.35, 0.25 + 0.05 * (heavy - 1))
             signals.append(f"heavy_cues={heavy}")

@@ -25,7 +25,6 @@ class Features:
     labels: frozenset[str]
     scanned: bool
     text: str
-    lower: str
     chars: int
     tokens: int
     turns: int
@@ -37,6 +36,14 @@ class Features:
     request_id: str
     cx: tuple[float, str] | None = None  # (score, tier), filled on first use: most rules never ask
     cx_signals: tuple[str, ...] = ()
+    _lower: str | None = None
+
+    @property
+    def lower(self) -> str:
+        """Lower-cased text for ``prompt_contains``; only built when a rule asks."""
+        if self._lower is None:
+            self._lower = self.text.lower()
+        return self._lower
 
     @property
     def context_needed(self) -> int:
@@ -74,7 +81,7 @@ def extract(ctx: RequestContext, scan: Any, unscanned_as: DataClass) -> Features
     return Features(
         team=p.team, project=p.project, key_id=p.key_id, use_case=ctx.use_case, model=ctx.requested_model,
         data_class=data_class, classes=classes, labels=labels, scanned=scan is not None,
-        text=text, lower=text.lower(), chars=len(text), tokens=estimate_tokens(text),
+        text=text, chars=len(text), tokens=estimate_tokens(text),
         turns=sum(1 for m in messages if isinstance(m, dict) and m.get("role") == "user"),
         tools=bool(body.get("tools") or body.get("functions")), json_mode=json_mode,
         max_output=max_out if isinstance(max_out, int) else 0,
