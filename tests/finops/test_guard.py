@@ -1,0 +1,118 @@
+"""The budget guard on its own: downgrades keep routing guarantees, the ledger holds under many
+concurrent reservations, and settlement/alerts add up."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from tenbin.catalog.catalog import Catalog, ModelSpec
+from tenbin.context import Principal, RequestContext
+from tenbin.errors import BudgetExceeded
+from tenbin.finops.budgets.alerts import Alerter
+from tenbin.finops.budgets.guard import LedgerGuard
+from tenbin.finops.budgets.ledger import Claim, MemoryBudgetLedger
+from tenbin.finops.budgets.rules import compile_rules
+from tenbin.finops.config import BudgetRule
+from tenbin.finops.fx import FxTable
+from tenbin.finops.pricing import Pricer
+from tenbin.routing.decision import Decision
+
+
+def spec(id: str, region: str, inp: str = "1000", out: str = "1000") -> ModelSpec:
+    return ModelSpec.model_validate({
+        "id": id, "provider": "p", "upstream": id, "region": region, "jurisdiction": region, "retention_days": 0,
+        "context_window": 10_000,
+        "prices": [{"effective": "2020-01-01", "currency": "JPY", "input": inp, "output": out}]})
+
+
+CATALOG = Catalog([spec("jp-big", "JP"), spec("jp-small", "JP", "1", "1"), spec("us-small", "US", "1", "1")])
+
+
+def guard(rule: dict[str, Any]) -> LedgerGuard:
+    r = BudgetRule.model_validate({"name": "b", "scope": "team", "match": "t", "limit_jpy": "0.001", **rule})
+    return LedgerGuard(MemoryBudgetLedger(), Pricer(FxTable(())), CATALOG, Alerter(None), compile_rules([r]), 100)
+
+
+def ctx(allowed: tuple[str, ...] | None = None) -> RequestContext:
+    return RequestContext("r", Principal("k", "t", "p", allowed_models=allowed),
+                          {"messages": [{"role": "user", "content": "x"}], "max_tokens": 10}, "jp-big", False)
+
+
+def decision(model: str = "jp-big") -> Decision:
+    m = CATALOG.get(model)
+    assert m is not None
+    return Decision(model=m, fallbacks=[])
+
+
+def run(coro: Any) -> Any:
+    return asyncio.run(coro)
+
+
+def test_downgrade_within_japan() -> None:
+    g = guard({"action": "downgrade", "downgrade_to": "jp-small"})
+    d, res = run(g.reserve(ctx(), decision()))
+    assert d.model.id == "jp-small" and d.trace["budget_downgrade"]["from"] == "jp-big"
+    assert res is not None
+
+
+@pytest.mark.parametrize("target,allowed", [("us-small", None), ("jp-small", ("jp-big",))])
+def test_downgrade_that_breaks_a_guarantee_blocks(target: str, allowed: tuple[str, ...] | None) -> None:
+    g = guard({"action": "downgrade", "downgrade_to": target})
+    with pytest.raises(BudgetExceeded, match="Budget `b` \\(team t, month"):
+        run(g.reserve(ctx(allowed), decision()))
+
+
+def test_downgrade_respects_the_eligible_set() -> None:
+    g = guard({"action": "downgrade", "downgrade_to": "jp-small"})
+    d = decision()
+    d.trace["eligible"] = ["jp-big"]
+    with pytest.raises(BudgetExceeded):
+        run(g.reserve(ctx(), d))
+
+
+def test_many_concurrent_reservations_never_overrun() -> None:
+    async def go() -> tuple[int, int, int]:
+        led = MemoryBudgetLedger()
+        limit, top = 1_000_000, 50_000
+        rnd = random.Random(3)
+        admitted = 0
+
+        async def one() -> None:
+            nonlocal admitted
+            claims = [Claim("b|t|2026-11", top, limit), Claim("all|*|2026-11", top, None)]
+            if await led.reserve(claims) is not None:
+                return
+            admitted += 1
+            await asyncio.sleep(rnd.random() / 1000)
+            if rnd.random() < 0.2:
+                await led.release(claims)
+            else:
+                await led.settle(claims, rnd.randrange(1, top + 1))
+
+        for _ in range(20):
+            await asyncio.gather(*(one() for _ in range(64)))
+        snap = await led.snapshot()
+        return snap["b|t|2026-11"][0], snap["b|t|2026-11"][1], admitted
+
+    spent, reserved, admitted = run(go())
+    assert reserved == 0 and admitted > 20
+    assert spent <= 1_000_000
+
+
+def test_alert_thresholds_fire_once() -> None:
+    g = guard({"action": "alert", "limit_jpy": "1"})
+
+    async def go() -> list[int]:
+        for _ in range(12):  # settle ¥0.1 each against a ¥1 alert budget
+            _, res = await g.reserve(ctx(), decision("jp-small"))
+            assert res is not None
+            await res.settle(Decimal("0.1"))
+        await g.alerter.drain()
+        return [e["threshold_pct"] for e in g.alerter.events]
+
+    assert run(go()) == [50, 80, 100]
