@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -13,7 +14,7 @@ POLICY = str(Path(__file__).parents[2] / "examples" / "policy.yaml")
 runner = CliRunner()
 
 
-def explain(*args: str) -> tuple[int, dict[str, object]]:
+def explain(*args: str) -> tuple[int, dict[str, Any]]:
     res = runner.invoke(app, ["route", "--explain", *args, "--config", POLICY, "--assume-available", "--json"])
     return res.exit_code, json.loads(res.stdout)
 

@@ -100,3 +100,29 @@ def test_no_compliant_model_is_a_403_in_openai_format(gw: GatewayHandle, foreign
     assert foreign.requests == []
     row = gw.rows()[-1]
     assert row["status"] == 403 and row["error_class"] == "policy_no_compliant_model"
+
+
+def test_streaming_personal_prompt_is_routed_the_same_way(gw: GatewayHandle, fake_openai: FakeOpenAI,
+                                                           foreign: FakeOpenAI) -> None:
+    with client(gw).chat.completions.with_streaming_response.create(
+            model="gpt-4o", messages=[{"role": "user", "content": PERSONAL}], stream=True) as raw:
+        assert raw.headers["x-tenbin-model"] == "jp-model"
+        assert "constraints=personal-in-japan" in raw.headers["x-tenbin-route"]
+        text = "".join(c.choices[0].delta.content or "" for c in raw.parse() if c.choices)
+    assert text == fake_openai.reply and foreign.requests == []
+
+
+def test_japanese_rule_names_stay_ascii_in_the_header(lt: LoopThread, fake_openai: FakeOpenAI,
+                                                      tmp_path: Path) -> None:
+    cfg = {"providers": {"domestic": openai_provider(fake_openai.url)},
+           "models": [fake_model("jp-model", "domestic", region="JP")], "default_model": "jp-model",
+           "privacy": {"ner": False}, "routing": {"rules": [{"name": "日報ルール", "model": "jp-model"}]}}
+    h = start_gateway(lt, cfg, tmp_path, ENV)
+    try:
+        raw = client(h).chat.completions.with_raw_response.create(
+            model="tenbin/auto", messages=[{"role": "user", "content": "日報"}])
+        header = raw.headers["x-tenbin-route"]
+        assert header.isascii() and "rule=%E6%97%A5%E5%A0%B1" in header
+        assert json.loads(h.rows()[-1]["route"])["rule"] == "日報ルール"
+    finally:
+        h.stop()
