@@ -41,8 +41,14 @@ class ReplayScan:
 
 
 def _bucket(n: int) -> int:
-    """Round a token count up to a power of two: routing cares about size classes, not exact counts."""
-    return 1 << max(0, (n - 1).bit_length()) if n > 0 else 0
+    """Round a token count down to a quarter-octave step (at most 20% below): routing cares about
+    size classes, not exact counts, and rounding down never invents a context-window overflow for
+    requests the ledger shows were served."""
+    if n <= 0:
+        return 0
+    base = 1 << (n.bit_length() - 1)
+    step = max(base // 4, 1)
+    return base + (n - base) // step * step
 
 
 def synthetic_request(shape: Shape) -> tuple[RequestContext, ReplayScan | None]:
