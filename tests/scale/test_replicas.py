@@ -104,4 +104,4 @@ def test_kill_9_under_load_loses_no_acknowledged_request(
     missing = [i for i in out.ok if counts[i] != 1]
     assert not missing, f"{len(missing)} acknowledged requests not in the ledger exactly once"
     assert max(counts.values()) == 1
-    assert "replaying" in reps[1].log()
+    assert "replayed" in reps[1].log()

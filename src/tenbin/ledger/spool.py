@@ -6,8 +6,9 @@ killed process loses nothing; only an OS crash or power loss can, and ``fsync`` 
 (``interval``: a background group fsync every flush interval; ``always``: fsync per row; ``never``).
 
 Rows are counted per segment file; when the store has acknowledged every row of a segment, the
-file is deleted. At start every leftover segment is read back and re-inserted; the insert is
-idempotent on ``request_id`` so a row that reached the database before the crash is not doubled.
+file is deleted. At start every leftover segment is streamed back into the store in batches (not
+through the bounded memory buffer) and then deleted; the insert is idempotent on ``request_id``,
+so a row that reached the database before the crash is not doubled.
 One directory belongs to one process at a time (an ``flock`` on ``.lock`` enforces it).
 """
 
@@ -59,8 +60,8 @@ class Spool:
             os.close(self._lock_fd)
             raise SpoolLocked(f"ledger spool {self.dir} is in use by another process; give each replica "
                               "its own ledger.spool_dir") from None
-        existing = [int(p.stem.split("-")[1]) for p in self.dir.glob("seg-*.jsonl")]
-        self._next = max(existing, default=0) + 1
+        self._leftover = sorted(self.dir.glob("seg-*.jsonl"))
+        self._next = max((int(p.stem.split("-")[1]) for p in self._leftover), default=0) + 1
         self._fd: int | None = None
         self._seg = 0
         self._seg_rows = 0
@@ -71,23 +72,19 @@ class Spool:
     def _path(self, seg: int) -> Path:
         return self.dir / f"seg-{seg:012d}.jsonl"
 
-    def recover(self) -> Iterator[tuple[int, UsageRecord]]:
-        """Rows left by a previous process, with their segment (ack them like new rows)."""
-        for path in sorted(self.dir.glob("seg-*.jsonl")):
-            seg = int(path.stem.split("-")[1])
-            n = 0
-            with path.open("rb") as f:
-                for line in f:
-                    rec = decode(line)
-                    if rec is None:
-                        log.warning("ledger spool %s: skipped an unreadable line", path.name)
-                        continue
-                    n += 1
-                    yield seg, rec
-            self._unacked[seg] = self._unacked.get(seg, 0) + n
-            if n == 0:
-                path.unlink(missing_ok=True)
-                self._unacked.pop(seg, None)
+    def leftover(self) -> list[Path]:
+        """Segments a previous process left behind (taken before this process writes any)."""
+        return list(self._leftover)
+
+    @staticmethod
+    def read(path: Path) -> Iterator[UsageRecord]:
+        with path.open("rb") as f:
+            for line in f:
+                rec = decode(line)
+                if rec is None:
+                    log.warning("ledger spool %s: skipped an unreadable line", path.name)
+                    continue
+                yield rec
 
     def append(self, rec: UsageRecord) -> int:
         """Persist one row (to the page cache at least); returns its segment for ``ack``."""
@@ -144,5 +141,7 @@ class Spool:
             self._fd = None
             if self._seg not in self._unacked:
                 self._path(self._seg).unlink(missing_ok=True)
-        fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
-        os.close(self._lock_fd)
+        if self._lock_fd >= 0:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            os.close(self._lock_fd)
+            self._lock_fd = -1

@@ -35,6 +35,7 @@ class LedgerWriter:
         self._segs: deque[int] = deque()  # spool segment of each buffered row (0: not spooled)
         self.spool = Spool(Path(cfg.spool_dir), cfg.spool_fsync) if cfg.spool_dir else None
         self.recovered = 0
+        self._replay_task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closing = False
@@ -45,14 +46,8 @@ class LedgerWriter:
 
     def start(self) -> None:
         if self._task is None:
-            if self.spool is not None:
-                for seg, rec in self.spool.recover():
-                    if len(self._buf) < self.cfg.max_buffer:  # the rest waits on disk for a later start
-                        self._buf.append(rec)
-                        self._segs.append(seg)
-                        self.recovered += 1
-                if self.recovered:
-                    log.warning("ledger: replaying %d rows from the spool of a previous run", self.recovered)
+            if self.spool is not None and self.spool.leftover():
+                self._replay_task = asyncio.get_running_loop().create_task(self._replay(), name="ledger-replay")
             self._task = asyncio.get_running_loop().create_task(self._run(), name="ledger-writer")
 
     def record(self, rec: UsageRecord) -> None:
@@ -71,6 +66,39 @@ class LedgerWriter:
     @property
     def pending(self) -> int:
         return len(self._buf)
+
+    async def _replay(self) -> None:
+        """Stream a previous run's spool into the store, retrying until the store takes it."""
+        assert self.spool is not None
+        for path in self.spool.leftover():
+            batch: list[UsageRecord] = []
+            for rec in self.spool.read(path):
+                batch.append(rec)
+                if len(batch) >= self.cfg.batch_size:
+                    await self._insert_until_stored(batch)
+                    batch = []
+            if batch:
+                await self._insert_until_stored(batch)
+            path.unlink(missing_ok=True)
+        if self.recovered:
+            log.warning("ledger: replayed %d rows from the spool of a previous run", self.recovered)
+
+    async def wait_replayed(self) -> None:
+        """For tests and health checks: return once a previous run's spool is in the store."""
+        if self._replay_task is not None:
+            await asyncio.shield(self._replay_task)
+
+    async def _insert_until_stored(self, batch: list[UsageRecord]) -> None:
+        delay = self.cfg.flush_interval_s
+        while True:
+            try:
+                await self.store.insert_usage(batch)
+                self.recovered += len(batch)
+                return
+            except Exception as e:  # the store is down: the rows stay on disk meanwhile
+                log.error("ledger replay failed (%s); retrying in %.1fs", type(e).__name__, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
 
     async def _run(self) -> None:
         while True:
@@ -113,6 +141,10 @@ class LedgerWriter:
         return True
 
     async def close(self, timeout: float = 30.0) -> None:
+        if self._replay_task is not None:  # unfinished segments stay on disk for the next start
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(self._replay_task, timeout)
+            self._replay_task = None
         self._closing = True
         self._wake.set()
         if self._task is not None:
