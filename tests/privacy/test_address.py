@@ -35,3 +35,12 @@ def test_romaji_address() -> None:
 
 def test_bare_place_name_is_not_an_address() -> None:
     assert surfaces(R, "来週は東京都港区で打ち合わせ") == []
+
+
+def test_asahikawa_jo_dori_block() -> None:
+    from tenbin.privacy.address import AddressRecognizer
+    from tenbin.privacy.normalize import normalize
+
+    text = "送付先：北海道旭川市7条通10丁目2205 です"
+    got = [text[s.start : s.end] for s in AddressRecognizer().find(text, normalize(text))]
+    assert got == ["北海道旭川市7条通10丁目2205"]

@@ -73,3 +73,22 @@ def test_spread_marks_re_mentions_with_boundaries() -> None:
 @needs_sudachi
 def test_famous_figures_are_not_people() -> None:
     assert surfaces(R, "大隈重信と伊能忠敬の功績を学ぶ") == []
+
+
+@needs_sudachi
+def test_given_name_split_by_the_dictionary_is_glued_back() -> None:
+    # 乃愛 is split into the particle 乃 + 愛; after "姓 " and ending the field it is the given name.
+    assert surfaces(R, "受講者：長嶺 乃愛\n") == ["長嶺 乃愛"]
+    assert surfaces(R, "担当：長嶺 宛\n") == ["長嶺"]
+
+
+@needs_sudachi
+def test_katakana_surname_with_honorific_after_a_field_label() -> None:
+    assert surfaces(R, "ご契約者：ヨナミネ様（ご本人）") == ["ヨナミネ"]
+    # the same shape without a label is a product or a company, not a person
+    assert surfaces(R, "新製品ヨナミネ様式の説明") == []
+
+
+@needs_sudachi
+def test_kana_label_does_not_reach_across_columns() -> None:
+    assert surfaces(R, "氏名,部署,メール\n") == []

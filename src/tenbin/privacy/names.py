@@ -30,9 +30,7 @@ from tenbin.privacy.recognizers.base import Recognizer
 from tenbin.privacy.sudachi import Token
 from tenbin.privacy.types import PERSON, Span
 
-_HONORIFIC_AFTER: Final = re.compile(
-    "[ ]?(?:" + "|".join(sorted(HONORIFICS + TITLES, key=len, reverse=True)) + ")"
-)
+_HONORIFIC_AFTER: Final = re.compile("[ ]?(?:" + "|".join(sorted(HONORIFICS + TITLES, key=len, reverse=True)) + ")")
 _SPEECH_AFTER: Final = re.compile(
     r"(?:です|と申します|でございます|が担当|より|から(?:の|連絡|電話)|[ ]?[:：](?![0-9]))"
 )
@@ -40,7 +38,8 @@ _LABEL_BEFORE: Final = re.compile(
     "(?:" + "|".join(sorted(NAME_LABELS, key=len, reverse=True)) + r")[^:：\n]{0,12}?[:：][ ]?[(（]?[ ]?$"
     r"|(?:担当|記録|担当者|氏名|名前)[ ]?[(（]?$|[(（][ ]?$|[:：][ ]?$|[、,][ ]?$"
 )
-_KANA_LABEL: Final = re.compile(r"(?:フリガナ|ふりがな|カナ|名義|セイ|メイ|氏名|名前|読み)[^\n]{0,8}$")
+# The gap may not cross a field separator: in "氏名,電話,メール" the label belongs to another column.
+_KANA_LABEL: Final = re.compile(r"(?:フリガナ|ふりがな|カナ|名義|セイ|メイ|氏名|名前|読み)[^\n,、]{0,8}$")
 _ORG_SUFFIX: Final = re.compile(
     r"(?:印刷|銀行|支店|商事|工業|株式会社|駅|市|区|町|村|県|線|通り|大学|病院|医院|建設|不動産|電機|製作所|"
     r"物産|商店|食品|産業|運輸|物流|ホールディングス|グループ|システム|ビル|公園|神社|寺|川|山|橋|港|店|屋)"
@@ -98,6 +97,36 @@ _EN_NON_NAMES: Final = words("team dept department office inc ltd corp group div
 def _is_stop(word: str) -> bool:
     low = word.lower()
     return low in _ROMAJI_STOP or low in _EN_NON_NAMES
+
+
+_NOT_GIVEN: Final = frozenset(("宛", "他", "等", "各位", "以下", "外", "分", "様方", "方"))
+
+
+def _spaced_given(norm: str, toks: list[Token], k: int) -> tuple[int, int] | None:
+    """(end, next index) of a 1-3 kanji given name starting at token ``k`` after "姓 ", or None.
+
+    Why tokens are glued back together: the dictionary splits rarer given names into pieces it
+    tags as particles, adverbs or places (乃+愛, 颯, 隼人). Written after a surname and a space and
+    ending the field, such a short kanji block is the given name.
+    """
+    total, idx, end = 0, k, toks[k].begin
+    while idx < len(toks) and toks[idx].begin == end:
+        t = toks[idx]
+        if (
+            not all(_is_kanji_name_char(c) for c in t.surface)
+            or t.pos[1] == "数詞"
+            or t.pos[2] == "サ変可能"
+            or t.surface in _HONORIFICS_AND_TITLES
+            or t.surface in _NOT_GIVEN
+        ):
+            break
+        total += len(t.surface)
+        end, idx = t.end, idx + 1
+    if idx == k or total > 3 or not _field_end(norm, end):
+        return None
+    if _ORG_SUFFIX.fullmatch(norm[toks[k].begin : end]):
+        return None
+    return end, idx
 
 
 def _compose(word: str) -> str:
@@ -168,33 +197,19 @@ class PersonRecognizer(Recognizer):
                 k = j
                 if k < n and toks[k].pos[0] == "空白" and len(toks[k].surface) == 1:
                     k += 1
-                if k < n:
+                spaced = _spaced_given(norm, toks, k) if k > j and k < n else None
+                if spaced is not None:
+                    end, j, full = spaced[0], spaced[1], True
+                elif k < n:
                     nt = toks[k]
                     if (
-                        (
-                            nt.pos[2] == "人名"
-                            and nt.pos[3] in ("名", "姓")
-                            and _is_kanji_name_char(nt.surface[0])
-                        )
+                        (nt.pos[2] == "人名" and nt.pos[3] in ("名", "姓") and _is_kanji_name_char(nt.surface[0]))
                         or (
                             k == j
                             and nt.pos[0] == "名詞"
                             and 1 <= len(nt.surface) <= 2
                             and all(_is_kanji_name_char(c) for c in nt.surface)
                             and self._honorific(norm, nt.end)
-                            and not _ORG_SUFFIX.fullmatch(nt.surface)
-                        )
-                        or (
-                            # "東海林 颯", "設楽 隼人": a given name the dictionary tags as an adverb or
-                            # a place, written after the surname with a space and ending the field.
-                            k > j
-                            and 1 <= len(nt.surface) <= 3
-                            and all(_is_kanji_name_char(c) for c in nt.surface)
-                            and nt.pos[0] in ("名詞", "副詞", "形状詞", "動詞")
-                            and nt.pos[1] != "数詞"
-                            and nt.pos[2] != "サ変可能"
-                            and nt.surface not in _HONORIFICS_AND_TITLES
-                            and _field_end(norm, nt.end)
                             and not _ORG_SUFFIX.fullmatch(nt.surface)
                         )
                         or (
@@ -273,9 +288,14 @@ class PersonRecognizer(Recognizer):
             named = ("姓" in kinds_a or "名" in kinds_a) and (b is None or "名" in kinds_b or "姓" in kinds_b)
             if b is not None and (label or reading or named):
                 out.append(Span(PERSON, s, e, 0.85 if (label or reading) else 0.7))
-            elif b is None and e < len(norm) and _is_kanji_name_char(norm[e]):
+            elif b is None and e < len(norm) and _is_kanji_name_char(norm[e]) and not self._honorific(norm, e):
                 continue  # パスポート表記: a katakana word inside a compound, not a name
-            elif b is None and (label or ((named or "一般" in kinds_a) and self._honorific(norm, e))):
+            elif b is None and (
+                label
+                or ((named or "一般" in kinds_a) and self._honorific(norm, e))
+                # "お客様：ミナセ様": a surname in katakana after a field label, with a personal honorific
+                or (_PERSON_HONORIFIC_AFTER.match(norm, e) and pre.rstrip(" ").endswith((":", "：")))
+            ):
                 out.append(Span(PERSON, s, e, 0.7))
         if "・" in norm or "=" in norm:
             out.extend(self._katakana_dotted(norm))
@@ -333,9 +353,13 @@ class PersonRecognizer(Recognizer):
                 sb = self._romaji_name_score(nxt.group())
                 both_romaji = sa >= 0 and sb >= 0
                 foreign = strong and not _is_stop(m.group()) and not _is_stop(nxt.group())
-                if (both_romaji and (cue or max(sa, sb) == 2 or sa + sb >= 2)) or foreign or (
-                    # "Mayumi Kuroiwa", "Ryo KUSUNOKI": a known given name + a romaji-shaped word.
-                    both_romaji and max(sa, sb) == 1 and min(len(m.group()), len(nxt.group())) >= 3
+                if (
+                    (both_romaji and (cue or max(sa, sb) == 2 or sa + sb >= 2))
+                    or foreign
+                    or (
+                        # "Mayumi Kuroiwa", "Ryo KUSUNOKI": a known given name + a romaji-shaped word.
+                        both_romaji and max(sa, sb) == 1 and min(len(m.group()), len(nxt.group())) >= 3
+                    )
                 ):
                     out.append(Span(PERSON, m.start(), nxt.end(), 0.8 if cue or strong else 0.7))
                     i += 2
