@@ -16,6 +16,7 @@ from aiohttp import web
 from tenbin.api.admin import add_admin_routes
 from tenbin.api.auth import Authenticator
 from tenbin.api.errors import Handler, errors_middleware
+from tenbin.api.openapi import openapi_json
 from tenbin.api.sse import DONE, SSE_HEADERS, frame
 from tenbin.api.validation import parse_json, validate_chat
 from tenbin.context import RequestContext
@@ -141,6 +142,7 @@ def create_app(runtime: Runtime) -> web.Application:
     app.router.add_post("/chat/completions", chat_completions)
     app.router.add_get("/v1/models", list_models)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/openapi.json", openapi_json)
     add_admin_routes(app, runtime, app[AUTH])
 
     async def on_startup(_: web.Application) -> None:

@@ -1,0 +1,124 @@
+"""The OpenAPI 3.0 document for the OpenAI-compatible surface, served at ``/openapi.json``.
+
+Hand-written (not generated from handlers) because the handlers validate by hand for speed and
+pass unknown fields through; this document states the contract clients and fuzzers rely on: which
+bodies are valid, and that every error comes back in OpenAI's error shape with a 4xx/5xx status.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+_ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {"error": {
+        "type": "object",
+        "required": ["message", "type"],
+        "properties": {
+            "message": {"type": "string"}, "type": {"type": "string"},
+            "param": {"type": "string", "nullable": True}, "code": {"type": "string", "nullable": True},
+        },
+    }},
+}
+
+_PART = {"type": "object", "required": ["type"], "properties": {"type": {"type": "string"}},
+         "additionalProperties": True}
+
+_MESSAGE = {
+    "type": "object",
+    "required": ["role", "content"],
+    "properties": {
+        "role": {"type": "string", "enum": ["system", "developer", "user", "assistant", "tool"]},
+        "content": {"oneOf": [{"type": "string"}, {"type": "array", "items": _PART, "minItems": 1}]},
+        "name": {"type": "string"},
+        "tool_call_id": {"type": "string"},
+    },
+}
+
+_CHAT_REQUEST = {
+    "type": "object",
+    "required": ["model", "messages"],
+    "properties": {
+        "model": {"type": "string", "minLength": 1, "description": "catalog id, or 'auto' for policy routing"},
+        "messages": {"type": "array", "items": _MESSAGE, "minItems": 1},
+        "stream": {"type": "boolean"},
+        "stream_options": {"type": "object", "properties": {"include_usage": {"type": "boolean"}}},
+        "temperature": {"type": "number", "minimum": 0, "maximum": 2},
+        "top_p": {"type": "number", "minimum": 0, "maximum": 1},
+        "presence_penalty": {"type": "number", "minimum": -2, "maximum": 2},
+        "frequency_penalty": {"type": "number", "minimum": -2, "maximum": 2},
+        "max_tokens": {"type": "integer", "minimum": 1},
+        "max_completion_tokens": {"type": "integer", "minimum": 1},
+        "n": {"type": "integer", "minimum": 1},
+        "stop": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+        "metadata": {"type": "object", "additionalProperties": {"type": "string"},
+                     "description": "use_case is taken out as the tenbin use case"},
+        "user": {"type": "string"},
+    },
+}
+
+_COMPLETION = {
+    "type": "object",
+    "required": ["id", "object", "model", "choices"],
+    "properties": {
+        "id": {"type": "string"}, "object": {"type": "string"}, "created": {"type": "integer"},
+        "model": {"type": "string"},
+        "choices": {"type": "array", "items": {"type": "object"}},
+        "usage": {"type": "object"},
+    },
+}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    return {str(c): {"description": "OpenAI-format error",
+                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            for c in codes}
+
+
+DOCUMENT: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "tenbin (天秤) gateway", "version": "1",
+             "description": "OpenAI-compatible chat completions with routing, JPY cost metering and "
+                            "data-sovereignty policy. Responses carry x-tenbin-request-id."},
+    "components": {
+        "schemas": {"Error": _ERROR, "ChatRequest": _CHAT_REQUEST, "ChatCompletion": _COMPLETION},
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+    },
+    "security": [{"bearer": []}, {}],
+    "paths": {
+        "/v1/chat/completions": {"post": {
+            "operationId": "createChatCompletion",
+            "requestBody": {"required": True, "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ChatRequest"}}}},
+            "responses": {
+                "200": {"description": "a completion (JSON) or, with stream=true, server-sent events",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ChatCompletion"}},
+                                    "text/event-stream": {"schema": {"type": "string"}}}},
+                **_errors(400, 401, 403, 404, 413, 429, 502, 503, 504),
+            },
+        }},
+        "/v1/models": {"get": {
+            "operationId": "listModels",
+            "responses": {"200": {"description": "catalog models this key may use", "content": {
+                "application/json": {"schema": {"type": "object", "required": ["object", "data"],
+                                                "properties": {"object": {"type": "string"},
+                                                               "data": {"type": "array"}}}}}},
+                          **_errors(401)},
+        }},
+        "/healthz": {"get": {
+            "operationId": "health", "security": [{}],
+            "responses": {"200": {"description": "liveness and ledger backlog", "content": {
+                "application/json": {"schema": {"type": "object", "required": ["status"]}}}}},
+        }},
+    },
+}
+
+_BODY = orjson.dumps(DOCUMENT)
+
+
+async def openapi_json(request: web.Request) -> web.Response:
+    return web.Response(body=_BODY, content_type="application/json")
