@@ -54,7 +54,7 @@ def validate_chat(body: dict[str, Any]) -> None:
         if not isinstance(m, dict):
             raise BadRequest(f"messages[{i}] must be an object.", param=f"messages[{i}]")
         role = m.get("role")
-        if role not in ROLES:
+        if not isinstance(role, str) or role not in ROLES:  # a dict role is unhashable (fuzzer find)
             raise BadRequest(f"messages[{i}].role must be one of {sorted(ROLES)}.", param=f"messages[{i}].role")
         content = m.get("content")
         if content is None:
