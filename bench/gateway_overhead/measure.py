@@ -1,0 +1,153 @@
+"""Measuring instruments: wrk for latency/throughput, /proc for CPU and RSS, an asyncio client for TTFT.
+
+CPU and RSS are summed over the proxy's whole process tree, because some servers (LiteLLM's CLI)
+run the worker in a child process; charging only the parent would flatter them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import statistics
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+
+HERE = Path(__file__).resolve().parent
+LUA = HERE / "post.lua"
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(slots=True)
+class WrkResult:
+    requests: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def wrk(url: str, conns: int, seconds: int, *, model: str = "bench", key: str = "sk-bench",
+        timeout_s: int = 10) -> WrkResult:
+    """One wrk thread (the load generator must not eat the 2 cores the proxies are measured on)."""
+    env = {**os.environ, "BENCH_MODEL": model, "BENCH_KEY": key}
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", f"--timeout={timeout_s}s", "-s", str(LUA), url],
+        env=env, capture_output=True, text=True, timeout=seconds + timeout_s + 30, check=False,
+    )
+    line = next((ln for ln in out.stdout.splitlines() if ln.startswith("BENCH_JSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk failed against {url}: {out.stdout[-500:]} {out.stderr[-500:]}")
+    d = json.loads(line.removeprefix("BENCH_JSON "))
+    errors = sum(d[k] for k in ("err_connect", "err_read", "err_write", "err_status", "err_timeout"))
+    return WrkResult(d["requests"], d["duration_us"] / 1e6, d["p50_us"] / 1000, d["p99_us"] / 1000, errors)
+
+
+def _children(pid: int) -> list[int]:
+    kids: list[int] = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == pid:
+            kids.append(int(entry))
+    return kids
+
+
+def tree(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(_children(p))
+    return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime+stime of the process tree (children still running, not reaped ones)."""
+    total = 0
+    for p in tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15 of stat)
+    return total / TICK
+
+
+def peak_rss_mb(pid: int) -> float:
+    """VmHWM (peak resident set) summed over the process tree, in MiB."""
+    total_kb = 0
+    for p in tree(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total_kb += int(line.split()[1])
+        except OSError:
+            continue
+    return total_kb / 1024
+
+
+BODY_TEMPLATE = {"messages": [{"role": "user", "content": "稟議書を三行で要約してください。"}],
+                 "max_tokens": 32, "stream": True}
+
+
+# A delta carrying actual text (the first event is role-only with empty content).
+FIRST_TOKEN = re.compile(rb'"content":\s*"[^"]')
+
+
+async def _ttft_worker(session: aiohttp.ClientSession, url: str, body: bytes, headers: dict[str, str],
+                       until: float, out: list[float]) -> None:
+    while time.perf_counter() < until:
+        t0 = time.perf_counter()
+        async with session.post(url, data=body, headers=headers) as resp:
+            first: float | None = None
+            seen = b""
+            async for chunk in resp.content.iter_any():
+                if first is None:
+                    seen += chunk
+                    if FIRST_TOKEN.search(seen):
+                        first = time.perf_counter() - t0
+            if resp.status != 200 or first is None:
+                raise RuntimeError(f"stream from {url} failed: HTTP {resp.status} {seen[:300]!r}")
+            out.append(first * 1000)
+
+
+async def _ttft(url: str, conns: int, seconds: float, model: str, key: str) -> list[float]:
+    body = json.dumps({"model": model, **BODY_TEMPLATE}, ensure_ascii=False).encode()
+    headers = {"content-type": "application/json", "authorization": f"Bearer {key}"}
+    out: list[float] = []
+    until = time.perf_counter() + seconds
+    conn = aiohttp.TCPConnector(limit=conns)
+    async with aiohttp.ClientSession(connector=conn) as session:
+        await asyncio.gather(*(_ttft_worker(session, url + "/v1/chat/completions", body, headers, until, out)
+                               for _ in range(conns)))
+    return out
+
+
+@dataclass(slots=True)
+class TTFTResult:
+    n: int
+    p50_ms: float
+    p99_ms: float
+
+
+def ttft(url: str, conns: int = 8, seconds: float = 3.0, *, model: str = "bench", key: str = "sk-bench") -> TTFTResult:
+    """Time to the first content token of streamed answers, ``conns`` concurrent clients."""
+    samples = asyncio.run(_ttft(url, conns, seconds, model, key))
+    samples.sort()
+    p99 = samples[min(len(samples) - 1, int(len(samples) * 0.99))]
+    return TTFTResult(len(samples), statistics.median(samples), p99)

@@ -1,0 +1,135 @@
+"""Gateway overhead benchmark: what each proxy adds over calling the mock upstream directly.
+
+Run it through ``run.sh`` (a loopback-only network namespace, so nothing can phone home). Each
+target is started alone, measured at c=1, 16, 64, with a 200 ms upstream at c=64, for streamed
+TTFT at c=8, then stopped; the table goes to stdout as Markdown and the raw numbers to JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import measure
+import targets
+
+
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def measure_target(t: targets.Target, pid: int, dur: dict[str, int], slow_model: str) -> dict[str, Any]:
+    r: dict[str, Any] = {"name": t.name, "note": t.note}
+    measure.wrk(t.url, 16, dur["warm"], key=t.key)  # warm pools, caches, JIT-less but lazy imports
+    c0 = measure.cpu_seconds(pid)
+    c1 = measure.wrk(t.url, 1, dur["point"], key=t.key)
+    r["c1"] = {"p50_ms": c1.p50_ms, "p99_ms": c1.p99_ms, "rps": c1.rps, "errors": c1.errors,
+               "cpu_ms_per_req": (measure.cpu_seconds(pid) - c0) * 1000 / max(1, c1.requests)}
+    for conns in (16, 64):
+        c0 = measure.cpu_seconds(pid)
+        w = measure.wrk(t.url, conns, dur["point"], key=t.key)
+        r[f"c{conns}"] = {"p50_ms": w.p50_ms, "p99_ms": w.p99_ms, "rps": w.rps, "errors": w.errors,
+                          "cpu_ms_per_req": (measure.cpu_seconds(pid) - c0) * 1000 / max(1, w.requests)}
+    w = measure.wrk(t.url, 64, dur["slow"], model=slow_model, key=t.key)
+    r["slow_c64"] = {"p50_ms": w.p50_ms, "p99_ms": w.p99_ms, "rps": w.rps, "errors": w.errors}
+    tt = measure.ttft(t.url, 8, dur["ttft"], key=t.key)
+    r["ttft_c8"] = {"n": tt.n, "p50_ms": tt.p50_ms, "p99_ms": tt.p99_ms}
+    r["rss_peak_mb"] = measure.peak_rss_mb(pid)
+    return r
+
+
+def _f(x: float, nd: int = 2) -> str:
+    return f"{x:.{nd}f}"
+
+
+def _added(r: dict[str, Any], base: dict[str, Any], k: str, f: str) -> str:
+    return f"{r[k][f]:.2f}" if r is base else f"{r[k][f] - base[k][f]:+.2f}"
+
+
+def _row(r: dict[str, Any], base: dict[str, Any]) -> str:
+    is_base = r is base
+    errs = sum(r[k]["errors"] for k in ("c1", "c16", "c64", "slow_c64"))
+    slow = (f"{r['slow_c64']['rps']:.0f} req/s" if is_base
+            else _f(r["slow_c64"]["rps"] / base["slow_c64"]["rps"], 3))
+    cells = [
+        r["name"] + (" (absolute)" if is_base else ""),
+        _added(r, base, "c1", "p50_ms"), _added(r, base, "c1", "p99_ms"),
+        f"{_f(r['c1']['cpu_ms_per_req'], 3)} / {_f(r['c16']['cpu_ms_per_req'], 3)}",
+        _f(r["c16"]["rps"], 0), _f(r["c16"]["p99_ms"]), _f(r["c64"]["rps"], 0), _f(r["c64"]["p99_ms"]),
+        _added(r, base, "ttft_c8", "p50_ms"), _f(r["rss_peak_mb"], 0),
+        slow, _added(r, base, "slow_c64", "p99_ms"), str(errs),
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    base = next(r for r in results if r["name"] == "direct")
+    head = ("| target | added p50 c=1 (ms) | added p99 c=1 (ms) | CPU ms/req (c=1 / c=16) | req/s c=16 "
+            "| p99 c=16 (ms) | req/s c=64 | p99 c=64 (ms) | added TTFT p50 c=8 (ms) | peak RSS (MB) "
+            "| 200 ms upstream c=64: req/s vs direct | added p99 (ms) | errors |")
+    return "\n".join([head, "|" + "---|" * (head.count("|") - 1), *(_row(r, base) for r in results)])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    ap.add_argument("--quick", action="store_true", help="1-2 s points, to debug the harness")
+    ap.add_argument("--only", default="",
+                    help="comma-separated subset: aiohttp,uvloop,starlette,tenbin,tenbin-noprivacy,litellm")
+    ap.add_argument("--json", default=str(Path(__file__).with_name("results.json")))
+    args = ap.parse_args()
+    # A SIGTERM (timeout, Ctrl-C from a wrapper) must still run the finally blocks that stop servers.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    dur = ({"warm": 1, "point": 2, "slow": 2, "ttft": 1} if args.quick
+           else {"warm": 2, "point": 5, "slow": 6, "ttft": 3})
+    work = Path(tempfile.mkdtemp(prefix="tenbin-bench-"))
+    want = set(filter(None, args.only.split(",")))
+    candidates: list[tuple[str, targets.Target]] = [
+        ("aiohttp", targets.aiohttp_pass(9201, uvloop=False)),
+        ("uvloop", targets.aiohttp_pass(9202, uvloop=True)),
+        ("starlette", targets.starlette_pass(9203)),
+        ("tenbin", targets.tenbin(9301, work, privacy=True)),
+        ("tenbin-noprivacy", targets.tenbin(9302, work, privacy=False)),
+    ]
+    if shutil.which(targets.LITELLM_BIN) or Path(targets.LITELLM_BIN).exists():
+        candidates.append(("litellm", targets.litellm(9401, work)))
+    chosen = [t for k, t in candidates if not want or k in want]
+    started = time.time()
+    meta = {"date": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "loadavg_start": loadavg(), "cpus": os.cpu_count(),
+            "python": platform.python_version(), "durations_s": dur}
+    mock = targets.mock()
+    mock.start(work)
+    results: list[dict[str, Any]] = []
+    try:
+        assert mock.proc is not None
+        d = targets.direct()
+        results.append(measure_target(d, mock.proc.pid, dur, "bench-delay-200"))
+        for t in chosen:
+            t.start(work)
+            try:
+                assert t.proc is not None
+                results.append(measure_target(t, t.proc.pid, dur, "bench-delay-200"))
+            finally:
+                t.stop()
+            print(f"# {t.name} done ({time.time() - started:.0f} s, load {loadavg()})", flush=True)
+    finally:
+        mock.stop()
+    meta["loadavg_end"] = loadavg()
+    meta["seconds"] = round(time.time() - started)
+    Path(args.json).write_text(json.dumps({"meta": meta, "results": results}, indent=1), encoding="utf-8")
+    print(f"\nload average (1/5/15 min) at start {meta['loadavg_start']}, at end {meta['loadavg_end']}; "
+          f"{meta['cpus']} CPUs; Python {meta['python']}; {meta['seconds']} s\n")
+    print(table(results))
+    print(f"\n(server logs and configs kept in {work})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+"""The proxies under test: how to configure, start, wait for and stop each one.
+
+Every target is started alone, measured, and stopped before the next, so its peak RSS and CPU
+are its own and it does not compete with an idle neighbour.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+PY = sys.executable
+MOCK_PORT = 9100
+UPSTREAM_KEY = "sk-bench-upstream"  # what proxies send to the mock; never a real secret
+LITELLM_BIN = os.environ.get("LITELLM_BIN", "/tmp/litellm-venv/bin/litellm")
+LITELLM_MASTER = "sk-bench-master"
+
+
+@dataclass
+class Target:
+    name: str
+    port: int
+    cmd: list[str]
+    key: str = "sk-bench"
+    env: dict[str, str] = field(default_factory=dict)
+    note: str = ""
+    proc: subprocess.Popen[bytes] | None = None
+    log: Path | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, workdir: Path, ready_s: float = 180.0) -> None:
+        self.log = workdir / f"{self.name}.log"
+        with self.log.open("wb") as fh:
+            self.proc = subprocess.Popen(self.cmd, cwd=REPO, env={**os.environ, **self.env}, stdout=fh,
+                                         stderr=subprocess.STDOUT, start_new_session=True)
+        _wait_ready(self, ready_s)
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGINT)
+            self.proc.wait(15)
+        except (subprocess.TimeoutExpired, ProcessLookupError):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(5)
+        self.proc = None
+
+
+def _wait_ready(t: Target, ready_s: float) -> None:
+    body = b'{"model":"bench","messages":[{"role":"user","content":"ping"}]}'
+    deadline = time.monotonic() + ready_s
+    last = ""
+    while time.monotonic() < deadline:
+        assert t.proc is not None
+        if t.proc.poll() is not None:
+            raise RuntimeError(f"{t.name} exited with {t.proc.returncode}; see {t.log}")
+        req = urllib.request.Request(t.url + "/v1/chat/completions", data=body, method="POST", headers={
+            "content-type": "application/json", "authorization": f"Bearer {t.key}"})
+        try:
+            with urllib.request.urlopen(req, timeout=5) as resp:
+                if resp.status == 200:
+                    return
+        except urllib.error.HTTPError as e:
+            last = f"HTTP {e.code}: {e.read()[:300]!r}"
+        except OSError as e:
+            last = str(e)
+        time.sleep(0.3)
+    raise RuntimeError(f"{t.name} not ready after {ready_s}s ({last}); see {t.log}")
+
+
+def mock(delay_ms: float = 0) -> Target:
+    return Target("mock", MOCK_PORT, [PY, "bench/mock_upstream.py", "--port", str(MOCK_PORT),
+                                      "--delay-ms", str(delay_ms)])
+
+
+def direct() -> Target:
+    """No proxy: the load generator talks to the mock (the baseline every 'added' number subtracts)."""
+    return Target("direct", MOCK_PORT, [], note="mock upstream, no proxy")
+
+
+def aiohttp_pass(port: int, uvloop: bool) -> Target:
+    cmd = [PY, "bench/passthrough/aiohttp_proxy.py", "--port", str(port), "--upstream", f"http://127.0.0.1:{MOCK_PORT}"]
+    name = "aiohttp pass-through" + (" +uvloop" if uvloop else "")
+    return Target(name, port, cmd + (["--uvloop"] if uvloop else []), note="floor")
+
+
+def starlette_pass(port: int) -> Target:
+    return Target("starlette+httpx pass-through", port,
+                  [PY, "bench/passthrough/starlette_proxy.py", "--port", str(port),
+                   "--upstream", f"http://127.0.0.1:{MOCK_PORT}"], note="uvicorn, 1 worker")
+
+
+def _model_yaml(model_id: str) -> str:
+    return (f"  - {{id: {model_id}, provider: mock, upstream: {model_id}, region: JP, jurisdiction: JP,"
+            " retention_days: 0, context_window: 8192, tier: light,"
+            " prices: [{effective: 2025-01-01, currency: JPY, input: '15', output: '60'}]}\n")
+
+
+def tenbin(port: int, workdir: Path, *, privacy: bool) -> Target:
+    """``tenbin serve`` with only the mock provider routed to (the embedded model is never loaded),
+    SQLite ledger, and a real API key so the auth path is the production one."""
+    d = workdir / f"tenbin-{'privacy' if privacy else 'noprivacy'}"
+    d.mkdir(parents=True, exist_ok=True)
+    cfg = d / "tenbin.yaml"
+    cfg.write_text(
+        f"server: {{host: 127.0.0.1, port: {port}}}\n"
+        f"store: sqlite:///{d / 'tenbin.db'}\n"
+        "providers:\n"
+        f"  mock: {{kind: openai, base_url: 'http://127.0.0.1:{MOCK_PORT}/v1', api_key: '${{MOCK_KEY}}',"
+        " max_retries: 0}\n"
+        "models:\n" + _model_yaml("bench") + _model_yaml("bench-delay-200")
+        + "default_model: bench\n"
+        + ("" if privacy else "privacy: {enabled: false}\n"),
+        encoding="utf-8",
+    )
+    env = {"MOCK_KEY": UPSTREAM_KEY}
+    tb = str(Path(PY).with_name("tenbin"))
+    out = subprocess.run([tb, "keys", "create", "--team", "bench", "--config", str(cfg)], cwd=REPO,
+                         env={**os.environ, **env}, capture_output=True, text=True, check=True)
+    key = out.stdout.strip().splitlines()[-1].strip()
+    name = "tenbin" + ("" if privacy else " (privacy off)")
+    return Target(name, port, [tb, "serve", "--config", str(cfg), "--log-level", "warning"], key=key, env=env,
+                  note="aiohttp+orjson+uvloop" + ("; default privacy scan on" if privacy else ""))
+
+
+def litellm(port: int, workdir: Path) -> Target:
+    d = workdir / "litellm"
+    d.mkdir(parents=True, exist_ok=True)
+    cfg = d / "config.yaml"
+    models = "".join(
+        f"  - model_name: {m}\n    litellm_params:\n      model: openai/{m}\n"
+        f"      api_base: http://127.0.0.1:{MOCK_PORT}/v1\n      api_key: {UPSTREAM_KEY}\n"
+        for m in ("bench", "bench-delay-200")
+    )
+    cfg.write_text(
+        "model_list:\n" + models
+        + f"general_settings:\n  master_key: {LITELLM_MASTER}\n"
+        + "litellm_settings:\n  telemetry: false\n",
+        encoding="utf-8",
+    )
+    env = {"LITELLM_LOCAL_MODEL_COST_MAP": "True", "LITELLM_TELEMETRY": "False", "DO_NOT_TRACK": "1",
+           "HF_HUB_OFFLINE": "1", "LITELLM_LOG": "ERROR"}
+    return Target("LiteLLM proxy", port, [LITELLM_BIN, "--config", str(cfg), "--host", "127.0.0.1",
+                                          "--port", str(port), "--num_workers", "1"],
+                  key=LITELLM_MASTER, env=env, note="uvicorn, 1 worker, no DB")
