@@ -31,6 +31,8 @@ from tenbin.routing.decision import Decision
 from tenbin.routing.router import Router
 
 log = logging.getLogger("tenbin.gateway")
+# Prices and FX rates take effect on Japanese calendar days, like budgets and reports.
+TOKYO = dt.timezone(dt.timedelta(hours=9), "Asia/Tokyo")
 
 
 @dataclass(slots=True)
@@ -286,11 +288,11 @@ class Gateway:
             latency_ms=(time.perf_counter() - ctx.started_mono) * 1000, ttft_ms=ttft_ms,
             status=status, error_class=error, stream=stream,
             attempts=1 + len(served.attempts) if served else 1,
-            data_class=getattr(getattr(scan, "data_class", None), "value", None),
+            data_class=_data_class_name(scan),
             route=self._route_trace(decision, served),
         )
         if model is not None and (usage.prompt_tokens or usage.completion_tokens):
-            priced = self.pricer.price(model, usage, dt.datetime.fromtimestamp(ctx.started, dt.UTC).date())
+            priced = self.pricer.price(model, usage, dt.datetime.fromtimestamp(ctx.started, TOKYO).date())
             rec.cost_nanos, rec.currency = priced.cost_nanos, priced.currency
             rec.cost_jpy_nanos, rec.fx_rate = priced.cost_jpy_nanos, priced.fx_rate
         elif model is not None:
@@ -309,6 +311,12 @@ class Gateway:
         if served and served.attempts:
             trace["failed"] = [{"model": a.model, "error": a.error} for a in served.attempts]
         return trace
+
+
+def _data_class_name(scan: Any) -> str | None:
+    """The ledger stores the class by name ("personal"), as the audit log does."""
+    dc = getattr(scan, "data_class", None)
+    return None if dc is None else str(getattr(dc, "name", dc)).lower()
 
 
 def cost_jpy(rec: UsageRecord) -> Decimal:

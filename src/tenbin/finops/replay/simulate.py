@@ -61,8 +61,9 @@ def synthetic_request(shape: Shape) -> tuple[RequestContext, ReplayScan | None]:
     ctx = RequestContext(request_id="replay", principal=Principal(shape.key_id, shape.team, shape.project),
                          body=body, requested_model=shape.requested_model, stream=False, use_case=shape.use_case)
     scan = None
-    if shape.data_class is not None and shape.data_class.lstrip("-").isdigit():
-        dc = DataClass(int(shape.data_class))
+    if shape.data_class is not None:
+        raw = shape.data_class
+        dc = DataClass(int(raw)) if raw.lstrip("-").isdigit() else DataClass[raw.upper()]
         scan = ReplayScan(dc, frozenset({dc}))
     return ctx, scan
 
