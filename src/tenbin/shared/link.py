@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import redis.asyncio as aioredis
-from redis.exceptions import RedisError
+if TYPE_CHECKING:  # the redis client is an optional extra: imported only when redis: is configured
+    import redis.asyncio as aioredis
 
 log = logging.getLogger("tenbin.shared")
 T = TypeVar("T")
@@ -24,6 +24,13 @@ class RedisDown(Exception):
 
 class RedisLink:
     def __init__(self, url: str, *, op_timeout_s: float = 0.25, retry_down_s: float = 2.0) -> None:
+        try:
+            import redis.asyncio as aioredis
+            from redis.exceptions import RedisError
+        except ImportError as e:
+            raise RuntimeError("redis: is configured but the Redis client is not installed: "
+                               "pip install 'tenbin[redis]'") from e
+        self._errors: tuple[type[BaseException], ...] = (RedisError, OSError, TimeoutError)
         self.client: aioredis.Redis = aioredis.Redis.from_url(
             url, socket_timeout=op_timeout_s, socket_connect_timeout=op_timeout_s, health_check_interval=0)
         self.retry_down_s = retry_down_s
@@ -40,7 +47,7 @@ class RedisLink:
             raise RedisDown("redis marked down")
         try:
             return await fn(self.client)
-        except (RedisError, OSError, TimeoutError) as e:
+        except self._errors as e:
             self.errors += 1
             if self.up:
                 log.error("redis unavailable (%s: %s); degrading for %.1fs", type(e).__name__, e,
