@@ -11,7 +11,7 @@ import pytest
 
 from tenbin.privacy.normalize import _LONG_VOWEL_AS_DASH, _TABLE, normalize
 from tenbin.privacy.prescan import Dispatcher, digit_runs
-from tenbin.privacy.recognizers import EmailRecognizer, IpAddressRecognizer
+from tenbin.privacy.recognizers import ConfidentialMarkerRecognizer, EmailRecognizer, IpAddressRecognizer
 from tenbin.privacy.recognizers.base import DigitRecognizer
 from tenbin.privacy.recognizers.email import _EMAIL
 from tenbin.privacy.registry import default_structured
@@ -28,11 +28,17 @@ def _texts() -> list[str]:
     return out
 
 
+_TOKENS = [
+    *"0123456789０１２３-－ー .()（）+:/,@abcdefT：\n",
+    *("電話", "普通", "口座", "旅券", "パスポート", "運転免許", "License", "account", "(普)", "番号", "社外秘", "社内"),
+    *("関係者外秘", "持ち出し禁止", "秘", "生年月日", "生まれ", "DOB", "::", "fe80", "Account No.", "免許証"),
+]
+
+
 def _noise(seed: int, n: int = 300) -> str:
-    """Random strings dense in digits and separators, the worst case for window edges."""
+    """Random strings dense in digits, separators and label words: the worst case for window edges."""
     rnd = random.Random(seed)
-    alphabet = "0123456789０１２３-－ー .()（）+:/,@abcT電話番号普通口座旅券IP：\n"
-    return "".join(rnd.choice(alphabet) for _ in range(n))
+    return "".join(rnd.choice(_TOKENS) for _ in range(n))
 
 
 TEXTS = _texts() + [_noise(s) for s in range(40)]
@@ -49,6 +55,17 @@ def test_windowed_dispatch_equals_whole_text_scan(rec: DigitRecognizer) -> None:
         norm = normalize(text)
         whole = sorted(rec.find(text, norm)) if rec.applies(norm) else []
         assert sorted(Dispatcher(text, norm).run(rec)) == whole, text[:80]
+
+
+def test_windowed_markers_equal_whole_text_regexes() -> None:
+    from tenbin.privacy.recognizers.markers import _CONFIDENTIAL_JA, _INTERNAL_JA
+
+    rec = ConfidentialMarkerRecognizer()
+    for text in TEXTS:
+        norm = normalize(text)
+        got = sorted(s.start for s in rec.find(text, norm) if not norm[s.start].isascii())
+        want = sorted(m.start() for p in (_CONFIDENTIAL_JA, _INTERNAL_JA) for m in p.finditer(norm))
+        assert got == want
 
 
 def test_email_token_scan_equals_regex_scan() -> None:

@@ -50,6 +50,27 @@ def windows(runs: Sequence[tuple[int, int]], rec: DigitRecognizer, norm: str) ->
     return out
 
 
+def anchor_windows(norm: str, anchors: Sequence[str], reach: int, back: int = 2) -> list[tuple[int, int]]:
+    """Merged windows from ``back`` before each label occurrence (found with ``str.find``) to
+    ``reach`` past its end."""
+    spans: list[tuple[int, int]] = []
+    size = len(norm)
+    for word in anchors:
+        pos = norm.find(word)
+        while pos >= 0:
+            spans.append((max(0, pos - back), min(size, pos + len(word) + reach)))
+            pos = norm.find(word, pos + 1)
+    spans.sort()
+    out: list[tuple[int, int]] = []
+    for lo, hi in spans:
+        if out and lo <= out[-1][1]:
+            if hi > out[-1][1]:
+                out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return out
+
+
 class Dispatcher:
     """Per-text state: the runs, and the windows per (min_run, lead, trail) shape, computed once
     and shared by recognizers with the same shape (My Number and the licence, postal code and IP)."""
@@ -70,10 +91,13 @@ class Dispatcher:
         out: list[Span] = rec.find_global(self.raw, norm)
         if not self.runs:
             return out
-        key = (rec.min_run, rec.lead, rec.trail, rec.run_needs)
-        wins = self._cache.get(key)
-        if wins is None:
-            wins = self._cache[key] = windows(self.runs, rec, norm)
+        if rec.anchors:
+            wins = anchor_windows(norm, rec.anchors, rec.reach)
+        else:
+            key = (rec.min_run, rec.lead, rec.trail, rec.run_needs)
+            wins = self._cache.get(key)
+            if wins is None:
+                wins = self._cache[key] = windows(self.runs, rec, norm)
         for lo, hi in wins:
             out.extend(rec.find_in(self.raw, norm, lo, hi))
         return out

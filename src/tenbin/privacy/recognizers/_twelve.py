@@ -13,5 +13,5 @@ LICENSE_CONTEXT: Final = re.compile(
 
 
 def digits_of(text: str) -> str:
-    """The digits of a candidate, separators removed."""
-    return "".join(ch for ch in text if ch.isdigit())
+    """The digits of a candidate, separators removed (candidates only contain digits, "-" and " ")."""
+    return text.replace("-", "").replace(" ", "")

@@ -22,7 +22,11 @@ class BankAccountRecognizer(DigitRecognizer):
 
     label: ClassVar[str] = BANK_ACCOUNT
     min_run: ClassVar[int] = 7
-    lead: ClassVar[int] = 24  # 普通預金口座： / account number:
+    # Both shapes start at their label, and the 7 digits follow within a few characters.
+    anchors: ClassVar[tuple[str, ...]] = (
+        "普通", "当座", "貯蓄", "総合", "(普)", "(当)", "(貯)", "口座", "ccount", "CCOUNT", "a/c", "A/C",
+    )  # fmt: skip
+    reach: ClassVar[int] = 40
 
     def applies(self, norm: str) -> bool:
         if "口座" in norm or "普" in norm or "当座" in norm or "貯" in norm:

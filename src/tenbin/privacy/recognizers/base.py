@@ -44,6 +44,10 @@ class DigitRecognizer(Recognizer):
     trail: ClassVar[int] = 2
     #: A character every matching run contains ("." for IPv4), or "" for none.
     run_needs: ClassVar[str] = ""
+    #: Label words one of which must precede every match (旅券, 口座 …). When set, the windows are
+    #: [anchor - 2, anchor end + ``reach``] instead of digit runs: far fewer than the runs.
+    anchors: ClassVar[tuple[str, ...]] = ()
+    reach: ClassVar[int] = 0
 
     def applies(self, norm: str) -> bool:
         """Cheap whole-text gate checked once per text (a label word that must be present)."""

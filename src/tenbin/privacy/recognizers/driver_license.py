@@ -15,6 +15,9 @@ class DriverLicenseRecognizer(DigitRecognizer):
 
     label: ClassVar[str] = DRIVER_LICENSE
     min_run: ClassVar[int] = 12
+    # The label must sit within 30 characters before the number (see find_in).
+    anchors: ClassVar[tuple[str, ...]] = ("免許", "icen", "ICEN")
+    reach: ClassVar[int] = 30 + 14 + 2
 
     def applies(self, norm: str) -> bool:
         # Substring checks run at memchr speed; the case-insensitive regex only runs on a hit.

@@ -22,7 +22,8 @@ _VERSION_AFTER: Final = re.compile(r"^\s*(?:版|系|リリース|へ(?:更新|�
 
 # Two hex groups joined by a colon (``db8:85a3``, ``fe80::1``): every IPv6 address has one, while
 # Japanese labels (``電話:``) and clock times (``09:12``, no second colon) rarely chain them.
-_V6_SEED: Final = re.compile(r"[0-9A-Fa-f]:[0-9A-Fa-f]{0,4}:|::[0-9A-Fa-f]")
+# The pattern starts with a literal so the engine jumps between colons at memchr speed.
+_V6_SEED: Final = re.compile(r":[0-9A-Fa-f]{0,4}:")
 
 
 def _v6_windows(norm: str) -> list[tuple[int, int]]:
@@ -44,6 +45,7 @@ class IpAddressRecognizer(DigitRecognizer):
     label: ClassVar[str] = IP_ADDRESS
     min_run: ClassVar[int] = 7  # 1.2.3.4
     run_needs: ClassVar[str] = "."
+    lead: ClassVar[int] = 2
 
     def find_in(self, raw: str, norm: str, lo: int, hi: int) -> list[Span]:
         out: list[Span] = []

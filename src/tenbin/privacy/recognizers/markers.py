@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import ClassVar, Final
 
+from tenbin.privacy.prescan import anchor_windows
 from tenbin.privacy.recognizers.base import Recognizer
 from tenbin.privacy.types import CONFIDENTIAL_MARKER, CUSTOM_TERM, INTERNAL_MARKER, Span
 
@@ -37,9 +38,11 @@ class ConfidentialMarkerRecognizer(Recognizer):
 
     def find(self, raw: str, norm: str) -> list[Span]:
         out: list[Span] = []
-        if any(g in norm for g in _JA_GATE):
-            out.extend(Span(CONFIDENTIAL_MARKER, *m.span(), 0.9) for m in _CONFIDENTIAL_JA.finditer(norm))
-            out.extend(Span(INTERNAL_MARKER, *m.span(), 0.8) for m in _INTERNAL_JA.finditer(norm))
+        # Every Japanese marker contains a gate literal and is at most 6 characters long, so the
+        # regexes only need to run within 6 characters of each gate hit.
+        for lo, hi in anchor_windows(norm, _JA_GATE, 6, back=6):
+            out.extend(Span(CONFIDENTIAL_MARKER, *m.span(), 0.9) for m in _CONFIDENTIAL_JA.finditer(norm, lo, hi))
+            out.extend(Span(INTERNAL_MARKER, *m.span(), 0.8) for m in _INTERNAL_JA.finditer(norm, lo, hi))
         if any(g in norm for g in _EN_GATE):
             out.extend(Span(CONFIDENTIAL_MARKER, *m.span(), 0.9) for m in _CONFIDENTIAL_EN.finditer(norm))
             out.extend(Span(INTERNAL_MARKER, *m.span(), 0.8) for m in _INTERNAL_EN.finditer(norm))

@@ -18,7 +18,9 @@ class PassportRecognizer(DigitRecognizer):
 
     label: ClassVar[str] = PASSPORT
     min_run: ClassVar[int] = 7
-    lead: ClassVar[int] = 2  # the two letters
+    # The label must sit within 30 characters before the number (see find_in).
+    anchors: ClassVar[tuple[str, ...]] = ("旅券", "パスポート", "assport", "ASSPORT")
+    reach: ClassVar[int] = 30 + 9 + 2
 
     def applies(self, norm: str) -> bool:
         if "旅券" not in norm and "パスポート" not in norm and "assport" not in norm and "ASSPORT" not in norm:
