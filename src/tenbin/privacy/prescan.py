@@ -95,9 +95,10 @@ class Dispatcher:
             wins = anchor_windows(norm, rec.anchors, rec.reach)
         else:
             key = (rec.min_run, rec.lead, rec.trail, rec.run_needs)
-            wins = self._cache.get(key)
-            if wins is None:
-                wins = self._cache[key] = windows(self.runs, rec, norm)
+            cached = self._cache.get(key)
+            if cached is None:
+                cached = self._cache[key] = windows(self.runs, rec, norm)
+            wins = cached
         for lo, hi in wins:
             out.extend(rec.find_in(self.raw, norm, lo, hi))
         return out
