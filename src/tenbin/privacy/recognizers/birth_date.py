@@ -36,6 +36,17 @@ _CUES: Final = ("生", "誕", "歳", "Born", "born", "BORN", "Birth", "birth", "
 _OTHER_LABEL: Final = re.compile(r"[:：]\s*\S+\s+\S+[:：]|日\s*[:：]")
 
 
+def _sei_is_cue(norm: str, pos: int) -> bool:
+    """生 is everywhere (発生, 学生, 生産); it can only be a birth cue as 生年(月日), 生まれ, 出生,
+    or right after a date (…日生, S58.4.1生, …日（生）)."""
+    if norm.startswith(("年", "まれ"), pos + 1):
+        return True
+    k = pos - 1
+    while k >= 0 and norm[k] in " (（":
+        k -= 1
+    return k >= 0 and (norm[k] in "日出" or "0" <= norm[k] <= "9")
+
+
 class BirthDateRecognizer(Recognizer):
     """Business text is full of dates (起案日, 有効期限); only a birth cue makes one personal.
 
@@ -63,7 +74,8 @@ class BirthDateRecognizer(Recognizer):
         for cue in _CUES:
             pos = norm.find(cue)
             while pos >= 0:
-                windows.append((max(0, pos - 40), min(size, pos + len(cue) + 45)))
+                if cue != "生" or _sei_is_cue(norm, pos):
+                    windows.append((max(0, pos - 40), min(size, pos + len(cue) + 45)))
                 pos = norm.find(cue, pos + 1)
         if not windows:
             return []

@@ -73,6 +73,8 @@ class PhoneRecognizer(DigitRecognizer):
         for m in _CAND.finditer(norm, lo, hi):
             s = m.start()
             text = m.group()
+            if len(text) - text.count("-") - text.count(" ") - text.count("(") - text.count(")") < 10:
+                continue  # fewer than 10 digits (the "+" of +81 counts as one: +81 + 9 digits)
             chunks = list(_CHUNK.finditer(text))
             intl = text.startswith("+")
             # Try the whole candidate, then drop trailing chunks (a phone followed by "2件").
