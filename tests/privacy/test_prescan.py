@@ -58,13 +58,16 @@ def test_windowed_dispatch_equals_whole_text_scan(rec: DigitRecognizer) -> None:
 
 
 def test_windowed_markers_equal_whole_text_regexes() -> None:
-    from tenbin.privacy.recognizers.markers import _CONFIDENTIAL_JA, _INTERNAL_JA
+    from tenbin.privacy.recognizers.markers import _CONFIDENTIAL_EN, _CONFIDENTIAL_JA, _INTERNAL_EN, _INTERNAL_JA
+
+    texts = [*TEXTS, "Strictly Private / do not distribute. INTERNAL USE ONLY; for internal use; NDA signed Monday"]
 
     rec = ConfidentialMarkerRecognizer()
-    for text in TEXTS:
+    for text in texts:
         norm = normalize(text)
-        got = sorted(s.start for s in rec.find(text, norm) if not norm[s.start].isascii())
-        want = sorted(m.start() for p in (_CONFIDENTIAL_JA, _INTERNAL_JA) for m in p.finditer(norm))
+        got = sorted((s.start, s.end) for s in rec.find(text, norm))
+        pats = (_CONFIDENTIAL_JA, _INTERNAL_JA, _CONFIDENTIAL_EN, _INTERNAL_EN)
+        want = sorted(m.span() for p in pats for m in p.finditer(norm))
         assert got == want
 
 

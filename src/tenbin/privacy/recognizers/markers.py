@@ -43,9 +43,12 @@ class ConfidentialMarkerRecognizer(Recognizer):
         for lo, hi in anchor_windows(norm, _JA_GATE, 6, back=6):
             out.extend(Span(CONFIDENTIAL_MARKER, *m.span(), 0.9) for m in _CONFIDENTIAL_JA.finditer(norm, lo, hi))
             out.extend(Span(INTERNAL_MARKER, *m.span(), 0.8) for m in _INTERNAL_JA.finditer(norm, lo, hi))
-        if any(g in norm for g in _EN_GATE):
-            out.extend(Span(CONFIDENTIAL_MARKER, *m.span(), 0.9) for m in _CONFIDENTIAL_EN.finditer(norm))
-            out.extend(Span(INTERNAL_MARKER, *m.span(), 0.8) for m in _INTERNAL_EN.finditer(norm))
+        # Gate words also occur inside ordinary words (Monday, standard → "nda"), so the
+        # case-insensitive regexes run only around gate hits; every English marker contains a gate
+        # and starts at most 12 characters before it / ends at most 14 after it.
+        for lo, hi in anchor_windows(norm, _EN_GATE, 14, back=12):
+            out.extend(Span(CONFIDENTIAL_MARKER, *m.span(), 0.9) for m in _CONFIDENTIAL_EN.finditer(norm, lo, hi))
+            out.extend(Span(INTERNAL_MARKER, *m.span(), 0.8) for m in _INTERNAL_EN.finditer(norm, lo, hi))
         return out
 
 
