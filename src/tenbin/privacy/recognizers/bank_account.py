@@ -28,12 +28,6 @@ class BankAccountRecognizer(DigitRecognizer):
     )  # fmt: skip
     reach: ClassVar[int] = 40
 
-    def applies(self, norm: str) -> bool:
-        if "口座" in norm or "普" in norm or "当座" in norm or "貯" in norm:
-            return True
-        lowered = norm.lower()
-        return "account" in lowered or "a/c" in lowered
-
     def find_in(self, raw: str, norm: str, lo: int, hi: int) -> list[Span]:
         out = [Span(BANK_ACCOUNT, m.start(), m.end(), 0.95) for m in _TYPED.finditer(norm, lo, hi)]
         out.extend(Span(BANK_ACCOUNT, *m.span(1), 0.9) for m in _LABELLED.finditer(norm, lo, hi))

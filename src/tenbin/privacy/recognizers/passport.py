@@ -22,11 +22,6 @@ class PassportRecognizer(DigitRecognizer):
     anchors: ClassVar[tuple[str, ...]] = ("旅券", "パスポート", "assport", "ASSPORT")
     reach: ClassVar[int] = 30 + 9 + 2
 
-    def applies(self, norm: str) -> bool:
-        if "旅券" not in norm and "パスポート" not in norm and "assport" not in norm and "ASSPORT" not in norm:
-            return False
-        return _CONTEXT.search(norm) is not None
-
     def find_in(self, raw: str, norm: str, lo: int, hi: int) -> list[Span]:
         out: list[Span] = []
         for m in _CAND.finditer(norm, lo, hi):
