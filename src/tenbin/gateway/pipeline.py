@@ -14,7 +14,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tenbin.catalog.catalog import Catalog, ModelSpec
 from tenbin.config.schema import Config
@@ -29,6 +29,9 @@ from tenbin.providers.base import ChatCall, ChatResult, Provider, ProviderError,
 from tenbin.providers.resilience import Breakers, with_retries
 from tenbin.routing.decision import Decision
 from tenbin.routing.router import Router
+
+if TYPE_CHECKING:
+    from tenbin.shared.cache import ResponseCache
 
 log = logging.getLogger("tenbin.gateway")
 # Prices and FX rates take effect on Japanese calendar days, like budgets and reports.
@@ -95,6 +98,7 @@ class Gateway:
         privacy: PrivacyStage | None = None,
         budget: BudgetGuard | None = None,
         audit: AuditSink | None = None,
+        cache: ResponseCache | None = None,
     ) -> None:
         self.cfg = cfg
         self.catalog = catalog
@@ -106,6 +110,7 @@ class Gateway:
         self.privacy = privacy
         self.budget: BudgetGuard = budget or NoBudget()
         self.audit: AuditSink = audit or NoAudit()
+        self.cache = cache  # opt-in exact-match response cache (tenbin.shared.cache)
 
     # ---- the pipeline -----------------------------------------------------------------------
     async def chat(self, ctx: RequestContext) -> Completion | Stream:
@@ -187,6 +192,10 @@ class Gateway:
 
     async def _complete(self, ctx: RequestContext, decision: Decision,
                         body: dict[str, Any]) -> tuple[Served, ChatResult]:
+        if self.cache is not None:
+            return await self.cache.complete(
+                ctx, decision, body, lambda: self._try_chain(ctx, decision, body, lambda p, c: p.complete(c)),
+                lambda: Served(decision.model, decision))
         served, result = await self._try_chain(ctx, decision, body, lambda p, c: p.complete(c))
         return served, result
 

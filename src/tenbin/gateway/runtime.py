@@ -83,6 +83,7 @@ def build_runtime(cfg: Config, *, store: Store | None = None) -> Runtime:
         router=Router(cfg, catalog, breakers=shared.breakers, providers=providers), ledger=ledger,
         pricer=finops.pricer, breakers=shared.breakers, privacy=privacy, audit=audit,
         budget=shared.guard(finops.guard),
+        cache=shared.cache,
     )
     return Runtime(cfg, store, catalog, providers, KeyRing(store), ledger, gateway, audit=audit, finops=finops,
                    shared=shared)

@@ -10,6 +10,7 @@ from tenbin.gateway.hooks import BudgetGuard
 from tenbin.providers.resilience import Breakers
 from tenbin.shared.breakers import SharedBreakers
 from tenbin.shared.budget import RedisBudgetLedger
+from tenbin.shared.cache import ResponseCache
 from tenbin.shared.config import SharedConfig
 from tenbin.shared.guard import RateLimitGuard
 from tenbin.shared.link import RedisLink
@@ -23,6 +24,7 @@ class Shared:
     limiter: RateLimiter
     budget_ledger: BudgetLedger
     breakers: Breakers
+    cache: ResponseCache | None = None
 
     def guard(self, inner: BudgetGuard) -> BudgetGuard:
         """Wrap the budget guard with rate limits (a no-op wrapper when none are configured)."""
@@ -47,11 +49,13 @@ def build_shared(cfg: Config) -> Shared:
     memory_limiter = MemoryRateLimiter()
     memory_ledger = MemoryBudgetLedger()
     if not cfg.redis:
-        return Shared(sc, None, memory_limiter, memory_ledger, Breakers(cfg.breaker))
+        cache = ResponseCache(sc.cache, sc.prefix, None) if sc.cache.enabled else None
+        return Shared(sc, None, memory_limiter, memory_ledger, Breakers(cfg.breaker), cache)
     link = RedisLink(cfg.redis, op_timeout_s=sc.op_timeout_s, retry_down_s=sc.retry_down_s)
     fail_open = sc.on_redis_error == "open"
     breakers: Breakers = (SharedBreakers(cfg.breaker, link, sc.prefix, sc.breaker_sync_s)
                           if sc.share_breakers else Breakers(cfg.breaker))
     return Shared(
         sc, link, RedisRateLimiter(link, sc.prefix, memory_limiter, fail_open),
-        RedisBudgetLedger(link, sc.prefix, sc.reservation_ttl_s, memory_ledger, fail_open), breakers)
+        RedisBudgetLedger(link, sc.prefix, sc.reservation_ttl_s, memory_ledger, fail_open), breakers,
+        ResponseCache(sc.cache, sc.prefix, link) if sc.cache.enabled else None)
