@@ -135,3 +135,16 @@ def test_non_text_values_in_text_columns_are_stored_like_sqlite(pg: str) -> None
             await s.close()
 
     asyncio.run(go())
+
+
+def test_implements_every_store_method_with_the_same_parameters() -> None:
+    import inspect
+
+    from tenbin.store.base import Store
+
+    names = [n for n, v in vars(Store).items() if inspect.iscoroutinefunction(v)]
+    assert "append_audit" in names and "insert_usage" in names
+    for n in names:
+        want = list(inspect.signature(getattr(Store, n)).parameters)
+        got = list(inspect.signature(getattr(PostgresStore, n)).parameters)
+        assert got == want, n
