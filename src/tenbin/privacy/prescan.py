@@ -33,21 +33,39 @@ def digit_runs(norm: str) -> list[tuple[int, int]]:
 MERGE_GAP: Final = 48
 
 
-def windows(runs: Sequence[tuple[int, int]], rec: DigitRecognizer, norm: str) -> list[tuple[int, int]]:
-    """Merged scan windows for one recognizer: runs long enough, widened by its lead/trail."""
-    min_run, lead, trail, needs = rec.min_run, rec.lead, rec.trail, rec.run_needs
-    size = len(norm)
-    out: list[tuple[int, int]] = []
+#: How far a match may start before its digit run (+81, (03), the invoice T) / end after it.
+LEAD: Final = 2
+TRAIL: Final = 2
+
+
+def merged_windows(runs: Sequence[tuple[int, int]], size: int) -> list[tuple[int, int, int]]:
+    """(lo, hi, longest run inside) for runs widened by LEAD/TRAIL and merged across MERGE_GAP.
+
+    Computed once per text; each recognizer then keeps the windows whose longest run fits its
+    shape. A window larger than needed is harmless (the result equals a whole-text scan as long
+    as no window cuts a match), so one merge serves every shape.
+    """
+    out: list[tuple[int, int, int]] = []
     for s, e in runs:
-        if e - s < min_run or (needs and needs not in norm[s:e]):
-            continue
-        lo, hi = max(0, s - lead), min(size, e + trail)
+        lo, hi = s - LEAD if s > LEAD else 0, e + TRAIL if e + TRAIL < size else size
         if out and lo <= out[-1][1] + MERGE_GAP:
-            if hi > out[-1][1]:
-                out[-1] = (out[-1][0], hi)
+            plo, phi, plen = out[-1]
+            out[-1] = (plo, hi if hi > phi else phi, e - s if e - s > plen else plen)
         else:
-            out.append((lo, hi))
+            out.append((lo, hi, e - s))
     return out
+
+
+def windows(runs: Sequence[tuple[int, int]], rec: DigitRecognizer, norm: str) -> list[tuple[int, int]]:
+    """Scan windows for one recognizer (one-off use; the Dispatcher shares the merge)."""
+    return _select(merged_windows(runs, len(norm)), rec, norm)
+
+
+def _select(merged: Sequence[tuple[int, int, int]], rec: DigitRecognizer, norm: str) -> list[tuple[int, int]]:
+    min_run, needs = rec.min_run, rec.run_needs
+    if needs:
+        return [(lo, hi) for lo, hi, n in merged if n >= min_run and needs in norm[lo:hi]]
+    return [(lo, hi) for lo, hi, n in merged if n >= min_run]
 
 
 def anchor_windows(norm: str, anchors: Sequence[str], reach: int, back: int = 2) -> list[tuple[int, int]]:
@@ -72,16 +90,16 @@ def anchor_windows(norm: str, anchors: Sequence[str], reach: int, back: int = 2)
 
 
 class Dispatcher:
-    """Per-text state: the runs, and the windows per (min_run, lead, trail) shape, computed once
-    and shared by recognizers with the same shape (My Number and the licence, postal code and IP)."""
+    """Per-text state: the digit runs and their merged windows, computed once and shared by every
+    digit recognizer; each keeps the windows whose longest run fits its ``min_run``."""
 
-    __slots__ = ("_cache", "norm", "raw", "runs")
+    __slots__ = ("_merged", "norm", "raw", "runs")
 
     def __init__(self, raw: str, norm: str) -> None:
         self.raw = raw
         self.norm = norm
         self.runs = digit_runs(norm)
-        self._cache: dict[tuple[int, int, int, str], list[tuple[int, int]]] = {}
+        self._merged: list[tuple[int, int, int]] | None = None
 
     def run(self, rec: DigitRecognizer) -> list[Span]:
         """Run ``rec`` over its windows only (plus its run-free matches)."""
@@ -94,11 +112,9 @@ class Dispatcher:
         if rec.anchors:
             wins = anchor_windows(norm, rec.anchors, rec.reach)
         else:
-            key = (rec.min_run, rec.lead, rec.trail, rec.run_needs)
-            cached = self._cache.get(key)
-            if cached is None:
-                cached = self._cache[key] = windows(self.runs, rec, norm)
-            wins = cached
+            if self._merged is None:
+                self._merged = merged_windows(self.runs, len(norm))
+            wins = _select(self._merged, rec, norm)
         for lo, hi in wins:
             out.extend(rec.find_in(self.raw, norm, lo, hi))
         return out

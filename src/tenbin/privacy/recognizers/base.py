@@ -33,15 +33,14 @@ class DigitRecognizer(Recognizer):
     recognizers each scanning the whole prompt cost more than everything else together. The
     registry finds digit runs once (:mod:`tenbin.privacy.prescan`) and calls ``find_in`` only on
     small windows around runs at least ``min_run`` characters long; a recognizer whose shape is
-    absent from the text costs nothing. ``lead``/``trail`` say how far a match may start before
-    the run (``+81``, the invoice ``T``, ``普通預金 ``) or end after it. Lookbehinds and context
-    windows still see the whole text: only the regex scan is bounded.
+    absent from the text costs nothing. A match may start up to 2 characters before its run
+    (``+81``, ``(03)``, the invoice ``T``) and end 2 after it; recognizers whose label comes
+    further before the digits (``普通預金 ``, ``旅券番号：``) use ``anchors`` instead. Lookbehinds
+    and context windows still see the whole text: only the regex scan is bounded.
     """
 
     #: Shortest digit run (separators included) that can hold a match; at least prescan.MIN_RUN.
     min_run: ClassVar[int] = 7
-    lead: ClassVar[int] = 0
-    trail: ClassVar[int] = 2
     #: A character every matching run contains ("." for IPv4), or "" for none.
     run_needs: ClassVar[str] = ""
     #: Label words one of which must precede every match (旅券, 口座 …). When set, the windows are

@@ -27,7 +27,6 @@ class CorporateNumberRecognizer(DigitRecognizer):
 
     label: ClassVar[str] = CORPORATE_NUMBER
     min_run: ClassVar[int] = 13
-    lead: ClassVar[int] = 2  # the invoice T (2: same windows as the card recognizer)
 
     def find_in(self, raw: str, norm: str, lo: int, hi: int) -> list[Span]:
         out: list[Span] = []

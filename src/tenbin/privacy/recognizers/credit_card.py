@@ -28,7 +28,6 @@ class CreditCardRecognizer(DigitRecognizer):
 
     label: ClassVar[str] = CREDIT_CARD
     min_run: ClassVar[int] = 13
-    lead: ClassVar[int] = 2
 
     def find_in(self, raw: str, norm: str, lo: int, hi: int) -> list[Span]:
         out: list[Span] = []

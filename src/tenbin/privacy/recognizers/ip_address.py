@@ -45,7 +45,6 @@ class IpAddressRecognizer(DigitRecognizer):
     label: ClassVar[str] = IP_ADDRESS
     min_run: ClassVar[int] = 7  # 1.2.3.4
     run_needs: ClassVar[str] = "."
-    lead: ClassVar[int] = 2
 
     def find_in(self, raw: str, norm: str, lo: int, hi: int) -> list[Span]:
         out: list[Span] = []

@@ -27,7 +27,6 @@ class MyNumberRecognizer(DigitRecognizer):
 
     label: ClassVar[str] = MY_NUMBER
     min_run: ClassVar[int] = 12
-    lead: ClassVar[int] = 2
 
     def find_in(self, raw: str, norm: str, lo: int, hi: int) -> list[Span]:
         out: list[Span] = []

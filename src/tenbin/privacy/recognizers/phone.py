@@ -66,7 +66,6 @@ class PhoneRecognizer(DigitRecognizer):
 
     label: ClassVar[str] = PHONE
     min_run: ClassVar[int] = 10
-    lead: ClassVar[int] = 2  # + of +81, ( of (03)
 
     def find_in(self, raw: str, norm: str, lo: int, hi: int) -> list[Span]:
         out: list[Span] = []

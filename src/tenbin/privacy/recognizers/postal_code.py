@@ -22,7 +22,6 @@ class PostalCodeRecognizer(DigitRecognizer):
 
     label: ClassVar[str] = POSTAL_CODE
     min_run: ClassVar[int] = 7
-    lead: ClassVar[int] = 2
 
     def _followed_by_address(self, norm: str, end: int) -> bool:
         tail = norm[end : end + 12].lstrip(" \n\t")
