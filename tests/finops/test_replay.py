@@ -31,6 +31,7 @@ CFG = build_config({
     "models": [model("a", "pa", "US", "USD", "2", "8"), model("b", "pb", "JP", "JPY", "100", "400"),
                model("c", "pc", "US", "USD", "1", "4")],
     "default_model": "a", "fallbacks": {"a": ["b"]},
+    "routing": {"constraints": []},  # replay mechanics only; the ledger rows carry no data class
 }, env={})
 CATALOG = load_catalog(CFG.models)
 

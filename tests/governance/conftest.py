@@ -26,6 +26,9 @@ def gov_config(fake_url: str, **extra: Any) -> dict[str, Any]:
                    fake_model("jp-model", "fake", region="JP", upstream="jp-upstream")],
         "default_model": "gpt-4o",
         "privacy": {"mode": "pseudonymize"},
+        # No sovereignty constraints: these tests need unmasked personal data to reach a foreign
+        # vendor so that the audit and cross-border records have something to show.
+        "routing": {"constraints": []},
         **extra,
     }
 

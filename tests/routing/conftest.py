@@ -43,7 +43,10 @@ RouterFactory = Callable[..., Router]
 def make_router() -> RouterFactory:
     def make(routing: dict[str, Any] | None = None, *, breakers: Breakers | None = None,
              providers: Any = None, **cfg_extra: Any) -> Router:
-        raw: dict[str, Any] = {"models": EXTRA_MODELS, "routing": routing or {},
+        # These tests exercise each mechanism alone: no default constraints unless a test names some
+        # (the safe defaults have their own tests in test_defaults.py).
+        routing = {"constraints": [], **(routing or {})}
+        raw: dict[str, Any] = {"models": EXTRA_MODELS, "routing": routing,
                                "providers": {"jpcloud": {"kind": "openai", "base_url": "http://127.0.0.1:9"}},
                                **cfg_extra}
         cfg = build_config(raw, env={})

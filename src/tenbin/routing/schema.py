@@ -172,6 +172,15 @@ class ModelHint(_Strict):
     rpm: int | None = Field(default=None, gt=0)
 
 
+# The defaults behind "sensitive data never leaves the country unless a policy says so".
+DEFAULT_CONSTRAINTS: list[dict[str, Any]] = [
+    {"name": "default-personal-in-japan", "when": {"data_class": ["PERSONAL", "SPECIAL_CARE"]},
+     "require": {"region": ["JP", "on-prem"]}, "unless_masked": True},
+    {"name": "default-confidential-on-prem", "when": {"data_class": ["CONFIDENTIAL"]},
+     "require": {"region": ["on-prem"]}},
+]
+
+
 class RoutingPolicy(_Strict):
     """The whole ``routing:`` section. An empty section keeps the pass-through router."""
 
@@ -215,6 +224,13 @@ class RoutingPolicy(_Strict):
 
     @classmethod
     def from_section(cls, section: dict[str, Any]) -> RoutingPolicy:
+        """Validate the section. Without a ``constraints`` key the safe defaults apply (personal
+        data stays in Japan/on-prem unless masked; confidential data stays on-prem); write
+        ``constraints: []`` to opt out explicitly."""
+        if "constraints" not in section:
+            # With the default constraints, personal data headed abroad is masked rather than refused,
+            # so a team that adds a vendor key keeps working without leaking names and numbers.
+            section = {"on_sensitive": "mask", **section, "constraints": DEFAULT_CONSTRAINTS}
         try:
             return cls.model_validate(section)
         except ValidationError as e:
