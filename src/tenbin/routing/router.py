@@ -4,8 +4,8 @@
 compiled per request. The order is the policy's precedence: sovereignty constraints narrow the
 set of models *before* a target is ranked, so neither cost objectives, budget downgrades nor a
 client asking for a concrete model can send unmasked personal data somewhere the policy forbids.
-An empty ``routing:`` section gives the pass-through router: the requested model, the configured
-``fallbacks``, ``tenbin/auto`` → ``default_model``.
+An empty ``routing:`` section routes like a pass-through (the requested model, the configured
+``fallbacks``, ``tenbin/auto`` → ``default_model``) under the safe default constraints (schema.py).
 """
 
 from __future__ import annotations

@@ -182,7 +182,7 @@ DEFAULT_CONSTRAINTS: list[dict[str, Any]] = [
 
 
 class RoutingPolicy(_Strict):
-    """The whole ``routing:`` section. An empty section keeps the pass-through router."""
+    """The whole ``routing:`` section. An empty section gives pass-through routing under the safe default constraints."""
 
     threshold: float = Field(default=0.5, gt=0, lt=1, description="complexity score at which frontier starts")
     unscanned_as: DataClass = Field(
