@@ -176,6 +176,7 @@ def test_postgres_down_and_back_loses_no_row(lt: LoopThread, pg_proxy: tuple[Tcp
     before = [ask(gw)[0].headers["x-tenbin-request-id"] for _ in range(3)]
     gw.flush()
     lt.run(proxy.cut())
+    time.sleep(2.5)  # past every 2 s re-check of the key store: the outage must outlast the caches
     during = []
     for _ in range(10):
         raw, took = ask(gw)
@@ -210,3 +211,23 @@ def test_full_buffer_raises_the_alarm_and_the_spool_keeps_the_rows(
     assert list(spool.glob("seg-*.jsonl")) == []
     ids = ledger_ids(again)
     assert all(ids[i] == 1 for i in sent), ([ids[i] for i in sent], again.runtime.ledger.pending, len(ids))
+
+
+def test_postgres_down_with_keys_required_serves_known_keys(
+        lt: LoopThread, pg_proxy: tuple[TcpProxy, str], gw_factory: Any, fake_openai: FakeOpenAI) -> None:
+    proxy, url = pg_proxy
+    gw = gw_factory(config(fake_openai.url, url, server={"auth": "required"}))
+    key, _ = lt.run(gw.runtime.keyring.create("sales", "p"))
+    other, _ = lt.run(gw.runtime.keyring.create("eng", "p"))
+    c = openai.OpenAI(base_url=gw.base_url, api_key=key, max_retries=0, timeout=DEADLINE)
+    c.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "x"}])
+    lt.run(proxy.cut())
+    time.sleep(2.5)
+    raw = c.chat.completions.with_raw_response.create(model="gpt-4o", messages=[{"role": "user", "content": "y"}])
+    assert raw.parse().choices[0].message.content == fake_openai.reply
+    never_seen = openai.OpenAI(base_url=gw.base_url, api_key=other, max_retries=0, timeout=DEADLINE)
+    with pytest.raises(openai.APIStatusError) as e:
+        never_seen.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "z"}])
+    assert e.value.status_code == 503 and "key store is unavailable" in e.value.message
+    lt.run(proxy.restore())
+    assert ledger_ids(gw)[raw.headers["x-tenbin-request-id"]] == 1

@@ -31,7 +31,13 @@ class Authenticator:
         now = time.monotonic()
         if now < self._no_keys_until:
             return True
-        if await self.keyring.store.count_keys() == 0:
+        try:
+            n = await self.keyring.store.count_keys()
+        except Exception:  # store down: keep the last known answer rather than fail every request
+            if self._no_keys_until:
+                return True
+            raise
+        if n == 0:
             self._no_keys_until = now + self.recheck_s
             return True
         self.open_default = False  # once keys exist, stay closed for this process

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 
 from tenbin.context import Principal
-from tenbin.errors import Unauthorized
+from tenbin.errors import GatewayError, Unauthorized
 from tenbin.store.base import KeyRecord, Store
 
 ROLES = ("admin", "team-admin", "viewer", "app")
@@ -68,11 +68,19 @@ class KeyRing:
         now = time.monotonic()
         hit = self._cache.get(key_id)
         if hit is None or now - hit.checked_at > self.ttl_s:
-            rec = await self.store.get_key(key_id)
-            if rec is None:
-                self._cache.pop(key_id, None)
-                raise Unauthorized("Incorrect API key provided.")
-            hit = self._cache[key_id] = _Cached(rec, now)
+            try:
+                rec = await self.store.get_key(key_id)
+            except Exception:  # store down: a key verified before keeps working (revocations wait)
+                if hit is None:
+                    raise GatewayError("The API key store is unavailable; retry shortly.", status=503,
+                                       code="key_store_unavailable") from None
+                hit = self._cache[key_id] = _Cached(hit.record, now)  # ask the store again after ttl_s
+                rec = hit.record
+            else:
+                if rec is None:
+                    self._cache.pop(key_id, None)
+                    raise Unauthorized("Incorrect API key provided.")
+                hit = self._cache[key_id] = _Cached(rec, now)
         rec = hit.record
         if not hmac.compare_digest(_digest(rec.salt, secret), rec.hash):
             raise Unauthorized("Incorrect API key provided.")

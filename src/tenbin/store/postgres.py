@@ -91,8 +91,9 @@ class PostgresStore:
         test run inside one database; it is created on ``migrate()`` if missing."""
         self.url = url
         self.schema = schema
+        # connect timeout 5 s (asyncpg's default is 60): a hung database must not hold callers long
         self._pool_args: dict[str, Any] = {"min_size": min_size, "max_size": max_size,
-                                           "command_timeout": command_timeout}
+                                           "command_timeout": command_timeout, "timeout": 5.0}
         self._pool: asyncpg.Pool | None = None
 
     async def pool(self) -> asyncpg.Pool:
