@@ -148,3 +148,25 @@ def test_implements_every_store_method_with_the_same_parameters() -> None:
         want = list(inspect.signature(getattr(Store, n)).parameters)
         got = list(inspect.signature(getattr(PostgresStore, n)).parameters)
         assert got == want, n
+
+
+def test_large_batches_go_through_copy_and_stay_idempotent(pg: str) -> None:
+    from tenbin.store.postgres import COPY_MIN_ROWS
+
+    async def go() -> None:
+        s = PostgresStore(pg)
+        try:
+            await s.migrate()
+            await s.insert_usage([rec("b5"), rec("b7")])
+            batch = [rec(f"b{i}", cost=i) for i in range(300)] + [rec("b3", cost=3)]  # a duplicate inside
+            assert len(batch) >= COPY_MIN_ROWS
+            await s.insert_usage(batch)
+            await s.insert_usage(batch)  # a replay of the whole batch
+            rows = await s.query("SELECT count(*) AS n, sum(cost_jpy_nanos) AS total FROM usage")
+            # b5 and b7 kept their first cost; the rest cost i
+            assert rows[0]["n"] == 300
+            assert int(rows[0]["total"]) == sum(range(300)) - 5 - 7 + 2 * 1_234_567_891_234
+        finally:
+            await s.close()
+
+    asyncio.run(go())

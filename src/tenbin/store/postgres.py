@@ -25,6 +25,7 @@ _INSERT_USAGE = (
     " ON CONFLICT (request_id) DO NOTHING"
 )
 _GENESIS = "0" * 64
+COPY_MIN_ROWS = 64
 # Any constant works as long as every replica uses the same one; the schema name is mixed in so
 # test schemas in one database do not wait for each other.
 _MIGRATE_LOCK_SQL = "SELECT pg_advisory_lock(hashtext('tenbin.migrate:' || $1))"
@@ -130,12 +131,21 @@ class PostgresStore:
             self._pool = None
 
     async def insert_usage(self, rows: Sequence[UsageRecord]) -> None:
+        """Small batches: one pipelined INSERT per row. Large ones: COPY into a per-connection temp
+        table, then one INSERT … SELECT … ON CONFLICT DO NOTHING (COPY itself cannot skip conflicts)."""
         if not rows:
             return
         data = [_usage_row(r) for r in rows]
         pool = await self.pool()
         async with pool.acquire() as c, c.transaction():
-            await c.executemany(_INSERT_USAGE, data)
+            if len(data) < COPY_MIN_ROWS:
+                await c.executemany(_INSERT_USAGE, data)
+                return
+            await c.execute("CREATE TEMP TABLE IF NOT EXISTS usage_in (LIKE usage) ON COMMIT DELETE ROWS")
+            await c.copy_records_to_table("usage_in", records=data, columns=list(COLUMNS))
+            cols = ", ".join(COLUMNS)
+            await c.execute(f"INSERT INTO usage ({cols}) SELECT {cols} FROM usage_in"
+                            " ON CONFLICT (request_id) DO NOTHING")
 
     async def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         pool = await self.pool()
