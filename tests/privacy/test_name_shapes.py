@@ -92,3 +92,14 @@ def test_katakana_surname_with_honorific_after_a_field_label() -> None:
 @needs_sudachi
 def test_kana_label_does_not_reach_across_columns() -> None:
     assert surfaces(R, "氏名,部署,メール\n") == []
+
+
+@needs_sudachi
+def test_katakana_brand_with_honorific_is_a_customer_not_a_person() -> None:
+    assert surfaces(R, "宛先：ユニクロ様、トヨタさんにも共有") == []
+    assert surfaces(R, "来日中のエミリーさんに連絡") == ["エミリー"]
+
+
+def test_hiragana_label_needs_a_label_at_field_start() -> None:
+    n = normalize("調子：よい\n体調：ふつう\n次女：ゆきの")
+    assert [n[s.start : s.end] for s in hiragana_names(n)] == ["ゆきの"]

@@ -292,9 +292,14 @@ class PersonRecognizer(Recognizer):
                 continue  # パスポート表記: a katakana word inside a compound, not a name
             elif b is None and (
                 label
-                or ((named or "一般" in kinds_a) and self._honorific(norm, e))
-                # "お客様：ミナセ様": a surname in katakana after a field label, with a personal honorific
-                or (_PERSON_HONORIFIC_AFTER.match(norm, e) and pre.rstrip(" ").endswith((":", "：")))
+                or (
+                    not sudachi.is_brand(_compose(a))  # ソニー様, トヨタさん are customers
+                    and (
+                        ((named or "一般" in kinds_a) and self._honorific(norm, e))
+                        # "お客様：ミナセ様": a katakana surname after a field label, personal honorific
+                        or (_PERSON_HONORIFIC_AFTER.match(norm, e) and pre.rstrip(" ").endswith((":", "：")))
+                    )
+                )
             ):
                 out.append(Span(PERSON, s, e, 0.7))
         if "・" in norm or "=" in norm:

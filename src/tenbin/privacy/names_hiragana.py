@@ -49,7 +49,8 @@ _NOT_NAMES: Final = frozenset(
 )
 # A hiragana given name right after a person label: 扶養親族：さくら（…）, 本人：ひなた.
 _LABELLED: Final = re.compile(
-    r"(?:氏名|名前|お名前|本人|配偶者|扶養親族|子|長男|長女|次男|次女|お子様|児童|園児|生徒)[ ]*[:：][ ]*"
+    r"(?<![一-龥々ぁ-ゖァ-ヴ])(?:氏名|名前|お名前|本人|配偶者|扶養親族|長男|長女|次男|次女|お子様|児童|園児|生徒)"
+    r"[ ]*[:：][ ]*"
     r"([ぁ-ゖ][ぁ-ゖー]{1,5})(?=$|[ \n、,。()（）])"
 )
 _READING: Final = re.compile(

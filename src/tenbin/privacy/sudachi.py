@@ -87,3 +87,21 @@ def name_kinds(word: str) -> frozenset[str]:
     if len(_lookup_cache) < 50_000:
         _lookup_cache[word] = kinds
     return kinds
+
+
+_brand_cache: dict[str, bool] = {}
+
+
+def is_brand(word: str) -> bool:
+    """True when the dictionary lists ``word`` as a general proper noun (ソニー, トヨタ, ユニクロ):
+    a katakana word + 様 is then a customer company, not a person. Cached like :func:`name_kinds`."""
+    hit = _brand_cache.get(word)
+    if hit is not None:
+        return hit
+    dictionary = _load_dictionary()
+    brand = False
+    if dictionary is not None:
+        brand = any(m.part_of_speech()[1:3] == ("固有名詞", "一般") for m in dictionary.lookup(word))
+    if len(_brand_cache) < 50_000:
+        _brand_cache[word] = brand
+    return brand
