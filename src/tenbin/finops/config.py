@@ -9,7 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from tenbin.config.sections import validate_section
 
 Scope = Literal["team", "project", "key", "use_case", "all"]
 Period = Literal["day", "month"]
@@ -105,10 +107,4 @@ class FinOpsConfig(_Strict):
 
     @classmethod
     def from_section(cls, section: dict[str, Any]) -> FinOpsConfig:
-        try:
-            return cls.model_validate(section)
-        except ValidationError as e:
-            msgs = "; ".join(
-                "finops." + ".".join(str(p) for p in err["loc"]) + f": {err['msg']}" for err in e.errors()
-            )
-            raise ValueError(msgs) from None
+        return validate_section(cls, section, "finops")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
+
+from tenbin.config.sections import validate_section
 
 
 class _Strict(BaseModel):
@@ -29,10 +31,4 @@ class GovernanceConfig(_Strict):
 
     @classmethod
     def from_section(cls, section: dict[str, Any]) -> GovernanceConfig:
-        try:
-            return cls.model_validate(section)
-        except ValidationError as e:
-            msgs = "; ".join(
-                "governance." + ".".join(str(p) for p in err["loc"]) + f": {err['msg']}" for err in e.errors()
-            )
-            raise ValueError(msgs) from None
+        return validate_section(cls, section, "governance")

@@ -10,8 +10,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from tenbin.config.sections import validate_section
 from tenbin.privacy.classes import DataClass
 
 Objective = Literal["cheapest", "fastest", "weighted", "ordered"]
@@ -182,7 +183,7 @@ DEFAULT_CONSTRAINTS: list[dict[str, Any]] = [
 
 
 class RoutingPolicy(_Strict):
-    """The whole ``routing:`` section. An empty section gives pass-through routing under the safe default constraints."""
+    """The whole ``routing:`` section; an empty one routes as asked under the safe default constraints."""
 
     threshold: float = Field(default=0.5, gt=0, lt=1, description="complexity score at which frontier starts")
     unscanned_as: DataClass = Field(
@@ -231,10 +232,4 @@ class RoutingPolicy(_Strict):
             # With the default constraints, personal data headed abroad is masked rather than refused,
             # so a team that adds a vendor key keeps working without leaking names and numbers.
             section = {"on_sensitive": "mask", **section, "constraints": DEFAULT_CONSTRAINTS}
-        try:
-            return cls.model_validate(section)
-        except ValidationError as e:
-            msgs = "; ".join(
-                "routing." + ".".join(str(p) for p in err["loc"]) + f": {err['msg']}" for err in e.errors()
-            )
-            raise ValueError(msgs) from None
+        return validate_section(cls, section, "routing")

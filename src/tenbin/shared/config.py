@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
+
+from tenbin.config.sections import validate_section
 
 
 class _Strict(BaseModel):
@@ -42,9 +44,4 @@ class SharedConfig(_Strict):
 
     @classmethod
     def from_section(cls, section: dict[str, Any]) -> SharedConfig:
-        try:
-            return cls.model_validate(section)
-        except ValidationError as e:
-            msgs = "; ".join(
-                "shared." + ".".join(str(p) for p in err["loc"]) + f": {err['msg']}" for err in e.errors())
-            raise ValueError(msgs) from None
+        return validate_section(cls, section, "shared")
