@@ -31,7 +31,8 @@ def replica_config(upstream: str, store: str, redis: str | None, prefix: str, sp
         "default_model": "gpt-4o",
         "fallbacks": {"gpt-4o": ["backup-4o"]},
         "ledger": {"spool_dir": str(spool_dir), "flush_interval_s": 0.1},
-        "shared": {"prefix": prefix},
+        # a generous Redis timeout: on a loaded box the fail-open fallback would blur global limits
+        "shared": {"prefix": prefix, "op_timeout_s": 3.0},
     }
     if redis:
         cfg["redis"] = redis

@@ -27,7 +27,8 @@ def gws(lt: LoopThread, fake_openai: FakeOpenAI, redis_prefix: str, tmp_path: Pa
     def make(name: str) -> GatewayHandle:
         cfg = {"providers": {"fake": openai_provider(fake_openai.url)},
                "models": [fake_model("jp-4o", "fake", region="JP")], "default_model": "jp-4o",
-               "redis": REDIS_BASE, "shared": {"prefix": redis_prefix, "cache": {"enabled": True}}}
+               "redis": REDIS_BASE, "shared": {"prefix": redis_prefix, "op_timeout_s": 3.0,
+                                                    "cache": {"enabled": True}}}
         h = start_gateway(lt, cfg, tmp_path / name, {"FAKE_KEY": "sk-fake"})
         started.append(h)
         return h
