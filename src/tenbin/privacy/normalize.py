@@ -42,10 +42,11 @@ _TABLE: Final = _build_table()
 _LONG_VOWEL_AS_DASH: Final = re.compile(r"ー(?<=[0-9]ー)(?=[0-9])")
 
 
-# Runs of characters the table touches; translating only these keeps pure-kana/kanji stretches
-# (most of a Japanese prompt) in C regex scanning instead of per-character dict lookups.
-_MAPPED: Final = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_TABLE)) + "]+")
-
+# Every mapped character outside U+2000–U+3000 is a U+FExx/U+FFxx form, whose UTF-8 encoding
+# starts with the byte EF (which no kana/kanji uses): a literal-led bytes pattern finds them at
+# memchr speed, while a character class over the decoded str ran at ~25 ns/char.
+_WIDE_UTF8: Final = re.compile(rb"\xef[\xb9\xbc-\xbe][\x80-\xbf]")
+_NARROW: Final = tuple(ch for ch in map(chr, sorted(_TABLE)) if ord(ch) < 0xFE00)
 
 _CHARS: Final = {chr(k): chr(v) for k, v in _TABLE.items()}
 
@@ -53,18 +54,19 @@ _CHARS: Final = {chr(k): chr(v) for k, v in _TABLE.items()}
 def normalize(text: str) -> str:
     """Return ``text`` with full-width forms and dash variants folded; ``len`` is unchanged.
 
-    Why not ``_MAPPED.sub(callback)``: Japanese prose has a full-width bracket or colon every few
-    characters, and a Python callback per run doubled the cost. Instead the regex only collects
-    which mapped characters occur (usually a dozen distinct ones) and ``str.replace`` swaps each
-    in C.
+    Why not ``str.translate`` or ``_MAPPED.sub(callback)``: both do Python-level work per
+    character, and Japanese prose has a full-width bracket or colon every few characters. Instead
+    we only collect *which* mapped characters occur (usually a dozen distinct ones: a bytes scan
+    for the U+FFxx forms, ``in`` for the few others) and ``str.replace`` swaps each in C.
     """
     if text.isascii():
         return text
-    found = _MAPPED.findall(text)
+    wide = set(_WIDE_UTF8.findall(text.encode("utf-8", "surrogatepass")))
+    present = [ch for ch in (b.decode("utf-8") for b in wide) if ch in _CHARS]
+    present += [ch for ch in _NARROW if ch in text]
     out = text
-    if found:
-        for ch in set("".join(found)):
-            out = out.replace(ch, _CHARS[ch])
+    for ch in present:
+        out = out.replace(ch, _CHARS[ch])
     if "ー" in out:
         out = _LONG_VOWEL_AS_DASH.sub("-", out)
     return out

@@ -41,6 +41,9 @@ class DigitRecognizer(Recognizer):
 
     #: Shortest digit run (separators included) that can hold a match; at least prescan.MIN_RUN.
     min_run: ClassVar[int] = 7
+    #: Fewest digits any match holds: a run with fewer (a 10-digit phone for a 12-digit shape) is
+    #: skipped without a regex call.
+    min_digits: ClassVar[int] = 0
     #: A character every matching run contains ("." for IPv4), or "" for none.
     run_needs: ClassVar[str] = ""
     #: Label words one of which must precede every match (旅券, 口座 …). When set, the windows are

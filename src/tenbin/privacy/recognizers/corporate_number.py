@@ -27,6 +27,7 @@ class CorporateNumberRecognizer(DigitRecognizer):
 
     label: ClassVar[str] = CORPORATE_NUMBER
     min_run: ClassVar[int] = 13
+    min_digits: ClassVar[int] = 13
 
     def find_in(self, raw: str, norm: str, lo: int, hi: int) -> list[Span]:
         out: list[Span] = []

@@ -28,6 +28,7 @@ class CreditCardRecognizer(DigitRecognizer):
 
     label: ClassVar[str] = CREDIT_CARD
     min_run: ClassVar[int] = 13
+    min_digits: ClassVar[int] = 13  # shorter candidates fail the 13–19 length check
 
     def find_in(self, raw: str, norm: str, lo: int, hi: int) -> list[Span]:
         out: list[Span] = []

@@ -44,6 +44,7 @@ class IpAddressRecognizer(DigitRecognizer):
 
     label: ClassVar[str] = IP_ADDRESS
     min_run: ClassVar[int] = 7  # 1.2.3.4
+    min_digits: ClassVar[int] = 4
     run_needs: ClassVar[str] = "."
 
     def find_in(self, raw: str, norm: str, lo: int, hi: int) -> list[Span]:

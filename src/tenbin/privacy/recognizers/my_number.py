@@ -27,6 +27,7 @@ class MyNumberRecognizer(DigitRecognizer):
 
     label: ClassVar[str] = MY_NUMBER
     min_run: ClassVar[int] = 12
+    min_digits: ClassVar[int] = 12
 
     def find_in(self, raw: str, norm: str, lo: int, hi: int) -> list[Span]:
         out: list[Span] = []

@@ -66,6 +66,7 @@ class PhoneRecognizer(DigitRecognizer):
 
     label: ClassVar[str] = PHONE
     min_run: ClassVar[int] = 10
+    min_digits: ClassVar[int] = 9  # +81 and 9 national digits
 
     def find_in(self, raw: str, norm: str, lo: int, hi: int) -> list[Span]:
         out: list[Span] = []

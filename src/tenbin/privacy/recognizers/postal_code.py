@@ -22,6 +22,7 @@ class PostalCodeRecognizer(DigitRecognizer):
 
     label: ClassVar[str] = POSTAL_CODE
     min_run: ClassVar[int] = 7
+    min_digits: ClassVar[int] = 7
 
     def _followed_by_address(self, norm: str, end: int) -> bool:
         tail = norm[end : end + 12].lstrip(" \n\t")
