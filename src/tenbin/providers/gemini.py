@@ -18,7 +18,9 @@ from urllib.parse import quote
 import orjson
 
 from tenbin.context import Usage
-from tenbin.providers.anthropic import (
+from tenbin.providers.base import ChatCall, ChatResult, ProviderError, StreamChunk
+from tenbin.providers.http import HTTPAdapter
+from tenbin.providers.openai_shapes import (
     client_model,
     completion,
     content_parts,
@@ -30,8 +32,6 @@ from tenbin.providers.anthropic import (
     text_of,
     usage_chunk,
 )
-from tenbin.providers.base import ChatCall, ChatResult, ProviderError, StreamChunk
-from tenbin.providers.http import HTTPAdapter
 from tenbin.providers.sse import SSEDecoder
 
 # Gemini finishReason → OpenAI finish_reason; anything unknown is a filter of some kind.
