@@ -19,8 +19,8 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from tests.fakes.fake_anthropic import FakeUpstream, Recorded
-from tests.fakes.fake_anthropic import Reply as Reply  # re-exported for tests
+from tests.fakes.base import FakeUpstream, Recorded
+from tests.fakes.base import Reply as Reply  # re-exported for tests
 
 MODEL = "gemini-2.5-flash"
 
