@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import re
 import subprocess
 import sys
@@ -82,6 +83,16 @@ def main(argv: list[str] | None = None) -> int:
             for d in pii_speed._corpus()
         )
         print(f"identical findings on {same}/{len(pii_speed._corpus())} dev-corpus documents")
+        for path in [pii_speed.DEV, *sorted((ROOT / "bench" / "data").glob("*.jsonl"))]:
+            texts = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            diff = [
+                i
+                for i, t in enumerate(texts)
+                if [(f.label, f.start, f.end, f.score) for f in ref.scan_text(t)]
+                != [(f.label, f.start, f.end, f.score) for f in new.scan_text(t)]
+            ]
+            tail = f"; differ: {diff[:10]}" if diff else ""
+            print(f"identical findings (label, span, score) on {len(texts) - len(diff)}/{len(texts)} {path.name}{tail}")
     return 0
 
 

@@ -42,6 +42,21 @@ def default_structured() -> list[Recognizer]:
     ]
 
 
+def _position(sp: Span) -> tuple[int, int]:
+    return (sp.start, sp.end)
+
+
+def _disjoint(pii: list[Span]) -> bool:
+    """True when no two non-empty spans overlap (sorts ``pii`` by position as a side effect)."""
+    pii.sort(key=_position)
+    prev_end = -1
+    for sp in pii:
+        if sp.start < prev_end or sp.end <= sp.start:
+            return False
+        prev_end = sp.end
+    return True
+
+
 def resolve(spans: Iterable[Span]) -> list[Span]:
     """Keep a non-overlapping subset: highest score first, then the longer span.
 
@@ -53,6 +68,13 @@ def resolve(spans: Iterable[Span]) -> list[Span]:
     for sp in spans:
         (pii if sp.label in PII_LABELS else other).append(sp)
     chosen: list[Span] = []
+    if _disjoint(pii):
+        # Usual case (each value found by one recognizer): nothing to choose. The final stable
+        # sort then sees PII before markers, exactly as after the greedy pass.
+        chosen = pii
+        chosen.extend(other)
+        chosen.sort(key=_position)
+        return chosen
     taken: list[tuple[int, int]] = []  # chosen intervals, sorted and disjoint
     for sp in sorted(pii, key=lambda x: (-x.score, -(x.end - x.start), x.start)):
         k = bisect_right(taken, (sp.start, sp.end))

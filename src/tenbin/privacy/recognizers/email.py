@@ -14,7 +14,7 @@ _EMAIL: Final = re.compile(
 )
 
 
-_TOKEN_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-@")
+_TOKEN_CHARS: Final = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-@"
 
 
 class EmailRecognizer(Recognizer):
@@ -25,16 +25,25 @@ class EmailRecognizer(Recognizer):
     def find(self, raw: str, norm: str) -> list[Span]:
         # Scan only the token around each "@" (the maximal run of e-mail characters), so the
         # regex never walks the Japanese text in between; the result equals a whole-text scan.
+        # The token ends are found with lstrip/rstrip (C loops) on growing slices.
         out: list[Span] = []
         size = len(norm)
         pos = norm.find("@")
         while pos >= 0:
             lo = pos
-            while lo > 0 and norm[lo - 1] in _TOKEN_CHARS:
-                lo -= 1
+            while lo > 0:
+                seg = norm[max(0, lo - 64) : lo]
+                keep = len(seg.rstrip(_TOKEN_CHARS))
+                lo -= len(seg) - keep
+                if keep:
+                    break
             hi = pos + 1
-            while hi < size and norm[hi] in _TOKEN_CHARS:
-                hi += 1
+            while hi < size:
+                seg = norm[hi : hi + 64]
+                rest = len(seg.lstrip(_TOKEN_CHARS))
+                hi += len(seg) - rest
+                if rest:
+                    break
             out.extend(Span(EMAIL, m.start(), m.end(), 0.99) for m in _EMAIL.finditer(norm, lo, hi))
             pos = norm.find("@", hi)
         return out

@@ -10,8 +10,9 @@ from tenbin.privacy.lexicon import PREFECTURE_START
 from tenbin.privacy.recognizers.base import DigitRecognizer
 from tenbin.privacy.types import POSTAL_CODE, Span
 
-_HYPHEN: Final = re.compile(r"\d(?<![0-9A-Za-z\-.,/)]\d)\d{2}-\d{4}(?![0-9A-Za-z\-])")
-_PLAIN: Final = re.compile(r"\d(?<![0-9A-Za-z\-.,/)]\d)\d{6}(?![0-9A-Za-z\-])")
+# NNN-NNNN and NNNNNNN in one pattern (group 1 is the hyphen): the two shapes can never overlap
+# (the lookbehind rejects a digit run that starts after "-"), so one scan finds both.
+_CAND: Final = re.compile(r"\d(?<![0-9A-Za-z\-.,/)]\d)\d{2}(-?)\d{4}(?![0-9A-Za-z\-])")
 _POSITIVE: Final = re.compile(r"(?i)〒|郵便|住所|所在地|送付先|届け先|お届け|宛先|zip|postal|post code|所:")
 _NEGATIVE: Final = re.compile(r"(?i)品番|型番|部品|No\.|コード|伝票|注文|管理|会員|ID|伝票|口座|番号(?<!郵便番号)")
 
@@ -30,14 +31,14 @@ class PostalCodeRecognizer(DigitRecognizer):
 
     def find_in(self, raw: str, norm: str, lo: int, hi: int) -> list[Span]:
         out: list[Span] = []
-        for m in _HYPHEN.finditer(norm, lo, hi):
-            pre = context.before(norm, m.start(), 12)
-            pos = context.has(_POSITIVE, pre) or self._followed_by_address(norm, m.end())
-            if context.has(_NEGATIVE, pre) and not pos:
-                continue
-            out.append(Span(POSTAL_CODE, m.start(), m.end(), 0.95 if pos else 0.7))
-        for m in _PLAIN.finditer(norm, lo, hi):
-            pre = context.before(norm, m.start(), 10)
-            if context.has(_POSITIVE, pre) or self._followed_by_address(norm, m.end()):
-                out.append(Span(POSTAL_CODE, m.start(), m.end(), 0.9))
+        for m in _CAND.finditer(norm, lo, hi):
+            s, e = m.span()
+            if m.group(1):
+                pre = context.before(norm, s, 12)
+                pos = context.has(_POSITIVE, pre) or self._followed_by_address(norm, e)
+                if context.has(_NEGATIVE, pre) and not pos:
+                    continue
+                out.append(Span(POSTAL_CODE, s, e, 0.95 if pos else 0.7))
+            elif context.has(_POSITIVE, context.before(norm, s, 10)) or self._followed_by_address(norm, e):
+                out.append(Span(POSTAL_CODE, s, e, 0.9))
         return out
