@@ -47,7 +47,11 @@ TITLES: Final[tuple[str, ...]] = (
     "部長", "課長", "係長", "主任", "社長", "副社長", "会長", "専務", "常務", "取締役", "室長", "所長",
     "支店長", "店長", "工場長", "局長", "次長", "部長代理", "課長代理", "マネージャー", "リーダー",
     "主査", "主幹", "顧問", "理事", "理事長", "院長", "教授", "准教授", "監督", "代表", "CEO", "CTO",
+    "弁護士", "税理士", "司法書士", "行政書士", "社労士", "会計士", "医師", "看護師", "薬剤師", "教諭",
+    "班長", "組長", "議員", "委員長", "本部長", "支社長", "営業所長", "事務局長", "副部長", "副課長",
 )  # fmt: skip
+#: Words after joint names (林・舘野両名): a cue like an honorific, never part of a span.
+GROUP_SUFFIXES: Final[tuple[str, ...]] = ("両名", "両氏", "ご夫妻", "夫妻")
 
 #: Form labels after which a personal name follows ("担当：佐藤").
 NAME_LABELS: Final[tuple[str, ...]] = (

@@ -14,23 +14,34 @@ import unicodedata
 from typing import ClassVar, Final
 
 from tenbin.privacy import context, sudachi
-from tenbin.privacy.kana import ROMAJI_WORD, long_vowel_variants, to_katakana
+from tenbin.privacy.itaiji import fold
 from tenbin.privacy.lexicon import (
     FAMOUS_PEOPLE,
+    GROUP_SUFFIXES,
     HONORIFICS,
     NAME_LABELS,
     SURNAMES_KANJI,
-    SURNAMES_ROMAJI,
     TITLES,
-    words,
 )
+from tenbin.privacy.names_cues import layout_names, spaced_hiragana, split_ruby
 from tenbin.privacy.names_hiragana import hiragana_names
+from tenbin.privacy.names_romaji import romaji_names
 from tenbin.privacy.names_spread import spread
 from tenbin.privacy.recognizers.base import Recognizer
 from tenbin.privacy.sudachi import Token
 from tenbin.privacy.types import PERSON, Span
 
-_HONORIFIC_AFTER: Final = re.compile("[ ]?(?:" + "|".join(sorted(HONORIFICS + TITLES, key=len, reverse=True)) + ")")
+_HONORIFIC_AFTER: Final = re.compile(
+    "[ ]?(?:" + "|".join(sorted(HONORIFICS + TITLES + GROUP_SUFFIXES, key=len, reverse=True)) + ")"
+)
+# Sudachi glues a short surname to the head of a title (岡主任 → 岡主 + 任): a name never ends in one.
+_TITLES_LONGEST: Final = tuple(sorted(TITLES, key=len, reverse=True))
+# A self-introduction names the speaker whatever the word: マナベと申します.
+_INTRO_AFTER: Final = re.compile(r"と(?:申し|もうし|言い|いい)ます|と申す")
+# A field that asks for a name: お名前（任意）：敦 — even one kanji is then the given name.
+_NAME_FIELD: Final = re.compile(r"(?:氏名|名前|ご氏名)[^:：\n]{0,8}?[:：][ ]?$")
+# Kinship words that take さん without being names (姉さん, 母さん).
+_KIN_CHARS: Final = frozenset("兄姉母父奥皆娘嫁婿孫叔伯爺婆")
 _SPEECH_AFTER: Final = re.compile(
     r"(?:です|と申します|でございます|が担当|より|から(?:の|連絡|電話)|[ ]?[:：](?![0-9]))"
 )
@@ -54,20 +65,6 @@ _KATAKANA: Final = re.compile(
 _KATAKANA_DOTTED: Final = re.compile(
     r"(?<![ァ-ヴー・=])[ァ-ヴ][ァ-ヴー]{1,9}(?:[・=][ァ-ヴ][ァ-ヴー]{0,9}){1,3}(?![ァ-ヴー・=])"
 )
-_ROMAJI_WORD_RE: Final = re.compile(
-    r"(?<![A-Za-z0-9@._\-])(?:[A-Z][a-z]+|[A-Z]{2,})(?![A-Za-z0-9@_]|-(?!san|sama|kun|sensei)|\.[A-Za-z])"
-)
-_ROMAJI_CUE_BEFORE: Final = re.compile(
-    r"(?i)(?:\b(?:mr|ms|mrs|miss|dr|prof)\.?|\bdear|\bname|\bby|\bfrom|\battn\.?|\bcc|\bto|氏名|名前|表記|"
-    r"担当|regards,?|sincerely,?|/|[(（])[ :：]*$"
-)
-# Prefectures that are also common surnames (Yamaguchi, Chiba, Fukushima…) are *not* stopwords.
-_ROMAJI_STOP: Final = words(
-    "tokyo osaka kyoto hokkaido kanagawa aichi okinawa hyogo saitama kagoshima shizuoka niigata"
-) | words(
-    "japan tokyo inc ltd co corp kk go ok no to so do be we me he she"
-    " the and for per via id it mr ms mrs dear best regards hi hello name"
-)
 
 
 _PERSON_HONORIFIC_AFTER: Final = re.compile(
@@ -83,20 +80,6 @@ _FIELD_END: Final = re.compile(r"$|[ \n、,。()（）:：/|]")
 def _field_end(norm: str, pos: int) -> bool:
     """True when a name can end at ``pos``: end of field, punctuation, or an honorific/title."""
     return _FIELD_END.match(norm, pos) is not None or _HONORIFIC_AFTER.match(norm, pos) is not None
-
-
-_ROMAJI_TITLE_BEFORE: Final = re.compile(r"\b(?:Mr|Ms|Mrs|Miss|Dr|Prof)\.? ?$")
-_ROMAJI_STRONG_CUE: Final = re.compile(
-    r"(?i)(?:\b(?:regards|sincerely|cheers|thanks),?[ ]*\n[ ]*|\b(?:mr|ms|mrs|dr|prof)\.? ?|\bname[ ]*:[ ]*)$"
-)
-
-
-_EN_NON_NAMES: Final = words("team dept department office inc ltd corp group division hr sales support global")
-
-
-def _is_stop(word: str) -> bool:
-    low = word.lower()
-    return low in _ROMAJI_STOP or low in _EN_NON_NAMES
 
 
 _NOT_GIVEN: Final = frozenset(("宛", "他", "等", "各位", "以下", "外", "分", "様方", "方"))
@@ -135,7 +118,7 @@ def _compose(word: str) -> str:
 
 
 def _is_kanji_name_char(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or ch == "々"
+    return "\u4e00" <= ch <= "\u9fff" or ch == "々" or "\uf900" <= ch <= "\ufaff"
 
 
 class PersonRecognizer(Recognizer):
@@ -174,6 +157,9 @@ class PersonRecognizer(Recognizer):
                 kind = pos[3]
             elif surface in SURNAMES_KANJI:
                 kind = "list"
+            elif self._single_given(norm, t):  # 春さん: a one-kanji given name the dictionary calls a noun
+                kind = "名"
+                kind = "list"
             elif (
                 pos[2] == "地名"
                 and 2 <= len(surface) <= 3
@@ -198,6 +184,8 @@ class PersonRecognizer(Recognizer):
                 if k < n and toks[k].pos[0] == "空白" and len(toks[k].surface) == 1:
                     k += 1
                 spaced = _spaced_given(norm, toks, k) if k > j and k < n else None
+                if spaced is None and k > j and k < n:
+                    spaced = spaced_hiragana(norm, toks, k, _field_end)
                 if spaced is not None:
                     end, j, full = spaced[0], spaced[1], True
                 elif k < n:
@@ -221,6 +209,10 @@ class PersonRecognizer(Recognizer):
                         )
                     ):
                         end, j, full = nt.end, k + 1, True
+            for title in _TITLES_LONGEST:
+                if end - start > len(title) and norm.endswith(title, start, end):
+                    end, full = end - len(title), False
+                    break
             text = norm[start:end]
             if text.replace(" ", "") in FAMOUS_PEOPLE:
                 i = j
@@ -243,10 +235,28 @@ class PersonRecognizer(Recognizer):
                 out.append(Span(PERSON, start, end, 0.9 if cue else 0.8))
             elif kind == "姓":
                 out.append(Span(PERSON, start, end, 0.8 if cue else 0.65))
-            elif cue and (kind == "list" or len(text) >= 2):
+            elif (cue and (kind == "list" or len(text) >= 2)) or (
+                kind == "名"
+                and (
+                    self._single_given(norm, t)
+                    or (_NAME_FIELD.search(context.before(norm, start, 16)) and _field_end(norm, end))
+                )
+            ):
                 out.append(Span(PERSON, start, end, 0.7))
             i = j
         return out
+
+    @staticmethod
+    def _single_given(norm: str, t: Token) -> bool:
+        """A one-kanji given name (敦さん, 春さん): a personal honorific right after, no kanji right
+        before (奥さんの春さん yes, 青春さん no), and a word the dictionary lists as a given name."""
+        return (
+            len(t.surface) == 1
+            and t.surface not in _KIN_CHARS
+            and _PERSON_HONORIFIC_AFTER.match(norm, t.end) is not None
+            and not _is_kanji_name_char(norm[t.begin - 1 : t.begin] or " ")
+            and (t.pos[2:4] == ("人名", "名") or "名" in sudachi.name_kinds(t.surface))
+        )
 
     # ---- kanji without Sudachi (degraded mode) ----------------------------------------------
     _FALLBACK: ClassVar[re.Pattern[str]] = re.compile(
@@ -286,7 +296,7 @@ class PersonRecognizer(Recognizer):
             kinds_a = sudachi.name_kinds(_compose(a))
             kinds_b = sudachi.name_kinds(_compose(b)) if b else frozenset()
             named = ("姓" in kinds_a or "名" in kinds_a) and (b is None or "名" in kinds_b or "姓" in kinds_b)
-            if b is not None and (label or reading or named):
+            if b is not None and (label or reading or named or _INTRO_AFTER.match(norm, e)):
                 out.append(Span(PERSON, s, e, 0.85 if (label or reading) else 0.7))
             elif b is None and e < len(norm) and _is_kanji_name_char(norm[e]) and not self._honorific(norm, e):
                 continue  # パスポート表記: a katakana word inside a compound, not a name
@@ -296,6 +306,7 @@ class PersonRecognizer(Recognizer):
                     not sudachi.is_brand(_compose(a))  # ソニー様, トヨタさん are customers
                     and (
                         ((named or "一般" in kinds_a) and self._honorific(norm, e))
+                        or _INTRO_AFTER.match(norm, e)
                         # "お客様：ミナセ様": a katakana surname after a field label, personal honorific
                         or (_PERSON_HONORIFIC_AFTER.match(norm, e) and pre.rstrip(" ").endswith((":", "：")))
                     )
@@ -323,66 +334,15 @@ class PersonRecognizer(Recognizer):
                 out.append(Span(PERSON, s, e, 0.8 if cue else 0.7))
         return out
 
-    # ---- romaji -----------------------------------------------------------------------------
-    @staticmethod
-    def _romaji_name_score(word: str) -> int:
-        """2 = known surname, 1 = known given name / plausible, 0 = romaji-shaped only, -1 = not romaji."""
-        low = word.lower()
-        if low in _ROMAJI_STOP or not ROMAJI_WORD.fullmatch(low):
-            return -1
-        if low in SURNAMES_ROMAJI:
-            return 2
-        kata = to_katakana(low)
-        if kata is None:
-            return -1
-        kinds: frozenset[str] = frozenset()
-        for v in long_vowel_variants(kata):
-            kinds |= sudachi.name_kinds(v)
-        if "姓" in kinds:
-            return 2
-        return 1 if "名" in kinds else 0
-
-    def _romaji(self, norm: str) -> list[Span]:
-        out: list[Span] = []
-        words = list(_ROMAJI_WORD_RE.finditer(norm))
-        i = 0
-        while i < len(words):
-            m = words[i]
-            nxt = words[i + 1] if i + 1 < len(words) else None
-            sa = self._romaji_name_score(m.group())
-            pre = context.before(norm, m.start(), 20, lines=3)
-            cue = _ROMAJI_CUE_BEFORE.search(pre) is not None
-            # After "Mr." or a sign-off line the words are a name whatever their language.
-            strong = _ROMAJI_STRONG_CUE.search(pre) is not None
-            if nxt is not None and nxt.start() == m.end() + 1 and norm[m.end()] == " ":
-                sb = self._romaji_name_score(nxt.group())
-                both_romaji = sa >= 0 and sb >= 0
-                foreign = strong and not _is_stop(m.group()) and not _is_stop(nxt.group())
-                if (
-                    (both_romaji and (cue or max(sa, sb) == 2 or sa + sb >= 2))
-                    or foreign
-                    or (
-                        # "Mayumi Kuroiwa", "Ryo KUSUNOKI": a known given name + a romaji-shaped word.
-                        both_romaji and max(sa, sb) == 1 and min(len(m.group()), len(nxt.group())) >= 3
-                    )
-                ):
-                    out.append(Span(PERSON, m.start(), nxt.end(), 0.8 if cue or strong else 0.7))
-                    i += 2
-                    continue
-            after = norm[m.end() : m.end() + 5]
-            san = after.startswith(("-san", " san", "さん", "様"))
-            titled = _ROMAJI_TITLE_BEFORE.search(pre) is not None and not _is_stop(m.group())
-            if titled or (sa >= 1 and (cue or san) and not (m.group().isupper() and len(m.group()) <= 3)):
-                out.append(Span(PERSON, m.start(), m.end(), 0.7))
-            i += 1
-        return out
-
     def find(self, raw: str, norm: str) -> list[Span]:
-        toks = sudachi.tokenize(norm) if self._use_sudachi else None
+        toks = sudachi.tokenize(fold(norm)) if self._use_sudachi else None
+        if toks is not None:
+            toks = split_ruby(toks)
         out = self._from_tokens(norm, toks) if toks is not None else self._from_rules(norm)
         out.extend(self._katakana(norm))
         out.extend(hiragana_names(norm))
         if any("A" <= ch <= "Z" for ch in norm):
-            out.extend(self._romaji(norm))
+            out.extend(romaji_names(norm))
+        out.extend(layout_names(norm, out))
         out.extend(spread(norm, out))
         return out

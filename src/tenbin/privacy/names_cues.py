@@ -1,0 +1,119 @@
+"""Name shapes that only the layout around them reveals: readings, kinship notes and joint names.
+
+Why a separate pass: these rules look at names already found (or at a fixed written pattern),
+not at one token's dictionary tag, so they run after the token scan:
+
+- a reading in parentheses right after a name is the same person (舘野（タテノ）, 山田太郎
+  （ヤマダ タロウ）), and a furigana form writes each part with its own reading, so the kanji
+  between two readings is the given name (舘野（タテノ）瑛太（エイタ）);
+- a word after a field label and before a kinship note (受診者：凪（長女）) is a family member's name,
+  whatever the dictionary says about the word;
+- names joined with ・ or 、 share one cue (林・舘野両名, 森・栗林の両氏): when one of them was found,
+  the other one is a name too if it is a known surname.
+It also holds the token-level helpers that keep names.py small.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Final
+
+from tenbin.privacy import sudachi
+from tenbin.privacy.itaiji import fold
+from tenbin.privacy.lexicon import SURNAMES_KANJI, words
+from tenbin.privacy.sudachi import Token
+from tenbin.privacy.types import PERSON, Span
+
+_KANJI: Final = r"[一-龥々\uf900-\ufaff]"
+_KANA_WORD: Final = r"[ァ-ヴ][ァ-ヴー]{1,9}"
+# 姓（セイ）名（メイ）: each part with its own katakana reading.
+_FURIGANA_PAIR: Final = re.compile(
+    rf"(?<![一-龥々\uf900-\ufaff])({_KANJI}{{1,4}})[（(]({_KANA_WORD})[）)]"
+    rf"[ ]?({_KANJI}{{1,4}}|[ぁ-ゖ]{{2,5}})[（(]({_KANA_WORD})[）)]"
+)
+_READING_AFTER: Final = re.compile(rf"[（(][ ]?({_KANA_WORD}(?:[ ・]{_KANA_WORD})?)[ ]?[）)]")
+_KIN: Final = (
+    r"本人|妻|夫|配偶者|長男|長女|次男|次女|三男|三女|四男|四女|息子|娘|子|父|母|義父|義母|祖父|祖母|孫|兄|姉|弟|妹|"
+    r"叔父|叔母|伯父|伯母|甥|姪|同居人|内縁の妻|内縁の夫"
+)
+_KIN_AFTER_LABEL: Final = re.compile(
+    rf"[:：][ ]?((?:{_KANJI}{{1,4}}|[ぁ-ゖ]{{2,5}})(?:[ ]{_KANJI}{{1,3}})?)[（(](?:{_KIN})[）)]"
+)
+_JOINED: Final = re.compile(
+    rf"({_KANJI}{{1,4}})[・、]({_KANJI}{{1,4}})(?=[ ]?(?:両名|両氏|の両名|の両氏|様|さん|氏|殿))"
+)
+# Particles and function words that follow "姓 " without being a given name (田中 より).
+_NOT_HIRA_GIVEN: Final = words("より から まで です など ほか とか のみ だけ さん さま くん ちゃん")
+
+
+def split_ruby(toks: list[Token]) -> list[Token]:
+    """Split tokens the dictionary glued to a bracket (``舘野（タテノ）``) so the name stands alone."""
+    out: list[Token] = []
+    for t in toks:
+        k = max(t.surface.find("（"), t.surface.find("("))
+        if k <= 0 or len(t.surface) < 3:
+            out.append(t)
+            continue
+        out.append(Token(t.surface[:k], t.begin, t.begin + k, t.pos))
+        out.append(Token(t.surface[k:], t.begin + k, t.end, ("補助記号", "括弧開", "*", "*")))
+    return out
+
+
+def spaced_hiragana(
+    norm: str, toks: list[Token], k: int, field_end: Callable[[str, int], bool]
+) -> tuple[int, int] | None:
+    """(end, next index) of a 2-4 letter hiragana given name at token ``k`` after "姓 " (眞鍋 みお)."""
+    idx, end, total = k, toks[k].begin, 0
+    while idx < len(toks) and toks[idx].begin == end and all("ぁ" <= c <= "ゖ" for c in toks[idx].surface):
+        total += len(toks[idx].surface)
+        end, idx = toks[idx].end, idx + 1
+    if idx == k or not 2 <= total <= 4 or not field_end(norm, end):
+        return None
+    if norm[toks[k].begin : end] in _NOT_HIRA_GIVEN or toks[k].surface in _NOT_HIRA_GIVEN:
+        return None
+    return end, idx
+
+
+def _is_surname(word: str) -> bool:
+    word = fold(word)
+    return word in SURNAMES_KANJI or "姓" in sudachi.name_kinds(word)
+
+
+def layout_names(norm: str, found: Iterable[Span]) -> list[Span]:
+    """Extra PERSON spans from readings, furigana pairs, kinship notes and joined names."""
+    persons = [sp for sp in found if sp.label == PERSON]
+    out: list[Span] = []
+    if "（" in norm or "(" in norm:
+        for m in _FURIGANA_PAIR.finditer(norm):
+            found_first = any(sp.start == m.start(1) for sp in persons)
+            if found_first or _is_surname(m.group(1)) or "姓" in sudachi.name_kinds(m.group(2)):
+                out.extend(Span(PERSON, m.start(g), m.end(g), 0.85) for g in (1, 2, 3, 4))
+        for sp in persons:
+            r = _READING_AFTER.match(norm, sp.end)
+            # Only a kanji name has a reading, and a reading is never shorter than the kanji it reads
+            # (ソフィア・ロドリゲス（ブラジル） is a nationality, not a reading).
+            kanji = sum(1 for ch in norm[sp.start : sp.end] if ch != " " and not "ぁ" <= ch <= "ヺ")
+            if r is not None and re.match(_KANJI, norm[sp.start]) and len(r.group(1)) >= kanji:
+                out.append(Span(PERSON, r.start(1), r.end(1), 0.8))
+        for m in _KIN_AFTER_LABEL.finditer(norm):
+            out.append(Span(PERSON, m.start(1), m.end(1), 0.75))
+    if "・" in norm or "、" in norm:
+        texts = {norm[sp.start : sp.end] for sp in persons}
+        for m in _JOINED.finditer(norm):
+            a, b = m.group(1), m.group(2)
+            if (a in texts or _is_surname(a)) and (b in texts or _is_surname(b)):
+                out.append(Span(PERSON, m.start(1), m.end(1), 0.75))
+                out.append(Span(PERSON, m.start(2), m.end(2), 0.75))
+    return _new_only(persons, out)
+
+
+def _new_only(persons: list[Span], extra: list[Span]) -> list[Span]:
+    """Drop candidates overlapping a name already found (or an earlier candidate)."""
+    taken = [(sp.start, sp.end) for sp in persons]
+    kept: list[Span] = []
+    for sp in extra:
+        if not any(s < sp.end and sp.start < e for s, e in taken):
+            kept.append(sp)
+            taken.append((sp.start, sp.end))
+    return kept
