@@ -95,3 +95,15 @@ def test_normalize_equals_translate() -> None:
 def test_runs_skip_dates_and_amounts() -> None:
     text = "2024/11/18 14:00 に 1,234,567円、電話 03-1234-5678"
     assert [text[s:e] for s, e in digit_runs(text)] == ["03-1234-5678"]
+
+
+def test_digit_counts_keep_short_runs_from_long_shapes() -> None:
+    from tenbin.privacy.prescan import counted_runs, select_windows
+    from tenbin.privacy.recognizers import MyNumberRecognizer, PhoneRecognizer
+
+    text = "電話 03-1234-5678、個人番号 1234 5678 9018"
+    runs = counted_runs(normalize(text))
+    assert [(text[s:e], n) for s, e, n in runs] == [("03-1234-5678", 10), ("1234 5678 9018", 12)]
+    my = [text[lo:hi] for lo, hi in select_windows(runs, MyNumberRecognizer(), text)]
+    assert my == ["号 1234 5678 9018"]
+    assert len(select_windows(runs, PhoneRecognizer(), text)) == 1  # both runs, merged (gap < 24)
