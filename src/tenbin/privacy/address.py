@@ -21,42 +21,75 @@ _HIRA_CITIES: Final = (
     r"みなかみ|みなべ|ふじみ野|よしの|おいらせ|かつらぎ|ニセコ)[市町村]"
 )
 _MUNI: Final = rf"(?:{_HIRA_CITIES}|[一-龥々ヶケァ-ヴー]{{1,6}}?[市区町村郡])"
-_TOWN: Final = r"[一-龥々ヶケぁ-んァ-ヴー]{0,12}?"
+# A vertical (縦書き) address puts each part on its own line, so a newline may separate the parts.
+_SEP: Final = r"[ \n]?"
+_TOWN: Final = r"(?:[一-龥々ヶケぁ-んァ-ヴー]|\n(?=[一-龥々ヶケぁ-んァ-ヴー])){0,14}?"
 _BLOCK: Final = (
-    rf"(?:(?:{_NUM}条(?:通|[東西南北])?)?{_NUM}丁目(?:[ ]?{_NUM}(?:番地?|-)?(?:{_NUM}(?:号|-{_NUM})?)?)?"
+    rf"(?:(?:{_NUM}条(?:通|[東西南北])?)?{_NUM}丁目(?:{_SEP}{_NUM}(?:番地?|-)?(?:{_SEP}{_NUM}(?:号|-{_NUM})?)?)?"
     rf"|{_NUM}(?:番地?|-){_NUM}(?:号|-{_NUM}(?:号)?)?(?:号)?"
     rf"|{_NUM}番地"
+    rf"|[0-9]{{1,4}}の[0-9]{{1,4}}(?:の[0-9]{{1,4}})?(?![0-9])"  # 1の2の3 (spoken, legal documents)
+    rf"|[東西南北]?{_NUM}線[東西南北]?{_NUM}号"  # Hokkaido grid: 東二線北18号
     rf"|{_NUM}(?=[ ]?[^\s0-9]{{0,12}}?(?:ビル|ハイツ|コーポ|マンション|号室)))"
 )
 _JA: Final = re.compile(
-    rf"(?:(?P<pref>{PREFECTURE_RE})[ ]?(?:{_MUNI}[ ]?){{0,3}}|(?<![一-龥々ァ-ヴー])(?:{_MUNI}[ ]?){{1,3}})"
+    rf"(?:(?P<pref>{PREFECTURE_RE}){_SEP}(?:{_MUNI}{_SEP}){{0,3}}|(?<![一-龥々ァ-ヴー])(?:{_MUNI}{_SEP}){{1,3}})"
     rf"{_TOWN}(?P<block>{_BLOCK})"
+)
+# Rural (大字/字) and Kyoto street (上る/下る/西入) addresses often give the lot number bare: 字中町1744.
+_JA_BARE: Final = re.compile(
+    rf"(?:(?P<pref>{PREFECTURE_RE}){_SEP}(?:{_MUNI}{_SEP}){{0,3}}|(?<![一-龥々ァ-ヴー])(?:{_MUNI}{_SEP}){{1,3}})"
+    r"(?:[一-龥々ヶケァ-ヴー]{0,12}?字[一-龥々ヶケァ-ヴー]{1,8}?"
+    r"|[一-龥々ヶケ]{1,8}?通[一-龥々ヶケ]{0,8}?(?:上る|下る|入る|上ル|下ル|入ル|西入|東入)[一-龥々ヶケ]{1,10}?)"
+    r"[0-9]{1,5}(?![0-9.,:：/])"
 )
 _TAIL_STOP: Final = re.compile(r"[\n、。，,()（）「」\[\]【】:：/／|]")
 _BUILDING_WORD: Final = re.compile(
     r"ビル|ハイツ|コーポ|マンション|タワー|レジデンス|ハイム|コート|荘|館|ヒルズ|プレイス|スクエア|パレス|"
     r"メゾン|ガーデン|テラス|ハウス|アパート|寮|棟|センター|プラザ|ヴィラ|シャトー|キャッスル|フラット|"
     r"ドミール|パーク|ステージ|ホームズ|ヴィレッジ|エステート|団地|住宅|ハイム|コープ|シティ|ホーム|"
-    r"(?i:bldg|building|tower|heights|mansion|court|plaza)"
+    r"(?i:bldg|building|tower|heights|mansion|court|plaza|terrace|residences?|house|villa|hills|gardens?|place|"
+    r"square|palace|maison|apartments?|apt|park|homes|village|hall|annex|flats?)"
 )
-_ROOM: Final = re.compile(r"(?:[0-9]{1,4}(?:号室|号|階|F|f)|[0-9]{1,2}(?:階|F)[0-9]{1,4}号室?|[0-9]{2,4})")
+_ROOM: Final = re.compile(
+    r"(?:[0-9]{1,4}(?:号室|号|階|F|f)|[0-9]{1,2}(?:階|F)[0-9]{1,4}号室?|[0-9]{2,4}|[一二三四五六七八九〇十百]{1,4}(?:号室|号|階))"
+)
+_EN_WORD: Final = re.compile(r"[A-Z][A-Za-z'&.-]*")
 _ROOM_SUFFIX: Final = re.compile(r"[0-9]{1,4}(?:号室|号|階|F|f)?$")
 _AFTER_ROOM: Final = re.compile(r"[0-9階F室号](?=[ぁ-ん])")
 _COMPANY: Final = re.compile(r"株式会社|有限会社|合同会社|\(株\)|\(有\)|様|御中|宛")
 
 _PREF_EN: Final = "|".join(PREFECTURES_ROMAJI)
+# Designated cities have wards, so "…, Wakabayashi-ku, Sendai" ends with the city, not a prefecture.
+_CITIES_EN: Final = (
+    "Sapporo|Sendai|Saitama|Chiba|Yokohama|Kawasaki|Sagamihara|Niigata|Shizuoka|Hamamatsu|Nagoya|Kyoto|"
+    "Osaka|Sakai|Kobe|Okayama|Hiroshima|Kitakyushu|Fukuoka|Kumamoto"
+)
 _EN: Final = re.compile(
     r"(?<![A-Za-z0-9.-])(?:(?:Room|Rm\.?|Apt\.?|#) ?\d{1,4},? )?"
     r"(?:(?:[A-Z][A-Za-z.'&-]* ){1,4}(?:\d{1,3}F|\d{1,4}|#\d{1,4}), )?"
     r"\d{1,4}(?:-\d{1,4}){1,3},? [A-Z][A-Za-z-]*(?: [A-Z][A-Za-z-]*)?"
     r"(?:, [A-Z][A-Za-z-]*-(?:ku|shi|cho|machi|gun|mura|ward|city|Ku|Shi|Cho|Machi|Gun|City))*"
+    rf"(?:, (?:{_CITIES_EN})(?:-shi| City)?(?![A-Za-z]))?"
     rf"(?:, (?:{_PREF_EN})(?:-(?:to|fu|ken))?)?"
 )
 _EN_HAS_AREA: Final = re.compile(rf"-(?:ku|shi|cho|machi|gun|mura|Ku|Shi|City)\b|,\s(?:{_PREF_EN})\b")
 
 
-def _extend_building(norm: str, end: int) -> int:
-    """Extend an address end over building name and room tokens, stopping at anything else."""
+def _extend_building(norm: str, end: int, vertical: bool = False) -> int:
+    """Extend an address end over building name and room tokens, stopping at anything else.
+
+    A vertical address (parts on their own lines) may also put the building and the room on the
+    next lines; each such line must then be a building or room token on its own.
+    """
+    if vertical:
+        while end < len(norm) and norm[end] == "\n":
+            nl = norm.find("\n", end + 1)
+            line = norm[end + 1 : nl if nl >= 0 else len(norm)].strip(" ")
+            if not line or not (_ROOM.fullmatch(line) or (_BUILDING_WORD.search(line) and len(line) <= 20)):
+                break
+            end = end + 1 + len(norm[end + 1 : nl if nl >= 0 else len(norm)].rstrip(" "))
+        return end
     stop = _TAIL_STOP.search(norm, end, end + 40)
     tail_end = stop.start() if stop else min(len(norm), end + 40)
     pos = end
@@ -76,15 +109,30 @@ def _extend_building(norm: str, end: int) -> int:
             tok, tok_end = tok[: cut.start() + 1], tok_start + cut.start() + 1
         if not tok or _COMPANY.search(tok):
             break
-        if (
-            _ROOM.fullmatch(tok)
-            or _BUILDING_WORD.search(tok)
-            or (_ROOM_SUFFIX.search(tok) and pos == end and gap == 0)
-        ):
+        if _ROOM.fullmatch(tok) or _BUILDING_WORD.search(tok) or (_ROOM_SUFFIX.search(tok) and pos == end and gap == 0):
             pos = tok_end
+            continue
+        named = _english_building(norm, tok_start, tail_end)
+        if named:  # "Shonan Terrace 201": capitalised words up to an English building word
+            pos = named
             continue
         break
     return pos
+
+
+def _english_building(norm: str, start: int, limit: int) -> int:
+    """End of up to three capitalised words ending in an English building word (Dogo Residence)."""
+    pos = start
+    for _ in range(3):
+        m = _EN_WORD.match(norm, pos, limit)
+        if m is None:
+            return 0
+        if _BUILDING_WORD.fullmatch(m.group()):
+            return m.end()
+        if norm[m.end() : m.end() + 1] != " ":
+            return 0
+        pos = m.end() + 1
+    return 0
 
 
 class AddressRecognizer(Recognizer):
@@ -96,9 +144,13 @@ class AddressRecognizer(Recognizer):
     def find(self, raw: str, norm: str) -> list[Span]:
         out: list[Span] = []
         for m in _JA.finditer(norm):
-            end = _extend_building(norm, m.end())
+            end = _extend_building(norm, m.end(), vertical="\n" in m.group())
             score = 0.9 if m.group("pref") else 0.75
             out.append(Span(ADDRESS, m.start(), end, score))
+        if "字" in norm or "通" in norm:
+            for m in _JA_BARE.finditer(norm):
+                # scored below the full grammar, so a 番地 reading of the same text wins
+                out.append(Span(ADDRESS, m.start(), m.end(), 0.85 if m.group("pref") else 0.7))
         if "-" in norm:
             for m in _EN.finditer(norm):
                 if _EN_HAS_AREA.search(m.group()):
