@@ -71,8 +71,9 @@ def test_furigana_between_name_parts() -> None:
 @needs_sudachi
 def test_kinship_note_after_a_label() -> None:
     assert surfaces(R, "被扶養者２：凪（長女）") == ["凪"]
-    assert surfaces(R, "対象：春（長男）") == ["春"]
-    assert surfaces(R, "区分：全額（本人負担なし）") == []
+    assert surfaces(R, "扶養家族：春（長男）") == ["春"]
+    assert surfaces(R, "区分：一般（本人）") == []
+    assert surfaces(R, "結果：良好（父）") == []
 
 
 @needs_sudachi
