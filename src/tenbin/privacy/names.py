@@ -157,7 +157,9 @@ class PersonRecognizer(Recognizer):
                 kind = pos[3]
             elif surface in SURNAMES_KANJI:
                 kind = "list"
-            elif self._single_given(norm, t):  # 春さん: a one-kanji given name the dictionary calls a noun
+            elif len(surface) == 1 and self._single_given(
+                norm, t
+            ):  # 春さん: a one-kanji given name the dictionary calls a noun
                 kind = "名"
                 kind = "list"
             elif (
@@ -336,7 +338,7 @@ class PersonRecognizer(Recognizer):
 
     def find(self, raw: str, norm: str) -> list[Span]:
         toks = sudachi.tokenize(fold(norm)) if self._use_sudachi else None
-        if toks is not None:
+        if toks is not None and ("（" in norm or "(" in norm):
             toks = split_ruby(toks)
         out = self._from_tokens(norm, toks) if toks is not None else self._from_rules(norm)
         out.extend(self._katakana(norm))
