@@ -17,6 +17,10 @@ _CAND: Final = re.compile(
     r"(?:[- ]?\(?\d++\)?){0,4}+"
 )
 _CHUNK: Final = re.compile(r"\d+")
+# Spoken/transcribed form: 「090の5091の2083」. The digit runs are short, so this has its own scan,
+# gated on the text containing "の" between digits at all.
+_SPOKEN: Final = re.compile(r"(?<![0-9])0\d{1,4}の\d{1,4}の\d{4}(?![0-9])")
+_SPOKEN_GATE: Final = re.compile(r"\dの\d")
 _POSITIVE: Final = re.compile(
     r"(?i)tel|phone|mobile|cell|fax|電話|携帯|ケータイ|連絡|直通|代表|ファックス|折り返|折返|☎|℡|ダイヤル|コール|"
     r"かけ|架電|着信"
@@ -25,7 +29,20 @@ _NEGATIVE: Final = re.compile(
     r"(?i)請求|注文|伝票|管理|会員|契約|口座|品番|型番|受付|追跡|シリアル|ロット|製造|JAN|No\.|ID|コード|予約|"
     r"発注|案件|チケット|番号"
 )
+# An ID word inside an organisation unit's name (債権管理課, 契約部, 受付センター) says nothing about
+# the number after it: that is a department's phone line, not a 管理番号.
+_ORG_UNIT: Final = re.compile(r"(?:課|部|室|係|局|センター|窓口|チーム|グループ|担当)")
 _MOBILE_PREFIXES: Final = ("070", "080", "090", "050", "020", "060")
+
+
+def _id_context(pre: str) -> bool:
+    """An ID/number label precedes the candidate, unless that word names an organisation unit."""
+    for m in _NEGATIVE.finditer(pre):
+        tail = pre[m.end():]
+        unit = _ORG_UNIT.match(tail) or (tail[:1] and _ORG_UNIT.match(tail[1:]))
+        if not unit:
+            return True
+    return False
 
 
 def _national_ok(national: str) -> bool:
@@ -68,6 +85,17 @@ class PhoneRecognizer(DigitRecognizer):
     min_run: ClassVar[int] = 10
     min_digits: ClassVar[int] = 9  # +81 and 9 national digits
 
+    def find_global(self, raw: str, norm: str) -> list[Span]:
+        if _SPOKEN_GATE.search(norm) is None:
+            return []
+        out = []
+        for m in _SPOKEN.finditer(norm):
+            digits = m.group().replace("の", "")
+            pre = context.before(norm, m.start(), 16)
+            if valid_phone(digits, False) and (context.has(_POSITIVE, pre) or not _id_context(pre)):
+                out.append(Span(PHONE, m.start(), m.end(), 0.8))
+        return out
+
     def find_in(self, raw: str, norm: str, lo: int, hi: int) -> list[Span]:
         out: list[Span] = []
         for m in _CAND.finditer(norm, lo, hi):
@@ -101,7 +129,7 @@ class PhoneRecognizer(DigitRecognizer):
                     continue
                 pre = context.before(norm, s_adj, 16)
                 positive = context.has(_POSITIVE, pre)
-                negative = context.has(_NEGATIVE, pre)
+                negative = _id_context(pre)
                 plain_mobile = not separated and len(digits) == 11
                 if separated or intl or plain_mobile:
                     if negative and not positive:
