@@ -48,6 +48,8 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
             msg, typ, code = _HTTP_MAP.get(e.status, (e.reason, "invalid_request_error", None))
             return error_response(GatewayError(msg, status=e.status, type=typ, code=code), _rid(request))
         raise
+    except ConnectionResetError:
+        raise  # the client went away mid-request: nothing to answer, nothing to log loudly
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(
