@@ -145,7 +145,9 @@ async def main(n: int, path: str) -> None:
                 lambda r: f"{len(r):,} FOCUS rows")
     shapes = await timed("simulate: load shapes (SQL group)", lambda: load_shapes(store, nov), results,
                          lambda r: f"{len(r):,} shapes")
-    cfg = build_config({"fallbacks": {"gpt-5-mini": ["claude-haiku-4-5"]}}, env={})
+    # Pass-through routing, no sovereignty constraints: the synthetic ledger's random data classes
+    # would otherwise send every CONFIDENTIAL row to the 2k-context local model (all gaps).
+    cfg = build_config({"fallbacks": {"gpt-5-mini": ["claude-haiku-4-5"]}, "routing": {"constraints": []}}, env={})
     scen = parse_scenario(["openai:+30%"], ["anthropic"], ["USDJPY=170"], None)
 
     async def rep() -> Any:
