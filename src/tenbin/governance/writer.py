@@ -9,14 +9,12 @@ processes (gateway replicas, the CLI) can append to one chain without forking it
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import time
-from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
+from tenbin.batching import BatchWriter
 from tenbin.catalog.catalog import Catalog
 from tenbin.context import Principal, RequestContext
 from tenbin.governance.chain import seal
@@ -31,24 +29,18 @@ log = logging.getLogger("tenbin.audit")
 PURGE_EVERY_S = 60.0
 
 
-class AuditWriter:
+class AuditWriter(BatchWriter[dict[str, Any]]):
     def __init__(self, store: Store, catalog: Catalog, cfg: GovernanceConfig,
                  env: Mapping[str, str] | None = None) -> None:
+        super().__init__("audit", log, batch_size=cfg.batch_size, flush_interval_s=cfg.flush_interval_s,
+                         max_buffer=cfg.max_buffer)
         self.store = store
         self.catalog = catalog
         self.cfg = cfg
         self.vault = RawVault.from_config(cfg.retain_raw, env)
         self.keeps_raw = self.vault is not None
-        self._buf: deque[dict[str, Any]] = deque()
         self._raw: list[tuple[str, str, bytes, str]] = []
-        self._wake = asyncio.Event()
-        self._lock = asyncio.Lock()
-        self._task: asyncio.Task[None] | None = None
-        self._closing = False
         self._last_purge = 0.0
-        self.dropped = 0
-        self.written = 0
-        self.store_errors = 0
         self.head: tuple[int, str] | None = None
 
     # ---- the AuditSink seam ---------------------------------------------------------------
@@ -57,7 +49,7 @@ class AuditWriter:
             prompt = prompt_bytes(ctx.body)
             tap = facts.get("answer")
             sha, size = (tap.hexdigest(), tap.size) if tap is not None else (None, None)
-            self._push(request_entry(ctx, record, facts, self.catalog, prompt, sha, size))
+            self.push(request_entry(ctx, record, facts, self.catalog, prompt, sha, size))
             if self.vault is not None and tap is not None:
                 self._raw.append((record.request_id, ctx.principal.team, prompt, tap.text))
         except Exception:  # auditing must never fail a request; count it loudly instead
@@ -67,53 +59,15 @@ class AuditWriter:
     def admin(self, actor: Principal, action: str, *, target: str | None = None, team: str | None = None,
               detail: dict[str, Any] | None = None) -> None:
         """Queue an admin action; callers that must see it durable await ``flush()``."""
-        self._push(admin_entry(actor, action, target=target, team=team, detail=detail))
+        self.push(admin_entry(actor, action, target=target, team=team, detail=detail))
 
-    def _push(self, entry: dict[str, Any]) -> None:
-        if len(self._buf) >= self.cfg.max_buffer:
-            self.dropped += 1
-            if self.dropped == 1 or self.dropped % 1000 == 0:
-                log.error("audit buffer full (%d entries): %d dropped so far", len(self._buf), self.dropped)
-            return
-        self._buf.append(entry)
-        if len(self._buf) >= self.cfg.batch_size:
-            self._wake.set()
+    # ---- background flushing (tenbin.batching) -------------------------------------------
+    async def write(self, batch: list[dict[str, Any]]) -> None:
+        """Chain a batch into the store; seq and hashes are assigned in the store's transaction."""
+        self.head = await self.store.append_audit(batch, seal)
 
-    @property
-    def pending(self) -> int:
-        return len(self._buf)
-
-    # ---- background flushing --------------------------------------------------------------
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="audit-writer")
-
-    async def _run(self) -> None:
-        while True:
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.cfg.flush_interval_s)
-            self._wake.clear()
-            await self.flush()
-            if self._closing and not self._buf:
-                return
-
-    async def flush(self) -> bool:
-        """Chain everything buffered into the store; False if the store failed (kept for retry)."""
-        async with self._lock:
-            while self._buf:
-                batch = [self._buf[i] for i in range(min(self.cfg.batch_size, len(self._buf)))]
-                try:
-                    self.head = await self.store.append_audit(batch, seal)
-                except Exception as e:
-                    self.store_errors += 1
-                    if self.store_errors == 1 or self.store_errors % 50 == 0:
-                        log.error("audit write failed (%s); %d entries buffered", type(e).__name__,
-                                  len(self._buf))
-                    return False
-                for _ in batch:
-                    self._buf.popleft()
-                self.written += len(batch)
-            return await self._flush_raw()
+    async def after_flush(self) -> bool:
+        return await self._flush_raw()
 
     async def _flush_raw(self) -> bool:
         if self.vault is None:
@@ -134,15 +88,3 @@ class AuditWriter:
             return False
         return True
 
-    async def close(self, timeout: float = 30.0) -> None:
-        self._closing = True
-        self._wake.set()
-        if self._task is not None:
-            try:
-                await asyncio.wait_for(self._task, timeout)
-            except TimeoutError:
-                self._task.cancel()
-                log.error("audit: %d entries could not be written before shutdown", len(self._buf))
-            self._task = None
-        else:
-            await self.flush()

@@ -1,0 +1,121 @@
+"""A bounded in-memory buffer flushed in batches by a background task.
+
+The ledger and the audit log both must never make a request wait on the database, must keep
+their order while the store is down, and must drain on a clean shutdown. That shared mechanism
+lives here; each writer supplies ``write(batch)`` and, optionally, what happens after a batch
+is stored (``stored``) and after each flush round (``after_flush``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class BatchWriter(Generic[T]):
+    def __init__(self, name: str, log: logging.Logger, *, batch_size: int, flush_interval_s: float,
+                 max_buffer: int) -> None:
+        self.name = name
+        self.log = log
+        self.batch_size = batch_size
+        self.flush_interval_s = flush_interval_s
+        self.max_buffer = max_buffer
+        self._buf: deque[T] = deque()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._closing = False
+        self._flush_lock: asyncio.Lock | None = None
+        self.dropped = 0
+        self.written = 0
+        self.store_errors = 0
+
+    # ---- what a writer supplies -----------------------------------------------------------
+    async def write(self, batch: list[T]) -> None:
+        raise NotImplementedError
+
+    def stored(self, batch: list[T]) -> None:
+        """Called once a batch is durable in the store (e.g. to acknowledge a spool)."""
+
+    async def after_flush(self) -> bool:
+        """Called after each flush round that emptied the buffer; False reports a failure."""
+        return True
+
+    async def tick(self) -> None:
+        """Called once per background round, after the flush (e.g. a group fsync)."""
+
+    # ---- buffering ------------------------------------------------------------------------
+    def push(self, item: T) -> bool:
+        """Buffer one item; False (counted and logged) when the buffer is full."""
+        if len(self._buf) >= self.max_buffer:
+            self.dropped += 1
+            if self.dropped == 1 or self.dropped % 1000 == 0:
+                self.log.error("%s buffer full (%d): %d not buffered so far", self.name, len(self._buf),
+                               self.dropped)
+            return False
+        self._buf.append(item)
+        if len(self._buf) >= self.batch_size:
+            self._wake.set()
+        return True
+
+    @property
+    def pending(self) -> int:
+        return len(self._buf)
+
+    # ---- flushing -------------------------------------------------------------------------
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name=f"{self.name}-writer")
+
+    async def _run(self) -> None:
+        while True:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.flush_interval_s)
+            self._wake.clear()
+            await self.flush()
+            await self.tick()
+            if self._closing and not self._buf:
+                return
+
+    async def flush(self) -> bool:
+        """Write everything buffered, in order; False if the store failed (items kept for retry).
+
+        Serialised: a manual flush (shutdown, tests, admin reads) may overlap the background one,
+        and two flushers would write the same batch twice.
+        """
+        if self._flush_lock is None:
+            self._flush_lock = asyncio.Lock()
+        async with self._flush_lock:
+            while self._buf:
+                batch = [self._buf[i] for i in range(min(self.batch_size, len(self._buf)))]
+                try:
+                    await self.write(batch)
+                except Exception as e:  # the store is down: keep the items, try again later
+                    self.store_errors += 1
+                    if self.store_errors == 1 or self.store_errors % 50 == 0:
+                        self.log.error("%s write failed (%s); %d buffered", self.name, type(e).__name__,
+                                       len(self._buf))
+                    return False
+                for _ in batch:
+                    self._buf.popleft()
+                self.written += len(batch)
+                self.stored(batch)
+            return await self.after_flush()
+
+    async def close(self, timeout: float = 30.0) -> None:
+        """Drain the buffer (bounded by ``timeout``) and stop the background task."""
+        self._closing = True
+        self._wake.set()
+        if self._task is not None:
+            try:
+                await asyncio.wait_for(self._task, timeout)
+            except TimeoutError:
+                self._task.cancel()
+                self.log.error("%s: %d items could not be written before shutdown", self.name, len(self._buf))
+            self._task = None
+        else:
+            await self.flush()
