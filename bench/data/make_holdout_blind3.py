@@ -159,7 +159,7 @@ def g_karte(i: int) -> Doc:
 def g_chatbot_csv(i: int) -> Doc:
     rows = []
     for k in range(3):
-        z, a = ad(i, k + 3)
+        _z, a = ad(i, k + 3)
         m = mob_digits()
         bd = ["1985/04/12", "1992-11-03", "昭和58年7月7日"][(i + k) % 3]
         rows.append(f"{P(nm(i, k + 4, ''))},{T(f'{m[:3]}-{m[3:7]}-{m[7:]}')},{A(a)},{B(bd)}")
@@ -234,7 +234,7 @@ def g_honnin(i: int) -> Doc:
 
 
 def g_touki(i: int) -> Doc:
-    z, a = ad(i, 4)
+    _z, a = ad(i, 4)
     corp = s.corporate()
     return (
         "touki_summary",

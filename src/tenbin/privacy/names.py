@@ -216,6 +216,9 @@ class PersonRecognizer(Recognizer):
                     end, full = end - len(title), False
                     break
             text = norm[start:end]
+            if full and len(text) == 3 and text[1] == " " and sudachi.is_common_word(text[0] + text[2]):
+                i = j  # 「単 価」「金 額」: an OCR-spaced common word, not 姓 + 名
+                continue
             if text.replace(" ", "") in FAMOUS_PEOPLE:
                 i = j
                 continue

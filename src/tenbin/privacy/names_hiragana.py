@@ -41,6 +41,10 @@ _NOT_NAMES: Final = frozenset(
         "いもうと",
         "あに",
         "あね",
+        "はは",
+        "ちち",
+        "そふ",
+        "そぼ",
         "ねこ",
         "わん",
         "うさ",
@@ -49,9 +53,9 @@ _NOT_NAMES: Final = frozenset(
 )
 # A hiragana given name right after a person label: 扶養親族：さくら（…）, 本人：ひなた.
 _LABELLED: Final = re.compile(
-    r"(?<![一-龥々ぁ-ゖァ-ヴ])(?:氏名|名前|お名前|本人|配偶者|扶養親族|長男|長女|次男|次女|お子様|児童|園児|生徒)"
+    r"(?<![一-龥々ぁ-ゖァ-ヴ])(?:氏名|名前|お名前|なまえ|おなまえ|本人|配偶者|扶養親族|長男|長女|次男|次女|お子様|児童|園児|生徒)"
     r"[ ]*[:：][ ]*"
-    r"([ぁ-ゖ][ぁ-ゖー]{1,5})(?=$|[ \n、,。()（）])"
+    r"([ぁ-ゖ][ぁ-ゖー]{1,5}(?:[ ][ぁ-ゖ][ぁ-ゖー]{1,5}(?=$|[\n、,。()（）]))?)(?=$|[ \n、,。()（）])"
 )
 _READING: Final = re.compile(
     r"(?:ふりがな|フリガナ|よみがな|ヨミガナ|かな|読み)[ ]*[:：]?[ ]*"
@@ -96,7 +100,7 @@ def hiragana_names(norm: str) -> list[Span]:
             if span is not None:
                 out.append(Span(PERSON, span[0], span[1], 0.75))
     for m in _LABELLED.finditer(norm):
-        if m.group(1) not in _NOT_NAMES:
+        if not _NOT_NAMES.intersection(m.group(1).split(" ")):
             out.append(Span(PERSON, m.start(1), m.end(1), 0.75))
     for m in _READING.finditer(norm):
         out.append(Span(PERSON, m.start(1), m.end(1), 0.85))

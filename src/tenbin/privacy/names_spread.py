@@ -51,7 +51,11 @@ def spread(norm: str, spans: Iterable[Span]) -> list[Span]:
     if not found:
         return []
     covered = [(sp.start, sp.end) for sp in found]
-    names = sorted({norm[sp.start : sp.end] for sp in found if sp.end - sp.start >= 2}, key=len, reverse=True)
+    texts = {norm[sp.start : sp.end] for sp in found if sp.end - sp.start >= 2}
+    # The surname of a full name found as "姓 名" is the same person when mentioned alone later
+    # (なまえ：たかぎ ゆうま … おむかえ：たかぎ（はは）); the given name alone is too often a word.
+    texts |= {t.split(" ", 1)[0] for t in texts if t.count(" ") == 1 and len(t.split(" ", 1)[0]) >= 2}
+    names = sorted(texts, key=len, reverse=True)
     out: list[Span] = []
     for name in names:
         first, last = _script(name[0]), _script(name[-1])

@@ -105,3 +105,24 @@ def is_brand(word: str) -> bool:
     if len(_brand_cache) < 50_000:
         _brand_cache[word] = brand
     return brand
+
+
+_common_cache: dict[str, bool] = {}
+
+
+def is_common_word(word: str) -> bool:
+    """True when the dictionary lists ``word`` as a common noun and never as a name: 単価, 金額.
+
+    Why: OCR of a PDF puts spaces inside words (「単 価」「金 額」), and a one-kanji surname (単, 金)
+    followed by a one-kanji noun then looks like 姓 + space + 名. Cached like :func:`name_kinds`."""
+    hit = _common_cache.get(word)
+    if hit is not None:
+        return hit
+    dictionary = _load_dictionary()
+    common = False
+    if dictionary is not None:
+        pos = [m.part_of_speech() for m in dictionary.lookup(word)]
+        common = any(p[1] == "普通名詞" for p in pos) and not any(p[2] == "人名" for p in pos)
+    if len(_common_cache) < 50_000:
+        _common_cache[word] = common
+    return common

@@ -36,6 +36,51 @@ _CUES: Final = ("生", "誕", "歳", "Born", "born", "BORN", "Birth", "birth", "
 _OTHER_LABEL: Final = re.compile(r"[:：]\s*\S+\s+\S+[:：]|日\s*[:：]")
 
 
+_COLUMN_CUE: Final = re.compile(r"(?i)生年月日|誕生日|birth\s?date|date of birth|dob|d\.o\.b\.?")
+_DELIMS: Final = (",", "\t", "|", ";")
+
+
+def _column_dates(norm: str) -> list[Span]:
+    """Dates in the birth-date column of a pasted table (CSV/TSV/｜-separated).
+
+    Why: a header row 「氏名,電話,住所,生年月日」 is the only cue for every row below it; the
+    date cells themselves carry no 生/born. A column is followed down while rows keep the
+    delimiter; each cell must be a whole date, nothing else.
+    """
+    out: list[Span] = []
+    lines = norm.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    for i, line in enumerate(lines):
+        for d in _DELIMS:
+            if line.count(d) < 1 or not _COLUMN_CUE.search(line):
+                continue
+            cells = [c.strip() for c in line.split(d)]
+            cols = [k for k, c in enumerate(cells) if _COLUMN_CUE.fullmatch(c)]
+            if not cols:
+                continue
+            for j in range(i + 1, len(lines)):
+                row = lines[j]
+                if d not in row:
+                    break
+                parts = row.split(d)
+                pos = offsets[j]
+                starts = [pos]
+                for p in parts[:-1]:
+                    starts.append(starts[-1] + len(p) + 1)
+                for k in cols:
+                    if k >= len(parts):
+                        continue
+                    cell = parts[k]
+                    lead = len(cell) - len(cell.lstrip())
+                    m = _DATE.fullmatch(cell.strip())
+                    if m:
+                        s = starts[k] + lead
+                        out.append(Span(BIRTH_DATE, s, s + len(cell.strip()), 0.9))
+    return out
+
+
 def _sei_is_cue(norm: str, pos: int) -> bool:
     """生 is everywhere (発生, 学生, 生産); it can only be a birth cue as 生年(月日), 生まれ, 出生,
     or right after a date (…日生, S58.4.1生, …日（生）)."""
@@ -79,6 +124,7 @@ class BirthDateRecognizer(Recognizer):
                 pos = norm.find(cue, pos + 1)
         if not windows:
             return []
+        table = _column_dates(norm) if any(d in norm for d in _DELIMS) else []
         merged: list[tuple[int, int]] = []
         for lo, hi in sorted(windows):
             if merged and lo <= merged[-1][1]:
@@ -90,4 +136,4 @@ class BirthDateRecognizer(Recognizer):
             for m in _DATE.finditer(norm, lo, hi):
                 if self._accept(norm, m.start(), m.end()):
                     out.append(Span(BIRTH_DATE, m.start(), m.end(), 0.95))
-        return out
+        return out + table

@@ -11,7 +11,7 @@ from tenbin.privacy.recognizers.base import DigitRecognizer
 from tenbin.privacy.types import IP_ADDRESS, Span
 
 _V4: Final = re.compile(r"\d(?<![0-9A-Za-z.\-_/]\d)\d{0,2}(?:\.\d{1,3}){3}(?![0-9A-Za-z\-_]|\.\d)")
-_V6: Final = re.compile(r"(?<![0-9A-Za-z:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Za-z:])")
+_V6: Final = re.compile(r"(?<![0-9A-Za-z.])(?<!::)(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Za-z:])")
 _VERSION: Final = re.compile(
     r"(?i)ver|バージョン|ビルド|build|release|リリース|モジュール|module|v$|版|パッチ|patch|firmware|"
     r"ファーム|sdk|ライブラリ|library|package|パッケージ|アプリ"
@@ -68,10 +68,13 @@ class IpAddressRecognizer(DigitRecognizer):
             for m in _V6.finditer(norm, lo, hi):
                 if m.start() in seen:
                     continue
+                start, text = m.start(), m.group()
+                if text.startswith(":") and not text.startswith("::"):
+                    start, text = start + 1, text[1:]  # 送信元:2001:db8::7, the colon is the label's
                 try:
-                    ipaddress.IPv6Address(m.group())
+                    ipaddress.IPv6Address(text)
                 except ValueError:
                     continue
-                seen.add(m.start())
-                out.append(Span(IP_ADDRESS, m.start(), m.end(), 0.95))
+                seen.add(start)
+                out.append(Span(IP_ADDRESS, start, m.end(), 0.95))
         return out

@@ -14,13 +14,18 @@ from tenbin.privacy.types import PHONE, Span
 _CAND: Final = re.compile(
     r"[+(0](?<![0-9A-Za-z.\-+/@_][+(0])"
     r"(?:(?<=\+)81[- ]?(?:\(0\)[- ]?)?\(?\d++\)?|(?<=\()0\d*+\)?|(?<=0)\d*+\)?)"
-    r"(?:[- ]?\(?\d++\)?){0,4}+"
+    r"(?:(?: ?- ?| )?\(?\d++\)?){0,4}+"
 )
 _CHUNK: Final = re.compile(r"\d+")
 # Spoken/transcribed form: 「090の5091の2083」. The digit runs are short, so this has its own scan,
 # gated on the text containing "の" between digits at all.
 _SPOKEN: Final = re.compile(r"(?<![0-9])0\d{1,4}の\d{1,4}の\d{4}(?![0-9])")
 _SPOKEN_GATE: Final = re.compile(r"\dの\d")
+# OCR of a PDF invoice puts a space between every digit: 「0 3-6 2 0 5-4 4 1 8」. Three spaced
+# single digits in a row gate the scan; the collapsed number must then pass the normal shape rules.
+_OCR: Final = re.compile(r"(?<![0-9])0(?: ?[0-9]| ?- ?){9,16}(?<=[0-9])(?![0-9])")
+_OCR_GATE: Final = re.compile(r"[0-9] [0-9] [0-9]")
+_OCR_SHAPE: Final = re.compile(r"0[0-9]{1,4}-[0-9]{1,4}-[0-9]{3,4}")
 _POSITIVE: Final = re.compile(
     r"(?i)tel|phone|mobile|cell|fax|電話|携帯|ケータイ|連絡|直通|代表|ファックス|折り返|折返|☎|℡|ダイヤル|コール|"
     r"かけ|架電|着信"
@@ -35,12 +40,17 @@ _ORG_UNIT: Final = re.compile(r"(?:課|部|室|係|局|センター|窓口|チ�
 _MOBILE_PREFIXES: Final = ("070", "080", "090", "050", "020", "060")
 
 
+# What may stand between an ID word and its number: 「受付番号：」「注文書No.」「会員ID #」.
+_LABEL_FILLER: Final = re.compile(r"番号|No\.?|NO\.?|ID|コード|[書票者先用元]|[\s:：#=()（）\[\]【】「」-]")
+
+
 def _id_context(pre: str) -> bool:
-    """An ID/number label precedes the candidate, unless that word names an organisation unit."""
+    """An ID/number label precedes the candidate, unless that word names an organisation unit or
+    is followed by other prose (「受付メモ（お客様窓口 0120-…」 is a memo, not a 受付番号)."""
     for m in _NEGATIVE.finditer(pre):
         tail = pre[m.end():]
         unit = _ORG_UNIT.match(tail) or (tail[:1] and _ORG_UNIT.match(tail[1:]))
-        if not unit:
+        if not unit and len(_LABEL_FILLER.sub("", tail)) <= 3:
             return True
     return False
 
@@ -86,13 +96,29 @@ class PhoneRecognizer(DigitRecognizer):
     min_digits: ClassVar[int] = 9  # +81 and 9 national digits
 
     def find_global(self, raw: str, norm: str) -> list[Span]:
+        out = self._ocr_spaced(norm) if _OCR_GATE.search(norm) else []
         if _SPOKEN_GATE.search(norm) is None:
-            return []
-        out = []
+            return out
         for m in _SPOKEN.finditer(norm):
             digits = m.group().replace("の", "")
             pre = context.before(norm, m.start(), 16)
             if valid_phone(digits, False) and (context.has(_POSITIVE, pre) or not _id_context(pre)):
+                out.append(Span(PHONE, m.start(), m.end(), 0.8))
+        return out
+
+    def _ocr_spaced(self, norm: str) -> list[Span]:
+        """Numbers with OCR spaces between digits; only with a phone word before them."""
+        out: list[Span] = []
+        for m in _OCR.finditer(norm):
+            text = m.group()
+            compact = text.replace(" ", "")
+            if text.count(" ") < 3 or not _OCR_SHAPE.fullmatch(compact):
+                continue
+            digits = compact.replace("-", "")
+            last = compact.rsplit("-", 1)[1]
+            if not valid_phone(digits, False) or (len(last) == 3 and not digits.startswith(("0120", "0570"))):
+                continue
+            if context.has(_POSITIVE, context.before(norm, m.start(), 16)):
                 out.append(Span(PHONE, m.start(), m.end(), 0.8))
         return out
 
