@@ -40,44 +40,40 @@ _COLUMN_CUE: Final = re.compile(r"(?i)生年月日|誕生日|birth\s?date|date o
 _DELIMS: Final = (",", "\t", "|", ";")
 
 
-def _column_dates(norm: str) -> list[Span]:
+def _column_dates(norm: str, cue_positions: list[int]) -> list[Span]:
     """Dates in the birth-date column of a pasted table (CSV/TSV/｜-separated).
 
     Why: a header row 「氏名,電話,住所,生年月日」 is the only cue for every row below it; the
-    date cells themselves carry no 生/born. A column is followed down while rows keep the
-    delimiter; each cell must be a whole date, nothing else.
+    date cells themselves carry no 生/born. Only lines holding a cue are read as headers; a column
+    is followed down while rows keep the delimiter, and each cell must be a whole date.
     """
     out: list[Span] = []
-    lines = norm.split("\n")
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line) + 1)
-    for i, line in enumerate(lines):
+    headers: set[int] = set()
+    for pos in cue_positions:
+        headers.add(norm.rfind("\n", 0, pos) + 1)
+    for head in sorted(headers):
+        stop = norm.find("\n", head)
+        line = norm[head : stop if stop >= 0 else len(norm)]
         for d in _DELIMS:
-            if line.count(d) < 1 or not _COLUMN_CUE.search(line):
+            if d not in line:
                 continue
-            cells = [c.strip() for c in line.split(d)]
-            cols = [k for k, c in enumerate(cells) if _COLUMN_CUE.fullmatch(c)]
-            if not cols:
-                continue
-            for j in range(i + 1, len(lines)):
-                row = lines[j]
+            cols = [k for k, c in enumerate(line.split(d)) if _COLUMN_CUE.fullmatch(c.strip())]
+            row_start = stop + 1 if stop >= 0 else len(norm)
+            while cols and row_start < len(norm):
+                row_end = norm.find("\n", row_start)
+                row_end = row_end if row_end >= 0 else len(norm)
+                row = norm[row_start:row_end]
                 if d not in row:
                     break
-                parts = row.split(d)
-                pos = offsets[j]
-                starts = [pos]
-                for p in parts[:-1]:
-                    starts.append(starts[-1] + len(p) + 1)
-                for k in cols:
-                    if k >= len(parts):
-                        continue
-                    cell = parts[k]
-                    lead = len(cell) - len(cell.lstrip())
-                    m = _DATE.fullmatch(cell.strip())
-                    if m:
-                        s = starts[k] + lead
-                        out.append(Span(BIRTH_DATE, s, s + len(cell.strip()), 0.9))
+                cell_start = row_start
+                for k, cell in enumerate(row.split(d)):
+                    if k in cols:
+                        m = _DATE.fullmatch(cell.strip())
+                        if m:
+                            s = cell_start + len(cell) - len(cell.lstrip())
+                            out.append(Span(BIRTH_DATE, s, s + len(cell.strip()), 0.9))
+                    cell_start += len(cell) + 1
+                row_start = row_end + 1
     return out
 
 
@@ -115,16 +111,19 @@ class BirthDateRecognizer(Recognizer):
         # Every accepted date needs a cue, so the date grammar only runs in windows around cues
         # (up to 45 chars after a label, 40 before a trailing 生/歳): O(cues) instead of O(text).
         windows: list[tuple[int, int]] = []
+        cue_at: list[int] = []  # cues that can head a table column (生年月日, DOB …)
         size = len(norm)
         for cue in _CUES:
             pos = norm.find(cue)
             while pos >= 0:
                 if cue != "生" or _sei_is_cue(norm, pos):
                     windows.append((max(0, pos - 40), min(size, pos + len(cue) + 45)))
+                    if cue not in ("生", "歳") or norm.startswith("生年月日", pos):
+                        cue_at.append(pos)
                 pos = norm.find(cue, pos + 1)
         if not windows:
             return []
-        table = _column_dates(norm) if any(d in norm for d in _DELIMS) else []
+        table = _column_dates(norm, cue_at) if cue_at else []
         merged: list[tuple[int, int]] = []
         for lo, hi in sorted(windows):
             if merged and lo <= merged[-1][1]:

@@ -96,9 +96,9 @@ class PhoneRecognizer(DigitRecognizer):
     min_digits: ClassVar[int] = 9  # +81 and 9 national digits
 
     def find_global(self, raw: str, norm: str) -> list[Span]:
-        out = self._ocr_spaced(norm) if _OCR_GATE.search(norm) else []
         if _SPOKEN_GATE.search(norm) is None:
-            return out
+            return []
+        out = []
         for m in _SPOKEN.finditer(norm):
             digits = m.group().replace("の", "")
             pre = context.before(norm, m.start(), 16)
@@ -106,10 +106,10 @@ class PhoneRecognizer(DigitRecognizer):
                 out.append(Span(PHONE, m.start(), m.end(), 0.8))
         return out
 
-    def _ocr_spaced(self, norm: str) -> list[Span]:
+    def _ocr_spaced(self, norm: str, lo: int, hi: int) -> list[Span]:
         """Numbers with OCR spaces between digits; only with a phone word before them."""
         out: list[Span] = []
-        for m in _OCR.finditer(norm):
+        for m in _OCR.finditer(norm, lo, hi):
             text = m.group()
             compact = text.replace(" ", "")
             if text.count(" ") < 3 or not _OCR_SHAPE.fullmatch(compact):
@@ -123,7 +123,8 @@ class PhoneRecognizer(DigitRecognizer):
         return out
 
     def find_in(self, raw: str, norm: str, lo: int, hi: int) -> list[Span]:
-        out: list[Span] = []
+        # The prescan digit run includes spaces, so an OCR-spaced number arrives as one window.
+        out: list[Span] = self._ocr_spaced(norm, lo, hi) if _OCR_GATE.search(norm, lo, hi) else []
         for m in _CAND.finditer(norm, lo, hi):
             s = m.start()
             text = m.group()
