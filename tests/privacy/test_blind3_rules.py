@@ -76,3 +76,17 @@ def test_hiragana_full_name_and_its_surname_alone(full: Detector) -> None:
 def test_ocr_spaced_common_word_is_not_a_name(full: Detector) -> None:
     assert [t for lab, t in found(full, "品 目　　単 価　　金 額\n") if lab == "PERSON"] == []
     assert [t for lab, t in found(full, "担当 金 賢 様") if lab == "PERSON"] == ["金 賢"]
+
+
+@needs_sudachi
+def test_surname_before_addressee_mark(full: Detector) -> None:
+    assert found(full, "書類は経理部 日下部宛にお送りください") == [("PERSON", "日下部")]
+    # an organisation or place before 宛 is no person
+    assert found(full, "本社宛に送付、大阪宛の荷物") == []
+
+
+@needs_sudachi
+def test_reading_after_an_honorific(full: Detector) -> None:
+    assert found(full, "窓口：日下部様（ｸｻｶﾍﾞ）") == [("PERSON", "日下部"), ("PERSON", "ｸｻｶﾍﾞ")]
+    # a place in parentheses after 様 is not a reading
+    assert found(full, "窓口：日下部様（東京）") == [("PERSON", "日下部")]

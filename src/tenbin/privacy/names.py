@@ -74,6 +74,7 @@ _HONORIFICS_AND_TITLES: Final = frozenset(HONORIFICS + TITLES)
 # A label naming a person's role (依頼者：, 指導員：, 作成：) right before a field value.
 _ROLE_LABEL: Final = re.compile(r"(?:[者員人官]|作成|記入|起票|承認|報告|担当|氏名)[ ]?[:：][ ]?$")
 _AMOUNT_AFTER: Final = re.compile(r"[ ]?[0-9¥￥$]")
+_ADDRESSEE: Final = frozenset(("宛", "宛て", "あて"))
 _FIELD_END: Final = re.compile(r"$|[ \n、,。()（）:：/|]")
 
 
@@ -229,6 +230,7 @@ class PersonRecognizer(Recognizer):
                 and toks[j].begin == end
                 and (toks[j].pos[0] == "接尾辞" or (toks[j].pos[0] == "名詞" and toks[j].pos[1] != "数詞"))
                 and toks[j].pos[2] != "人名"
+                and toks[j].surface not in _ADDRESSEE  # 日下部宛: a surname the letter is sent to
             ):
                 i = j  # part of a compound: 梅田支店, 小川町, 佐藤工業
                 continue

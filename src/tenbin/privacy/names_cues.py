@@ -26,7 +26,7 @@ from tenbin.privacy.sudachi import Token
 from tenbin.privacy.types import PERSON, Span
 
 _KANJI: Final = r"[一-龥々\uf900-\ufaff]"
-_KANA_WORD: Final = r"[ァ-ヴ][ァ-ヴー]{1,9}"
+_KANA_WORD: Final = r"[ァ-ヴ][ァ-ヴー\u3099\u309a]{1,9}"
 # 姓（セイ）名（メイ）: each part with its own katakana reading.
 _FURIGANA_PAIR: Final = re.compile(
     rf"(?<![一-龥々\uf900-\ufaff])({_KANJI}{{1,4}})[（(]({_KANA_WORD})[）)]"
@@ -92,7 +92,8 @@ def layout_names(norm: str, found: Iterable[Span]) -> list[Span]:
             if found_first or _is_surname(m.group(1)) or "姓" in sudachi.name_kinds(m.group(2)):
                 out.extend(Span(PERSON, m.start(g), m.end(g), 0.85) for g in (1, 2, 3, 4))
         for sp in persons:
-            r = _READING_AFTER.match(norm, sp.end)
+            # 日下部様（ｸｻｶﾍﾞ）: an honorific may sit between the name and its reading
+            r = _READING_AFTER.match(norm, sp.end) or _READING_AFTER.match(norm, _skip_honorific(norm, sp.end))
             # Only a kanji name has a reading, and a reading is never shorter than the kanji it reads
             # (ソフィア・ロドリゲス（ブラジル） is a nationality, not a reading).
             kanji = sum(1 for ch in norm[sp.start : sp.end] if ch != " " and not "ぁ" <= ch <= "ヺ")
@@ -108,6 +109,14 @@ def layout_names(norm: str, found: Iterable[Span]) -> list[Span]:
                 out.append(Span(PERSON, m.start(1), m.end(1), 0.75))
                 out.append(Span(PERSON, m.start(2), m.end(2), 0.75))
     return _new_only(persons, out)
+
+
+def _skip_honorific(norm: str, pos: int) -> int:
+    """The position after a personal honorific written at ``pos`` (様, さん, 氏, 殿), else ``pos``."""
+    for h in ("さま", "様", "さん", "氏", "殿"):
+        if norm.startswith(h, pos):
+            return pos + len(h)
+    return pos
 
 
 def _new_only(persons: list[Span], extra: list[Span]) -> list[Span]:
