@@ -90,3 +90,16 @@ def test_reading_after_an_honorific(full: Detector) -> None:
     assert found(full, "窓口：日下部様（ｸｻｶﾍﾞ）") == [("PERSON", "日下部"), ("PERSON", "ｸｻｶﾍﾞ")]
     # a place in parentheses after 様 is not a reading
     assert found(full, "窓口：日下部様（東京）") == [("PERSON", "日下部")]
+
+
+def test_dotted_phone_and_label_dot() -> None:
+    r = PhoneRecognizer()
+    assert surfaces(r, "TEL.045-312-7709/FAX.045-312-7710") == ["045-312-7709", "045-312-7710"]
+    assert surfaces(r, "Mobile 070.3141.5926") == ["070.3141.5926"]
+    # a decimal or a dotted version is not a phone
+    assert surfaces(r, "係数 0.0453127709、v2.045.312.7709") == []
+
+
+def test_birth_date_column_with_quoted_cells() -> None:
+    text = '"名前","生年月日"\n"甲","1979/03/08"\n'
+    assert surfaces(BirthDateRecognizer(), text) == ["1979/03/08"]

@@ -38,6 +38,7 @@ _OTHER_LABEL: Final = re.compile(r"[:：]\s*\S+\s+\S+[:：]|日\s*[:：]")
 
 _COLUMN_CUE: Final = re.compile(r"(?i)生年月日|誕生日|birth\s?date|date of birth|dob|d\.o\.b\.?")
 _DELIMS: Final = (",", "\t", "|", ";")
+_CELL_PAD: Final = " \t\"'"  # CSV quotes cells: "1985/04/12"
 
 
 def _column_dates(norm: str, cue_positions: list[int]) -> list[Span]:
@@ -57,7 +58,7 @@ def _column_dates(norm: str, cue_positions: list[int]) -> list[Span]:
         for d in _DELIMS:
             if d not in line:
                 continue
-            cols = [k for k, c in enumerate(line.split(d)) if _COLUMN_CUE.fullmatch(c.strip())]
+            cols = [k for k, c in enumerate(line.split(d)) if _COLUMN_CUE.fullmatch(c.strip(_CELL_PAD))]
             row_start = stop + 1 if stop >= 0 else len(norm)
             while cols and row_start < len(norm):
                 row_end = norm.find("\n", row_start)
@@ -68,10 +69,10 @@ def _column_dates(norm: str, cue_positions: list[int]) -> list[Span]:
                 cell_start = row_start
                 for k, cell in enumerate(row.split(d)):
                     if k in cols:
-                        m = _DATE.fullmatch(cell.strip())
-                        if m:
-                            s = cell_start + len(cell) - len(cell.lstrip())
-                            out.append(Span(BIRTH_DATE, s, s + len(cell.strip()), 0.9))
+                        value = cell.strip(_CELL_PAD)
+                        if _DATE.fullmatch(value):
+                            s = cell_start + len(cell) - len(cell.lstrip(_CELL_PAD))
+                            out.append(Span(BIRTH_DATE, s, s + len(value), 0.9))
                     cell_start += len(cell) + 1
                 row_start = row_end + 1
     return out

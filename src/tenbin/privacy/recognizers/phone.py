@@ -12,9 +12,9 @@ from tenbin.privacy.types import PHONE, Span
 # Candidates start with 0 or +81 (every Japanese number does), which skips most digit runs.
 # Possessive quantifiers (3.11+) keep a long digit run from being re-split on failure.
 _CAND: Final = re.compile(
-    r"[+(0](?<![0-9A-Za-z.\-+/@_][+(0])"
+    r"[+(0](?<![0-9A-Za-z\-+/@_][+(0])(?<![0-9]\.[+(0])"
     r"(?:(?<=\+)81[- ]?(?:\(0\)[- ]?)?\(?\d++\)?|(?<=\()0\d*+\)?|(?<=0)\d*+\)?)"
-    r"(?:(?: ?- ?| )?\(?\d++\)?){0,4}+"
+    r"(?:(?: ?- ?| |\.)?\(?\d++\)?){0,4}+"
 )
 _CHUNK: Final = re.compile(r"\d+")
 # Spoken/transcribed form: 「090の5091の2083」. The digit runs are short, so this has its own scan,
@@ -128,7 +128,7 @@ class PhoneRecognizer(DigitRecognizer):
         for m in _CAND.finditer(norm, lo, hi):
             s = m.start()
             text = m.group()
-            if len(text) - text.count("-") - text.count(" ") - text.count("(") - text.count(")") < 10:
+            if len(text) - sum(text.count(c) for c in "- ().") < 10:
                 continue  # fewer than 10 digits (the "+" of +81 counts as one: +81 + 9 digits)
             chunks = list(_CHUNK.finditer(text))
             intl = text.startswith("+")
