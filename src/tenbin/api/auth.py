@@ -1,6 +1,6 @@
 """Who is calling: an API key (Bearer or ``api-key`` header), or the loopback default.
 
-Loopback default (documented in docs/auth.md): with ``server.auth: auto``, a gateway bound to a
+Loopback default (documented in the README, "Authentication"): with ``server.auth: auto``, a gateway bound to a
 loopback address whose store holds no active key serves key-less requests as the built-in
 principal ``local`` (team ``local``, project ``default``). The first key created turns this off:
 from then on every request needs a key. A non-loopback bind always needs keys.

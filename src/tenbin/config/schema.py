@@ -25,7 +25,7 @@ class ServerConfig(_Strict):
     host: str = "127.0.0.1"
     port: int = Field(default=8787, ge=0, le=65535)
     max_body_bytes: int = Field(default=4 * 1024 * 1024, gt=0)
-    # auto: keys are required unless bound to loopback AND no key exists yet (see docs/auth.md).
+    # auto: keys are required unless bound to loopback AND no key exists yet (README "Authentication").
     auth: Literal["auto", "required"] = "auto"
     access_log: bool = False
 
