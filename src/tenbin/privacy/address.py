@@ -43,7 +43,12 @@ _JA_BARE: Final = re.compile(
     r"|[一-龥々ヶケ]{1,8}?通[一-龥々ヶケ]{0,8}?(?:上る|下る|入る|上ル|下ル|入ル|西入|東入)[一-龥々ヶケ]{1,10}?)"
     r"[0-9]{1,5}(?![0-9.,:：/])"
 )
-_TAIL_STOP: Final = re.compile(r"[\n、。，,()（）「」\[\]【】:：/／|]")
+_TAIL_STOP: Final = re.compile(r"[\n\t、。，,()（）「」\[\]【】:：/／|]")
+# A building named by an unknown word is still a building when a floor/room number ends it:
+# 「リファーレ10階」「ｸﾞﾗﾝﾃﾞ21 305号室」 ("10" alone could be anything, so a unit is required).
+_NAMED_FLOOR: Final = re.compile(r"[ァ-ヴー一-龥々A-Za-z・]{2,15}[0-9]{1,4}(?:階|F|号室)")
+# A cell separator or another field label means the next line is a new record, not a building.
+_NOT_BUILDING_LINE: Final = re.compile(r"[\t,|:：]")
 _BUILDING_WORD: Final = re.compile(
     r"ビル|ハイツ|コーポ|マンション|タワー|レジデンス|ハイム|コート|荘|館|ヒルズ|プレイス|スクエア|パレス|"
     r"メゾン|ガーデン|テラス|ハウス|アパート|寮|棟|センター|プラザ|ヴィラ|シャトー|キャッスル|フラット|"
@@ -109,7 +114,12 @@ def _extend_building(norm: str, end: int, vertical: bool = False) -> int:
             tok, tok_end = tok[: cut.start() + 1], tok_start + cut.start() + 1
         if not tok or _COMPANY.search(tok):
             break
-        if _ROOM.fullmatch(tok) or _BUILDING_WORD.search(tok) or (_ROOM_SUFFIX.search(tok) and pos == end and gap == 0):
+        if (
+            _ROOM.fullmatch(tok)
+            or _BUILDING_WORD.search(tok)
+            or _NAMED_FLOOR.fullmatch(tok)
+            or (_ROOM_SUFFIX.search(tok) and pos == end and gap == 0)
+        ):
             pos = tok_end
             continue
         named = _english_building(norm, tok_start, tail_end)
@@ -117,7 +127,28 @@ def _extend_building(norm: str, end: int, vertical: bool = False) -> int:
             pos = named
             continue
         break
-    return pos
+    return _next_line_building(norm, pos)
+
+
+def _next_line_building(norm: str, end: int) -> int:
+    """Forms split an address over two lines (住所1 / 住所2): 「…16番地の11\n高崎イーストタワー305号室」.
+
+    Only a line that is nothing but a building (a building word or a named floor/room, no cell
+    separator, label or company) is taken; anything else starts a new field.
+    """
+    if not norm.startswith("\n", end):
+        return end
+    nl = norm.find("\n", end + 1)
+    line = norm[end + 1 : nl if nl >= 0 else len(norm)].rstrip(" ")
+    if not line or len(line) > 24 or _NOT_BUILDING_LINE.search(line) or _COMPANY.search(line):
+        return end
+    first = line.split(" ", 1)[0]
+    if not (_BUILDING_WORD.search(first) or _NAMED_FLOOR.fullmatch(first)):
+        return end
+    tail = _extend_building(norm, end + 1, vertical=False)
+    if tail < end + 1 + len(line):
+        return end
+    return tail
 
 
 def _english_building(norm: str, start: int, limit: int) -> int:

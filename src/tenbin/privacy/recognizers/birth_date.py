@@ -37,8 +37,17 @@ _OTHER_LABEL: Final = re.compile(r"[:：]\s*\S+\s+\S+[:：]|日\s*[:：]")
 
 
 _COLUMN_CUE: Final = re.compile(r"(?i)生年月日|誕生日|birth\s?date|date of birth|dob|d\.o\.b\.?")
+# A header may qualify the column: 「生年月日(西暦)」「DOB (YYYY/MM/DD)」.
+_HEADER_NOTE: Final = re.compile(r"\s*[(\[【][^)\]】]{1,12}[)\]】]$")
+# The rule row of a Markdown table (|---|:---:|) sits between the header and the data rows.
+_RULE_ROW: Final = re.compile(r"[\s|:\-]+")
 _DELIMS: Final = (",", "\t", "|", ";")
 _CELL_PAD: Final = " \t\"'"  # CSV quotes cells: "1985/04/12"
+
+
+def _is_header(cell: str) -> bool:
+    name = _HEADER_NOTE.sub("", cell.strip(_CELL_PAD))
+    return _COLUMN_CUE.fullmatch(name) is not None
 
 
 def _column_dates(norm: str, cue_positions: list[int]) -> list[Span]:
@@ -58,8 +67,11 @@ def _column_dates(norm: str, cue_positions: list[int]) -> list[Span]:
         for d in _DELIMS:
             if d not in line:
                 continue
-            cols = [k for k, c in enumerate(line.split(d)) if _COLUMN_CUE.fullmatch(c.strip(_CELL_PAD))]
+            cols = [k for k, c in enumerate(line.split(d)) if _is_header(c)]
             row_start = stop + 1 if stop >= 0 else len(norm)
+            rule_end = norm.find("\n", row_start)
+            if cols and rule_end > row_start and _RULE_ROW.fullmatch(norm, row_start, rule_end):
+                row_start = rule_end + 1
             while cols and row_start < len(norm):
                 row_end = norm.find("\n", row_start)
                 row_end = row_end if row_end >= 0 else len(norm)

@@ -21,6 +21,11 @@ _CHUNK: Final = re.compile(r"\d+")
 # gated on the text containing "の" between digits at all.
 _SPOKEN: Final = re.compile(r"(?<![0-9])0\d{1,4}の\d{1,4}の\d{4}(?![0-9])")
 _SPOKEN_GATE: Final = re.compile(r"\dの\d")
+# Vertical forms and 連帯保証人 sheets write numbers in kanji: 「〇九〇-一二三四-五六七八」. Every
+# Japanese number starts with 0, so 〇 gates the scan; ー and の also separate the groups.
+_K: Final = "[〇一二三四五六七八九]"
+_KANJI: Final = re.compile(rf"(?<!{_K})〇{_K}{{1,4}}([-ーの ]?){_K}{{1,4}}\1{_K}{{3,4}}(?!{_K})")
+_KANJI_DIGITS: Final = str.maketrans("〇一二三四五六七八九", "0123456789")
 # OCR of a PDF invoice puts a space between every digit: 「0 3-6 2 0 5-4 4 1 8」. Three spaced
 # single digits in a row gate the scan; the collapsed number must then pass the normal shape rules.
 _OCR: Final = re.compile(r"(?<![0-9])0(?: ?[0-9]| ?- ?){9,16}(?<=[0-9])(?![0-9])")
@@ -37,6 +42,8 @@ _NEGATIVE: Final = re.compile(
 # An ID word inside an organisation unit's name (債権管理課, 契約部, 受付センター) says nothing about
 # the number after it: that is a department's phone line, not a 管理番号.
 _ORG_UNIT: Final = re.compile(r"(?:課|部|室|係|局|センター|窓口|チーム|グループ|担当)")
+_NUMBER_LABEL: Final = re.compile(r"(?i)(?:番号|No\.?|ID|コード)\s*[:：#]?\s*$")
+_FREE_DIAL: Final = ("0120", "0800", "0570")
 _MOBILE_PREFIXES: Final = ("070", "080", "090", "050", "020", "060")
 
 
@@ -95,10 +102,25 @@ class PhoneRecognizer(DigitRecognizer):
     min_run: ClassVar[int] = 10
     min_digits: ClassVar[int] = 9  # +81 and 9 national digits
 
+    def _kanji(self, norm: str) -> list[Span]:
+        """Numbers in kanji digits; unseparated ones need a phone word before them."""
+        out: list[Span] = []
+        for m in _KANJI.finditer(norm):
+            digits = m.group().translate(_KANJI_DIGITS).replace("-", "").replace("ー", "")
+            digits = digits.replace("の", "").replace(" ", "")
+            tail = re.split(r"[-ーの ]", m.group())[-1]
+            if not valid_phone(digits, False) or (m.group(1) and len(tail) != 4 and not digits.startswith(_FREE_DIAL)):
+                continue
+            pre = context.before(norm, m.start(), 16)
+            positive = context.has(_POSITIVE, pre)
+            if (positive or m.group(1)) and not (_id_context(pre) and not positive):
+                out.append(Span(PHONE, m.start(), m.end(), 0.85))
+        return out
+
     def find_global(self, raw: str, norm: str) -> list[Span]:
+        out = self._kanji(norm) if "〇" in norm else []
         if _SPOKEN_GATE.search(norm) is None:
-            return []
-        out = []
+            return out
         for m in _SPOKEN.finditer(norm):
             digits = m.group().replace("の", "")
             pre = context.before(norm, m.start(), 16)
@@ -158,6 +180,10 @@ class PhoneRecognizer(DigitRecognizer):
                 positive = context.has(_POSITIVE, pre)
                 negative = _id_context(pre)
                 plain_mobile = not separated and len(digits) == 11
+                # A hyphenated free-dial number after a bare desk word is a phone line
+                # (「再配達受付：0120-33-4811」); after an explicit 番号/No. label it stays an ID.
+                if negative and separated and digits.startswith(_FREE_DIAL) and not _NUMBER_LABEL.search(pre):
+                    negative = False
                 if separated or intl or plain_mobile:
                     if negative and not positive:
                         break
