@@ -6,11 +6,17 @@ each rule has a negative case next to it."""
 
 from __future__ import annotations
 
+import pytest
+
+from tenbin.privacy import Detector, sudachi
 from tenbin.privacy.address import AddressRecognizer
 from tenbin.privacy.recognizers.birth_date import BirthDateRecognizer
 from tenbin.privacy.recognizers.phone import PhoneRecognizer
+from tenbin.privacy.types import PERSON
 
 from .conftest import surfaces
+
+needs_sudachi = pytest.mark.skipif(not sudachi.available(), reason="sudachipy not installed")
 
 
 def test_phone_in_kanji_digits() -> None:
@@ -55,3 +61,34 @@ def test_named_building_with_floor() -> None:
     r = AddressRecognizer()
     assert surfaces(r, "静岡県浜松市中区板屋町1-2 フォルテ7階") == ["静岡県浜松市中区板屋町1-2 フォルテ7階"]
     assert surfaces(r, "静岡県浜松市中区板屋町1-2 集合は7時") == ["静岡県浜松市中区板屋町1-2"]
+
+
+# ---- names (full tier) ------------------------------------------------------------------------
+def persons(det: Detector, text: str) -> list[str]:
+    return [f.text for f in det.scan_messages([{"role": "user", "content": text}]).findings if f.label == PERSON]
+
+
+@needs_sudachi
+def test_name_columns_of_pasted_tables(full: Detector) -> None:
+    tsv = "郵便番号\t住所\t氏名\t連名\n390-0811\t長野県松本市中央2-3-4\t丸山 浩二\t千秋\n"
+    assert persons(full, tsv) == ["丸山 浩二", "千秋"]
+    md = "| No | 氏名（漢字） | フリガナ |\n|---|---|---|\n| 1 | 丸山　浩二 | マルヤマ コウジ |\n"
+    assert persons(full, md) == ["丸山\u3000浩二", "マルヤマ コウジ"]
+    # a key-value sheet: the label column below 氏名 holds other labels, not names
+    sheet = "｜氏名｜丸山 浩二｜\n｜住所｜未記入｜\n｜担当｜ー｜\n"
+    assert persons(full, sheet) == ["丸山 浩二"]
+    # no name header: a column of words stays unlabelled
+    assert persons(full, "品名\t数量\n千秋\t3\n") == []
+
+
+@needs_sudachi
+def test_place_name_surname_with_personal_title(full: Detector) -> None:
+    assert persons(full, "特に桐生主任との連携が円滑") == ["桐生"]
+    # a region or prefecture before a title names a post, not a person
+    assert persons(full, "大阪部長会議と関西課長会") == []
+
+
+@needs_sudachi
+def test_romaji_surname_comma_given(full: Detector) -> None:
+    assert persons(full, "Traveler: Usami, Tomoya") == ["Usami, Tomoya"]
+    assert persons(full, "Venue: Sapporo, Japan") == []

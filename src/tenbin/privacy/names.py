@@ -20,6 +20,7 @@ from tenbin.privacy.lexicon import (
     GROUP_SUFFIXES,
     HONORIFICS,
     NAME_LABELS,
+    PREFECTURE_RE,
     SURNAMES_KANJI,
     TITLES,
 )
@@ -27,6 +28,7 @@ from tenbin.privacy.names_cues import layout_names, spaced_hiragana, split_ruby
 from tenbin.privacy.names_hiragana import hiragana_names
 from tenbin.privacy.names_romaji import romaji_names
 from tenbin.privacy.names_spread import spread
+from tenbin.privacy.names_table import table_names
 from tenbin.privacy.recognizers.base import Recognizer
 from tenbin.privacy.sudachi import Token
 from tenbin.privacy.types import PERSON, Span
@@ -51,6 +53,7 @@ _LABEL_BEFORE: Final = re.compile(
 )
 # The gap may not cross a field separator: in "氏名,電話,メール" the label belongs to another column.
 _KANA_LABEL: Final = re.compile(r"(?:フリガナ|ふりがな|カナ|名義|セイ|メイ|氏名|名前|読み)[^\n,、]{0,8}$")
+_KANA_LABEL_WORDS: Final = frozenset(("フリガナ", "フリカナ", "カナ", "セイ", "メイ", "ナマエ", "ヨミ", "ヨミガナ"))
 _ORG_SUFFIX: Final = re.compile(
     r"(?:印刷|銀行|支店|商事|工業|株式会社|駅|市|区|町|村|県|線|通り|大学|病院|医院|建設|不動産|電機|製作所|"
     r"物産|商店|食品|産業|運輸|物流|ホールディングス|グループ|システム|ビル|公園|神社|寺|川|山|橋|港|店|屋)"
@@ -113,6 +116,28 @@ def _spaced_given(norm: str, toks: list[Token], k: int) -> tuple[int, int] | Non
     return end, idx
 
 
+# Job titles held by a person rather than by a site: 桐生主任, 乙部課長 are people, while
+# 大阪支店長 / 札幌所長 / 九州代表 head a place's office and stay out of this set.
+_PERSON_TITLE: Final = re.compile(r"(?:主任|係長|課長|部長|次長|専務|常務|主査|副部長|副課長)(?:代理)?")
+_REGIONS: Final = frozenset(
+    ("東京", "大阪", "京都", "北海道", "関東", "関西", "九州", "東北", "北陸", "中部", "四国", "中国", "近畿",
+     "東海", "横浜", "名古屋", "札幌", "神戸", "仙台", "広島", "川崎", "埼玉", "本社", "首都圏")
+)  # fmt: skip
+
+
+_PREFECTURE: Final = re.compile(PREFECTURE_RE)
+
+
+def _place_surname_titled(norm: str, t: Token) -> bool:
+    """A place-name surname (桐生, 乙部) right before a personal title, with no kanji glued before it
+    (関西桐生主任 would be a unit) and not a prefecture or region name (大阪部長 is a post)."""
+    if t.surface in _REGIONS or any(_PREFECTURE.fullmatch(t.surface + s) for s in ("", "都", "府", "県")):
+        return False
+    if _is_kanji_name_char(norm[t.begin - 1 : t.begin] or " "):
+        return False
+    return _PERSON_TITLE.match(norm, t.end) is not None
+
+
 def _compose(word: str) -> str:
     """ｼﾏﾌﾞｸﾛ normalises to シマフ + U+3099 + クロ; the dictionary wants シマブクロ."""
     return unicodedata.normalize("NFC", word) if "\u3099" in word or "\u309a" in word else word
@@ -171,6 +196,7 @@ class PersonRecognizer(Recognizer):
                     norm[t.begin - 1 : t.begin] == "@"
                     or _PERSON_HONORIFIC_AFTER.match(norm, t.end)
                     or (_ROLE_LABEL.search(context.before(norm, t.begin, 12)) and _field_end(norm, t.end))
+                    or _place_surname_titled(norm, t)
                 )
             ):
                 kind = "list"  # 大島さん, @大島: a place-name surname is a person only with a strong cue
@@ -298,6 +324,8 @@ class PersonRecognizer(Recognizer):
                 continue  # a parenthesised label such as （カナ）, or a company kana name (サンワリ-ス)
             if pre.endswith(("カ)", "ユ)", "ド)", "カ）")) or following.startswith(("(カ", "(ユ", "（カ")):
                 continue  # bank-style corporate holder: カ)サクラネツト
+            if a in _KANA_LABEL_WORDS and b is None:
+                continue  # the label itself (a フリガナ column header), not a reading
             label = _KANA_LABEL.search(pre) is not None
             reading = pre.rstrip(" ").endswith(("(", "（")) and len(pre.rstrip(" ")) >= 2
             kinds_a = sudachi.name_kinds(_compose(a))
@@ -350,6 +378,8 @@ class PersonRecognizer(Recognizer):
         out.extend(hiragana_names(norm))
         if any("A" <= ch <= "Z" for ch in norm):
             out.extend(romaji_names(norm))
+        if "\t" in norm or "|" in norm or "," in norm:
+            out.extend(table_names(norm, out))
         out.extend(layout_names(norm, out))
         out.extend(spread(norm, out))
         return out

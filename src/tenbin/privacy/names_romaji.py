@@ -37,6 +37,7 @@ _ROMAJI_STRONG_CUE: Final = re.compile(
 )
 
 
+_FIELD_COLON: Final = re.compile(r"[A-Za-z][:：] ?$")
 _EN_NON_NAMES: Final = words("team dept department office inc ltd corp group division hr sales support global")
 
 
@@ -76,6 +77,20 @@ def romaji_names(norm: str) -> list[Span]:
         cue = _ROMAJI_CUE_BEFORE.search(pre) is not None
         # After "Mr." or a sign-off line the words are a name whatever their language.
         strong = _ROMAJI_STRONG_CUE.search(pre) is not None
+        # "Usami, Tomoya" (passport/booking order): a surname (known, or any romaji word right
+        # after a field label such as "Traveler:"), a comma, a known given name. A given name that
+        # is also a surname is left alone ("Sato, Suzuki" is a list of people).
+        if (
+            nxt is not None
+            and nxt.start() == m.end() + 2
+            and norm.startswith(", ", m.end())
+            and (sa == 2 or (sa == 0 and _FIELD_COLON.search(pre) is not None))
+            and _romaji_name_score(nxt.group()) == 1
+            and not nxt.group().isupper()
+        ):
+            out.append(Span(PERSON, m.start(), nxt.end(), 0.8))
+            i += 2
+            continue
         if nxt is not None and nxt.start() == m.end() + 1 and norm[m.end()] == " ":
             sb = _romaji_name_score(nxt.group())
             both_romaji = sa >= 0 and sb >= 0

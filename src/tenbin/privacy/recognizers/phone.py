@@ -55,7 +55,7 @@ def _id_context(pre: str) -> bool:
     """An ID/number label precedes the candidate, unless that word names an organisation unit or
     is followed by other prose (「受付メモ（お客様窓口 0120-…」 is a memo, not a 受付番号)."""
     for m in _NEGATIVE.finditer(pre):
-        tail = pre[m.end():]
+        tail = pre[m.end() :]
         unit = _ORG_UNIT.match(tail) or (tail[:1] and _ORG_UNIT.match(tail[1:]))
         if not unit and len(_LABEL_FILLER.sub("", tail)) <= 3:
             return True
