@@ -92,3 +92,19 @@ def test_place_name_surname_with_personal_title(full: Detector) -> None:
 def test_romaji_surname_comma_given(full: Detector) -> None:
     assert persons(full, "Traveler: Usami, Tomoya") == ["Usami, Tomoya"]
     assert persons(full, "Venue: Sapporo, Japan") == []
+
+
+@needs_sudachi
+def test_transcript_speakers_with_place_name_surnames(full: Detector) -> None:
+    text = "丸山：では始めます。\n[10:03] 窓口 諏訪: 承知しました\n丸山さん：次の議題へ"
+    assert "諏訪" in persons(full, text)
+    # a tally by place: no speaker is a known person, so the places stay places
+    # (松本 alone is the base rules' call — a surname before a speech colon — not this rule's)
+    tally = persons(full, "札幌：晴れ\n諏訪：曇り\n松本：雨")
+    assert "札幌" not in tally and "諏訪" not in tally
+
+
+@needs_sudachi
+def test_route_stop_is_a_place_but_a_handover_is_people(full: Detector) -> None:
+    assert persons(full, "9:00 仙台駅集合 → 松島 → 猪苗代湖畔で昼食") == []
+    assert persons(full, "引継ぎメモ（小此木 → 椎名）") == ["小此木", "椎名"]

@@ -20,13 +20,14 @@ from tenbin.privacy.lexicon import (
     GROUP_SUFFIXES,
     HONORIFICS,
     NAME_LABELS,
-    PREFECTURE_RE,
     SURNAMES_KANJI,
     TITLES,
 )
 from tenbin.privacy.names_cues import layout_names, spaced_hiragana, split_ruby
 from tenbin.privacy.names_hiragana import hiragana_names
+from tenbin.privacy.names_places import in_route, place_surname_titled
 from tenbin.privacy.names_romaji import romaji_names
+from tenbin.privacy.names_speakers import speaker_names
 from tenbin.privacy.names_spread import spread
 from tenbin.privacy.names_table import table_names
 from tenbin.privacy.recognizers.base import Recognizer
@@ -116,28 +117,6 @@ def _spaced_given(norm: str, toks: list[Token], k: int) -> tuple[int, int] | Non
     return end, idx
 
 
-# Job titles held by a person rather than by a site: 桐生主任, 乙部課長 are people, while
-# 大阪支店長 / 札幌所長 / 九州代表 head a place's office and stay out of this set.
-_PERSON_TITLE: Final = re.compile(r"(?:主任|係長|課長|部長|次長|専務|常務|主査|副部長|副課長)(?:代理)?")
-_REGIONS: Final = frozenset(
-    ("東京", "大阪", "京都", "北海道", "関東", "関西", "九州", "東北", "北陸", "中部", "四国", "中国", "近畿",
-     "東海", "横浜", "名古屋", "札幌", "神戸", "仙台", "広島", "川崎", "埼玉", "本社", "首都圏")
-)  # fmt: skip
-
-
-_PREFECTURE: Final = re.compile(PREFECTURE_RE)
-
-
-def _place_surname_titled(norm: str, t: Token) -> bool:
-    """A place-name surname (桐生, 乙部) right before a personal title, with no kanji glued before it
-    (関西桐生主任 would be a unit) and not a prefecture or region name (大阪部長 is a post)."""
-    if t.surface in _REGIONS or any(_PREFECTURE.fullmatch(t.surface + s) for s in ("", "都", "府", "県")):
-        return False
-    if _is_kanji_name_char(norm[t.begin - 1 : t.begin] or " "):
-        return False
-    return _PERSON_TITLE.match(norm, t.end) is not None
-
-
 def _compose(word: str) -> str:
     """ｼﾏﾌﾞｸﾛ normalises to シマフ + U+3099 + クロ; the dictionary wants シマブクロ."""
     return unicodedata.normalize("NFC", word) if "\u3099" in word or "\u309a" in word else word
@@ -196,7 +175,7 @@ class PersonRecognizer(Recognizer):
                     norm[t.begin - 1 : t.begin] == "@"
                     or _PERSON_HONORIFIC_AFTER.match(norm, t.end)
                     or (_ROLE_LABEL.search(context.before(norm, t.begin, 12)) and _field_end(norm, t.end))
-                    or _place_surname_titled(norm, t)
+                    or place_surname_titled(norm, t)
                 )
             ):
                 kind = "list"  # 大島さん, @大島: a place-name surname is a person only with a strong cue
@@ -267,6 +246,9 @@ class PersonRecognizer(Recognizer):
             if full:
                 out.append(Span(PERSON, start, end, 0.9 if cue else 0.8))
             elif kind == "姓":
+                if not cue and in_route(norm, start, end):
+                    i = j  # 「仙台駅 → 松島 → 猪苗代」: a stop on a route is a place
+                    continue
                 out.append(Span(PERSON, start, end, 0.8 if cue else 0.65))
             elif (cue and (kind == "list" or len(text) >= 2)) or (
                 kind == "名"
@@ -381,5 +363,7 @@ class PersonRecognizer(Recognizer):
         if "\t" in norm or "|" in norm or "," in norm:
             out.extend(table_names(norm, out))
         out.extend(layout_names(norm, out))
+        if self._use_sudachi:
+            out.extend(speaker_names(norm, out))
         out.extend(spread(norm, out))
         return out
