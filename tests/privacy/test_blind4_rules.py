@@ -77,6 +77,9 @@ def test_name_columns_of_pasted_tables(full: Detector) -> None:
     # a key-value sheet: the label column below 氏名 holds other labels, not names
     sheet = "｜氏名｜丸山 浩二｜\n｜住所｜未記入｜\n｜担当｜ー｜\n"
     assert persons(full, sheet) == ["丸山 浩二"]
+    # a total row, a note header, an organisation unit in the name column are not names
+    tally = "氏名\tメモ\n丸山 浩二\t至急\n営業部\t3名\n合計\t4名\n"
+    assert persons(full, tally) == ["丸山 浩二"]
     # no name header: a column of words stays unlabelled
     assert persons(full, "品名\t数量\n千秋\t3\n") == []
 

@@ -306,8 +306,8 @@ class PersonRecognizer(Recognizer):
                 continue  # a parenthesised label such as （カナ）, or a company kana name (サンワリ-ス)
             if pre.endswith(("カ)", "ユ)", "ド)", "カ）")) or following.startswith(("(カ", "(ユ", "（カ")):
                 continue  # bank-style corporate holder: カ)サクラネツト
-            if a in _KANA_LABEL_WORDS and b is None:
-                continue  # the label itself (a フリガナ column header), not a reading
+            if b is None and (a in _KANA_LABEL_WORDS or sudachi.is_common_word(_compose(a))):
+                continue  # a label or loanword (フリガナ, メモ in a header row), never a name
             label = _KANA_LABEL.search(pre) is not None
             reading = pre.rstrip(" ").endswith(("(", "（")) and len(pre.rstrip(" ")) >= 2
             kinds_a = sudachi.name_kinds(_compose(a))

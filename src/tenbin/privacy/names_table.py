@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from tenbin.privacy import sudachi
 from tenbin.privacy.types import PERSON, Span
 
 _HEADER_WORDS: Final = ("氏名", "名前", "連名", "宛名", "フリガナ", "ふりがな", "カナ", "Name", "NAME", "name")
@@ -33,9 +34,16 @@ _NOT_NAME: Final = frozenset(
 )
 
 
+_UNIT_END: Final = frozenset("部課室係班店社局")
+
+
 def _name_shaped(value: str, kana: bool) -> bool:
     if value in _NOT_NAME:
         return False
+    if " " not in value and sudachi.is_common_word(value):
+        return False  # 合計, メモ: a total row or a note, not a name (森 and 林 are names too)
+    if len(value) >= 3 and value[-1] in _UNIT_END and sudachi.is_common_word(value[:-1]):
+        return False  # 営業部, 総務課: an organisation unit in the name column (曽我部 is a name)
     if kana:
         return _KANA_NAME.fullmatch(value) is not None
     return _KANJI_NAME.fullmatch(value) is not None or _ROMAJI_NAME.fullmatch(value) is not None
