@@ -111,3 +111,18 @@ def test_transcript_speakers_with_place_name_surnames(full: Detector) -> None:
 def test_route_stop_is_a_place_but_a_handover_is_people(full: Detector) -> None:
     assert persons(full, "9:00 仙台駅集合 → 松島 → 猪苗代湖畔で昼食") == []
     assert persons(full, "引継ぎメモ（小此木 → 椎名）") == ["小此木", "椎名"]
+
+
+@needs_sudachi
+def test_airline_slashed_name(full: Detector) -> None:
+    assert persons(full, "Passenger: MARUYAMA/KOJI MR") == ["MARUYAMA/KOJI"]
+    assert persons(full, "TCP/IP と HTTP/HTTPS、NARITA/HANEDA 発着") == []
+
+
+def test_phone_in_kanji_digits_with_middle_dots() -> None:
+    assert surfaces(PhoneRecognizer(), "緊急連絡先 〇八〇・四四一二・七七〇三") == ["〇八〇・四四一二・七七〇三"]
+
+
+def test_building_line_followed_by_recipient() -> None:
+    text = "静岡県浜松市中区板屋町1-2\nフォルテ7階 丸山様"
+    assert surfaces(AddressRecognizer(), text) == ["静岡県浜松市中区板屋町1-2\nフォルテ7階"]

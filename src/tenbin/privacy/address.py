@@ -133,22 +133,20 @@ def _extend_building(norm: str, end: int, vertical: bool = False) -> int:
 def _next_line_building(norm: str, end: int) -> int:
     """Forms split an address over two lines (住所1 / 住所2): 「…16番地の11\n高崎イーストタワー305号室」.
 
-    Only a line that is nothing but a building (a building word or a named floor/room, no cell
-    separator, label or company) is taken; anything else starts a new field.
+    Only a line that starts with a building (a building word or a named floor/room; no cell
+    separator, label or company on it) is taken, up to where its building tokens end.
     """
     if not norm.startswith("\n", end):
         return end
     nl = norm.find("\n", end + 1)
     line = norm[end + 1 : nl if nl >= 0 else len(norm)].rstrip(" ")
-    if not line or len(line) > 24 or _NOT_BUILDING_LINE.search(line) or _COMPANY.search(line):
+    if not line or len(line) > 40 or _NOT_BUILDING_LINE.search(line):
         return end
     first = line.split(" ", 1)[0]
-    if not (_BUILDING_WORD.search(first) or _NAMED_FLOOR.fullmatch(first)):
+    if _COMPANY.search(first) or not (_BUILDING_WORD.search(first) or _NAMED_FLOOR.fullmatch(first)):
         return end
-    tail = _extend_building(norm, end + 1, vertical=False)
-    if tail < end + 1 + len(line):
-        return end
-    return tail
+    # The building tokens may be followed by a recipient on the same line: 「リファーレ10階 久保田様」.
+    return _extend_building(norm, end + 1, vertical=False)
 
 
 def _english_building(norm: str, start: int, limit: int) -> int:

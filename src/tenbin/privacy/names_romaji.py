@@ -64,9 +64,28 @@ def _romaji_name_score(word: str) -> int:
     return 1 if "名" in kinds else 0
 
 
+# Airline/passport order: SURNAME/GIVEN, often with a title (HASUMI/MISAKI MS).
+_SLASHED: Final = re.compile(
+    r"(?<![A-Za-z0-9/])([A-Z]{2,15})/([A-Z]{2,15})(?: (?:MR|MS|MRS|MISS|MSTR)\b)?(?![A-Za-z0-9/])"
+)
+
+
+def _slashed_names(norm: str) -> list[Span]:
+    """SURNAME/GIVEN with a title after it, or a known surname then a known given name."""
+    out: list[Span] = []
+    for m in _SLASHED.finditer(norm):
+        a, b = m.group(1), m.group(2)
+        titled = m.end() > m.end(2)
+        sa, sb = _romaji_name_score(a), _romaji_name_score(b)
+        # untitled, it must read surname then given name (NARITA/HANEDA is two airports)
+        if min(sa, sb) >= 0 and (titled or (sa == 2 and sb == 1)) and not (_is_stop(a) or _is_stop(b)):
+            out.append(Span(PERSON, m.start(), m.end(2), 0.8))
+    return out
+
+
 def romaji_names(norm: str) -> list[Span]:
     """PERSON spans for romaji names: known surnames/given names, or any words after a strong cue."""
-    out: list[Span] = []
+    out: list[Span] = _slashed_names(norm) if "/" in norm else []
     words = list(_ROMAJI_WORD_RE.finditer(norm))
     i = 0
     while i < len(words):

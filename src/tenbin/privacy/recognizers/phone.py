@@ -24,7 +24,7 @@ _SPOKEN_GATE: Final = re.compile(r"\dの\d")
 # Vertical forms and 連帯保証人 sheets write numbers in kanji: 「〇九〇-一二三四-五六七八」. Every
 # Japanese number starts with 0, so 〇 gates the scan; ー and の also separate the groups.
 _K: Final = "[〇一二三四五六七八九]"
-_KANJI: Final = re.compile(rf"(?<!{_K})〇{_K}{{1,4}}([-ーの ]?){_K}{{1,4}}\1{_K}{{3,4}}(?!{_K})")
+_KANJI: Final = re.compile(rf"(?<!{_K})〇{_K}{{1,4}}([-ーの・ ]?){_K}{{1,4}}\1{_K}{{3,4}}(?!{_K})")
 _KANJI_DIGITS: Final = str.maketrans("〇一二三四五六七八九", "0123456789")
 # OCR of a PDF invoice puts a space between every digit: 「0 3-6 2 0 5-4 4 1 8」. Three spaced
 # single digits in a row gate the scan; the collapsed number must then pass the normal shape rules.
@@ -106,9 +106,9 @@ class PhoneRecognizer(DigitRecognizer):
         """Numbers in kanji digits; unseparated ones need a phone word before them."""
         out: list[Span] = []
         for m in _KANJI.finditer(norm):
-            digits = m.group().translate(_KANJI_DIGITS).replace("-", "").replace("ー", "")
-            digits = digits.replace("の", "").replace(" ", "")
-            tail = re.split(r"[-ーの ]", m.group())[-1]
+            groups = re.split(r"[-ーの・ ]", m.group())
+            digits = "".join(groups).translate(_KANJI_DIGITS)
+            tail = groups[-1]
             if not valid_phone(digits, False) or (m.group(1) and len(tail) != 4 and not digits.startswith(_FREE_DIAL)):
                 continue
             pre = context.before(norm, m.start(), 16)
