@@ -13,7 +13,6 @@ script; the random stream is reseeded so the output is reproducible on its own::
 # ruff: noqa: E501  (template prose lines are data; wrapping them would hide the documents)
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import make_holdout_synth as s
-from make_holdout_synth import A, B, E, L, P, T, Z, digits, g444, render
+from make_holdout_synth import A, B, E, L, P, T, Z, digits, g444
 
 s.R.seed(20261126)
 OUT = Path(__file__).with_name("pii_ja_holdout_blind.jsonl")
@@ -215,21 +214,7 @@ def _safe_serial(text: str) -> bool:
 
 
 def main() -> None:
-    rows = []
-    n = 0
-    for variant in range(3):
-        for tmpl in TEMPLATES:
-            doc_type, marked, notes, tags = tmpl(variant)
-            text, spans = render(marked)
-            while tmpl is n_manual and not _safe_serial(text):
-                doc_type, marked, notes, tags = tmpl(variant)
-                text, spans = render(marked)
-            n += 1
-            rows.append(
-                {"id": f"hob-{n:04d}", "doc_type": doc_type, "text": text, "spans": spans, "notes": notes, "tags": tags}
-            )
-    OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    print(f"wrote {len(rows)} documents to {OUT}")
+    s.write_set(OUT, TEMPLATES, "hob", lambda tmpl, text, marked, tags: tmpl is n_manual and not _safe_serial(text))
 
 
 if __name__ == "__main__":

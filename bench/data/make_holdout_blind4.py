@@ -16,7 +16,6 @@ words, bare place names. Its first score is kept in pii_ja_holdout_blind4.first_
 # ruff: noqa: E501  (template prose lines are data; wrapping them would hide the documents)
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import make_holdout_synth as s
-from make_holdout_synth import A, B, E, L, P, T, Z, digits, fw, g444, render
+from make_holdout_synth import A, B, E, L, P, T, Z, digits, fw, g444
 
 s.R.seed(20261225)
 OUT = Path(__file__).with_name("pii_ja_holdout_blind4.jsonl")
@@ -319,33 +318,8 @@ TEMPLATES: list[Callable[[int], Doc]] = [
 ]  # fmt: skip
 
 
-def _valid_lookalike(text: str) -> bool:
-    """A trap number must never pass a check by accident (12-digit My Number, 13-digit corporate)."""
-    for m in re.findall(r"\d{4}-\d{4}-\d{4}|\d{12,13}", text):
-        d = m.replace("-", "")
-        if len(d) == 12 and s.my_number(d[:11]) == d:
-            return True
-        if len(d) == 13 and s.corporate(d[1:]) == d:
-            return True
-    return False
-
-
 def main() -> None:
-    rows = []
-    n = 0
-    for variant in range(3):
-        for tmpl in TEMPLATES:
-            doc_type, marked, notes, tags = tmpl(variant)
-            text, spans = render(marked)
-            while _valid_lookalike(re.sub(r"⟦[^⟧]*⟧", "", marked)):
-                doc_type, marked, notes, tags = tmpl(variant)
-                text, spans = render(marked)
-            n += 1
-            rows.append(
-                {"id": f"hb4-{n:04d}", "doc_type": doc_type, "text": text, "spans": spans, "notes": notes, "tags": tags}
-            )
-    OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    print(f"wrote {len(rows)} documents to {OUT}")
+    s.write_set(OUT, TEMPLATES, "hb4", lambda tmpl, text, marked, tags: s.valid_lookalike(re.sub(r"⟦[^⟧]*⟧", "", marked)))
 
 
 if __name__ == "__main__":

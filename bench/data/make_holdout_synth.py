@@ -691,21 +691,45 @@ TEMPLATES: list[Callable[[int], Doc]] = [
 ]  # fmt: skip
 
 
-def main() -> None:
+def valid_lookalike(text: str) -> bool:
+    """A trap number must never pass a check by accident (12-digit My Number, 13-digit corporate)."""
+    for m in re.findall(r"\d{4}-\d{4}-\d{4}|\d{12,13}", text):
+        d = m.replace("-", "")
+        if len(d) == 12 and my_number(d[:11]) == d:
+            return True
+        if len(d) == 13 and corporate(d[1:]) == d:
+            return True
+    return False
+
+
+Redo = Callable[[Callable[[int], Doc], str, str, list[str]], bool]
+
+
+def write_set(out: Path, templates: list[Callable[[int], Doc]], prefix: str, redo: Redo | None = None,
+              variants: int = 3) -> None:
+    """Render every template in every variant to ``out``; ``redo(tmpl, text, marked, tags)`` asks
+    for a fresh draw (a look-alike that passed a check digit by accident)."""
     rows = []
     n = 0
-    for variant in range(3):
-        for tmpl in TEMPLATES:
+    for variant in range(variants):
+        for tmpl in templates:
             doc_type, marked, notes, tags = tmpl(variant)
             text, spans = render(marked)
+            while redo is not None and redo(tmpl, text, marked, tags):
+                doc_type, marked, notes, tags = tmpl(variant)
+                text, spans = render(marked)
             if spans and "no_pii" in tags:
                 raise AssertionError(tmpl.__name__)
             n += 1
             rows.append(
-                {"id": f"hos-{n:04d}", "doc_type": doc_type, "text": text, "spans": spans, "notes": notes, "tags": tags}
+                {"id": f"{prefix}-{n:04d}", "doc_type": doc_type, "text": text, "spans": spans, "notes": notes, "tags": tags}
             )
-    OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    print(f"wrote {len(rows)} documents to {OUT}")
+    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    print(f"wrote {len(rows)} documents to {out}")
+
+
+def main() -> None:
+    write_set(OUT, TEMPLATES, "hos")
 
 
 if __name__ == "__main__":
