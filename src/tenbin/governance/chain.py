@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-GENESIS = "0" * 64
+from tenbin.store.base import GENESIS as GENESIS  # one genesis for stores and verifiers
 
 # Every column of audit_log except ``hash``, in schema order. The hash covers exactly these.
 FIELDS: tuple[str, ...] = (

@@ -27,6 +27,26 @@ class KeyRecord:
     revoked_at: float | None = None
 
 
+Seal = Callable[[Mapping[str, Any], int, str], dict[str, Any]]
+GENESIS = "0" * 64  # prev_hash of the first audit entry
+
+
+def extend_chain(
+    bodies: Sequence[Mapping[str, Any]], head: tuple[int, str] | None, seal: Seal
+) -> tuple[list[dict[str, Any]], tuple[int, str]]:
+    """Seal ``bodies`` onto the chain head read inside the caller's write transaction; returns the
+    rows to insert and the new head. The hashing rule belongs to governance (``seal``); each
+    backend only supplies the locked head."""
+    seq, prev = head or (0, GENESIS)
+    rows = []
+    for body in bodies:
+        seq += 1
+        row = seal(body, seq, prev)
+        prev = row["hash"]
+        rows.append(row)
+    return rows, (seq, prev)
+
+
 class Store(Protocol):
     """SQL in ``query``/``execute``/``executemany`` uses ``?`` placeholders in every backend (the
     PostgreSQL backend rewrites them to ``$n``); each package ships its own migration files as
@@ -67,7 +87,7 @@ class Store(Protocol):
     # governance audit chain
     async def append_audit(
         self, bodies: Sequence[Mapping[str, Any]],
-        seal: Callable[[Mapping[str, Any], int, str], dict[str, Any]],
+        seal: Seal,
     ) -> tuple[int, str]:
         """Append entries to ``audit_log`` in one transaction that holds the chain head: read the
         last (seq, hash) (or (0, GENESIS)), ``seal(body, seq, prev_hash)`` each body into a full

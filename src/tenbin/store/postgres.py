@@ -10,21 +10,20 @@ the write-ahead spool can replay rows after a crash without double counting.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import asyncpg
 import orjson
 
 from tenbin.ledger.record import COLUMNS, UsageRecord
-from tenbin.store.base import KeyRecord
+from tenbin.store.base import KeyRecord, Seal, extend_chain
 from tenbin.store.sqlite import migration_scripts
 
 _INSERT_USAGE = (
     f"INSERT INTO usage ({', '.join(COLUMNS)}) VALUES ({', '.join(f'${i + 1}' for i in range(len(COLUMNS)))})"
     " ON CONFLICT (request_id) DO NOTHING"
 )
-_GENESIS = "0" * 64
 COPY_MIN_ROWS = 64
 # Any constant works as long as every replica uses the same one; the schema name is mixed in so
 # test schemas in one database do not wait for each other.
@@ -194,7 +193,7 @@ class PostgresStore:
     # ---- governance audit chain --------------------------------------------------------------
     async def append_audit(
         self, bodies: Sequence[Mapping[str, Any]],
-        seal: Callable[[Mapping[str, Any], int, str], dict[str, Any]],
+        seal: Seal,
     ) -> tuple[int, str]:
         """One chain across all replicas: the EXCLUSIVE table lock (readers still read) is held from
         reading the head until commit, so two writers can never both extend the same head."""
@@ -202,13 +201,7 @@ class PostgresStore:
         async with pool.acquire() as c, c.transaction():
             await c.execute("LOCK TABLE audit_log IN EXCLUSIVE MODE")
             head = await c.fetchrow("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-            seq, prev = (int(head["seq"]), str(head["hash"])) if head else (0, _GENESIS)
-            rows = []
-            for body in bodies:
-                seq += 1
-                row = seal(body, seq, prev)
-                prev = row["hash"]
-                rows.append(row)
+            rows, (seq, prev) = extend_chain(bodies, (int(head["seq"]), str(head["hash"])) if head else None, seal)
             if rows:
                 cols = list(rows[0])
                 await c.executemany(

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import orjson
 
 from tenbin.ledger.record import COLUMNS, UsageRecord
-from tenbin.store.base import KeyRecord
+from tenbin.store.base import KeyRecord, Seal, extend_chain
 
 T = TypeVar("T")
 
@@ -199,19 +199,13 @@ class SQLiteStore:
 
     async def append_audit(
         self, bodies: Sequence[Mapping[str, Any]],
-        seal: Callable[[Mapping[str, Any], int, str], dict[str, Any]],
+        seal: Seal,
     ) -> tuple[int, str]:
         def go(c: sqlite3.Connection) -> tuple[int, str]:
             c.execute("BEGIN IMMEDIATE")  # holds the write lock from reading the head to commit
             try:
                 head = c.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
-                seq, prev = (int(head[0]), str(head[1])) if head else (0, "0" * 64)
-                rows = []
-                for body in bodies:
-                    seq += 1
-                    row = seal(body, seq, prev)
-                    prev = row["hash"]
-                    rows.append(row)
+                rows, (seq, prev) = extend_chain(bodies, (int(head[0]), str(head[1])) if head else None, seal)
                 if rows:
                     cols = list(rows[0])
                     c.executemany(
