@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from tenbin.api.app import create_app
+from tenbin.clock import SYSTEM, Clock
 from tenbin.config.loader import build_config
 from tenbin.gateway.runtime import Runtime, build_runtime
 
@@ -56,11 +57,14 @@ class GatewayHandle:
         return self.lt.run(self.runtime.store.query(f"SELECT * FROM usage WHERE {where} ORDER BY ts_start", params))
 
 
-def start_gateway(lt: LoopThread, cfg: dict[str, Any], tmp: Path, env: dict[str, str] | None = None) -> GatewayHandle:
+def start_gateway(lt: LoopThread, cfg: dict[str, Any], tmp: Path, env: dict[str, str] | None = None,
+                  clock: Clock = SYSTEM) -> GatewayHandle:
+    """``clock``: a ``ManualClock`` pins the gateway's "now" (request times, Tokyo days, budget
+    periods, breaker cooldowns) so a test does not depend on the date or race a timer."""
     cfg = dict(cfg)
     cfg.setdefault("store", f"sqlite:///{tmp / 'tenbin.db'}")
     config = build_config(cfg, env=env or {})
-    runtime = build_runtime(config)
+    runtime = build_runtime(config, clock=clock)
     app = create_app(runtime)
 
     async def go() -> tuple[web.AppRunner, int]:

@@ -10,6 +10,7 @@ from typing import Annotated, TypeVar
 import typer
 from rich.console import Console
 
+from tenbin.clock import SYSTEM, Clock
 from tenbin.config import Config, ConfigError, load_config
 from tenbin.store.base import Store
 from tenbin.store.factory import open_store
@@ -30,6 +31,13 @@ def load(config: Path | None) -> Config:
     except ConfigError as e:
         err_console.print(f"[red]error:[/red] {e}")
         raise typer.Exit(2) from None
+
+
+def clock_of(ctx: typer.Context) -> Clock:
+    """The clock commands read "now" from: the system's, unless the caller passed another as the
+    context object (``CliRunner().invoke(app, args, obj=ManualClock(...))`` in tests)."""
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, Clock) else SYSTEM
 
 
 def with_store(cfg: Config, fn: Callable[[Store], Awaitable[T]]) -> T:

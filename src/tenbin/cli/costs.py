@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import sys
 from decimal import Decimal
 from typing import Annotated
@@ -14,11 +13,12 @@ import typer
 from rich.table import Table
 
 from tenbin.catalog.catalog import load_catalog
-from tenbin.cli.common import ConfigOption, console, err_console, load, with_store
+from tenbin.cli.common import ConfigOption, clock_of, console, err_console, load, with_store
+from tenbin.clock import Clock
 from tenbin.config.schema import Config
 from tenbin.finops.config import FinOpsConfig
 from tenbin.finops.fxstore import load_table, parse_override
-from tenbin.finops.periods import TOKYO, Period, parse_period
+from tenbin.finops.periods import Period, current_month, parse_period, tokyo_now
 from tenbin.finops.reports.costs import DIMENSIONS, Report, cost_report, parse_dimensions
 from tenbin.finops.selfhosted import break_even, unit_prices
 
@@ -35,9 +35,12 @@ def finops_config(cfg: Config) -> FinOpsConfig:
         raise fail(str(e)) from None
 
 
-def period_arg(text: str | None) -> Period:
+def period_arg(text: str | None, clock: Clock) -> Period:
+    """The ``--period`` given, or the Tokyo month the clock is in."""
+    if not text:
+        return current_month(clock)
     try:
-        return parse_period(text or dt.datetime.now(TOKYO).strftime("%Y-%m"))
+        return parse_period(text)
     except ValueError as e:
         raise fail(str(e)) from None
 
@@ -92,10 +95,10 @@ def render(report: Report, fmt: str) -> None:
     console.print(t)
 
 
-def show_unit_prices(cfg: Config, fo: FinOpsConfig) -> None:
+def show_unit_prices(cfg: Config, fo: FinOpsConfig, clock: Clock) -> None:
     catalog = load_catalog(cfg.models)
     fx = with_store(cfg, load_table)
-    today = dt.datetime.now(TOKYO).date()
+    today = tokyo_now(clock).date()
     prices = unit_prices(catalog, fx, fo.self_hosted, today, fo.input_output_ratio)
     t = Table("model", "provider", "region", "input ¥/1M", "output ¥/1M",
               f"blended ¥/1M ({fo.input_output_ratio}:1)", "basis", title="Unit prices, today (Asia/Tokyo)")
@@ -126,6 +129,7 @@ UnitOpt = Annotated[bool, typer.Option("--unit-prices", help="¥/1M tokens per m
 def register(app: typer.Typer) -> None:
     @app.command()
     def costs(
+        ctx: typer.Context,
         config: ConfigOption = None,
         period: PeriodOpt = None,
         by: ByOpt = "team,model",
@@ -137,7 +141,7 @@ def register(app: typer.Typer) -> None:
         cfg = load(config)
         fo = finops_config(cfg)
         if unit_prices_:
-            show_unit_prices(cfg, fo)
+            show_unit_prices(cfg, fo, clock_of(ctx))
             return
         if fmt not in ("table", "csv", "json"):
             raise fail("--format must be table, csv or json")
@@ -145,6 +149,6 @@ def register(app: typer.Typer) -> None:
             dims = parse_dimensions(by)
         except ValueError as e:
             raise fail(str(e)) from None
-        p, rates = period_arg(period), fx_args(fx)
+        p, rates = period_arg(period, clock_of(ctx)), fx_args(fx)
         report = with_store(cfg, lambda s: cost_report(s, p, dims, fx=rates, use_cases=fo.use_cases))
         render(report, fmt)

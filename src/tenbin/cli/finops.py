@@ -14,13 +14,13 @@ from rich.progress import Progress
 from rich.table import Table
 
 from tenbin.catalog.catalog import load_catalog
-from tenbin.cli.common import ConfigOption, console, load, with_store
+from tenbin.cli.common import ConfigOption, clock_of, console, load, with_store
 from tenbin.cli.costs import FxOpt, PeriodOpt, fail, finops_config, fx_args, period_arg
 from tenbin.finops.budgets.rules import delete_rule, merge, save_rule, spend_so_far, split_bucket, stored_rules
 from tenbin.finops.config import BudgetRule
 from tenbin.finops.fx import FxTable
 from tenbin.finops.fxstore import load_rates, load_table, parse_csv, parse_pair, parse_rate, set_rate, stored_rates
-from tenbin.finops.periods import TOKYO
+from tenbin.finops.periods import tokyo_now
 from tenbin.finops.replay.scenario import parse_scenario
 from tenbin.finops.replay.shapes import Shape, load_shapes
 from tenbin.finops.replay.simulate import replay
@@ -39,14 +39,14 @@ def _fx_app() -> typer.Typer:
                      no_args_is_help=True)
 
     @fx.command("set")
-    def fx_set(pair: str, rate: str, config: ConfigOption = None,
+    def fx_set(ctx: typer.Context, pair: str, rate: str, config: ConfigOption = None,
                date: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default today, Tokyo)")] = None,
                ) -> None:
         """Set e.g. USDJPY 152.3 from --date on."""
         cfg = load(config)
         try:
             ccy, value = parse_pair(pair), parse_rate(rate)
-            day = dt.date.fromisoformat(date) if date else dt.datetime.now(TOKYO).date()
+            day = dt.date.fromisoformat(date) if date else tokyo_now(clock_of(ctx)).date()
         except ValueError as e:
             raise fail(str(e)) from None
         with_store(cfg, lambda s: set_rate(s, ccy, day, value))
@@ -91,10 +91,11 @@ def _budgets_app() -> typer.Typer:
             return
         cfg = load(config)
         fo = finops_config(cfg)
+        clock = clock_of(ctx)
 
         async def go(s: Store) -> tuple[list[BudgetRule], dict[str, int]]:
             rules = merge(fo.budgets, await stored_rules(s))
-            return rules, await spend_so_far(s, rules)
+            return rules, await spend_so_far(s, rules, clock.now().timestamp())
 
         rules, spent = with_store(cfg, go)
         names = {r.name for r in fo.budgets}
@@ -158,6 +159,7 @@ def _export_app() -> typer.Typer:
 
     @ex.command("focus")
     def focus(
+        ctx: typer.Context,
         out: Annotated[Path, typer.Option("--out", "-o", help="file to write")],
         config: ConfigOption = None, period: PeriodOpt = None,
         fmt: Annotated[str, typer.Option("--format", help="csv or parquet")] = "csv",
@@ -167,7 +169,7 @@ def _export_app() -> typer.Typer:
         if fmt not in ("csv", "parquet"):
             raise fail("--format must be csv or parquet")
         cfg = load(config)
-        p = period_arg(period)
+        p = period_arg(period, clock_of(ctx))
         catalog = load_catalog(cfg.models)
         rows = with_store(cfg, lambda s: focus_rows(s, catalog, p, billing_account))
         try:
@@ -185,12 +187,13 @@ def register(app: typer.Typer) -> None:
     app.add_typer(_export_app(), name="export")
 
     @app.command()
-    def forecast(config: ConfigOption = None, period: PeriodOpt = None) -> None:
+    def forecast(ctx: typer.Context, config: ConfigOption = None, period: PeriodOpt = None) -> None:
         """Month-end spend per team and in total, and the budgets the forecast would cross."""
         cfg = load(config)
         fo = finops_config(cfg)
-        p = period_arg(period)
-        now = min(dt.datetime.now(TOKYO), p.end - dt.timedelta(seconds=1))
+        clock = clock_of(ctx)
+        p = period_arg(period, clock)
+        now = min(tokyo_now(clock), p.end - dt.timedelta(seconds=1))
 
         async def go(s: Store) -> tuple[list[BudgetRule], list[Forecast]]:
             return merge(fo.budgets, await stored_rules(s)), await forecast_period(s, p, now)
@@ -211,6 +214,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def simulate(
+        ctx: typer.Context,
         config: ConfigOption = None, period: PeriodOpt = None,
         price: Annotated[list[str] | None, typer.Option(help="PROVIDER_OR_MODEL:+N%, repeatable")] = None,
         outage: Annotated[list[str] | None, typer.Option(help="provider or model down, repeatable")] = None,
@@ -219,7 +223,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """What-if replay of the ledger's metadata through routing: cost delta, traffic moves, Japan share."""
         cfg = load(config)
-        p = period_arg(period)
+        p = period_arg(period, clock_of(ctx))
         fx_args(fx)  # validate early with a clear message
         try:
             scenario = parse_scenario(price or [], outage or [], fx or [], policy)

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from tenbin.clock import SYSTEM, Clock
+
 TOKYO = ZoneInfo("Asia/Tokyo")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -67,6 +69,17 @@ def parse_period(text: str) -> Period:
         except ValueError:
             raise ValueError(f"bad date in period {text!r}") from None
     raise ValueError(f"period {text!r}: expected YYYY-MM, YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD")
+
+
+def tokyo_now(clock: Clock = SYSTEM) -> dt.datetime:
+    """The clock's time on the Tokyo calendar (the one budgets, prices and reports follow)."""
+    return clock.now().astimezone(TOKYO)
+
+
+def current_month(clock: Clock = SYSTEM) -> Period:
+    """The Tokyo month the clock is in: at 2026-11-30T15:30Z it is already 2026-12."""
+    now = tokyo_now(clock)
+    return month(now.year, now.month)
 
 
 def tokyo_date(ts: float) -> dt.date:

@@ -9,6 +9,7 @@ import contextlib
 import logging
 
 from tenbin.catalog.catalog import Catalog
+from tenbin.clock import SYSTEM, Clock
 from tenbin.finops.budgets.alerts import Alerter
 from tenbin.finops.budgets.guard import LedgerGuard
 from tenbin.finops.budgets.ledger import BudgetLedger, MemoryBudgetLedger
@@ -23,10 +24,10 @@ log = logging.getLogger("tenbin.finops")
 
 class FinOps:
     def __init__(self, cfg: FinOpsConfig, catalog: Catalog, store: Store,
-                 ledger: BudgetLedger | None = None) -> None:
-        self.cfg, self.catalog, self.store = cfg, catalog, store
+                 ledger: BudgetLedger | None = None, clock: Clock = SYSTEM) -> None:
+        self.cfg, self.catalog, self.store, self.clock = cfg, catalog, store, clock
         self.pricer = Pricer()
-        self.alerter = Alerter(store)
+        self.alerter = Alerter(store, clock)
         self.guard = LedgerGuard(ledger or MemoryBudgetLedger(), self.pricer, catalog, self.alerter, [],
                                  cfg.default_max_output_tokens)
         self._rules: list[BudgetRule] = []
@@ -50,7 +51,8 @@ class FinOps:
         fresh = [r for r in rules if known.get(r.name) != r]
         if fresh:  # new rules start from the spend already in the usage table
             have = await self.guard.ledger.snapshot()
-            seed = {b: n for b, n in (await spend_so_far(self.store, fresh)).items() if b not in have}
+            spent = await spend_so_far(self.store, fresh, self.clock.now().timestamp())
+            seed = {b: n for b, n in spent.items() if b not in have}
             await self.guard.ledger.seed(seed)
         self._rules = rules
         self.guard.set_rules(compile_rules(rules))

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from tenbin.catalog.catalog import Catalog, ModelSpec
+from tenbin.clock import SYSTEM, Clock
 from tenbin.config.schema import Config
 from tenbin.context import RequestContext, Usage
 from tenbin.errors import BadRequest, GatewayError, UpstreamError
@@ -99,8 +100,10 @@ class Gateway:
         budget: BudgetGuard | None = None,
         audit: AuditSink | None = None,
         cache: ResponseCache | None = None,
+        clock: Clock = SYSTEM,
     ) -> None:
         self.cfg = cfg
+        self.clock = clock
         self.catalog = catalog
         self.providers = providers
         self.router = router
@@ -114,6 +117,10 @@ class Gateway:
 
     # ---- the pipeline -----------------------------------------------------------------------
     async def chat(self, ctx: RequestContext) -> Completion | Stream:
+        # The request's time comes from the gateway's clock: it decides the Tokyo day the request
+        # is priced on (catalog price and FX rate), the budget period it charges and its ledger and
+        # audit timestamps, so all of them agree and tests can pin it to a month boundary.
+        ctx.started = self.clock.now().timestamp()
         scan = await self.privacy.scan_async(ctx.body, ctx.body_size) if self.privacy else None
         try:
             decision = self.router.decide(ctx, scan)
@@ -284,7 +291,7 @@ class Gateway:
         status: int, error: str | None, *, scan: Any = None, masked: Any = None, stream: bool = False,
         ttft_ms: float | None = None, answer: AnswerTap | None = None,
     ) -> UsageRecord:
-        now = time.time()
+        now = self.clock.now().timestamp()
         model = served.model if served else None
         rec = UsageRecord(
             request_id=ctx.request_id, ts_start=ctx.started, ts_end=now,
@@ -300,12 +307,13 @@ class Gateway:
             data_class=_data_class_name(scan),
             route=self._route_trace(decision, served),
         )
+        day = dt.datetime.fromtimestamp(ctx.started, TOKYO).date()
         if model is not None and (usage.prompt_tokens or usage.completion_tokens):
-            priced = self.pricer.price(model, usage, dt.datetime.fromtimestamp(ctx.started, TOKYO).date())
+            priced = self.pricer.price(model, usage, day)
             rec.cost_nanos, rec.currency = priced.cost_nanos, priced.currency
             rec.cost_jpy_nanos, rec.fx_rate = priced.cost_jpy_nanos, priced.fx_rate
         elif model is not None:
-            rec.currency = model.price_at(dt.date.today()).currency
+            rec.currency = model.price_at(day).currency
         self.ledger.record(rec)
         self.audit.request(ctx, rec, {"scan": scan, "masked": masked is not None, "decision": decision,
                                       "answer": answer})

@@ -12,6 +12,7 @@ from typing import Any
 
 from tenbin.auth.keys import KeyRing
 from tenbin.catalog.catalog import Catalog, load_catalog
+from tenbin.clock import SYSTEM, Clock
 from tenbin.config.schema import Config
 from tenbin.finops.config import FinOpsConfig
 from tenbin.finops.service import FinOps
@@ -66,7 +67,9 @@ class Runtime:
         await self.store.close()
 
 
-def build_runtime(cfg: Config, *, store: Store | None = None) -> Runtime:
+def build_runtime(cfg: Config, *, store: Store | None = None, clock: Clock = SYSTEM) -> Runtime:
+    """``clock`` is the one "now" every part reads (request times, Tokyo days, budget periods,
+    breaker cooldowns); tests pass a :class:`tenbin.clock.ManualClock`."""
     catalog = load_catalog(cfg.models)
     if cfg.default_model not in catalog:
         raise ValueError(f"default_model: unknown model {cfg.default_model!r}")
@@ -75,15 +78,16 @@ def build_runtime(cfg: Config, *, store: Store | None = None) -> Runtime:
     ledger = LedgerWriter(store, cfg.ledger)
     privacy = PrivacyStage.from_config(cfg.privacy)
     gov = GovernanceConfig.from_section(cfg.governance)
-    audit = AuditWriter(store, catalog, gov) if gov.audit else None
-    shared = build_shared(cfg)  # Redis-backed when cfg.redis is set, so replicas agree
-    finops = FinOps(FinOpsConfig.from_section(cfg.finops), catalog, store, ledger=shared.budget_ledger)
+    audit = AuditWriter(store, catalog, gov, clock=clock) if gov.audit else None
+    shared = build_shared(cfg, clock)  # Redis-backed when cfg.redis is set, so replicas agree
+    finops = FinOps(FinOpsConfig.from_section(cfg.finops), catalog, store, ledger=shared.budget_ledger,
+                    clock=clock)
     gateway = Gateway(
         cfg=cfg, catalog=catalog, providers=providers,
-        router=Router(cfg, catalog, breakers=shared.breakers, providers=providers), ledger=ledger,
+        router=Router(cfg, catalog, breakers=shared.breakers, providers=providers, clock=clock), ledger=ledger,
         pricer=finops.pricer, breakers=shared.breakers, privacy=privacy, audit=audit,
         budget=shared.guard(finops.guard),
-        cache=shared.cache,
+        cache=shared.cache, clock=clock,
     )
     return Runtime(cfg, store, catalog, providers, KeyRing(store), ledger, gateway, audit=audit, finops=finops,
                    shared=shared)

@@ -69,13 +69,14 @@ def request_entry(ctx: RequestContext, rec: UsageRecord, facts: dict[str, Any], 
 
 
 def admin_entry(actor: Principal, action: str, *, target: str | None = None, team: str | None = None,
-                detail: dict[str, Any] | None = None) -> dict[str, Any]:
+                detail: dict[str, Any] | None = None, ts: float | None = None) -> dict[str, Any]:
     """An admin action (``key.create``, ``key.revoke``, ``budget.update``, ``config.reload`` …).
 
     ``team`` is the team acted upon (defaults to the actor's) so team-scoped audit reads show a
     team its own key changes even when an admin made them; the actor is in ``detail``."""
     return {
-        "ts_us": int(time.time() * 1_000_000), "kind": "admin", "action": action, "request_id": None,
+        "ts_us": int((time.time() if ts is None else ts) * 1_000_000), "kind": "admin", "action": action,
+        "request_id": None,
         "key_id": actor.key_id, "team": team or actor.team, "role": actor.role, "project": actor.project,
         "use_case": None, "target": target, "data_class": None, "findings": None, "masked": 0,
         "rule": None, "model": None, "provider": None, "region": None, "jurisdiction": None,

@@ -10,12 +10,12 @@ processes (gateway replicas, the CLI) can append to one chain without forking it
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Mapping
 from typing import Any
 
 from tenbin.batching import BatchWriter
 from tenbin.catalog.catalog import Catalog
+from tenbin.clock import SYSTEM, Clock
 from tenbin.context import Principal, RequestContext
 from tenbin.governance.chain import seal
 from tenbin.governance.config import GovernanceConfig
@@ -31,12 +31,13 @@ PURGE_EVERY_S = 60.0
 
 class AuditWriter(BatchWriter[dict[str, Any]]):
     def __init__(self, store: Store, catalog: Catalog, cfg: GovernanceConfig,
-                 env: Mapping[str, str] | None = None) -> None:
+                 env: Mapping[str, str] | None = None, clock: Clock = SYSTEM) -> None:
         super().__init__("audit", log, batch_size=cfg.batch_size, flush_interval_s=cfg.flush_interval_s,
                          max_buffer=cfg.max_buffer)
         self.store = store
         self.catalog = catalog
         self.cfg = cfg
+        self.clock = clock  # admin entries' timestamps, raw retention expiry (request entries use the record's)
         self.vault = RawVault.from_config(cfg.retain_raw, env)
         self.keeps_raw = self.vault is not None
         self._raw: list[tuple[str, str, bytes, str]] = []
@@ -59,7 +60,8 @@ class AuditWriter(BatchWriter[dict[str, Any]]):
     def admin(self, actor: Principal, action: str, *, target: str | None = None, team: str | None = None,
               detail: dict[str, Any] | None = None) -> None:
         """Queue an admin action; callers that must see it durable await ``flush()``."""
-        self.push(admin_entry(actor, action, target=target, team=team, detail=detail))
+        self.push(admin_entry(actor, action, target=target, team=team, detail=detail,
+                              ts=self.clock.now().timestamp()))
 
     # ---- background flushing (tenbin.batching) -------------------------------------------
     async def write(self, batch: list[dict[str, Any]]) -> None:
@@ -74,9 +76,9 @@ class AuditWriter(BatchWriter[dict[str, Any]]):
             return True
         pending, self._raw = self._raw, []
         try:
-            rows = [self.vault.seal(rid, team, prompt, answer) for rid, team, prompt, answer in pending]
+            now = self.clock.now().timestamp()
+            rows = [self.vault.seal(rid, team, prompt, answer, now) for rid, team, prompt, answer in pending]
             await RawVault.store_rows(self.store, rows)
-            now = time.time()
             if now - self._last_purge > PURGE_EVERY_S:
                 purged = await RawVault.purge(self.store, now)
                 self._last_purge = now

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import random
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
+from tenbin.clock import SYSTEM, Clock
 from tenbin.config.schema import BreakerConfig, RetryConfig
 from tenbin.providers.base import ProviderError
 
@@ -29,9 +29,11 @@ class Breaker:
     opened_at: float = 0.0
     trial_in_flight: bool = False
     _state: BreakerState = "closed"
+    clock: Clock = SYSTEM  # its monotonic() times the cooldown
 
     def state(self, now: float | None = None) -> BreakerState:
-        if self._state == "open" and (now or time.monotonic()) - self.opened_at >= self.cooldown_s:
+        t = self.clock.monotonic() if now is None else now
+        if self._state == "open" and t - self.opened_at >= self.cooldown_s:
             self._state = "half_open"
             self.trial_in_flight = False
         return self._state
@@ -56,20 +58,22 @@ class Breaker:
         self.trial_in_flight = False
         if self._state == "half_open" or self.failures >= self.threshold:
             self._state = "open"
-            self.opened_at = time.monotonic()
+            self.opened_at = self.clock.monotonic()
 
 
 class Breakers:
     """One breaker per model id, created on first use."""
 
-    def __init__(self, cfg: BreakerConfig) -> None:
+    def __init__(self, cfg: BreakerConfig, clock: Clock = SYSTEM) -> None:
         self.cfg = cfg
+        self.clock = clock
         self._by_model: dict[str, Breaker] = {}
 
     def get(self, model_id: str) -> Breaker:
         b = self._by_model.get(model_id)
         if b is None:
-            b = self._by_model[model_id] = Breaker(self.cfg.failure_threshold, self.cfg.cooldown_s)
+            b = self._by_model[model_id] = Breaker(self.cfg.failure_threshold, self.cfg.cooldown_s,
+                                                   clock=self.clock)
         return b
 
     def snapshot(self) -> dict[str, str]:

@@ -8,12 +8,12 @@ behind ``RateLimiter`` so a Redis-backed limiter can replace it for several repl
 
 from __future__ import annotations
 
-import time
 from collections import deque
 from collections.abc import Mapping
 from typing import Protocol
 
 from tenbin.catalog.catalog import ModelSpec
+from tenbin.clock import SYSTEM, Clock
 from tenbin.providers.base import Provider
 from tenbin.providers.resilience import Breakers
 
@@ -31,8 +31,9 @@ class RateLimiter(Protocol):
 class SlidingWindowLimiter:
     """Exact 60-second sliding window per model, for one process."""
 
-    def __init__(self, window_s: float = 60.0) -> None:
+    def __init__(self, window_s: float = 60.0, clock: Clock = SYSTEM) -> None:
         self.window_s = window_s
+        self.clock = clock
         self._hits: dict[str, deque[float]] = {}
 
     def _trim(self, model_id: str, now: float) -> deque[float]:
@@ -45,10 +46,10 @@ class SlidingWindowLimiter:
         return q
 
     def allowed(self, model_id: str, rpm: int) -> bool:
-        return len(self._trim(model_id, time.monotonic())) < rpm
+        return len(self._trim(model_id, self.clock.monotonic())) < rpm
 
     def hit(self, model_id: str) -> None:
-        now = time.monotonic()
+        now = self.clock.monotonic()
         self._trim(model_id, now).append(now)
 
 
@@ -56,10 +57,11 @@ class Health:
     """Why a model should be skipped now (``None`` when it looks fine)."""
 
     def __init__(self, breakers: Breakers | None = None, providers: Mapping[str, Provider] | None = None,
-                 ttl_s: float = 5.0) -> None:
+                 ttl_s: float = 5.0, clock: Clock = SYSTEM) -> None:
         self.breakers = breakers
         self.providers = providers
         self.ttl_s = ttl_s
+        self.clock = clock
         self._avail: dict[str, tuple[float, str | None]] = {}
 
     def _provider_reason(self, name: str, now: float) -> str | None:
@@ -80,5 +82,5 @@ class Health:
     def reason(self, model: ModelSpec) -> str | None:
         if self.breakers is not None and self.breakers.get(model.id).state() == "open":
             return "breaker_open"
-        why = self._provider_reason(model.provider, time.monotonic())
+        why = self._provider_reason(model.provider, self.clock.monotonic())
         return f"unavailable: {why}" if why else None

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from tenbin.catalog.catalog import ModelSpec
 from tenbin.finops.fx import FxTable
+from tenbin.finops.periods import tokyo_now
 from tenbin.ledger.record import to_nanos
 from tenbin.routing.schema import ModelHint, Objective
 
@@ -25,7 +26,7 @@ class Ranker:
     def __init__(self, models: Sequence[ModelSpec], hints: Mapping[str, ModelHint],
                  fx: FxTable | None = None, today: dt.date | None = None) -> None:
         fx = fx or FxTable()
-        today = today or dt.date.today()
+        today = today or tokyo_now().date()  # prices take effect on Tokyo days
         self.price: dict[str, tuple[int, int]] = {}
         self.latency: dict[str, int] = {}
         for m in models:

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tenbin.catalog.catalog import Catalog, ModelSpec
+from tenbin.clock import SYSTEM, Clock
 from tenbin.config.schema import Config
 from tenbin.context import RequestContext
 from tenbin.errors import BadRequest, Forbidden, NotFound, RateLimited
+from tenbin.finops.periods import tokyo_now
 from tenbin.providers.base import Provider
 from tenbin.providers.resilience import Breakers
 from tenbin.routing.compile import Check, compile_match, first_miss
@@ -58,19 +60,20 @@ class Router:
         self, cfg: Config, catalog: Catalog, *, breakers: Breakers | None = None,
         providers: Mapping[str, Provider] | None = None, limiter: RateLimiter | None = None,
         estimator: ComplexityEstimator | None = None, policy: RoutingPolicy | None = None,
+        clock: Clock = SYSTEM,
     ) -> None:
         self.cfg = cfg
         self.catalog = catalog
         self.policy = p = policy or RoutingPolicy.from_section(cfg.routing)
         check_model_refs(p, cfg, catalog)
         self.estimator: ComplexityEstimator = estimator or HeuristicComplexity(p.threshold)
-        self.health = Health(breakers, providers)
-        self.limiter: RateLimiter = limiter or SlidingWindowLimiter()
+        self.health = Health(breakers, providers, clock=clock)
+        self.limiter: RateLimiter = limiter or SlidingWindowLimiter(clock=clock)
         self._rules: tuple[tuple[Rule, tuple[Check, ...]], ...] = tuple(
             (r, compile_match(r.when, self._complexity)) for r in p.rules)
         self._constraints: tuple[CompiledConstraint, ...] = compile_constraints(
             p.constraints, catalog, self._complexity)
-        self._ranker = Ranker(list(catalog), p.models)
+        self._ranker = Ranker(list(catalog), p.models, today=tokyo_now(clock).date())
         self._rpm = {m: h.rpm for m, h in p.models.items() if h.rpm}
         self._fallbacks = {k: [catalog.get(x).id for x in v if catalog.get(x)]  # type: ignore[union-attr]
                            for k, v in cfg.fallbacks.items()}

@@ -12,9 +12,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from typing import Any
 
+from tenbin.clock import SYSTEM, Clock
 from tenbin.config.schema import BreakerConfig
 from tenbin.providers.resilience import Breaker, Breakers
 from tenbin.shared.link import RedisDown, RedisLink
@@ -34,8 +34,9 @@ class SharedBreaker(Breaker):
 
 
 class SharedBreakers(Breakers):
-    def __init__(self, cfg: BreakerConfig, link: RedisLink, prefix: str, sync_s: float) -> None:
-        super().__init__(cfg)
+    def __init__(self, cfg: BreakerConfig, link: RedisLink, prefix: str, sync_s: float,
+                 clock: Clock = SYSTEM) -> None:
+        super().__init__(cfg, clock)
         self.link, self.key, self.sync_s = link, f"{prefix}breaker:", sync_s
         self._task: asyncio.Task[None] | None = None
         self._pending: set[asyncio.Task[None]] = set()
@@ -43,7 +44,7 @@ class SharedBreakers(Breakers):
     def get(self, model_id: str) -> Breaker:
         b = self._by_model.get(model_id)
         if b is None:
-            sb = SharedBreaker(self.cfg.failure_threshold, self.cfg.cooldown_s)
+            sb = SharedBreaker(self.cfg.failure_threshold, self.cfg.cooldown_s, clock=self.clock)
             sb.owner, sb.model = self, model_id
             b = self._by_model[model_id] = sb
         return b
@@ -75,7 +76,7 @@ class SharedBreakers(Breakers):
             keys, ttls = await self.link.call(fetch)
         except RedisDown:
             return
-        now = time.monotonic()
+        now = self.clock.monotonic()
         for k, ttl in zip(keys, ttls, strict=True):
             if not isinstance(ttl, int) or ttl <= 0:
                 continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tenbin.clock import SYSTEM, Clock
 from tenbin.config.schema import Config
 from tenbin.finops.budgets.ledger import BudgetLedger, MemoryBudgetLedger
 from tenbin.gateway.hooks import BudgetGuard
@@ -44,17 +45,17 @@ class Shared:
             await self.link.aclose()
 
 
-def build_shared(cfg: Config) -> Shared:
+def build_shared(cfg: Config, clock: Clock = SYSTEM) -> Shared:
     sc = SharedConfig.from_section(cfg.shared)
     memory_limiter = MemoryRateLimiter()
     memory_ledger = MemoryBudgetLedger()
     if not cfg.redis:
         cache = ResponseCache(sc.cache, sc.prefix, None) if sc.cache.enabled else None
-        return Shared(sc, None, memory_limiter, memory_ledger, Breakers(cfg.breaker), cache)
+        return Shared(sc, None, memory_limiter, memory_ledger, Breakers(cfg.breaker, clock), cache)
     link = RedisLink(cfg.redis, op_timeout_s=sc.op_timeout_s, retry_down_s=sc.retry_down_s)
     fail_open = sc.on_redis_error == "open"
-    breakers: Breakers = (SharedBreakers(cfg.breaker, link, sc.prefix, sc.breaker_sync_s)
-                          if sc.share_breakers else Breakers(cfg.breaker))
+    breakers: Breakers = (SharedBreakers(cfg.breaker, link, sc.prefix, sc.breaker_sync_s, clock)
+                          if sc.share_breakers else Breakers(cfg.breaker, clock))
     return Shared(
         sc, link, RedisRateLimiter(link, sc.prefix, memory_limiter, fail_open),
         RedisBudgetLedger(link, sc.prefix, sc.reservation_ttl_s, memory_ledger, fail_open), breakers,

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from decimal import Decimal
 from typing import Any
 
 import aiohttp
 
+from tenbin.clock import SYSTEM, Clock
 from tenbin.finops.budgets.rules import Compiled, split_bucket
 from tenbin.ledger.record import from_nanos
 from tenbin.store.base import Store
@@ -20,8 +20,9 @@ log = logging.getLogger("tenbin.finops.budget")
 
 
 class Alerter:
-    def __init__(self, store: Store | None) -> None:
+    def __init__(self, store: Store | None, clock: Clock = SYSTEM) -> None:
         self.store = store
+        self.clock = clock
         self.sent: set[tuple[str, int]] = set()
         self.events: list[dict[str, Any]] = []  # recent events, newest last (bounded)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -46,7 +47,7 @@ class Alerter:
             "event": "budget_alert", "kind": kind, "budget": name, "scope": c.rule.scope, "subject": subject,
             "period": key, "threshold_pct": threshold, "action": c.rule.action,
             "spent_jpy": str(from_nanos(spent).quantize(Decimal("0.01"))),
-            "limit_jpy": str(c.rule.limit_jpy), "ts": time.time(),
+            "limit_jpy": str(c.rule.limit_jpy), "ts": self.clock.now().timestamp(),
         }
         self.events = [*self.events[-999:], event]
         log.warning("budget %s (%s %s, %s) reached %d%%: ¥%s of ¥%s", name, c.rule.scope, subject, key,
@@ -66,7 +67,8 @@ class Alerter:
         try:
             await self.store.execute(
                 "INSERT INTO budget_alerts (budget, bucket, threshold, spent_jpy_nanos, ts) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (budget, bucket, threshold) DO NOTHING", (name, bucket, threshold, spent, time.time()))
+                " ON CONFLICT (budget, bucket, threshold) DO NOTHING",
+                (name, bucket, threshold, spent, self.clock.now().timestamp()))
         except Exception as e:  # an alert must never break serving
             log.error("could not store budget alert: %s", type(e).__name__)
 

@@ -9,7 +9,6 @@ original was), otherwise the budget blocks instead.
 from __future__ import annotations
 
 import dataclasses
-import time
 from decimal import Decimal
 
 import orjson
@@ -82,7 +81,7 @@ class LedgerGuard:
         applicable = [(c, s) for c in self.rules if (s := subject_of(c.rule, ctx)) is not None]
         if not applicable:
             return decision, None
-        now = time.time()
+        now = ctx.started  # the request's own time: it is priced on that Tokyo day, so it charges that period
         relaxed: set[str] = set()  # downgrade budgets already applied: they count but no longer refuse
         while True:
             amount = self.max_cost(ctx, decision.chain, now)
