@@ -1,4 +1,7 @@
-"""The FinOps CLI end to end on a real SQLite ledger: fx, budgets, costs, export, forecast, simulate."""
+"""The FinOps CLI end to end on a real SQLite ledger: fx, budgets, costs, export, forecast, simulate.
+
+Every command that reads "now" runs on a :class:`ManualClock` (passed as the Typer context
+object), so no assertion depends on the date the suite happens to run on."""
 
 from __future__ import annotations
 
@@ -10,9 +13,12 @@ import pytest
 from typer.testing import CliRunner
 
 from tenbin.cli.main import app
+from tenbin.clock import ManualClock
 from tests.finops.ledger import jst, row, with_ledger
 
 runner = CliRunner()
+# Friday 2026-11-20, noon in Tokyo: ten days of November in the ledger, ten still to come.
+MID_NOVEMBER = "2026-11-20T03:00:00Z"
 
 
 @pytest.fixture
@@ -31,10 +37,19 @@ finops:
     return path
 
 
-def cli(*args: str) -> str:
-    res = runner.invoke(app, list(args), catch_exceptions=False, env={"COLUMNS": "250"})
+def cli(*args: str, at: str = MID_NOVEMBER) -> str:
+    res = runner.invoke(app, list(args), catch_exceptions=False, env={"COLUMNS": "250"}, obj=ManualClock(at))
     assert res.exit_code == 0, res.output
     return res.output
+
+
+def table_row(out: str, first: str) -> list[str]:
+    """The cells of the Rich table row whose first cell is ``first``."""
+    for line in out.splitlines():
+        cells = [c.strip() for c in line.strip().strip("│┃").split("│")]
+        if cells and cells[0] == first:
+            return cells
+    raise AssertionError(f"no row {first!r} in:\n{out}")
 
 
 def test_costs_json_and_csv(cfg: Path) -> None:
@@ -88,6 +103,39 @@ def test_export_focus_csv_and_parquet(cfg: Path, tmp_path: Path) -> None:
 
 def test_forecast_and_simulate(cfg: Path) -> None:
     out = cli("forecast", "-c", str(cfg), "--period", "2026-11")
-    assert "crosses sales-month" in out and "method: weekday run rate" in out
+    # sales: ¥0.9 on Nov 1, 3, 5, 7, 9 (Sun, Tue, Thu, Sat, Mon). Weekday means over the 19 complete
+    # days: Sat 0.45, Sun/Mon/Tue/Thu 0.30, Wed/Fri 0; today (Fri) max(0, 0) = 0; Nov 21-30 add
+    # 0.45+0.3+0.3+0.3+0+0.3+0+0.45+0.3+0.3 = 2.70, so ¥4.50 + ¥2.70 = ¥7.20 > the ¥5 budget.
+    assert table_row(out, "sales")[:5] == ["sales", "¥4.50", "¥7.20", "19", "sales-month ¥5.00"]
+    assert "crosses sales-month" in table_row(out, "sales")[5]
+    # dev (Nov 2, 4, 6, 8, 10): today is a Friday whose mean is 0.45, Nov 21-30 add 6 × 0.3 + 0.45
+    assert table_row(out, "dev")[:4] == ["dev", "¥4.50", "¥7.20", "19"]
+    assert table_row(out, "total")[:4] == ["total", "¥9.00", "¥14.40", "19"]
+    assert "method: weekday run rate" in out
     out = cli("simulate", "-c", str(cfg), "--period", "2026-11", "--outage", "openai")
     assert "10 requests" in out and "Continuity gaps" in out
+
+
+def test_forecast_of_a_closed_month_is_its_actual_spend_by_month_end(cfg: Path) -> None:
+    """Run on 2026-12-01 (the date this test used to break on): November is forecast as of its
+    last second, so only Monday Nov 30 is left to estimate (sales' Monday mean: ¥0.9 / 4)."""
+    out = cli("forecast", "-c", str(cfg), "--period", "2026-11", at="2026-12-01T01:00:00Z")
+    assert table_row(out, "sales")[:4] == ["sales", "¥4.50", "¥4.72", "29"]  # ¥4.725, shown to 2 places
+    assert "crosses" not in out
+
+
+@pytest.mark.parametrize("at,month", [
+    ("2026-11-30T14:59:59Z", "2026-11"),  # 23:59:59 in Tokyo
+    ("2026-11-30T15:30:00Z", "2026-12"),  # still November in UTC, already December in Tokyo
+    ("2026-12-31T15:00:00Z", "2027-01"),  # New Year in Tokyo, New Year's Eve in UTC
+])
+def test_default_period_is_the_tokyo_month(cfg: Path, at: str, month: str) -> None:
+    assert f"Forecast {month} (Asia/Tokyo)" in cli("forecast", "-c", str(cfg), at=at)
+    doc = json.loads(cli("costs", "-c", str(cfg), "--format", "json", at=at))
+    assert doc["period"] == month
+    assert doc["total"]["requests"] == (10 if month == "2026-11" else 0)
+
+
+def test_fx_set_defaults_to_the_tokyo_day(cfg: Path) -> None:
+    cli("fx", "set", "USDJPY", "151", "-c", str(cfg), at="2026-11-30T15:30:00Z")
+    assert "2026-12-01" in table_row(cli("fx", "list", "-c", str(cfg)), "USDJPY")[1]
