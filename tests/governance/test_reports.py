@@ -13,11 +13,12 @@ from typing import Any
 import openai
 import pytest
 import yaml
+from cryptography.exceptions import InvalidTag
 from typer.testing import CliRunner
 
 from tenbin.cli.main import app
+from tenbin.clock import ManualClock
 from tenbin.context import RequestContext
-from tenbin.governance.period import JST
 from tenbin.governance.raw import RawVault, RetentionError
 from tenbin.routing.decision import Decision
 from tenbin.routing.router import Router
@@ -52,25 +53,27 @@ def populate(gw: GatewayHandle) -> None:
     send(gw, hr, "gpt-4o", "就業規則の要約", None)
 
 
+# 00:30 on 2026-12-01 in Tokyo, still 2026-11-30 in UTC: reports follow the Tokyo month.
+AT = "2026-11-30T15:30:00Z"
+MONTH = "2026-12"
+
+
 @pytest.fixture
 def gw(lt: LoopThread, fake_openai: FakeOpenAI, tmp_path: Path) -> Iterator[GatewayHandle]:
-    h = start_gateway(lt, gov_config(fake_openai.url), tmp_path, ENV)
+    h = start_gateway(lt, gov_config(fake_openai.url), tmp_path, ENV, clock=ManualClock(AT))
     yield h
     h.stop()
-
-
-def this_month() -> str:
-    return dt.datetime.now(JST).strftime("%Y-%m")
 
 
 def test_cross_border_report(gw: GatewayHandle, tmp_path: Path) -> None:
     populate(gw)
     rows = audit_rows(gw)
     assert [r["masked"] for r in rows] == [1, 0, 1, 0, 0]
+    assert {r["ts_us"] for r in rows} == {int(dt.datetime.fromisoformat(AT).timestamp() * 1_000_000)}
     gw.stop()
     cfg = tmp_path / "c.yaml"
     cfg.write_text(yaml.safe_dump({"store": f"sqlite:///{tmp_path / 'tenbin.db'}"}))
-    res = CliRunner().invoke(app, ["audit", "report", "--cross-border", "--period", this_month(), "--json",
+    res = CliRunner().invoke(app, ["audit", "report", "--cross-border", "--period", MONTH, "--json",
                                    "--config", str(cfg)])
     assert res.exit_code == 0, res.output
     import json
@@ -84,9 +87,10 @@ def test_cross_border_report(gw: GatewayHandle, tmp_path: Path) -> None:
     assert hr["personal_by_rule"] == {"requested": 1}
     assert (sales["requests"], sales["personal"], sales["personal_masked"]) == (2, 1, 1)
     assert sales["personal_by_rule"] == {"mask-pii": 1}
-    empty = CliRunner().invoke(app, ["audit", "report", "--cross-border", "--period", "2001-01", "--json",
-                                     "--config", str(cfg)])
-    assert json.loads(empty.output) == []
+    for other in ("2026-11", "2027-01"):  # the UTC month of the requests, and the next one: nothing
+        empty = CliRunner().invoke(app, ["audit", "report", "--cross-border", "--period", other, "--json",
+                                         "--config", str(cfg)])
+        assert empty.exit_code == 0 and json.loads(empty.output) == [], other
     table = CliRunner().invoke(app, ["audit", "report", "--processing", "--config", str(cfg)])
     assert table.exit_code == 0 and "quote=2" in table.output and "hr-case=1" in table.output
 
@@ -119,7 +123,7 @@ def test_raw_retention_encrypted_and_purged(lt: LoopThread, fake_openai: FakeOpe
     pytest.importorskip("cryptography")
     monkeypatch.setenv("TENBIN_AUDIT_KEY", base64.b64encode(os.urandom(32)).decode())
     retain = {"retain_raw": {"enabled": True, "ttl_days": 30}}
-    gw = start_gateway(lt, gov_config(fake_openai.url, governance=retain), tmp_path, ENV)
+    gw = start_gateway(lt, gov_config(fake_openai.url, governance=retain), tmp_path, ENV, clock=ManualClock(AT))
     try:
         prompt = "山田太郎さん 090-1234-5678 の件"
         send(gw, make_key(gw, "sales"), "gpt-4o", prompt)
@@ -132,9 +136,10 @@ def test_raw_retention_encrypted_and_purged(lt: LoopThread, fake_openai: FakeOpe
         opened = vault.open(raw[0])
         assert opened["messages"][0]["content"] == prompt and opened["answer"] == fake_openai.reply
         tampered = {**raw[0], "request_id": "req_other"}
-        with pytest.raises(Exception):  # noqa: B017 - AEAD binds the row id
+        with pytest.raises(InvalidTag):  # AES-GCM binds the row id as associated data
             vault.open(tampered)
-        assert raw[0]["expires_at"] - raw[0]["created_at"] == pytest.approx(30 * 86400)
+        created = dt.datetime.fromisoformat(AT).timestamp()
+        assert (raw[0]["created_at"], raw[0]["expires_at"]) == (created, created + 30 * 86400)
         assert gw.lt.run(RawVault.purge(gw.runtime.store, raw[0]["created_at"] + 29 * 86400)) == 0
         assert gw.lt.run(RawVault.purge(gw.runtime.store, raw[0]["expires_at"] + 1)) == 1
     finally:
