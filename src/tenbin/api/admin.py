@@ -1,4 +1,4 @@
-"""The ``/admin/...`` routes: keys, budgets and policies, reports, ledger rows and audit entries.
+"""The ``/admin/...`` routes: keys, models, budgets and policies, reports, ledger rows and audit entries.
 
 Every handler starts by asking ``governance.roles`` what the caller's key may see; the team in a
 query string can only narrow an admin's view. Errors use the OpenAI error shape like ``/v1``.
@@ -11,14 +11,16 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from tenbin.api import edge
 from tenbin.api.auth import Authenticator
 from tenbin.api.validation import parse_json
 from tenbin.context import Principal
 from tenbin.errors import BadRequest
+from tenbin.gateway.models import model_states, provider_states
 from tenbin.gateway.runtime import Runtime
 from tenbin.governance import reports
 from tenbin.governance.keyadmin import KeyAdmin, key_view
-from tenbin.governance.roles import read_scope, require_admin
+from tenbin.governance.roles import read_scope, require_admin, require_console
 from tenbin.governance.verify import head, verify_store
 
 MAX_LIMIT = 1000
@@ -87,6 +89,7 @@ class AdminAPI:
     async def create_key(self, request: web.Request) -> web.Response:
         actor = await self._who(request)
         body = parse_json(await request.read())
+        edge.check_admin(body)
         models = body.get("models")
         if models is not None and not (isinstance(models, list) and all(isinstance(m, str) for m in models)):
             raise BadRequest("models must be a list of model ids", param="models")
@@ -113,6 +116,22 @@ class AdminAPI:
         team = await self._scope(request)
         return _json({"team": team, "routing": _team_items(self.rt.cfg.routing, team),
                       "privacy": self.rt.cfg.privacy})
+
+    # ---- models and providers -----------------------------------------------------------------
+    async def models(self, request: web.Request) -> web.Response:
+        """Every catalog model with its state, the unusable ones with the reason (``/v1/models``
+        lists only the usable ones), and every configured provider's availability."""
+        require_console(await self._who(request))
+        providers = provider_states(self.rt.providers)
+        breakers = self.rt.gateway.breakers.snapshot()
+        data = [{"id": s.model.id, "provider": s.model.provider, "configured": s.configured,
+                 "available": s.available, "reason": s.reason, "code": s.code,
+                 "breaker": breakers.get(s.model.id, "closed"),
+                 "default": s.model.id == self.rt.cfg.default_model,
+                 "region": s.model.region, "jurisdiction": s.model.jurisdiction, "tier": s.model.tier}
+                for s in model_states(self.rt.catalog, providers, self.rt.cfg.default_model)]
+        return _json({"object": "list", "data": data,
+                      "providers": {name: p.as_dict() for name, p in providers.items()}})
 
     # ---- reports, ledger, audit ---------------------------------------------------------------
     async def report_costs(self, request: web.Request) -> web.Response:
@@ -178,6 +197,7 @@ def add_admin_routes(app: web.Application, runtime: Runtime, auth: Authenticator
     r.add_post("/admin/keys", api.create_key)
     r.add_post("/admin/keys/{key_id}/revoke", api.revoke_key)
     r.add_post("/admin/keys/{key_id}/rotate", api.rotate_key)
+    r.add_get("/admin/models", api.models)
     r.add_get("/admin/budgets", api.budgets)
     r.add_get("/admin/policies", api.policies)
     r.add_get("/admin/reports/costs", api.report_costs)
@@ -194,3 +214,5 @@ TEAM_SCOPED_GETS = ("/admin/keys", "/admin/budgets", "/admin/policies", "/admin/
                     "/admin/reports/cross-border", "/admin/reports/processing", "/admin/ledger",
                     "/admin/audit")
 ADMIN_ONLY_GETS = ("/admin/audit/verify", "/admin/audit/checkpoint")
+# Read endpoints any console role (admin, team-admin, viewer) sees whole: not team data.
+CONSOLE_GETS = ("/admin/models",)

@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from tenbin.api import edge
 from tenbin.api.admin import add_admin_routes
 from tenbin.api.auth import Authenticator
 from tenbin.api.errors import Handler, errors_middleware
@@ -20,7 +21,8 @@ from tenbin.api.openapi import openapi_json
 from tenbin.api.sse import DONE, SSE_HEADERS, frame
 from tenbin.api.validation import parse_json, validate_chat
 from tenbin.context import RequestContext
-from tenbin.errors import PayloadTooLarge
+from tenbin.errors import NotFound, PayloadTooLarge
+from tenbin.gateway.models import for_caller, model_states, openai_model, provider_states
 from tenbin.gateway.pipeline import Completion
 from tenbin.gateway.runtime import Runtime
 
@@ -78,6 +80,7 @@ async def chat_completions(request: web.Request) -> web.StreamResponse:
     raw = await _read_body(request, rt.cfg.server.max_body_bytes)
     body = parse_json(raw)
     validate_chat(body)
+    edge.check_chat(request, body)
     use_case, tags = _use_case(request, body)
     ctx = RequestContext(
         request_id=request[REQUEST_ID], principal=principal, body=body, requested_model=body["model"],
@@ -103,24 +106,32 @@ async def chat_completions(request: web.Request) -> web.StreamResponse:
 
 
 async def list_models(request: web.Request) -> web.Response:
+    """OpenAI's model list, holding only what this caller can be served by now (configured,
+    available, allowed for the key), default model first. The models the key may use but that
+    cannot answer now are named under ``tenbin.unavailable`` with the reason, outside ``data``."""
     rt = request.app[RUNTIME]
     principal = await request.app[AUTH].principal(request)
-    data = []
-    for m in rt.catalog:
-        if not principal.may_use(m.id):
-            continue
-        provider = rt.providers.get(m.provider)
-        avail = provider.availability() if provider else None
-        data.append({
-            "id": m.id, "object": "model", "created": 0, "owned_by": m.provider,
-            "tenbin": {
-                "available": bool(avail and avail.ok),
-                "unavailable_reason": None if avail and avail.ok else (avail.reason if avail else "no provider"),
-                "region": m.region, "jurisdiction": m.jurisdiction, "tier": m.tier,
-                "context_window": m.context_window,
-            },
-        })
-    return _json({"object": "list", "data": data})
+    states = for_caller(model_states(rt.catalog, provider_states(rt.providers), rt.cfg.default_model), principal)
+    return _json({
+        "object": "list",
+        "data": [openai_model(s.model) for s in states if s.available],
+        "tenbin": {"unavailable": [{"id": s.model.id, "provider": s.model.provider, "reason": s.reason}
+                                   for s in states if not s.available]},
+    })
+
+
+async def retrieve_model(request: web.Request) -> web.Response:
+    """``client.models.retrieve(id)``: the model if this caller can be served by it now, else 404."""
+    rt = request.app[RUNTIME]
+    principal = await request.app[AUTH].principal(request)
+    name = request.match_info["model"]
+    m = rt.catalog.get(name)
+    if m is None or not principal.may_use(m.id):
+        raise NotFound(f"The model `{name}` does not exist or you do not have access to it.", param="model")
+    state = model_states([m], provider_states(rt.providers))[0]
+    if not state.available:
+        raise NotFound(f"The model `{m.id}` cannot be served now: {state.reason}.", code=state.code, param="model")
+    return _json(openai_model(m))
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -130,13 +141,18 @@ async def healthz(request: web.Request) -> web.Response:
         "time": time.time(),
         "ledger_pending": rt.ledger.pending,
         "ledger_dropped": rt.ledger.dropped,
+        "ledger_quarantined": rt.ledger.quarantined,  # rows the store refused: kept in the quarantine table
+        "audit_quarantined": rt.audit.quarantined if rt.audit is not None else 0,
         "breakers": rt.gateway.breakers.snapshot(),
+        # per configured provider: {"available", "reason", **availability().extra} (e.g. the
+        # embedded engine's {"engine": {"state", "crashes", "reason"}}); credentials never appear
+        "providers": {name: p.as_dict() for name, p in provider_states(rt.providers).items()},
     })
 
 
 def create_app(runtime: Runtime) -> web.Application:
     app = web.Application(
-        middlewares=[request_id_middleware, errors_middleware],
+        middlewares=[request_id_middleware, errors_middleware, edge.edge_middleware],
         client_max_size=runtime.cfg.server.max_body_bytes,
     )
     app[RUNTIME] = runtime
@@ -144,6 +160,7 @@ def create_app(runtime: Runtime) -> web.Application:
     app.router.add_post("/v1/chat/completions", chat_completions)
     app.router.add_post("/chat/completions", chat_completions)
     app.router.add_get("/v1/models", list_models)
+    app.router.add_get("/v1/models/{model:.+}", retrieve_model)  # ids contain a slash: local/smollm2
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/openapi.json", openapi_json)
     add_admin_routes(app, runtime, app[AUTH])

@@ -72,6 +72,14 @@ _COMPLETION = {
     },
 }
 
+_MODEL = {
+    "type": "object",
+    "required": ["id", "object", "created", "owned_by"],
+    "properties": {"id": {"type": "string"}, "object": {"type": "string", "enum": ["model"]},
+                   "created": {"type": "integer"}, "owned_by": {"type": "string"},
+                   "tenbin": {"type": "object", "description": "region, jurisdiction, tier, context_window"}},
+}
+
 
 def _errors(*codes: int) -> dict[str, Any]:
     return {str(c): {"description": "OpenAI-format error",
@@ -85,7 +93,8 @@ DOCUMENT: dict[str, Any] = {
              "description": "OpenAI-compatible chat completions with routing, JPY cost metering and "
                             "data-sovereignty policy. Responses carry x-tenbin-request-id."},
     "components": {
-        "schemas": {"Error": _ERROR, "ChatRequest": _CHAT_REQUEST, "ChatCompletion": _COMPLETION},
+        "schemas": {"Error": _ERROR, "ChatRequest": _CHAT_REQUEST, "ChatCompletion": _COMPLETION,
+                    "Model": _MODEL},
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
     },
     "security": [{"bearer": []}, {}],
@@ -103,16 +112,36 @@ DOCUMENT: dict[str, Any] = {
         }},
         "/v1/models": {"get": {
             "operationId": "listModels",
-            "responses": {"200": {"description": "catalog models this key may use", "content": {
-                "application/json": {"schema": {"type": "object", "required": ["object", "data"],
-                                                "properties": {"object": {"type": "string"},
-                                                               "data": {"type": "array"}}}}}},
-                          **_errors(401)},
+            "responses": {"200": {
+                "description": "the models this key can be served by now (provider configured and available, "
+                               "allowed for the key), default model first; tenbin.unavailable names the "
+                               "others the key may use, with the reason",
+                "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["object", "data"],
+                    "properties": {"object": {"type": "string"},
+                                   "data": {"type": "array", "items": {"$ref": "#/components/schemas/Model"}},
+                                   "tenbin": {"type": "object"}}}}}},
+                **_errors(401)},
+        }},
+        "/v1/models/{model}": {"get": {
+            "operationId": "retrieveModel",
+            "parameters": [{"name": "model", "in": "path", "required": True, "schema": {"type": "string"},
+                            "description": "catalog id; may contain '/' (local/smollm2), sent as is"}],
+            "responses": {"200": {"description": "the model, if this key can be served by it now",
+                                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Model"}}}},
+                          **_errors(401, 404)},
         }},
         "/healthz": {"get": {
             "operationId": "health", "security": [{}],
-            "responses": {"200": {"description": "liveness and ledger backlog", "content": {
-                "application/json": {"schema": {"type": "object", "required": ["status"]}}}}},
+            "responses": {"200": {"description": "liveness, ledger backlog, breakers and each configured "
+                                                 "provider's availability (the embedded engine's state under "
+                                                 "providers.<name>.engine)", "content": {
+                "application/json": {"schema": {"type": "object", "required": ["status", "providers"], "properties": {
+                    "status": {"type": "string"},
+                    "providers": {"type": "object", "additionalProperties": {
+                        "type": "object", "required": ["available", "reason"],
+                        "properties": {"available": {"type": "boolean"},
+                                       "reason": {"type": "string", "nullable": True}}}}}}}}}},
         }},
     },
 }

@@ -18,7 +18,7 @@ from tenbin.catalog.catalog import Catalog, ModelSpec
 from tenbin.clock import SYSTEM, Clock
 from tenbin.config.schema import Config
 from tenbin.context import RequestContext
-from tenbin.errors import BadRequest, Forbidden, NotFound, RateLimited
+from tenbin.errors import BadRequest, Forbidden, NotFound, RateLimited, UpstreamError
 from tenbin.finops.periods import tokyo_now
 from tenbin.providers.base import Provider
 from tenbin.providers.resilience import Breakers
@@ -143,7 +143,19 @@ class Router:
                     f"Policy rule `{rule.name}` does not allow model `{model.id}` for this request; "
                     f"use one of: {', '.join(sorted(allowed))} (or tenbin/auto).",
                     code="policy_model_not_allowed", param="model")
+        if not self._configured(model) and ctx.principal.may_use(model.id):
+            # Asked for by name, not by policy: answering with some fallback would hide that this
+            # gateway cannot serve it at all, so say so instead (GET /v1/models lists what it can).
+            raise NotFound(f"The model `{model.id}` is not served by this gateway: its provider "
+                           f"`{model.provider}` is not configured (no providers.{model.provider} in the "
+                           "config). GET /v1/models lists the models you can use.",
+                           code="model_not_configured", param="model")
         return Plan("client", [model.id], fallbacks=[*rule_fb, *self._fallbacks.get(model.id, [])], tier=model.tier)
+
+    def _configured(self, model: ModelSpec) -> bool:
+        """Is the model's provider in the config? Unknown when the router was built without providers."""
+        providers = self.health.providers
+        return providers is None or model.provider in providers
 
     def _screen(self, ids: list[str], f: Features, allowed: frozenset[str] | None,
                 binding: list[CompiledConstraint], ctx: RequestContext, seen: set[str], out: Screen) -> None:
@@ -157,6 +169,9 @@ class Router:
                 continue
             if not ctx.principal.may_use(mid):
                 out.rejected.append((mid, "key", "not allowed for this API key"))
+                continue
+            if not self._configured(self._by_id[mid]):  # cannot recover while the gateway runs: not demoted
+                out.rejected.append((mid, "provider", f"provider {self._by_id[mid].provider} not configured"))
                 continue
             tools, json_mode, window = self._caps[mid]
             if f.tools and not tools:
@@ -287,6 +302,9 @@ class Router:
             return Forbidden(f"This API key may not use model `{plan.pool[0]}`.", param="model")
         if "key" in cats:
             return Forbidden(f"No model this API key may use fits the policy ({detail}).")
+        if "sovereignty" not in cats:  # only unconfigured providers were left: a config problem
+            return UpstreamError(f"No configured model can serve this request ({detail}); add the provider "
+                                 "to the config's providers.", status=503, code="provider_not_configured")
         return Forbidden(
             f"{who}: no compliant model can serve this request: {f.data_class.name} data is bound by "
             f"{', '.join(applied)} and every candidate fails ({detail}). Mask the data, use tenbin/auto, "
