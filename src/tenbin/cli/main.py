@@ -6,13 +6,30 @@ import importlib
 
 import typer
 
+import tenbin
+
 app = typer.Typer(
     name="tenbin", no_args_is_help=True, add_completion=False,
     help="tenbin (天秤): self-hosted AI gateway — one OpenAI-compatible API, many models, costs in JPY.",
 )
 
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"tenbin {tenbin.version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True,
+                                 callback=_print_version),
+) -> None:
+    """tenbin (天秤): self-hosted AI gateway — one OpenAI-compatible API, many models, costs in JPY."""
+
+
 # Modules that may be absent in a partial install are skipped rather than breaking the CLI.
-COMMAND_MODULES = ("serve", "keys", "costs", "scan", "route", "finops", "audit", "admin")
+COMMAND_MODULES = ("serve", "keys", "models", "costs", "scan", "route", "finops", "audit", "admin")
 
 for _name in COMMAND_MODULES:
     try:

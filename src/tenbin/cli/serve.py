@@ -1,13 +1,73 @@
-"""``tenbin serve``: run the gateway."""
+"""``tenbin serve``: run the gateway, and say in one block what is running once it is ready."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
+import tenbin
 from tenbin.cli.common import ConfigOption, err_console, load
+from tenbin.config.schema import ServerConfig
+from tenbin.gateway.models import engine_text, model_states, provider_states
+
+if TYPE_CHECKING:
+    from tenbin.gateway.runtime import Runtime
+
+_URL_PASSWORD = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^/@:]*):[^@/]*@")
+_QUERY_PASSWORD = re.compile(r"([?&](?:password|passwd|sslpassword)=)[^&]*", re.IGNORECASE)
+_RUNNING_ON = re.compile(r"Running on (\S+)")
+
+
+def safe_url(url: str) -> str:
+    """``url`` with any password replaced by ``***`` (``postgresql://app:***@db/tenbin``)."""
+    return _QUERY_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1:***@", url))
+
+
+def auth_mode(server: ServerConfig, keys: int | None) -> str:
+    if server.auth == "required":
+        return "API keys required (server.auth: required)"
+    if not server.loopback:
+        return "API keys required (not bound to loopback)"
+    if keys is None:
+        return "auto: open on loopback until the first key is created (key count unknown: store unreadable)"
+    if keys:
+        return f"API keys required ({keys} active key{'' if keys == 1 else 's'}; server.auth: auto)"
+    return "open on loopback: requests without a key are served as team `local` until the first key is created"
+
+
+def _base_url(server: ServerConfig) -> str:
+    host = f"[{server.host}]" if ":" in server.host else server.host
+    return f"http://{host}:{server.port}"
+
+
+def summary(runtime: Runtime, config: Path | None, *, url: str, keys: int | None) -> str:
+    """The block ``tenbin serve`` prints when it is ready to answer."""
+    cfg = runtime.cfg
+    providers = provider_states(runtime.providers)
+    up = [n for n, p in providers.items() if p.available]
+    down = [(n, p.reason) for n, p in providers.items() if not p.available]
+    usable = [s for s in model_states(runtime.catalog, providers, cfg.default_model) if s.available]
+    default = next((s for s in usable if s.model.id == cfg.default_model), None)
+    lines = [
+        f"tenbin {tenbin.version()} ready on {url}/v1",
+        f"  config       {config.resolve() if config is not None else 'none: embedded defaults'}",
+        f"  store        {safe_url(cfg.store)}",
+        f"  auth         {auth_mode(cfg.server, keys)}",
+        f"  available    {', '.join(up) or 'none'}",
+    ]
+    for i, (name, reason) in enumerate(down):
+        lines.append(f"  {'unavailable' if i == 0 else '':<12} {name}: {reason}")
+    for name, p in providers.items():
+        if p.engine is not None:
+            lines.append(f"  engine       {name}: {engine_text(p.engine)}")
+    lines.append(f"  models       {len(usable)} usable now; default {cfg.default_model}"
+                 + ("" if default is not None else " (not usable now)") + "; `tenbin models` lists all")
+    return "\n".join(lines)
 
 
 def register(app: typer.Typer) -> None:
@@ -42,10 +102,21 @@ def register(app: typer.Typer) -> None:
             asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
         except ImportError:
             pass
-        for name, p in runtime.providers.items():
-            a = p.availability()
-            state = "available" if a.ok else f"unavailable ({a.reason})"
-            logging.getLogger("tenbin").info("provider %s: %s", name, state)
-        web.run_app(create_app(runtime), host=server.host, port=server.port, access_log=None,
-                    print=lambda *_: logging.getLogger("tenbin").info(
-                        "tenbin listening on http://%s:%d/v1", server.host, server.port))
+        app = create_app(runtime)
+        keys: list[int | None] = [None]
+
+        async def count_keys(_: web.Application) -> None:  # after create_app's start-up: store migrated
+            try:
+                keys[0] = await runtime.store.count_keys()
+            except Exception:  # the summary says "unknown"; the first request reports the store error
+                keys[0] = None
+
+        app.on_startup.append(count_keys)
+
+        def ready(message: str) -> None:
+            # aiohttp calls this once every site listens; its message names the bound address(es).
+            m = _RUNNING_ON.search(message)
+            url = m.group(1).rstrip(",") if m else _base_url(server)
+            print(summary(runtime, config, url=url, keys=keys[0]), flush=True)
+
+        web.run_app(app, host=server.host, port=server.port, access_log=None, print=ready)
