@@ -15,9 +15,11 @@ class Flaky(BatchWriter[int]):
         self.down = False
         self.stored_items: list[int] = []
         self.acked: list[int] = []
+        self.refused = asyncio.Event()  # set when a write met the store down
 
     async def write(self, batch: list[int]) -> None:
         if self.down:
+            self.refused.set()
             raise ConnectionError("store down")
         self.stored_items.extend(batch)
 
@@ -31,7 +33,7 @@ async def test_order_survives_an_outage_and_close_drains() -> None:
     w.down = True
     for i in range(10):
         w.push(i)
-    await asyncio.sleep(0.05)
+    await asyncio.wait_for(w.refused.wait(), 5)  # the background flush has met the outage
     assert w.stored_items == [] and w.pending == 10 and w.store_errors >= 1
     w.down = False
     for i in range(10, 12):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import concurrent.futures as cf
+import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -10,6 +12,7 @@ from pathlib import Path
 import openai
 import pytest
 
+from tenbin.clock import ManualClock
 from tests.conftest import fake_model, openai_provider
 from tests.fakes.fake_openai import FakeOpenAI
 from tests.harness import GatewayHandle, LoopThread, start_gateway
@@ -22,6 +25,10 @@ class Pair:
     gw: GatewayHandle
     primary: FakeOpenAI
     backup: FakeOpenAI
+    clock: ManualClock  # the gateway's: breaker cooldowns end when a test advances it, not after a sleep
+
+    def breaker(self) -> str:
+        return self.gw.runtime.gateway.breakers.get("primary").state()
 
     def client(self) -> openai.OpenAI:
         return openai.OpenAI(base_url=self.gw.base_url, api_key="local", max_retries=0, timeout=20)
@@ -51,8 +58,9 @@ def pair(lt: LoopThread, tmp_path: Path) -> Iterator[Pair]:
         "retry": {"base_delay_s": 0.01, "max_delay_s": 0.02, "max_retry_after_s": 1.0},
         "breaker": {"failure_threshold": 2, "cooldown_s": 0.5},
     }
-    gw = start_gateway(lt, cfg, tmp_path, ENV)
-    yield Pair(gw, primary, backup)
+    clock = ManualClock("2026-11-20T03:00:00Z")
+    gw = start_gateway(lt, cfg, tmp_path, ENV, clock=clock)
+    yield Pair(gw, primary, backup, clock)
     gw.stop()
     lt.run(primary.stop())
     lt.run(backup.stop())
@@ -121,19 +129,66 @@ def test_all_timeouts_give_504(pair: Pair, lt: LoopThread, tmp_path: Path) -> No
     assert ei.value.status_code == 504
 
 
+def _open_breaker(pair: Pair) -> int:
+    """Two failed requests (try + retry each) open the primary's breaker; returns its request count."""
+    pair.primary.script = [{"status": 500}] * 4
+    assert pair.ask()[0] == "backup"
+    assert pair.breaker() == "closed"  # one failure of two
+    assert pair.ask()[0] == "backup"
+    assert pair.breaker() == "open"
+    return len(pair.primary.requests)
+
+
 def test_breaker_opens_then_half_opens(pair: Pair) -> None:
-    pair.primary.script = [{"status": 500}] * 4  # two requests × (try + retry)
-    assert pair.ask()[0] == "backup"
-    assert pair.ask()[0] == "backup"
-    n = len(pair.primary.requests)
+    n = _open_breaker(pair)
+    assert n == 4
     # open: the primary is skipped without being called
     assert pair.ask()[0] == "backup"
     assert len(pair.primary.requests) == n
-    assert pair.gw.runtime.gateway.breakers.get("primary").state() == "open"
-    time.sleep(0.6)
+    pair.clock.advance(0.49)  # cooldown is 0.5 s
+    assert pair.ask()[0] == "backup" and len(pair.primary.requests) == n
+    pair.clock.advance(0.01)
+    assert pair.breaker() == "half_open"
     # half-open: one trial goes to the primary, succeeds, and closes the breaker
     assert pair.ask()[0] == "primary"
-    assert pair.gw.runtime.gateway.breakers.get("primary").state() == "closed"
+    assert len(pair.primary.requests) == n + 1
+    assert pair.breaker() == "closed"
+
+
+def test_failed_half_open_trial_reopens_the_breaker(pair: Pair) -> None:
+    n = _open_breaker(pair)
+    pair.clock.advance(0.5)
+    pair.primary.script = [{"status": 500}] * 2  # the trial fails (its try and its retry)
+    assert pair.ask()[0] == "backup"
+    assert len(pair.primary.requests) == n + 2
+    assert pair.breaker() == "open"  # at once, not after another failure_threshold failures
+    m = len(pair.primary.requests)
+    assert pair.ask()[0] == "backup" and len(pair.primary.requests) == m  # skipped again for a full cooldown
+    pair.clock.advance(0.49)
+    assert pair.ask()[0] == "backup" and len(pair.primary.requests) == m
+    pair.clock.advance(0.01)
+    assert pair.ask()[0] == "primary" and pair.breaker() == "closed"
+
+
+def test_pipeline_admits_one_half_open_trial_at_a_time(pair: Pair) -> None:
+    """Routing only skips *open* breakers; in half-open state the pipeline's own check lets one
+    trial through and sends a concurrent request down the chain, recording why."""
+    n = _open_breaker(pair)
+    pair.clock.advance(0.5)
+    pair.primary.script = [{"delay": 0.3}]  # the trial is still in flight when the second request arrives
+    with cf.ThreadPoolExecutor(2) as pool:
+        trial = pool.submit(pair.ask)
+        while len(pair.primary.requests) == n:  # wait until the trial has reached the primary
+            time.sleep(0.005)
+        other = pool.submit(pair.ask)
+        assert other.result()[0] == "backup"
+        assert trial.result()[0] == "primary"
+    assert len(pair.primary.requests) == n + 1
+    rows = pair.gw.rows()
+    skipped = [r for r in rows if r["served_model"] == "backup" and "breaker_open" in (r["route"] or "")]
+    assert len(skipped) == 1
+    assert json.loads(skipped[0]["route"])["failed"] == [{"model": "primary", "error": "breaker_open"}]
+    assert pair.breaker() == "closed"
 
 
 def test_unavailable_provider_gives_503(lt: LoopThread, tmp_path: Path) -> None:

@@ -54,11 +54,19 @@ def test_explain_does_not_consume_rpm(make_router: RouterFactory) -> None:
 
 
 def test_sliding_window_expires() -> None:
-    lim = SlidingWindowLimiter(window_s=0.05)
+    from tenbin.clock import ManualClock
+
+    clock = ManualClock("2026-11-20T03:00:00Z")
+    lim = SlidingWindowLimiter(window_s=60, clock=clock)
     lim.hit("m")
-    assert not lim.allowed("m", 1)
-    import time
-    time.sleep(0.06)
+    clock.advance(30)
+    lim.hit("m")
+    assert lim.allowed("m", 3) and not lim.allowed("m", 2)
+    clock.advance(29.999)
+    assert not lim.allowed("m", 2)  # both hits are inside the last 60 s
+    clock.advance(0.001)
+    assert lim.allowed("m", 2) and not lim.allowed("m", 1)  # the first hit left the window, exactly at 60 s
+    clock.advance(30)
     assert lim.allowed("m", 1)
 
 
