@@ -10,12 +10,12 @@ import httpx
 import openai
 import pytest
 
-from tenbin.config.schema import ProviderConfig
 from tests.harness import GatewayHandle, LoopThread, start_gateway
 
 llama_cpp = pytest.importorskip("llama_cpp", reason="install the 'local' extra (make test does)")
 
-from tenbin.providers.llamacpp import Engine, default_model_path  # noqa: E402
+from tenbin.providers.embedded.engine import Engine, EngineOptions  # noqa: E402
+from tenbin.providers.llamacpp import default_model_path  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -64,7 +64,7 @@ def test_stream_reports_exact_usage(gw: GatewayHandle) -> None:
 
 def test_prompt_count_matches_llama_cpp() -> None:
     """Our token loop counts the prompt exactly as llama-cpp-python's own chat completion does."""
-    e = Engine(default_model_path() or "", ProviderConfig(kind="llamacpp", seed=1))
+    e = Engine(default_model_path() or "", EngineOptions(seed=1))
     msgs = [{"role": "system", "content": "あなたは社内アシスタントです。"},
             {"role": "user", "content": "日報を三行で要約してください。今日は顧客訪問が二件ありました。"}]
     g = e.generate({"messages": msgs, "temperature": 0, "max_tokens": 4}, lambda s: None, threading.Event())
@@ -73,7 +73,7 @@ def test_prompt_count_matches_llama_cpp() -> None:
 
 
 def test_event_loop_stays_responsive_while_generating(gw: GatewayHandle) -> None:
-    """Generation runs on a worker thread: /healthz answers while a long completion is running."""
+    """Generation runs in a worker process: /healthz answers while a long completion is running."""
     body = {"model": "local/smollm2", "messages": [{"role": "user", "content": "Write a long story."}],
             "max_tokens": 200}
     result: dict[str, object] = {}

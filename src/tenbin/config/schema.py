@@ -62,6 +62,17 @@ class ProviderConfig(_Strict):
     max_concurrency: int = Field(default=1, gt=0)
     max_queue: int = Field(default=64, ge=0)
     seed: int | None = None
+    # Weight-repacking buffer types (llama.cpp's "extra bufts", AMX among them). "auto" turns them
+    # off on CPUs where that path is known to crash (AMX) and after a worker crashed in its
+    # start-up self-test; "on"/"off" force it.
+    extra_buffer_types: Literal["auto", "on", "off"] = "auto"
+    # The supervised worker processes (providers/embedded): how long a start may take, how many
+    # consecutive start-up crashes disable the engine, and the silence after which a busy worker
+    # counts as hung and is killed.
+    start_timeout_s: float = Field(default=120.0, gt=0)
+    max_start_failures: int = Field(default=3, gt=0)
+    hang_timeout_s: float = Field(default=60.0, gt=0)
+    respawn_backoff_s: float = Field(default=0.5, gt=0)
 
     @model_validator(mode="after")
     def _check_kind(self) -> ProviderConfig:

@@ -82,6 +82,8 @@ def _chain_error(attempts: list[Attempt]) -> GatewayError:
         return UpstreamError(f"Upstream timed out: {detail}", status=504, code="upstream_timeout")
     if kinds and kinds <= {"unavailable", "breaker_open", "rate_limit"}:
         return UpstreamError(f"No model available: {detail}", status=503, code="upstream_unavailable")
+    if len(kinds) == 1 and kinds <= {"engine_crashed", "engine_hung"}:
+        return UpstreamError(f"The local model failed: {detail}", status=502, code=next(iter(kinds)))
     return UpstreamError(f"Upstream failed: {detail}", status=502)
 
 
@@ -269,6 +271,7 @@ class Gateway:
                         yield tail
             except ProviderError as e:
                 status, error = 502, e.kind
+                self.breakers.get(served.model.id).failure()  # a stream that breaks mid-way is a failure too
                 yield {"error": {"message": f"upstream stream failed: {e.message}", "type": "upstream_error",
                                  "param": None, "code": e.kind}}
             except BaseException:

@@ -53,6 +53,10 @@ class Runtime:
             self.shared.start()
         if self.audit is not None:
             self.audit.start()
+        for p in self.providers.values():
+            start = getattr(p, "start", None)  # optional: providers that own processes (embedded)
+            if start is not None:
+                await start()
 
     async def stop(self) -> None:
         await self.ledger.close()

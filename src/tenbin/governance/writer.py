@@ -20,6 +20,7 @@ from tenbin.context import Principal, RequestContext
 from tenbin.governance.chain import seal
 from tenbin.governance.config import GovernanceConfig
 from tenbin.governance.entries import admin_entry, prompt_bytes, request_entry
+from tenbin.governance.quarantine import keep
 from tenbin.governance.raw import RawVault
 from tenbin.ledger.record import UsageRecord
 from tenbin.store.base import Store
@@ -67,6 +68,19 @@ class AuditWriter(BatchWriter[dict[str, Any]]):
     async def write(self, batch: list[dict[str, Any]]) -> None:
         """Chain a batch into the store; seq and hashes are assigned in the store's transaction."""
         self.head = await self.store.append_audit(batch, seal)
+
+    def is_content_error(self, exc: Exception) -> bool:
+        return self.store.is_content_error(exc)
+
+    def item_id(self, item: dict[str, Any]) -> str:
+        return f"entry {item.get('request_id') or item.get('action')}"
+
+    async def quarantine(self, item: dict[str, Any], exc: Exception) -> bool:
+        """The original to quarantine, a repaired and marked copy into the chain (governance/quarantine.py)."""
+        repaired, head = await keep(self.store, item, exc)
+        if head is not None:
+            self.head = head
+        return repaired
 
     async def after_flush(self) -> bool:
         return await self._flush_raw()

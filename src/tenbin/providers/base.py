@@ -22,6 +22,8 @@ ErrorKind = Literal[
     "bad_request",  # 400 from the vendor: the client's fault, no retry, no fallback
     "auth",  # 401/403 from the vendor: our key is wrong, fall back
     "unavailable",  # not configured (no key) or overloaded queue: fall back
+    "engine_crashed",  # the embedded model's worker process died: fall back (it is respawned)
+    "engine_hung",  # the embedded model's worker went silent and was killed: fall back
 ]
 
 RETRYABLE: frozenset[str] = frozenset({"rate_limit", "server", "timeout", "connection"})
