@@ -32,7 +32,7 @@ lint: $(VENV)/.test-installed
 	$(BIN)/mypy
 
 bench-pii: $(VENV)/.test-installed
-	$(BIN)/python bench/pii_eval.py
+	$(BIN)/python bench/pii_eval.py $(or $(PII_SET),bench/data/pii_ja_holdout_synth.jsonl)
 
 clean:
 	rm -rf $(VENV) var

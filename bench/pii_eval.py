@@ -2,6 +2,9 @@
 
 Usage: .venv/bin/python bench/pii_eval.py [FILE.jsonl] [--json] [--no-ner] [--errors]
 
+FILE defaults to the synthetic held-out set in this repo (bench/data/pii_ja_holdout_synth.jsonl);
+the dev set lives outside it: ``bench/pii_eval.py ../shared/data/pii_ja_dev.jsonl``.
+
 Metrics: per-label and micro P/R/F1 (exact and one-to-one overlap), label-agnostic recall, leak
 rate through the real Masker path (overall and structured labels, 1-char gold strings excluded),
 and traps (no-PII docs with any prediction; My Number / Corporate Number / card predictions that
@@ -25,7 +28,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from tenbin.privacy import Detector, Masker, PrivacyConfig  # noqa: E402
 from tenbin.privacy.types import CORPORATE_NUMBER, CREDIT_CARD, MY_NUMBER, PII_LABELS, STRUCTURED_LABELS  # noqa: E402
 
-DEFAULT = ROOT.parent / "shared" / "data" / "pii_ja_dev.jsonl"
+DEFAULT = ROOT / "bench" / "data" / "pii_ja_holdout_synth.jsonl"
 LABEL_ORDER = [
     "PERSON", "ADDRESS", "POSTAL_CODE", "PHONE", "EMAIL", "MY_NUMBER", "CORPORATE_NUMBER", "CREDIT_CARD",
     "BANK_ACCOUNT", "BIRTH_DATE", "PASSPORT", "DRIVER_LICENSE", "IP_ADDRESS",
@@ -188,6 +191,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-ner", action="store_true", help="structured tier only")
     ap.add_argument("--errors", action="store_true", help="list FN/FP spans on stderr")
     args = ap.parse_args(argv)
+    if not args.file.is_file():
+        ap.error(f"{args.file}: no such file (pass a gold JSONL set, e.g. bench/data/pii_ja_holdout_blind4.jsonl"
+                 " or ../shared/data/pii_ja_dev.jsonl)")
     res = evaluate(args.file, ner=not args.no_ner, errors=args.errors)
     if args.json:
         print(json.dumps(res, ensure_ascii=False, indent=2))

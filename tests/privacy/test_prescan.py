@@ -4,6 +4,7 @@ IPv6 seeds and the replace-based normalisation are checked against plain whole-t
 from __future__ import annotations
 
 import json
+import os
 import random
 from pathlib import Path
 
@@ -15,17 +16,19 @@ from tenbin.privacy.recognizers import ConfidentialMarkerRecognizer, EmailRecogn
 from tenbin.privacy.recognizers.base import DigitRecognizer
 from tenbin.privacy.recognizers.email import _EMAIL
 from tenbin.privacy.registry import default_structured
+from tests.datasets import PII_DEV_DEFAULT, PII_DEV_ENV, pii_dev_set
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPORA = [ROOT / "bench" / "data" / "pii_ja_holdout_synth.jsonl", ROOT.parent / "shared" / "data" / "pii_ja_dev.jsonl"]
+IN_REPO = ROOT / "bench" / "data" / "pii_ja_holdout_synth.jsonl"
+DEV = Path(os.environ.get(PII_DEV_ENV) or PII_DEV_DEFAULT)  # outside the repo: see test_dev_set_is_in_the_corpus
+
+
+def _read(path: Path) -> list[str]:
+    return [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
 def _texts() -> list[str]:
-    out: list[str] = []
-    for path in CORPORA:
-        if path.exists():
-            out += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line]
-    return out
+    return _read(IN_REPO) + (_read(DEV) if DEV.is_file() else [])
 
 
 _TOKENS = [
@@ -46,7 +49,13 @@ DIGIT_RECS = [r for r in default_structured() if isinstance(r, DigitRecognizer)]
 
 
 def test_corpora_present() -> None:
-    assert len(TEXTS) > 100
+    assert len(_read(IN_REPO)) == 81 and len(TEXTS) > 100
+
+
+def test_dev_set_is_in_the_corpus() -> None:
+    """The equivalence checks below also run over the dev set when it is there; say so when not."""
+    dev = _read(pii_dev_set())
+    assert len(dev) >= 100 and set(dev) <= set(TEXTS)
 
 
 @pytest.mark.parametrize("rec", DIGIT_RECS, ids=lambda r: type(r).__name__)

@@ -9,25 +9,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import openai
 import pytest
 
 from tests.conftest import fake_model, openai_provider
+from tests.datasets import pii_dev_set
 from tests.fakes.fake_openai import FakeOpenAI
 from tests.harness import GatewayHandle, LoopThread, start_gateway
 
 pytest.importorskip("sudachipy")
 
-DEV = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "pii_ja_dev.jsonl"
-
-
 def documents() -> list[dict[str, Any]]:
-    if not DEV.exists():
-        pytest.fail(f"dev set missing at {DEV}")
-    docs = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    dev = pii_dev_set()  # skips (fails under CI=true) with the reason when the file is absent
+    docs = [json.loads(line) for line in dev.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [d for d in docs if d["spans"]]
 
 
