@@ -56,3 +56,89 @@ async def test_concurrent_flushes_write_each_item_once() -> None:
         w.push(i)
     await asyncio.gather(w.flush(), w.flush(), w.flush())
     assert w.stored_items == list(range(9))
+
+
+class Picky(Flaky):
+    """Refuses any batch holding a negative item (a content error), like a store refusing a NUL."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes = 0
+        self.held: list[int] = []
+        self.quarantine_down = False
+        self.down_after: int | None = None  # the store goes down after this many writes
+
+    async def write(self, batch: list[int]) -> None:
+        self.writes += 1
+        if self.down_after is not None and self.writes > self.down_after:
+            raise ConnectionError("store down")
+        if any(i < 0 for i in batch):
+            raise ValueError("refused")
+        await super().write(batch)
+
+    def is_content_error(self, exc: Exception) -> bool:
+        return isinstance(exc, ValueError)
+
+    async def quarantine(self, item: int, exc: Exception) -> bool:
+        if self.quarantine_down:
+            raise ConnectionError("store down")
+        self.held.append(item)
+        return False
+
+
+async def test_refused_items_are_isolated_and_the_rest_written_in_order() -> None:
+    w = Picky()
+    items = [0, 1, -2, 3, 4, 5, -6, 7, 8]
+    for i in items:
+        w.push(i)
+    assert await w.flush()
+    assert w.stored_items == [0, 1, 3, 4, 5, 7, 8] and w.held == [-2, -6]
+    assert w.acked == items and w.pending == 0  # quarantined items are acknowledged too (spool)
+    assert (w.quarantined, w.repaired, w.store_errors) == (2, 0, 0)
+
+
+async def test_a_store_that_goes_down_while_isolating_keeps_exactly_the_untaken_items() -> None:
+    w = Picky()
+    w.batch_size = 8
+    for i in [0, 1, 2, 3, -4, 5, 6, 7]:
+        w.push(i)
+    w.down_after = 2  # the whole batch fails (content), its first half is written, then the store dies
+    assert not await w.flush()
+    assert w.stored_items == [0, 1, 2, 3] and w.pending == 4 and w.store_errors == 1
+    w.down_after = None
+    assert await w.flush()
+    assert w.stored_items == [0, 1, 2, 3, 5, 6, 7] and w.held == [-4] and w.acked == [0, 1, 2, 3, -4, 5, 6, 7]
+
+
+async def test_a_quarantine_that_cannot_be_written_is_retried_like_an_outage() -> None:
+    w = Picky()
+    w.quarantine_down = True
+    for i in [1, -2, 3]:
+        w.push(i)
+    assert not await w.flush()
+    assert w.held == [] and w.pending == 2 and w.stored_items == [1]  # -2 and 3 wait; nothing lost
+    w.quarantine_down = False
+    assert await w.flush()
+    assert w.stored_items == [1, 3] and w.held == [-2] and w.quarantined == 1
+
+
+async def test_without_a_content_classifier_every_failure_is_an_outage() -> None:
+    w = Flaky()
+
+    async def refuse(batch: list[int]) -> None:
+        raise ValueError("refused")
+
+    w.write = refuse  # type: ignore[method-assign]
+    w.push(1)
+    assert not await w.flush() and w.pending == 1 and w.quarantined == 0
+
+
+async def test_close_does_not_wait_on_a_refused_batch() -> None:
+    w = Picky()
+    w.start()
+    for i in range(20):
+        w.push(-i if i == 7 else i)
+    loop = asyncio.get_running_loop()
+    t0 = loop.time()
+    await w.close(timeout=5)
+    assert loop.time() - t0 < 1 and w.pending == 0 and w.held == [-7] and len(w.stored_items) == 19

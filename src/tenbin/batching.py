@@ -4,6 +4,13 @@ The ledger and the audit log both must never make a request wait on the database
 their order while the store is down, and must drain on a clean shutdown. That shared mechanism
 lives here; each writer supplies ``write(batch)`` and, optionally, what happens after a batch
 is stored (``stored``) and after each flush round (``after_flush``).
+
+A batch can fail for two reasons, told apart by the writer's ``is_content_error`` (which asks the
+store): the store is down (keep every item, retry the same batch next round), or the store refused
+what one or more rows hold (a lone surrogate, a NUL, a value the schema refuses). Retrying the
+latter can never succeed and used to stop the writer for good, so the batch is split in halves
+until the refused rows are found; the rest are written in order and each refused row goes to the
+writer's ``quarantine`` (tenbin.quarantine), counted in ``quarantined`` and logged at ERROR.
 """
 
 from __future__ import annotations
@@ -12,9 +19,15 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+
+
+def _ascii(s: str, limit: int = 300) -> str:
+    out = s.encode("ascii", "backslashreplace").decode("ascii")
+    return out if len(out) <= limit else out[:limit] + "…"
 
 
 class BatchWriter(Generic[T]):
@@ -31,8 +44,10 @@ class BatchWriter(Generic[T]):
         self._closing = False
         self._flush_lock: asyncio.Lock | None = None
         self.dropped = 0
-        self.written = 0
+        self.written = 0  # items the store took, quarantined ones included
         self.store_errors = 0
+        self.quarantined = 0
+        self.repaired = 0  # quarantined items whose repaired copy was stored in their place
 
     # ---- what a writer supplies -----------------------------------------------------------
     async def write(self, batch: list[T]) -> None:
@@ -47,6 +62,20 @@ class BatchWriter(Generic[T]):
 
     async def tick(self) -> None:
         """Called once per background round, after the flush (e.g. a group fsync)."""
+
+    def is_content_error(self, exc: Exception) -> bool:
+        """True when ``write`` failed because of what the batch holds, not because the store is
+        down. The default never splits a batch: every failure is retried whole."""
+        return False
+
+    async def quarantine(self, item: T, exc: Exception) -> bool:
+        """Keep one item the store refused (``exc`` says why) somewhere durable; True when a
+        repaired copy was stored in its place. Raise when the store is down (retried later)."""
+        raise exc
+
+    def item_id(self, item: T) -> str:
+        """How the log names an item."""
+        return "?"
 
     # ---- buffering ------------------------------------------------------------------------
     def push(self, item: T) -> bool:
@@ -93,18 +122,46 @@ class BatchWriter(Generic[T]):
             while self._buf:
                 batch = [self._buf[i] for i in range(min(self.batch_size, len(self._buf)))]
                 try:
-                    await self.write(batch)
+                    await self.write_isolating(batch, self._taken)
                 except Exception as e:  # the store is down: keep the items, try again later
                     self.store_errors += 1
                     if self.store_errors == 1 or self.store_errors % 50 == 0:
                         self.log.error("%s write failed (%s); %d buffered", self.name, type(e).__name__,
                                        len(self._buf))
                     return False
-                for _ in batch:
-                    self._buf.popleft()
-                self.written += len(batch)
-                self.stored(batch)
             return await self.after_flush()
+
+    def _taken(self, items: list[T]) -> None:
+        """``items`` (the oldest buffered, in order) are in the store or in quarantine."""
+        for _ in items:
+            self._buf.popleft()
+        self.written += len(items)
+        self.stored(items)
+
+    async def write_isolating(self, batch: list[T], taken: Callable[[list[T]], None]) -> None:
+        """Write ``batch``; if the store refuses it for its content, bisect it to find the refused
+        items, quarantine those and write the rest, keeping the order. ``taken(items)`` is called for
+        every run of items stored or quarantined, in order, as soon as it is, so a store that goes
+        down halfway leaves exactly the untaken items to retry. Raises when the store is down.
+
+        k refused items in a batch of n cost about 2·k·log2(n) extra writes."""
+        try:
+            await self.write(batch)
+        except Exception as e:
+            if not self.is_content_error(e):
+                raise
+            if len(batch) > 1:
+                mid = len(batch) // 2
+                await self.write_isolating(batch[:mid], taken)
+                await self.write_isolating(batch[mid:], taken)
+                return
+            repaired = await self.quarantine(batch[0], e)
+            self.quarantined += 1
+            self.repaired += repaired
+            self.log.error("%s: the store refused %s (%s: %s); quarantined%s (%d so far)", self.name,
+                           _ascii(self.item_id(batch[0])), type(e).__name__, _ascii(str(e)),
+                           ", a repaired copy was stored" if repaired else ", not stored", self.quarantined)
+        taken(batch)
 
     async def close(self, timeout: float = 30.0) -> None:
         """Drain the buffer (bounded by ``timeout``) and stop the background task."""

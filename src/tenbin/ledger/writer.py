@@ -9,23 +9,44 @@ full the oldest rows are kept, new ones are counted as dropped and an error is l
 With ``spool_dir`` set, every row is first appended to a write-ahead spool (ledger/spool.py) before
 ``record()`` returns, so rows survive ``kill -9``; a row dropped from the full memory buffer stays in
 the spool and is written at the next start. See docs/durability.md.
+
+A row the store refuses for its content (a lone surrogate SQLite cannot encode, a NUL PostgreSQL
+refuses) no longer stops the ledger: the batch is split to find it (tenbin.batching), the original
+is kept in the ``quarantine`` table with the reason (tenbin.quarantine), and a repaired copy (NUL
+and surrogates as U+FFFD, strings cut to ``storable.REPAIR_MAX``) is stored in ``usage`` under the
+same request_id, so the request is still billed and counted. ``quarantined`` counts them
+(``/healthz``: ``ledger_quarantined``). The spool keeps the repaired copy of a row that JSON cannot
+encode, so such a row no longer fails its request.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections import deque
 from pathlib import Path
 
+from tenbin import quarantine as qt
 from tenbin.batching import BatchWriter
 from tenbin.config.schema import LedgerConfig
-from tenbin.ledger.record import UsageRecord
+from tenbin.ledger.record import COLUMNS, UsageRecord
 from tenbin.ledger.spool import Spool
+from tenbin.storable import REPAIR_MAX, scrub_value
 from tenbin.store.base import Store
 
 log = logging.getLogger("tenbin.ledger")
+
+
+def repaired(rec: UsageRecord) -> UsageRecord:
+    """``rec`` with every string storable (NUL and surrogates as U+FFFD, at most REPAIR_MAX chars)."""
+    changes = {}
+    for c in COLUMNS:
+        v = getattr(rec, c)
+        if isinstance(v, (str, dict)):
+            changes[c] = scrub_value(v, REPAIR_MAX)
+    return dataclasses.replace(rec, **changes)
 
 
 class LedgerWriter(BatchWriter[UsageRecord]):
@@ -46,9 +67,18 @@ class LedgerWriter(BatchWriter[UsageRecord]):
 
     def record(self, rec: UsageRecord) -> None:
         """Spool (if configured) and buffer one row; a row the full buffer refuses stays in the spool."""
-        seg = self.spool.append(rec) if self.spool is not None else 0
+        seg = self._spool(rec) if self.spool is not None else 0
         if self.push(rec):
             self._segs.append(seg)
+
+    def _spool(self, rec: UsageRecord) -> int:
+        assert self.spool is not None
+        try:
+            return self.spool.append(rec)
+        except (TypeError, ValueError):  # JSON cannot hold a lone surrogate: spool the repaired copy
+            log.warning("ledger: row %s spooled as its repaired copy (a string JSON cannot encode)",
+                        rec.request_id.encode("ascii", "backslashreplace").decode())
+            return self.spool.append(repaired(rec))
 
     async def _replay(self) -> None:
         """Stream a previous run's spool into the store, retrying until the store takes it."""
@@ -75,7 +105,7 @@ class LedgerWriter(BatchWriter[UsageRecord]):
         delay = self.cfg.flush_interval_s
         while True:
             try:
-                await self.store.insert_usage(batch)
+                await self.write_isolating(batch, lambda _: None)  # a refused row is quarantined, not retried
                 self.recovered += len(batch)
                 return
             except Exception as e:  # the store is down: the rows stay on disk meanwhile
@@ -85,6 +115,29 @@ class LedgerWriter(BatchWriter[UsageRecord]):
 
     async def write(self, batch: list[UsageRecord]) -> None:
         await self.store.insert_usage(batch)
+
+    def is_content_error(self, exc: Exception) -> bool:
+        return self.store.is_content_error(exc)
+
+    def item_id(self, item: UsageRecord) -> str:
+        return f"row {item.request_id}"
+
+    async def quarantine(self, item: UsageRecord, exc: Exception) -> bool:
+        """Keep the refused row; store its repaired copy when repairing changes anything."""
+        fixed = repaired(item)
+        fixable = fixed != item
+        key = await qt.put(self.store, "ledger", fixed.request_id, qt.reason(exc),
+                                   item.as_dict(), repaired=fixable)
+        if not fixable:
+            return False
+        try:
+            await self.store.insert_usage([fixed])
+        except Exception as e:
+            if not self.store.is_content_error(e):
+                raise
+            await qt.unrepaired(self.store, key)
+            return False
+        return True
 
     def stored(self, batch: list[UsageRecord]) -> None:
         for _ in batch:

@@ -30,6 +30,10 @@ class KeyRecord:
 Seal = Callable[[Mapping[str, Any], int, str], dict[str, Any]]
 GENESIS = "0" * 64  # prev_hash of the first audit entry
 
+# Raised before a row reaches the database (encoding a lone surrogate, a value of the wrong type,
+# an integer too large for 64 bits, JSON that cannot be serialised): the row is at fault.
+CLIENT_SIDE_CONTENT_ERRORS: tuple[type[BaseException], ...] = (ValueError, TypeError, OverflowError)
+
 
 def extend_chain(
     bodies: Sequence[Mapping[str, Any]], head: tuple[int, str] | None, seal: Seal
@@ -55,6 +59,12 @@ class Store(Protocol):
     dialect: str  # "sqlite" or "postgresql"
 
     async def migrate(self) -> None: ...
+
+    def is_content_error(self, exc: BaseException) -> bool:
+        """True when a write failed because of what the rows hold (a value the driver cannot encode
+        or the schema refuses), False when the store itself failed (down, locked, timed out). The
+        batch writers split a batch only on the first kind and retry it whole on the second."""
+        ...
 
     async def close(self) -> None: ...
 

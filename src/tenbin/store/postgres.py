@@ -17,7 +17,7 @@ import asyncpg
 import orjson
 
 from tenbin.ledger.record import COLUMNS, UsageRecord
-from tenbin.store.base import KeyRecord, Seal, extend_chain
+from tenbin.store.base import CLIENT_SIDE_CONTENT_ERRORS, KeyRecord, Seal, extend_chain
 from tenbin.store.sqlite import migration_scripts
 
 _INSERT_USAGE = (
@@ -123,6 +123,17 @@ class PostgresStore:
                                         version)
             finally:
                 await c.fetchval(_MIGRATE_UNLOCK_SQL, schema)
+
+    def is_content_error(self, exc: BaseException) -> bool:
+        """SQLSTATE class 22 (data exception: NUL is CharacterNotInRepertoireError 22021), class 23
+        (integrity constraint) and 54000 (a value too large for an index row, e.g. a huge tag in
+        usage_daily's key) are the row's fault, as is an argument asyncpg cannot encode (a lone
+        surrogate, an int beyond 64 bits: asyncpg reports those as DataError too). Connection,
+        timeout, lock and server-shutdown errors are the store's."""
+        if isinstance(exc, CLIENT_SIDE_CONTENT_ERRORS):
+            return True
+        return isinstance(exc, (asyncpg.exceptions.DataError, asyncpg.exceptions.IntegrityConstraintViolationError,
+                                asyncpg.exceptions.ProgramLimitExceededError))
 
     async def close(self) -> None:
         if self._pool is not None:

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import orjson
 
 from tenbin.ledger.record import COLUMNS, UsageRecord
-from tenbin.store.base import KeyRecord, Seal, extend_chain
+from tenbin.store.base import CLIENT_SIDE_CONTENT_ERRORS, KeyRecord, Seal, extend_chain
 
 T = TypeVar("T")
 
@@ -112,6 +112,17 @@ class SQLiteStore:
                     raise
 
         await self._run(go)
+
+    def is_content_error(self, exc: BaseException) -> bool:
+        """A lone surrogate raises UnicodeEncodeError while binding; NOT NULL, CHECK and type
+        mismatches are Integrity/Data/InterfaceError; "Error binding parameter" is a
+        ProgrammingError. "database is locked", disk and I/O errors (OperationalError) and a
+        closed connection are the store's, not the row's."""
+        if isinstance(exc, CLIENT_SIDE_CONTENT_ERRORS):
+            return True
+        if isinstance(exc, (sqlite3.IntegrityError, sqlite3.DataError, sqlite3.InterfaceError)):
+            return True
+        return isinstance(exc, sqlite3.ProgrammingError) and "binding" in str(exc).lower()
 
     async def close(self) -> None:
         def go(c: sqlite3.Connection) -> None:
