@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -10,12 +11,14 @@ import openai
 import pytest
 from aiohttp import web
 
+from tenbin.clock import ManualClock
 from tenbin.ledger.record import to_nanos
 from tests.conftest import fake_model, openai_provider
 from tests.fakes.fake_openai import FakeOpenAI
 from tests.harness import GatewayHandle, LoopThread, start_gateway
 
 ENV = {"FAKE_KEY": "sk-fake-upstream-secret"}
+NOON = "2026-11-20T03:00:00Z"  # every gateway here runs on a pinned clock: budget periods never roll over mid-test
 MESSAGES: Any = [{"role": "user", "content": "稟議書を要約して"}]
 
 
@@ -67,20 +70,11 @@ def _call(gw: GatewayHandle, model: str = "gpt-4o") -> tuple[int, str]:
         return e.status_code, str(e.body)
 
 
-def _max_cost_nanos(gw: GatewayHandle) -> int:
-    from tenbin.context import Principal, RequestContext
-    from tenbin.finops.periods import tokyo_date
-
-    assert gw.runtime.finops is not None
-    guard = gw.runtime.finops.guard
-    ctx = RequestContext("r", Principal("local", "local", "default"), {"messages": MESSAGES, "max_tokens": 50},
-                         "gpt-4o", False)
-    model = gw.runtime.catalog.get("gpt-4o")
-    assert model is not None
-    import time
-    n = guard.max_cost(ctx, [model], time.time())
-    assert tokyo_date(time.time())  # periods resolve
-    return n
+# What one request reserves: its prompt bound (77 bytes: the 61-byte JSON of [messages, tools]
+# plus 16) at $2.50 and max_tokens=50 at $10 per 1M, at ¥154/$: $0.0006925 = ¥0.106645.
+RESERVE_NANOS = 106_645_000
+# What one request costs: 11 prompt + 6 completion tokens = $0.0000875 = ¥0.013475.
+COST_NANOS = 13_475_000
 
 
 def test_budget_race_64_in_flight(lt: LoopThread, fake_openai: FakeOpenAI, tmp_path: Path) -> None:
@@ -88,8 +82,8 @@ def test_budget_race_64_in_flight(lt: LoopThread, fake_openai: FakeOpenAI, tmp_p
     # reservation (prompt bytes + 50 output tokens) is about ¥0.10, so ¥0.5 admits a handful at once.
     fake_openai.delay = 0.3  # keep all 64 in flight together
     limit = "0.5"
-    gw = start_gateway(lt, _cfg(fake_openai, [{"name": "team-local", "scope": "team", "match": "local",
-                                               "period": "month", "limit_jpy": limit}]), tmp_path, ENV)
+    budgets = [{"name": "team-local", "scope": "team", "match": "local", "period": "month", "limit_jpy": limit}]
+    gw = start_gateway(lt, _cfg(fake_openai, budgets), tmp_path, ENV, clock=ManualClock(NOON))
     try:
         with cf.ThreadPoolExecutor(64) as pool:
             results = list(pool.map(lambda _: _call(gw), range(64)))
@@ -105,12 +99,12 @@ def test_budget_race_64_in_flight(lt: LoopThread, fake_openai: FakeOpenAI, tmp_p
                 break
         rows = gw.rows()
         spent = sum(r["cost_jpy_nanos"] for r in rows)
-        assert spent <= to_nanos(__import__("decimal").Decimal(limit)) + _max_cost_nanos(gw)
-        assert spent > to_nanos(__import__("decimal").Decimal(limit)) // 2  # the budget was really used
+        # never past the limit by more than one request's reservation, and the budget was really used
+        assert to_nanos(Decimal(limit)) // 2 < spent <= to_nanos(Decimal(limit)) + RESERVE_NANOS
         ledger_blocked = [r for r in rows if r["status"] == 429]
         assert len(ledger_blocked) >= len(blocked)
         assert all(r["error_class"] == "budget_exceeded" and r["cost_jpy_nanos"] == 0 for r in ledger_blocked)
-        assert len([r for r in rows if r["status"] == 200]) * 13_475_000 == spent
+        assert len([r for r in rows if r["status"] == 200]) * COST_NANOS == spent
     finally:
         gw.stop()
 
@@ -118,7 +112,7 @@ def test_budget_race_64_in_flight(lt: LoopThread, fake_openai: FakeOpenAI, tmp_p
 def test_downgrade_then_restart_keeps_spend(lt: LoopThread, fake_openai: FakeOpenAI, tmp_path: Path) -> None:
     budgets = [{"name": "down", "scope": "project", "match": "default", "period": "day", "limit_jpy": "0.2",
                 "action": "downgrade", "downgrade_to": "cheap"}]
-    gw = start_gateway(lt, _cfg(fake_openai, budgets), tmp_path, ENV)
+    gw = start_gateway(lt, _cfg(fake_openai, budgets), tmp_path, ENV, clock=ManualClock(NOON))
     try:
         served = [_call(gw)[1] for _ in range(12)]
         assert served[0] == "gpt-4o"
@@ -133,7 +127,7 @@ def test_downgrade_then_restart_keeps_spend(lt: LoopThread, fake_openai: FakeOpe
     finally:
         gw.stop()
     # Restart on the same database: spend is read back from the usage table, so it downgrades at once.
-    gw2 = start_gateway(lt, _cfg(fake_openai, budgets), tmp_path, ENV)
+    gw2 = start_gateway(lt, _cfg(fake_openai, budgets), tmp_path, ENV, clock=ManualClock(NOON))
     try:
         assert _call(gw2)[1] == "cheap"
     finally:
@@ -146,7 +140,7 @@ def test_alert_budget_never_blocks_and_posts_webhook(lt: LoopThread, fake_openai
     try:
         budgets = [{"name": "watch", "scope": "all", "period": "month", "limit_jpy": "0.03", "action": "alert",
                     "webhook": hook.url + "/hook"}]
-        gw = start_gateway(lt, _cfg(fake_openai, budgets), tmp_path, ENV)
+        gw = start_gateway(lt, _cfg(fake_openai, budgets), tmp_path, ENV, clock=ManualClock(NOON))
         try:
             assert [_call(gw)[0] for _ in range(4)] == [200] * 4  # ¥0.054 > ¥0.03: alerts, no block
             assert gw.runtime.finops is not None
@@ -173,3 +167,48 @@ def test_bad_budget_config_names_the_field(bad: dict[str, Any], msg: str) -> Non
 
     with pytest.raises(ValueError, match=msg):
         FinOpsConfig.from_section({"budgets": [bad]})
+
+
+def _stream(gw: GatewayHandle) -> tuple[str, str]:
+    with _client(gw).chat.completions.with_streaming_response.create(
+            model="gpt-4o", messages=MESSAGES, max_tokens=50, stream=True) as r:
+        text = "".join(c.choices[0].delta.content or "" for c in r.parse() if c.choices)
+        return r.headers["x-tenbin-model"], text
+
+
+def test_streamed_requests_reserve_settle_and_block(lt: LoopThread, fake_openai: FakeOpenAI, tmp_path: Path) -> None:
+    # ¥0.12 admits one reservation (¥0.106645); after it settles at ¥0.013475 the next one would hold
+    # ¥0.120120 > ¥0.12, so the second stream is refused before any byte is streamed.
+    budgets = [{"name": "team-local", "scope": "team", "match": "local", "period": "month", "limit_jpy": "0.12"}]
+    gw = start_gateway(lt, _cfg(fake_openai, budgets), tmp_path, ENV, clock=ManualClock(NOON))
+    try:
+        assert _stream(gw) == ("gpt-4o", fake_openai.reply)
+        assert gw.runtime.finops is not None
+        ledger = gw.runtime.finops.guard.ledger
+        assert lt.run(ledger.snapshot()) == {"team-local|local|2026-11": (COST_NANOS, 0)}  # settled, nothing held
+        with pytest.raises(openai.APIStatusError) as ei:
+            _stream(gw)
+        assert ei.value.status_code == 429 and "team-local" in ei.value.message
+        rows = gw.rows()
+        assert [(r["stream"], r["status"], r["cost_jpy_nanos"], r["error_class"]) for r in rows] == [
+            (1, 200, COST_NANOS, None), (1, 429, 0, "budget_exceeded")]
+        assert lt.run(ledger.snapshot()) == {"team-local|local|2026-11": (COST_NANOS, 0)}
+    finally:
+        gw.stop()
+
+
+def test_stream_cut_before_usage_releases_its_reservation(lt: LoopThread, fake_openai: FakeOpenAI,
+                                                          tmp_path: Path) -> None:
+    budgets = [{"name": "team-local", "scope": "team", "match": "local", "period": "month", "limit_jpy": "1"}]
+    gw = start_gateway(lt, _cfg(fake_openai, budgets), tmp_path, ENV, clock=ManualClock(NOON))
+    try:
+        fake_openai.script = [{"truncate": True}]  # bytes already sent: an error chunk, no fallback, no usage
+        with pytest.raises(openai.APIError):
+            _stream(gw)
+        assert gw.runtime.finops is not None
+        assert lt.run(gw.runtime.finops.guard.ledger.snapshot()) == {"team-local|local|2026-11": (0, 0)}
+        row = gw.rows()[-1]
+        assert (row["status"], row["cost_jpy_nanos"], row["stream"]) == (502, 0, 1)
+        assert _stream(gw)[1] == fake_openai.reply  # the released reservation did not eat the budget
+    finally:
+        gw.stop()

@@ -154,17 +154,29 @@ def test_checkpoint_proves_prefix_even_if_later_entry_breaks(chain_db: Path) -> 
 
 
 def test_hash_is_canonical_json_sha256() -> None:
-    """The documented encoding, recomputed independently of the implementation."""
+    """The documented encoding, pinned: the canonical text and its SHA-256 are literals, so a change
+    to the field list, the key order, the separators or the genesis hash fails here."""
     import hashlib
-    import json
 
     from tenbin.governance.chain import FIELDS
 
+    assert GENESIS == "0" * 64
+    assert FIELDS == (
+        "seq", "ts_us", "kind", "action", "request_id", "key_id", "team", "role", "project", "use_case",
+        "target", "data_class", "findings", "masked", "rule", "model", "provider", "region",
+        "jurisdiction", "status", "prompt_sha256", "prompt_bytes", "answer_sha256", "answer_bytes",
+        "detail", "prev_hash")
     body = {f: None for f in FIELDS} | {"team": "営業", "masked": 0, "ts_us": 1, "kind": "admin"}
     row = seal(body, 1, GENESIS)
-    expect = hashlib.sha256(json.dumps({f: row[f] for f in FIELDS}, sort_keys=True, separators=(",", ":"),
-                                       ensure_ascii=False).encode()).hexdigest()
-    assert row["hash"] == expect == entry_hash(row)
+    text = (
+        '{"action":null,"answer_bytes":null,"answer_sha256":null,"data_class":null,"detail":null,'
+        '"findings":null,"jurisdiction":null,"key_id":null,"kind":"admin","masked":0,"model":null,'
+        '"prev_hash":"' + "0" * 64 + '","project":null,"prompt_bytes":null,"prompt_sha256":null,'
+        '"provider":null,"region":null,"request_id":null,"role":null,"rule":null,"seq":1,"status":null,'
+        '"target":null,"team":"営業","ts_us":1,"use_case":null}')
+    digest = "3ba0100caa75ff542281805dd82b8a9fc66599d8caa1ab293e06eb337107638b"
+    assert hashlib.sha256(text.encode("utf-8")).hexdigest() == digest  # the literal text is what is hashed
+    assert row["hash"] == digest == entry_hash(row)
     assert verify_rows([row]) is None
     assert verify_rows([{**row, "team": "経理"}]) is not None
 

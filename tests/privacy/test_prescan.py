@@ -88,6 +88,22 @@ def test_email_token_scan_equals_regex_scan() -> None:
         assert got == [m.span() for m in _EMAIL.finditer(norm)]
 
 
+def test_fast_paths_on_fixed_texts() -> None:
+    """Literal expectations, independent of the reference regexes the equivalence tests use."""
+    text = "携帯 090-1234-5678、口座 普通 1234567、2024/11/18 14:00 に 1,234,567円"
+    norm = normalize(text)
+    found = {(type(r).__name__, text[s.start : s.end]) for r in DIGIT_RECS for s in Dispatcher(text, norm).run(r)}
+    assert found == {("PhoneRecognizer", "090-1234-5678"), ("BankAccountRecognizer", "普通 1234567")}
+    text = "【社外秘】見積書。関係者外秘の資料です。INTERNAL USE ONLY / Strictly Confidential."
+    got = [text[s.start : s.end] for s in ConfidentialMarkerRecognizer().find(text, normalize(text))]
+    assert sorted(got) == sorted(["社外秘", "関係者外秘", "INTERNAL USE ONLY", "Confidential"])
+    text = "連絡先: taro.yamada@example.co.jp、ＨＡＮＡ＠ＥＸＡＭＰＬＥ．ＪＰ まで。@だけ、a@b、x@localhost"
+    got = [text[s.start : s.end] for s in EmailRecognizer().find(text, normalize(text))]
+    assert got == ["taro.yamada@example.co.jp", "ＨＡＮＡ＠ＥＸＡＭＰＬＥ．ＪＰ"]  # full-width found, offsets original
+    assert normalize("ＴＥＬ：０３－１２３４－５６７８　ｶﾀｶﾅ") == "TEL:03-1234-5678 カタカナ"
+    assert normalize("０３ー１２３４ー５６７８") == "03-1234-5678"  # a long-vowel mark between digits is a dash
+
+
 def test_ipv6_seeds_find_compressed_and_full_forms() -> None:
     rec = IpAddressRecognizer()
     text = "接続元 ::1 と fe80::1:2、2001:0db8:85a3:0000:0000:8a2e:0370:7334 から。時刻 09:12 と 10:30"

@@ -128,7 +128,7 @@ class Gateway:
             decision = self.router.decide(ctx, scan)
             decision, reservation = await self.budget.reserve(ctx, decision)
         except GatewayError as e:
-            self._record(ctx, None, None, Usage(), e.status, e.code or e.type, scan=scan)
+            self._record(ctx, None, None, Usage(), e.status, e.code or e.type, scan=scan, stream=ctx.stream)
             raise
         masked = self.privacy.apply(ctx.body, scan, decision) if self.privacy and scan else None
         body = masked.body if masked else ctx.body
