@@ -46,7 +46,8 @@ def test_structured_tier_skips_names(structured: Detector) -> None:
 def test_offsets_index_original_text(full: Detector) -> None:
     text = "携帯：０９０－１２３４－５６７８　メール：ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ"
     found = [(f.label, f.start, f.end, f.text) for f in full.scan_text(text)]
-    assert found == [("PHONE", 3, 16, "０９０－１２３４－５６７８"), ("EMAIL", 21, 36, "ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ")]
+    assert found == [("PHONE", 3, 16, "０９０－１２３４－５６７８"),
+                     ("EMAIL", 21, 36, "ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ")]
     assert all(text[s:e] == t for _, s, e, t in found)  # full-width original text, not the normalised one
 
 
