@@ -214,5 +214,3 @@ TEAM_SCOPED_GETS = ("/admin/keys", "/admin/budgets", "/admin/policies", "/admin/
                     "/admin/reports/cross-border", "/admin/reports/processing", "/admin/ledger",
                     "/admin/audit")
 ADMIN_ONLY_GETS = ("/admin/audit/verify", "/admin/audit/checkpoint")
-# Read endpoints any console role (admin, team-admin, viewer) sees whole: not team data.
-CONSOLE_GETS = ("/admin/models",)
