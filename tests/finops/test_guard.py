@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
+import redis
 
 from tenbin.catalog.catalog import Catalog, ModelSpec
 from tenbin.context import Principal, RequestContext
@@ -21,6 +23,9 @@ from tenbin.finops.config import BudgetRule
 from tenbin.finops.fx import FxTable
 from tenbin.finops.pricing import Pricer
 from tenbin.routing.decision import Decision
+from tenbin.shared.budget import RedisBudgetLedger
+from tenbin.shared.link import RedisLink
+from tests.scale.services import REDIS_BASE, new_prefix, require
 
 
 def spec(id: str, region: str, inp: str = "1000", out: str = "1000") -> ModelSpec:
@@ -75,33 +80,75 @@ def test_downgrade_respects_the_eligible_set() -> None:
         run(g.reserve(ctx(), d))
 
 
-def test_many_concurrent_reservations_never_overrun() -> None:
-    async def go() -> tuple[int, int, int]:
-        led = MemoryBudgetLedger()
+@pytest.fixture(params=["memory", "redis"])
+def ledger_kind(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
+    """Which BudgetLedger the concurrency test runs on, and a Redis key prefix for it."""
+    kind = str(request.param)
+    if kind == "memory":
+        yield kind, ""
+        return
+    require("Redis", "127.0.0.1", 6379)
+    prefix = new_prefix()
+    yield kind, prefix
+    r = redis.Redis.from_url(REDIS_BASE)
+    try:
+        keys = list(r.scan_iter(match=prefix + "*", count=1000))
+        if keys:
+            r.delete(*keys)
+    finally:
+        r.close()
+
+
+def test_many_concurrent_reservations_never_overrun(ledger_kind: tuple[str, str]) -> None:
+    """64 requests at a time, 20 rounds, reserving ¥0.05 against ¥1 while others settle or release.
+
+    The in-memory ledger never awaits, so only the test's own awaits interleave it; the Redis one
+    awaits a round trip in every call, so reservations from three "replicas" (three ledgers on
+    three connections) really are in flight together: the test checks that they were."""
+    kind, prefix = ledger_kind
+
+    async def go() -> tuple[int, int, int, int, int]:
+        if kind == "memory":
+            ledgers: list[Any] = [MemoryBudgetLedger()]
+        else:
+            links = [RedisLink(REDIS_BASE, op_timeout_s=5.0, retry_down_s=0.5) for _ in range(3)]
+            ledgers = [RedisBudgetLedger(lk, prefix, 30, MemoryBudgetLedger()) for lk in links]
         limit, top = 1_000_000, 50_000
         rnd = random.Random(3)
-        admitted = 0
+        admitted = refused = held = most_held = 0
 
-        async def one() -> None:
-            nonlocal admitted
+        async def one(i: int) -> None:
+            nonlocal admitted, refused, held, most_held
+            led = ledgers[i % len(ledgers)]
             claims = [Claim("b|t|2026-11", top, limit), Claim("all|*|2026-11", top, None)]
             if await led.reserve(claims) is not None:
+                refused += 1
                 return
             admitted += 1
+            held += 1
+            most_held = max(most_held, held)
             await asyncio.sleep(rnd.random() / 1000)
+            held -= 1
             if rnd.random() < 0.2:
                 await led.release(claims)
             else:
                 await led.settle(claims, rnd.randrange(1, top + 1))
 
         for _ in range(20):
-            await asyncio.gather(*(one() for _ in range(64)))
-        snap = await led.snapshot()
-        return snap["b|t|2026-11"][0], snap["b|t|2026-11"][1], admitted
+            await asyncio.gather(*(one(i) for i in range(64)))
+        snap = await ledgers[0].snapshot()
+        for led in ledgers:
+            assert getattr(led, "degraded", 0) == 0  # every call really went to Redis
+            link = getattr(led, "link", None)
+            if link is not None:
+                await link.aclose()
+        return snap["b|t|2026-11"][0], snap["b|t|2026-11"][1], admitted, refused, most_held
 
-    spent, reserved, admitted = run(go())
-    assert reserved == 0 and admitted > 20
-    assert spent <= 1_000_000
+    spent, reserved, admitted, refused, most_held = run(go())
+    assert reserved == 0 and spent <= 1_000_000
+    assert admitted > 20 and refused > 0  # the limit was reached and held
+    assert most_held >= 2  # reservations overlapped: this was a concurrency test
+    assert spent > 500_000  # and the budget was really used, not refused from the start
 
 
 def test_alert_thresholds_fire_once() -> None:
