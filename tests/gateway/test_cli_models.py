@@ -104,6 +104,7 @@ def test_models_bad_config_is_a_clean_error(tmp_path: Path) -> None:
     ("sqlite:///var/tenbin.db", "sqlite:///var/tenbin.db"),
     ("postgresql://app:s3cr%40t@db.internal:5432/tenbin", "postgresql://app:***@db.internal:5432/tenbin"),
     ("postgres://app@db/tenbin", "postgres://app@db/tenbin"),
+    ("postgresql://app:p@ss@db/tenbin?x=a@b", "postgresql://app:***@db/tenbin?x=a@b"),  # an unencoded @
     ("postgresql://db/tenbin?user=app&password=s3cret&sslmode=require",
      "postgresql://db/tenbin?user=app&password=***&sslmode=require"),
 ])

@@ -18,7 +18,7 @@ from tenbin.gateway.models import engine_text, model_states, provider_states
 if TYPE_CHECKING:
     from tenbin.gateway.runtime import Runtime
 
-_URL_PASSWORD = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^/@:]*):[^@/]*@")
+_URL_PASSWORD = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^/@:]*):[^/]*@")  # up to the authority's last @
 _QUERY_PASSWORD = re.compile(r"([?&](?:password|passwd|sslpassword)=)[^&]*", re.IGNORECASE)
 _RUNNING_ON = re.compile(r"Running on (\S+)")
 
