@@ -21,8 +21,11 @@ from tenbin.store.base import CLIENT_SIDE_CONTENT_ERRORS, KeyRecord, Seal, exten
 
 T = TypeVar("T")
 
+# Idempotent on request_id only (spool replay). Not ``INSERT OR IGNORE``: that also swallows a
+# NOT NULL violation, so a row missing a required column vanished without an error or a trace.
 _INSERT_USAGE = (
-    f"INSERT OR IGNORE INTO usage ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})"
+    f"INSERT INTO usage ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})"
+    " ON CONFLICT (request_id) DO NOTHING"
 )
 
 
