@@ -10,6 +10,7 @@ to play a string the edge does not know about: the writers must isolate the bad 
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,13 +21,20 @@ import orjson
 import pytest
 
 from tenbin.api import edge
+from tenbin.catalog.catalog import load_catalog
+from tenbin.config.schema import LedgerConfig
+from tenbin.context import Principal
+from tenbin.governance import AuditWriter, GovernanceConfig
 from tenbin.governance.verify import verify_store
+from tenbin.ledger.spool import Spool
+from tenbin.ledger.writer import LedgerWriter
 from tenbin.store.base import Store
 from tenbin.store.postgres import PostgresStore
 from tenbin.store.sqlite import SQLiteStore
 from tests.fakes.fake_openai import FakeOpenAI
 from tests.governance.conftest import ENV, gov_config
 from tests.harness import LoopThread, start_gateway
+from tests.scale.test_postgres_store import rec
 
 N = 21  # good requests; the poisoned one is sent in the middle of them
 FAST = {"flush_interval_s": 0.05}
@@ -163,3 +171,137 @@ def test_the_edge_refuses_both_before_anything_is_stored(
         assert lt.run(gw.runtime.store.query("SELECT count(*) AS n FROM quarantine"))[0]["n"] == 0
     finally:
         gw.stop()
+
+
+# ---- the writers on their own, against the real stores -------------------------------------------
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return "sqlite"
+    return str(request.getfixturevalue("pg"))
+
+
+def _open(store_url: str, tmp: Path) -> Store:
+    return SQLiteStore(str(tmp / "w.db")) if store_url == "sqlite" else PostgresStore(store_url)
+
+
+def _poison(store_url: str) -> str:
+    """What this store refuses: SQLite a lone surrogate (it stores NUL), PostgreSQL a NUL (and both)."""
+    return "\udcff" if store_url == "sqlite" else "\u0000"
+
+
+def test_a_large_batch_with_two_bad_rows_and_one_unrepairable_row(store_url: str, tmp_path: Path) -> None:
+    """100 rows in one batch (PostgreSQL's COPY path): two with strings the store refuses, one with a
+    NOT NULL column missing, which repairing cannot fix: 99 rows land, three are quarantined."""
+    bad = _poison(store_url)
+
+    async def go() -> None:
+        s = _open(store_url, tmp_path)
+        try:
+            await s.migrate()
+            w = LedgerWriter(s, LedgerConfig(batch_size=256))
+            for i in range(100):
+                r = rec(f"r{i:03d}")
+                if i == 17:
+                    r.use_case = f"x{bad}y"
+                if i == 60:
+                    r.team = "\udcff"
+                if i == 80:
+                    r.key_id = None  # type: ignore[assignment]
+                w.record(r)
+            assert await w.flush()
+            rows = await s.query("SELECT request_id, use_case, team FROM usage ORDER BY request_id")
+            held = await s.query("SELECT ref, repaired, reason FROM quarantine ORDER BY ref")
+            assert len(rows) == 99 and "r080" not in {r["request_id"] for r in rows}
+            byid = {r["request_id"]: r for r in rows}
+            assert byid["r017"]["use_case"] == "x\ufffdy" and byid["r060"]["team"] == "\ufffd"
+            assert [(h["ref"], h["repaired"]) for h in held] == [("r017", 1), ("r060", 1), ("r080", 0)]
+            assert (w.quarantined, w.repaired, w.pending, w.store_errors) == (3, 2, 0, 0)
+            sums = await s.query("SELECT sum(requests) AS n FROM usage_daily")
+            assert int(sums[0]["n"]) == 99  # the daily rollup took the repaired rows too
+        finally:
+            await s.close()
+
+    asyncio.run(go())
+
+
+def test_a_spooled_bad_row_is_replayed_without_blocking_the_replay(store_url: str, tmp_path: Path) -> None:
+    """A spool left by a crash holds a NUL row (PostgreSQL refuses it; SQLite stores it) and a row
+    missing a NOT NULL column (both refuse it): the replay at start used to retry them for ever, and
+    shutdown waited on it; now the other rows land and the bad ones are quarantined."""
+    spool_dir = tmp_path / "spool"
+    sp = Spool(spool_dir)
+    for i in range(10):
+        r = rec(f"s{i}")
+        r.use_case = "bad\u0000" if i == 4 else "ok"
+        if i == 7:
+            r.key_id = None  # type: ignore[assignment]
+        sp.append(r)
+    sp._fd = None  # simulate the crash: the segment stays unacknowledged on disk
+    sp.close()
+
+    async def go() -> None:
+        s = _open(store_url, tmp_path)
+        try:
+            await s.migrate()
+            w = LedgerWriter(s, LedgerConfig(spool_dir=str(spool_dir), flush_interval_s=0.05))
+            w.start()
+            await asyncio.wait_for(w.wait_replayed(), 10)
+            await asyncio.wait_for(w.close(), 5)
+            rows = await s.query("SELECT request_id, use_case FROM usage ORDER BY request_id")
+            assert [r["request_id"] for r in rows] == [f"s{i}" for i in range(10) if i != 7]
+            refs = [q["ref"] for q in await s.query("SELECT ref FROM quarantine ORDER BY ref")]
+            assert refs == (["s7"] if store_url == "sqlite" else ["s4", "s7"])
+            assert w.recovered == 10 and w.quarantined == len(refs)
+            assert not list(spool_dir.glob("seg-*.jsonl"))
+        finally:
+            await s.close()
+
+    asyncio.run(go())
+
+
+def test_an_audit_entry_that_cannot_be_stored_even_repaired_leaves_a_verifiable_chain(
+        store_url: str, tmp_path: Path) -> None:
+    async def go() -> None:
+        bad = _poison(store_url)
+        s = _open(store_url, tmp_path)
+        try:
+            await s.migrate()
+            w = AuditWriter(s, load_catalog(), GovernanceConfig())
+            actor = Principal(key_id="k1", team="ops", project="p", role="admin")
+            w.admin(actor, "key.create", target="a")
+            w.admin(actor, "key.create", target=f"b{bad}")  # repaired: chained with a marker
+            bad = dict(w._buf[-1], target="c", key_id=None)  # NOT NULL key_id: only quarantine can hold it
+            w.push(bad)
+            w.admin(actor, "key.create", target="d")
+            assert await w.flush()
+            rows = await s.query("SELECT seq, target, detail FROM audit_log ORDER BY seq")
+            assert [r["target"] for r in rows] == ["a", "b\ufffd", "d"]
+            assert "quarantined" in rows[1]["detail"] and "quarantined" not in rows[2]["detail"]
+            res = await verify_store(s)
+            assert res.ok and res.checked == 3 and w.head == (res.head_seq, res.head_hash)
+            held = await s.query("SELECT repaired, payload FROM quarantine ORDER BY repaired")
+            assert [h["repaired"] for h in held] == [0, 1] and '"target": "c"' in held[0]["payload"]
+            assert (w.quarantined, w.repaired) == (2, 1)
+        finally:
+            await s.close()
+
+    asyncio.run(go())
+
+
+def test_a_store_that_is_down_is_retried_not_quarantined(tmp_path: Path) -> None:
+    from tests.scale.services import dead_port
+
+    async def go() -> None:
+        s = PostgresStore(f"postgresql://postgres@127.0.0.1:{dead_port()}/test")
+        w = LedgerWriter(s, LedgerConfig())
+        for i in range(5):
+            r = rec(f"d{i}")
+            r.use_case = "x\u0000" if i == 2 else None  # content that would be refused, if the store were up
+            w.record(r)
+        assert not await w.flush() and not await w.flush()
+        assert (w.pending, w.quarantined, w.store_errors) == (5, 0, 2)
+        await s.close()
+
+    asyncio.run(go())
