@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 from tenbin.config.schema import LedgerConfig
+from tenbin.ledger.record import UsageRecord
 from tenbin.ledger.spool import Spool, SpoolLocked
 from tenbin.ledger.writer import LedgerWriter
 from tenbin.store.postgres import PostgresStore
+from tenbin.store.sqlite import SQLiteStore
 from tests.scale.test_postgres_store import rec
 
 CHILD = textwrap.dedent("""
@@ -85,3 +87,59 @@ def test_kill_9_loses_no_row_and_doubles_none(tmp_path: Path, pg: str) -> None:
     rows = asyncio.run(replay())
     assert [r["request_id"] for r in rows] == [f"c{i}" for i in range(500)]
     assert list(spool.glob("seg-*")) == []
+
+
+class CountingWriter(LedgerWriter):
+    """The real writer; records each batch it hands the store, and fails one of them on cue."""
+
+    def __init__(self, store: SQLiteStore, cfg: LedgerConfig, fail_call: int | None = None) -> None:
+        super().__init__(store, cfg)
+        self.batches: list[list[str]] = []
+        self.fail_call = fail_call
+
+    async def write(self, batch: list[UsageRecord]) -> None:
+        if len(self.batches) + 1 == self.fail_call:
+            self.fail_call = None
+            self.batches.append([])
+            raise ConnectionError("store down for one write")
+        self.batches.append([r.request_id for r in batch])
+        await super().write(batch)
+
+
+def test_replay_larger_than_one_batch_stores_every_row_once_in_order(tmp_path: Path) -> None:
+    """95 spooled rows over two segments, replayed in batches of 10 (the last one partial), with a
+    store failure on the 4th write and 15 rows a previous flush had already stored."""
+    spool = tmp_path / "spool"
+    rows = [rec(f"r{i:03d}", cost=i) for i in range(95)]
+    first = Spool(spool)
+    for r in rows[:60]:
+        first.append(r)
+    first.close()
+    second = Spool(spool)  # a restart that crashed again: its rows go to a segment of their own
+    for r in rows[60:]:
+        second.append(r)
+    second.close()
+    assert len(list(spool.glob("seg-*.jsonl"))) == 2
+
+    async def go() -> tuple[CountingWriter, list[dict[str, object]]]:
+        store = SQLiteStore(str(tmp_path / "ledger.db"))
+        await store.migrate()
+        await store.insert_usage(rows[:15])
+        w = CountingWriter(store, LedgerConfig(spool_dir=str(spool), batch_size=10, flush_interval_s=0.01),
+                           fail_call=4)
+        w.start()
+        await w.wait_replayed()
+        await w.close()
+        stored = await store.query("SELECT request_id, cost_jpy_nanos FROM usage ORDER BY cost_jpy_nanos")
+        await store.close()
+        return w, stored
+
+    w, stored = asyncio.run(go())
+    assert [r["request_id"] for r in stored] == [f"r{i:03d}" for i in range(95)]  # each once, none lost
+    assert [r["cost_jpy_nanos"] for r in stored] == list(range(95))
+    ids = [f"r{i:03d}" for i in range(95)]
+    # segment 1: 60 rows → 6 batches (the 4th retried after the failure); segment 2: 35 → 10, 10, 10, 5
+    expected = [ids[0:10], ids[10:20], ids[20:30], [], ids[30:40], ids[40:50], ids[50:60],
+                ids[60:70], ids[70:80], ids[80:90], ids[90:95]]
+    assert w.batches == expected
+    assert w.recovered == 95 and list(spool.glob("seg-*.jsonl")) == []
