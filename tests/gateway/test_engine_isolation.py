@@ -6,6 +6,7 @@ running the real SmolLM2 GGUF; the fallback is a fake OpenAI-compatible vendor o
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import logging
 import os
@@ -158,21 +159,62 @@ def test_worker_killed_during_plain_request_falls_back(env: Env, sig: signal.Sig
     assert env.ask_local()
 
 
-def test_hung_worker_is_killed_and_request_falls_back(env: Env) -> None:
+@pytest.mark.parametrize("stream", [False, True], ids=["plain", "stream"])
+def test_hung_worker_is_killed_and_request_falls_back(env: Env, stream: bool) -> None:
     pid = env.ready_pid()
     crashes = env.engine.crashes
     os.kill(pid, signal.SIGSTOP)  # alive but silent, like a worker stuck in a kernel
     try:
-        raw = env.client().chat.completions.with_raw_response.create(
-            model="local/smollm2", messages=[{"role": "user", "content": "hi"}], max_tokens=4)
-        assert raw.headers["x-tenbin-model"] == "backup"
+        if stream:  # no byte was sent before the hang, so even a stream can still fall back
+            with env.client().chat.completions.with_streaming_response.create(
+                    model="local/smollm2", messages=[{"role": "user", "content": "hi"}], max_tokens=4,
+                    stream=True) as r:
+                assert r.headers["x-tenbin-model"] == "backup"
+                text = "".join(c.choices[0].delta.content or "" for c in r.parse() if c.choices)
+        else:
+            raw = env.client().chat.completions.with_raw_response.create(
+                model="local/smollm2", messages=[{"role": "user", "content": "hi"}], max_tokens=4)
+            assert raw.headers["x-tenbin-model"] == "backup"
+            text = raw.parse().choices[0].message.content or ""
+        assert text == "backup answer"
     finally:
-        if env.engine.snapshot()["workers"] == [pid]:
+        with contextlib.suppress(ProcessLookupError):  # normally the supervisor has killed it
             os.kill(pid, signal.SIGCONT)
     row = env.gw.rows()[-1]
     assert '"engine_hung"' in row["route"]
     wait_for(lambda: env.engine.state == "ready" and env.engine.crashes == crashes + 1, 10, "the respawn")
     assert env.ask_local()
+
+
+def test_crash_without_fallback_is_a_clean_openai_error(lt: LoopThread, tmp_path: Path) -> None:
+    gw = start_gateway(lt, {"providers": {"local": {"kind": "llamacpp", "seed": 1, "respawn_backoff_s": 0.2}}},
+                       tmp_path)
+    try:
+        p = gw.runtime.providers["local"]
+        assert isinstance(p, LlamaCppProvider)
+        wait_for(lambda: p.engine.state == "ready", 60, "a ready worker")
+        pid = p.engine.snapshot()["workers"][0]
+        result: dict[str, httpx.Response] = {}
+
+        def call() -> None:
+            result["r"] = httpx.post(gw.base_url + "/chat/completions", timeout=60, json={
+                "model": "local/smollm2", "messages": LONG, "max_tokens": 400, "temperature": 0})
+
+        t = threading.Thread(target=call)
+        t.start()
+        wait_for(lambda: bool(p.engine.snapshot()["busy"]), 10, "the worker to start generating")
+        os.kill(pid, signal.SIGSEGV)
+        t.join(30)
+        r = result["r"]
+        assert r.status_code == 502
+        err = r.json()["error"]
+        assert err["code"] == "engine_crashed" and "was killed by SIGSEGV" in err["message"]
+        assert set(err) == {"message", "type", "param", "code"}
+        row = gw.rows()[-1]
+        assert (row["status"], row["error_class"]) == (502, "engine_crashed")
+        wait_for(lambda: p.engine.state == "ready", 10, "the respawn")
+    finally:
+        gw.stop()
 
 
 def test_client_gone_stops_generation(env: Env) -> None:

@@ -22,6 +22,7 @@ import itertools
 import logging
 import signal
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
@@ -203,6 +204,7 @@ class Supervisor:
         """Keep one worker alive: spawn, wait until ready, serve until it dies, respawn."""
         backoff = self.cfg.respawn_backoff_s
         while not self._stopping:
+            spawned = time.monotonic()
             w = await self._spawn()
             self._live.add(w)
             try:
@@ -236,8 +238,8 @@ class Supervisor:
                 continue
             self.start_failures = 0
             backoff = self.cfg.respawn_backoff_s
-            log.info("embedded engine %s: worker pid %d ready (self-test passed; extra buffer types %s)",
-                     self.name, w.pid, "on" if self.extra_buffer_types else "off")
+            log.info("embedded engine %s: worker pid %d ready in %.1f s (self-test passed; extra buffer types %s)",
+                     self.name, w.pid, time.monotonic() - spawned, "on" if self.extra_buffer_types else "off")
             assert self._cond is not None
             async with self._cond:
                 self._idle.append(w)
