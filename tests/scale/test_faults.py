@@ -13,6 +13,7 @@ import httpx
 import openai
 import pytest
 
+from tenbin.clock import SYSTEM, Clock, ManualClock
 from tests.conftest import fake_model, openai_provider
 from tests.fakes.fake_openai import FakeOpenAI
 from tests.harness import GatewayHandle, LoopThread, start_gateway
@@ -66,8 +67,8 @@ def gw_factory(lt: LoopThread, tmp_path: Path, pg_schema: str) -> Iterator[Any]:
     """Gateways stop before their schema is dropped (else the ledger's drain waits on a dead table)."""
     started: list[GatewayHandle] = []
 
-    def make(cfg: dict[str, Any]) -> GatewayHandle:
-        h = start_gateway(lt, cfg, tmp_path, ENV)
+    def make(cfg: dict[str, Any], clock: Clock = SYSTEM) -> GatewayHandle:
+        h = start_gateway(lt, cfg, tmp_path, ENV, clock=clock)
         started.append(h)
         return h
 
@@ -172,11 +173,12 @@ def test_redis_down_keeps_serving_with_local_limits(gw_factory: Any, fake_openai
 def test_postgres_down_and_back_loses_no_row(lt: LoopThread, pg_proxy: tuple[TcpProxy, str],
                                              gw_factory: Any, fake_openai: FakeOpenAI) -> None:
     proxy, url = pg_proxy
-    gw = gw_factory(config(fake_openai.url, url))
+    clock = ManualClock("2026-11-20T03:00:00Z")
+    gw = gw_factory(config(fake_openai.url, url), clock)
     before = [ask(gw)[0].headers["x-tenbin-request-id"] for _ in range(3)]
     gw.flush()
     lt.run(proxy.cut())
-    time.sleep(2.5)  # past every 2 s re-check of the key store: the outage must outlast the caches
+    clock.advance(2.5)  # past every 2 s re-check of the key store: the outage must outlast the caches
     during = []
     for _ in range(10):
         raw, took = ask(gw)
@@ -216,13 +218,14 @@ def test_full_buffer_raises_the_alarm_and_the_spool_keeps_the_rows(
 def test_postgres_down_with_keys_required_serves_known_keys(
         lt: LoopThread, pg_proxy: tuple[TcpProxy, str], gw_factory: Any, fake_openai: FakeOpenAI) -> None:
     proxy, url = pg_proxy
-    gw = gw_factory(config(fake_openai.url, url, server={"auth": "required"}))
+    clock = ManualClock("2026-11-20T03:00:00Z")
+    gw = gw_factory(config(fake_openai.url, url, server={"auth": "required"}), clock)
     key, _ = lt.run(gw.runtime.keyring.create("sales", "p"))
     other, _ = lt.run(gw.runtime.keyring.create("eng", "p"))
     c = openai.OpenAI(base_url=gw.base_url, api_key=key, max_retries=0, timeout=DEADLINE)
     c.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "x"}])
     lt.run(proxy.cut())
-    time.sleep(2.5)
+    clock.advance(2.5)  # the known key's cache entry is stale: the store is asked, and is down
     raw = c.chat.completions.with_raw_response.create(model="gpt-4o", messages=[{"role": "user", "content": "y"}])
     assert raw.parse().choices[0].message.content == fake_openai.reply
     never_seen = openai.OpenAI(base_url=gw.base_url, api_key=other, max_retries=0, timeout=DEADLINE)

@@ -8,11 +8,10 @@ from then on every request needs a key. A non-loopback bind always needs keys.
 
 from __future__ import annotations
 
-import time
-
 from aiohttp import web
 
 from tenbin.auth.keys import KeyRing
+from tenbin.clock import Clock
 from tenbin.config.schema import ServerConfig
 from tenbin.context import Principal
 from tenbin.errors import Unauthorized
@@ -21,14 +20,16 @@ LOCAL_PRINCIPAL = Principal(key_id="local", team="local", project="default", rol
 
 
 class Authenticator:
-    def __init__(self, keyring: KeyRing, server: ServerConfig, recheck_s: float = 2.0) -> None:
+    def __init__(self, keyring: KeyRing, server: ServerConfig, recheck_s: float = 2.0,
+                 clock: Clock | None = None) -> None:
         self.keyring = keyring
+        self.clock = clock or keyring.clock  # the gateway's clock, as the key cache it sits on
         self.open_default = server.auth == "auto" and server.loopback
         self.recheck_s = recheck_s
         self._no_keys_until = 0.0
 
     async def _store_has_no_keys(self) -> bool:
-        now = time.monotonic()
+        now = self.clock.monotonic()
         if now < self._no_keys_until:
             return True
         try:

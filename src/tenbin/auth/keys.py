@@ -15,6 +15,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
+from tenbin.clock import SYSTEM, Clock
 from tenbin.context import Principal
 from tenbin.errors import GatewayError, Unauthorized
 from tenbin.store.base import KeyRecord, Store
@@ -58,14 +59,15 @@ class _Cached:
 
 
 class KeyRing:
-    def __init__(self, store: Store, ttl_s: float = 2.0) -> None:
+    def __init__(self, store: Store, ttl_s: float = 2.0, clock: Clock = SYSTEM) -> None:
         self.store = store
         self.ttl_s = ttl_s
+        self.clock = clock  # its monotonic() ages the cache
         self._cache: dict[str, _Cached] = {}
 
     async def authenticate(self, raw: str) -> Principal:
         key_id, secret = parse_key(raw)
-        now = time.monotonic()
+        now = self.clock.monotonic()
         hit = self._cache.get(key_id)
         if hit is None or now - hit.checked_at > self.ttl_s:
             try:
@@ -98,6 +100,6 @@ class KeyRing:
         return plaintext, rec
 
     async def revoke(self, key_id: str) -> bool:
-        ok = await self.store.revoke_key(key_id, time.time())
+        ok = await self.store.revoke_key(key_id, self.clock.now().timestamp())
         self._cache.pop(key_id, None)
         return ok

@@ -93,5 +93,5 @@ def build_runtime(cfg: Config, *, store: Store | None = None, clock: Clock = SYS
         budget=shared.guard(finops.guard),
         cache=shared.cache, clock=clock,
     )
-    return Runtime(cfg, store, catalog, providers, KeyRing(store), ledger, gateway, audit=audit, finops=finops,
-                   shared=shared)
+    return Runtime(cfg, store, catalog, providers, KeyRing(store, clock=clock), ledger, gateway, audit=audit,
+                   finops=finops, shared=shared)
