@@ -34,7 +34,8 @@ CHILD = textwrap.dedent("""
                                  team="t", project="p", use_case=None, requested_model="m", served_model="m",
                                  provider="f", region="US", cost_jpy_nanos=i))
             if i == 300:
-                await asyncio.sleep(0.3)  # let a flush land, so some rows are both stored and spooled
+                while w.written == 0:  # let a flush land, so some rows are both stored and spooled
+                    await asyncio.sleep(0.01)
         print("recorded", flush=True)
         os.kill(os.getpid(), signal.SIGKILL)
 
