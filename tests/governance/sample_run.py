@@ -19,6 +19,7 @@ import yaml
 from typer.testing import CliRunner
 
 from tenbin.cli.main import app
+from tenbin.clock import ManualClock
 from tenbin.context import Principal, RequestContext
 from tenbin.governance import AuditWriter, GovernanceConfig
 from tenbin.governance.chain import seal
@@ -27,7 +28,7 @@ from tenbin.ledger.record import UsageRecord
 from tenbin.store.sqlite import SQLiteStore
 from tests.fakes.fake_openai import FakeOpenAI
 from tests.governance.conftest import ENV, audit_rows, gov_config
-from tests.governance.test_reports import populate, this_month
+from tests.governance.test_reports import AT, MONTH, populate
 from tests.harness import LoopThread, start_gateway
 
 
@@ -36,7 +37,7 @@ def main() -> None:
     fake = lt.run(FakeOpenAI().start())
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        gw = start_gateway(lt, gov_config(fake.url), tmp, ENV)
+        gw = start_gateway(lt, gov_config(fake.url), tmp, ENV, clock=ManualClock(AT))  # requests in MONTH
         populate(gw)
         audit_rows(gw)
 
@@ -76,8 +77,8 @@ def main() -> None:
         run("audit", "verify")
         cp = run("audit", "checkpoint").split()[1]
         run("audit", "verify", "--against", cp)
-        run("audit", "report", "--cross-border", "--period", this_month())
-        run("audit", "report", "--processing", "--period", this_month())
+        run("audit", "report", "--cross-border", "--period", MONTH)
+        run("audit", "report", "--processing", "--period", MONTH)
         import sqlite3
 
         con = sqlite3.connect(tmp / "tenbin.db")
