@@ -41,11 +41,12 @@ def gw(lt: LoopThread, fake_openai: FakeOpenAI, tmp_path: Path) -> Iterator[Gate
 
 
 def ledger_settle(gw: GatewayHandle, timeout: float = 3.0) -> None:
-    """Wait for the ledger's own background flush (calling its flush() concurrently is unsafe)."""
+    """Wait for the ledger's own background flush to take every buffered row. A row leaves the
+    buffer only once its batch is committed (tenbin.batching), so no extra sleep is needed."""
     deadline = time.monotonic() + timeout
-    while gw.runtime.ledger.pending and time.monotonic() < deadline:
+    while gw.runtime.ledger.pending:
+        assert time.monotonic() < deadline, f"{gw.runtime.ledger.pending} ledger rows never flushed"
         time.sleep(0.02)
-    time.sleep(0.05)  # the batch popped from the buffer may still be committing
 
 
 def ledger_rows(gw: GatewayHandle) -> list[dict[str, Any]]:
