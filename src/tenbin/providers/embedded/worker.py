@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import queue
+import signal
 import sys
 import threading
 from typing import Any
@@ -76,6 +77,9 @@ def _serve(engine: Any, out: _Out) -> None:
 
 
 def main() -> None:
+    # Ctrl-C in the terminal reaches the whole process group; the worker stops when the gateway
+    # closes its stdin instead, so the gateway decides the order of shutdown.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     opts = orjson.loads(sys.argv[1])
     out = _Out(os.dup(1))
     os.dup2(2, 1)
