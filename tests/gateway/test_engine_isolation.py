@@ -314,6 +314,9 @@ def test_serve_process_never_maps_llama_cpp(tmp_path: Path) -> None:
         assert "libllama" not in maps and "libggml" not in maps
         children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
         assert any("libllama" in Path(f"/proc/{c}/maps").read_text() for c in children)
+        proc.kill()  # the gateway dies without cleaning up: its workers see stdin close and exit
+        proc.wait(10)
+        wait_for(lambda: not any(Path(f"/proc/{c}").exists() for c in children), 10, "orphaned workers to exit")
     finally:
         proc.terminate()
         assert proc.wait(20) is not None
