@@ -119,7 +119,8 @@ def test_virtual_models(make_router: RouterFactory) -> None:
     assert r.decide(ctx(model="private")).model.id == "local/smollm2"
     assert r.decide(ctx(model="fast")).rule == "alias:fast"
     assert r.decide(ctx("要約して", model="tenbin/auto")).model.id == "gpt-5-nano"
-    hard = "この証明をレビューして、アルゴリズムを設計・分析して\n```\ncode\n```\n- a\n- b\n- c"
+    # A proof is frontier by the labelling rules (a list of task words and an empty code block is not)
+    hard = "任意の有限グラフで、次数が奇数の頂点の個数は偶数であることを証明してください。"
     d = r.decide(ctx(hard, model="tenbin/auto"))
     assert d.model.id == "claude-opus-4-1" and d.trace["complexity"]["tier"] == "frontier"
     # a tier without a target falls back to default_model

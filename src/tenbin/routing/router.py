@@ -22,6 +22,7 @@ from tenbin.errors import BadRequest, Forbidden, NotFound, RateLimited, Upstream
 from tenbin.finops.periods import tokyo_now
 from tenbin.providers.base import Provider
 from tenbin.providers.resilience import Breakers
+from tenbin.routing.classifier import LearnedClassifier, RequestClassifier
 from tenbin.routing.compile import Check, compile_match, first_miss
 from tenbin.routing.complexity import ComplexityEstimator, HeuristicComplexity
 from tenbin.routing.constraints import CompiledConstraint, compile_constraints
@@ -60,12 +61,18 @@ class Router:
         self, cfg: Config, catalog: Catalog, *, breakers: Breakers | None = None,
         providers: Mapping[str, Provider] | None = None, limiter: RateLimiter | None = None,
         estimator: ComplexityEstimator | None = None, policy: RoutingPolicy | None = None,
-        clock: Clock = SYSTEM,
+        clock: Clock = SYSTEM, classifier: RequestClassifier | None = None,
     ) -> None:
         self.cfg = cfg
         self.catalog = catalog
         self.policy = p = policy or RoutingPolicy.from_section(cfg.routing)
         check_model_refs(p, cfg, catalog)
+        # The request classifier labels data class and tier together (one feature pass); an
+        # explicitly passed estimator still decides the tier, for a learned router of one's own.
+        if classifier is None and p.classifier.engine == "learned":
+            classifier = LearnedClassifier(p.classifier.caution, p.threshold)
+        self.classifier: RequestClassifier | None = classifier
+        self._classifier_tier = estimator is None and classifier is not None
         self.estimator: ComplexityEstimator = estimator or HeuristicComplexity(p.threshold)
         self.health = Health(breakers, providers, clock=clock)
         self.limiter: RateLimiter = limiter or SlidingWindowLimiter(clock=clock)
@@ -208,8 +215,19 @@ class Router:
         passing ``trace`` keeps what was learnt even when the request is refused."""
         p = self.policy
         f = extract(ctx, scan, p.unscanned_as)
-        dc = f.data_class.name.lower()
         trace = {} if trace is None else trace
+        if self.classifier is not None:
+            label = self.classifier.classify(f.text, f.turns, scan)
+            # Scanned: the classifier's reading replaces the scan's (it has set aside a marker named
+            # as a topic or a company's 法人番号). Unscanned: it can only add to ``unscanned_as``.
+            if f.scanned:
+                f.data_class, f.classes = label.data_class, label.classes
+            elif label.data_class > f.data_class:
+                f.data_class, f.classes = label.data_class, f.classes | label.classes
+            if self._classifier_tier:
+                f.cx, f.cx_signals = (label.score, label.tier), label.tier_signals()
+            trace["classifier"] = label.trace() if explain else {"reasons": list(label.reasons)}
+        dc = f.data_class.name.lower()
         trace.update(requested=ctx.requested_model, data_class=dc if f.scanned else f"unscanned:{dc}")
         if explain:
             self._complexity(f)  # shown even when no rule needs it, and even if the request is refused

@@ -182,10 +182,25 @@ DEFAULT_CONSTRAINTS: list[dict[str, Any]] = [
 ]
 
 
+class ClassifierSettings(_Strict):
+    """``routing.classifier``: which request classifier labels data class and tier, and how cautious.
+
+    ``learned`` (default): deterministic PII/marker facts plus the shipped linear content model
+    (routing/classifier.py). ``keywords``: the privacy scan's class and the keyword complexity
+    estimate alone (the behaviour before issue 12). ``caution`` 0..1 trades false alarms for
+    safety: higher means fewer PERSONAL/CONFIDENTIAL requests read as PUBLIC/INTERNAL and more
+    PUBLIC/INTERNAL ones read as sensitive (``bench/route_eval.py --curve`` prints the curve).
+    """
+
+    engine: Literal["learned", "keywords"] = "learned"
+    caution: float = Field(default=0.5, ge=0, le=1, description="0 = fewest false alarms, 1 = most cautious")
+
+
 class RoutingPolicy(_Strict):
     """The whole ``routing:`` section; an empty one routes as asked under the safe default constraints."""
 
     threshold: float = Field(default=0.5, gt=0, lt=1, description="complexity score at which frontier starts")
+    classifier: ClassifierSettings = ClassifierSettings()
     unscanned_as: DataClass = Field(
         default=DataClass.PERSONAL,
         description="data class assumed when privacy scanning is off (safe default: PERSONAL)",

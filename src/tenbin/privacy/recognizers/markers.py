@@ -12,22 +12,30 @@ from tenbin.privacy.types import CONFIDENTIAL_MARKER, CUSTOM_TERM, INTERNAL_MARK
 
 # Japanese and English patterns are split: a case-sensitive alternation of CJK literals lets the
 # regex engine skip ahead on the first character; the English one only runs on ASCII letters.
+# The marker characters inside other words are not markers: 機密性 (the CIA triad), 機密保持契約 (an
+# NDA as a topic), 取扱注意点 (a product manual's cautions). 秘密情報 is a contract term, not a stamp.
 _CONFIDENTIAL_JA: Final = re.compile(
-    r"社外秘|極秘|厳秘|機密|秘密情報|関係者外秘|部外秘|取扱注意|取り扱い注意|持出禁止|持ち出し禁止"
+    r"社外秘|極秘|厳秘|部外秘|関係者外秘|機密(?!性|保持)|取扱い?注意(?!点|事項)|取り扱い注意(?!点|事項)"
+    r"|持出禁止|持ち出し禁止"
 )
+# English markers are words of their own but may sit inside Japanese text (``CONFIDENTIAL表示``,
+# ``Internal only：``), so the boundaries are "no ASCII letter or digit" rather than ``\b`` (which
+# treats kanji as word characters). "Internal only" marks a document confidential (the labelling
+# rules), "for internal use" alone is INTERNAL. "secret", "proprietary" and "NDA" are ordinary words
+# in English prose, not stamps; "Confidential Computing" is a technology.
 _CONFIDENTIAL_EN: Final = re.compile(
-    r"(?i)\b(?:confidential|strictly\s+private|secret|proprietary|nda|do\s+not\s+distribute)\b"
+    r"(?i)(?<![a-z0-9])(?:confidential(?!\s+computing)|strictly\s+private|do\s+not\s+distribute"
+    r"|internal\s+(?:use\s+)?only)(?![a-z0-9])"
 )
 _INTERNAL_JA: Final = re.compile(r"社内限り|社内限定|社内用|社内のみ|社内向け|社員限り|関係者限り|内部資料")
-_INTERNAL_EN: Final = re.compile(r"(?i)\b(?:internal\s+(?:use\s+)?only|for\s+internal\s+use|internal\s+use)\b")
+_INTERNAL_EN: Final = re.compile(r"(?i)(?<![a-z0-9])(?:for\s+internal\s+use|internal\s+use)(?!\s+only)(?![a-z0-9])")
 
 
 # Every marker contains one of these literals. ``str.__contains__`` runs at memchr speed while
 # an alternation scan runs at ~20 MB/s on CJK, so the regexes only run when a literal is present.
 _JA_GATE: Final = ("社外", "社内", "社員", "秘", "機密", "関係者", "取扱", "取り扱", "持出", "持ち出", "内部")
 _EN_GATE: Final = (
-    "onfidential", "ONFIDENTIAL", "ecret", "ECRET", "roprietary", "ROPRIETARY", "NDA", "nda",
-    "nternal", "NTERNAL", "istribute", "ISTRIBUTE", "rivate", "RIVATE",
+    "onfidential", "ONFIDENTIAL", "nternal", "NTERNAL", "istribute", "ISTRIBUTE", "rivate", "RIVATE",
 )  # fmt: skip
 
 
@@ -38,15 +46,15 @@ class ConfidentialMarkerRecognizer(Recognizer):
 
     def find(self, raw: str, norm: str) -> list[Span]:
         out: list[Span] = []
-        # Every Japanese marker contains a gate literal and is at most 6 characters long, so the
-        # regexes only need to run within 6 characters of each gate hit.
-        for lo, hi in anchor_windows(norm, _JA_GATE, 6, back=6):
+        # Every Japanese marker contains a gate literal and is at most 6 characters long (its
+        # lookahead reads one more), so the regexes only need to run within 7 characters of a gate.
+        for lo, hi in anchor_windows(norm, _JA_GATE, 7, back=6):
             out.extend(Span(CONFIDENTIAL_MARKER, *m.span(), 0.9) for m in _CONFIDENTIAL_JA.finditer(norm, lo, hi))
             out.extend(Span(INTERNAL_MARKER, *m.span(), 0.8) for m in _INTERNAL_JA.finditer(norm, lo, hi))
         # Gate words also occur inside ordinary words (Monday, standard → "nda"), so the
         # case-insensitive regexes run only around gate hits; every English marker contains a gate
-        # and starts at most 12 characters before it / ends at most 14 after it.
-        for lo, hi in anchor_windows(norm, _EN_GATE, 14, back=12):
+        # and starts at most 12 characters before it / ends (lookaheads included) at most 16 after.
+        for lo, hi in anchor_windows(norm, _EN_GATE, 16, back=12):
             out.extend(Span(CONFIDENTIAL_MARKER, *m.span(), 0.9) for m in _CONFIDENTIAL_EN.finditer(norm, lo, hi))
             out.extend(Span(INTERNAL_MARKER, *m.span(), 0.8) for m in _INTERNAL_EN.finditer(norm, lo, hi))
         return out

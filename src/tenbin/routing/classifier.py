@@ -1,0 +1,336 @@
+"""The request classifier: data class and complexity tier for every request, with reasons.
+
+Two layers, because they fail differently:
+
+* **Hard facts, deterministic.** Personal data the privacy scan found (a My Number, a card, an
+  account, a personal e-mail or mobile number) makes a request PERSONAL; a confidentiality
+  marker (社外秘, Confidential, Internal only — any width or case, inside Japanese too) makes it
+  CONFIDENTIAL unless the marker is only the topic of a general question («「社外秘」のスタンプ
+  とは»). A 12-digit number passing the My Number check digit counts even when no label names it.
+* **Content, learned.** Whether material is internal business content, material non-public
+  information (未公表 results, an unannounced acquisition, a trade secret) or public, and what
+  tier the task needs, is read by a linear model over character n-grams (digits folded),
+  ASCII words and structural features (code, tables, 億円 amounts, questions, length), trained
+  by ``bench/classifier/train.py`` on ``bench/classifier/train_ja.jsonl`` and shipped as
+  ``classifier_weights.json.gz`` next to this module. Inference is pure Python: a set of
+  n-grams, dictionary look-ups and column sums (~0.1–0.3 ms for a 300-character prompt).
+
+Weak personal evidence alone — a name with nothing said about the person, an office landline,
+a postal code, a company address — is PERSONAL unless the content model is confident it is not
+(a task owner in minutes, a public notice, a company's contact block). ``caution`` (0..1,
+``routing.classifier.caution``) is the safety knob: it raises the content model's odds for
+CONFIDENTIAL and PERSONAL and lowers how readily weak personal evidence is set aside. At 1.0
+nothing found is ever set aside and every marker counts, even as a topic.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Final, Protocol
+
+import orjson
+
+from tenbin.privacy.checksums import my_number_valid
+from tenbin.privacy.classes import DataClass
+from tenbin.privacy.normalize import normalize
+from tenbin.privacy.types import PII_LABELS
+from tenbin.routing.complexity import Complexity, Tier, tier_for
+
+CLASSES: Final = ("PUBLIC", "INTERNAL", "CONFIDENTIAL", "PERSONAL")
+TIERS: Final[tuple[Tier, ...]] = ("light", "standard", "frontier")
+WEIGHTS_FILE: Final = "classifier_weights.json.gz"
+#: Only the start of a very long prompt is read (instructions sit at the start or the end, so the
+#: last part is read too): features of a 100 kB paste cost no more than those of 4 kB.
+HEAD, TAIL = 3000, 1000
+
+# ---- features: shared by training (bench/classifier/train.py) and inference ----------------
+_DIGITS: Final = str.maketrans("0123456789", "0000000000")
+_WORD: Final = re.compile(r"[a-z][a-z_]+")
+_CODE: Final = re.compile(r"```|^\s*(?:def |class |import |from \S+ import|SELECT |select |func |public |#include)"
+                          r"|[;{}]\s*$|=>|\$\(", re.MULTILINE)
+_BULLET: Final = re.compile(r"^[ \t]*(?:[-*・•●]|\d+[.)．、]|[①-⑳])", re.MULTILINE)
+_QUESTION: Final = re.compile(r"[?？]|ですか|ますか|でしょうか|教えて|(?i:\b(?:what|why|how|which|when)\b)")
+_TWELVE: Final = re.compile(r"(?<![0-9])([0-9]{4})[ -]?([0-9]{4})[ -]?([0-9]{4})(?![0-9])")
+
+
+def _table_rows(lines: list[str]) -> int:
+    """Lines that look like rows of one table (same count of , | or tab separators, at least 2)."""
+    best = 0
+    for sep in (",", "|", "\t"):
+        counts: dict[int, int] = {}
+        for ln in lines:
+            c = ln.count(sep)
+            if c >= 2:
+                counts[c] = counts.get(c, 0) + 1
+        if counts:
+            best = max(best, max(counts.values()))
+    return best
+
+
+def _bucket(name: str, value: int, edges: tuple[int, ...]) -> str:
+    for e in edges:
+        if value < e:
+            return f"{name}<{e}"
+    return f"{name}>={edges[-1]}"
+
+
+def features(text: str) -> list[str]:
+    """The feature names present in ``text`` (each counts once; the model scales by 1/sqrt(n))."""
+    if len(text) > HEAD + TAIL:
+        text = text[:HEAD] + "\n" + text[-TAIL:]
+    norm = normalize(text).lower().translate(_DIGITS)
+    n = len(norm)
+    grams = {norm[i : i + 2] for i in range(n - 1)}
+    grams.update(norm[i : i + 3] for i in range(n - 2))
+    feats = [g for g in grams if not g.isspace()]
+    feats.extend({"w:" + w for w in _WORD.findall(norm)})
+    lines = norm.splitlines()
+    s = ["s:bias", _bucket("s:len", len(text), (60, 150, 300, 600, 1200)),
+         _bucket("s:lines", len(lines), (2, 4, 8, 16))]
+    code = len(_CODE.findall(norm))
+    if code:
+        s.append("s:code" if code < 4 else "s:code_many")
+    rows = _table_rows(lines)
+    if rows >= 3:
+        s.append("s:table")
+    bullets = len(_BULLET.findall(norm))
+    if bullets:
+        s.append(_bucket("s:bullets", bullets, (3, 6, 10)))
+    if "億円" in norm:
+        s.append("s:oku_yen")
+    if "万円" in norm:
+        s.append("s:man_yen")
+    if "%" in norm:
+        s.append("s:percent")
+    if _QUESTION.search(norm):
+        s.append("s:question")
+    ascii_share = len(norm.encode("ascii", "ignore")) / max(1, n)
+    s.append("s:ascii>0.8" if ascii_share > 0.8 else "s:ascii>0.4" if ascii_share > 0.4 else "s:ja")
+    feats.extend(s)
+    return feats
+
+
+# ---- the shipped model ----------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class LinearModel:
+    """Weights per feature: 4 class logits then 3 tier logits."""
+
+    weights: dict[str, tuple[float, ...]]
+    bias: tuple[float, ...]
+    meta: dict[str, Any]
+
+    @classmethod
+    def load(cls, data: bytes | None = None) -> LinearModel:
+        if data is None:
+            data = resources.files("tenbin.routing").joinpath(WEIGHTS_FILE).read_bytes()
+        raw = orjson.loads(gzip.decompress(data))
+        return cls({k: tuple(v) for k, v in raw["w"].items()}, tuple(raw["bias"]), raw.get("meta", {}))
+
+    def logits(self, feats: list[str]) -> list[float]:
+        w = self.weights
+        rows = [r for r in map(w.get, feats) if r is not None]
+        scale = 1.0 / math.sqrt(len(feats)) if feats else 0.0
+        if not rows:
+            return list(self.bias)
+        return [b + scale * sum(col) for b, col in zip(self.bias, zip(*rows, strict=True), strict=True)]
+
+
+def softmax(xs: list[float]) -> list[float]:
+    m = max(xs)
+    es = [math.exp(x - m) for x in xs]
+    t = sum(es)
+    return [e / t for e in es]
+
+
+# ---- deterministic facts --------------------------------------------------------------------
+_ROLE_MAIL: Final = re.compile(r"^(?:info|support|contact|sales|press|pr|recruit|saiyo|ir|admin|webmaster|"
+                               r"no-?reply|help|service|customer|koho|soumu|office|inquiry|toiawase)[.@_-]", re.I)
+_MOBILE: Final = re.compile(r"^(?:\+?81[- ]?)?\(?0?[789]0")
+_PRIVATE_IP: Final = re.compile(r"^(?:10\.|192\.168\.|172\.(?:1[6-9]|2[0-9]|3[01])\.|127\.|::1$|fe80:)")
+_TOLL_FREE: Final = re.compile(r"^\(?0(?:120|800|570)")
+STRONG_PII: Final = frozenset({"MY_NUMBER", "CREDIT_CARD", "BANK_ACCOUNT", "PASSPORT", "DRIVER_LICENSE"})
+WEAK_PII: Final = frozenset({"PERSON", "ADDRESS", "POSTAL_CODE", "BIRTH_DATE", "IP_ADDRESS"})
+# Not about a person at all: a 法人番号 identifies a company (the rules' "company contact data").
+NOT_PERSONAL: Final = frozenset({"CORPORATE_NUMBER"})
+# A marker in quotes, or followed by words that make it the topic of a question, is not a stamp.
+_TOPIC_AFTER: Final = re.compile(r"^[」』\"'”’]?\s*(?:という|とは|と(?:いう|は|の違い)"
+                                 r"|の(?:スタンプ|印|ラベル|区分|意味|違い|定義|扱い方|付け方)"
+                                 r"|スタンプ|印|ラベル|区分|や|、|・|/|(?i:\s*(?:label|stamp|means|mean)))")
+_TOPIC_QUESTION: Final = re.compile(r"一般的|とは|違い|意味|どのように|どう扱|説明して|解説|研修|教えて|"
+                                    r"(?i:what\s+(?:is|does|are)|explain|in\s+general|typical)")
+
+
+def pii_strength(label: str, value: str) -> str:
+    """'strong', 'weak' or 'none': how much one finding says about an identifiable person."""
+    if label in STRONG_PII:
+        return "strong"
+    if label in NOT_PERSONAL:
+        return "none"
+    if label == "EMAIL":
+        return "weak" if _ROLE_MAIL.match(value) else "strong"
+    if label == "IP_ADDRESS":
+        return "none" if _PRIVATE_IP.match(value) else "weak"
+    if label == "PHONE":
+        v = normalize(value).strip()
+        if _TOLL_FREE.match(v):
+            return "none"
+        return "strong" if _MOBILE.match(v) else "weak"
+    return "weak" if label in WEAK_PII else "strong"
+
+
+_KANA_ONLY: Final = re.compile(r"[ぁ-ゖゝゞー]+")
+_FULL_NAME: Final = re.compile(r"\S[ 　・]\S|^[A-Z][a-z]+ [A-Z][a-z]+$|^[一-龥々]{3,}$")
+_HONORIFIC_AFTER: Final = re.compile(r"^\s*(?:様|さま|殿|氏|君|くん|ちゃん)")
+_HONORIFIC_BEFORE: Final = re.compile(r"(?:Mr|Ms|Mrs|Dr|Dear|Mx)\.?\s*$")
+
+
+def person_strength(value: str, text: str, start: int) -> str:
+    """How much one PERSON finding says: 'full' (a full name, or a surname addressed as 様 / Ms.),
+    'weak' (a bare surname: often a colleague named as a task owner) or 'none' (a run of hiragana,
+    which in business prose is a verb or particle the name recognizer misread, e.g. 届かな)."""
+    v = value.strip()
+    if not v or _KANA_ONLY.fullmatch(v):
+        return "none"
+    if _FULL_NAME.search(v):
+        return "full"
+    end = start + len(value)
+    if start >= 0 and (_HONORIFIC_AFTER.match(text[end : end + 3])
+                       or _HONORIFIC_BEFORE.search(text[max(0, start - 6) : start])):
+        return "full"
+    return "weak"
+
+
+def marker_is_topic(text: str, start: int, end: int) -> bool:
+    """Is the marker at text[start:end] only named as a topic (a general question about stamps)?"""
+    before = text[max(0, start - 1) : start]
+    after = text[end : end + 12]
+    quoted = before in ("「", "『", '"', "“", "'", "‘")
+    return (quoted or bool(_TOPIC_AFTER.match(after))) and bool(_TOPIC_QUESTION.search(text))
+
+
+def my_numbers(text: str) -> int:
+    """12-digit numbers (optionally 4-4-4) that pass the My Number check digit."""
+    norm = normalize(text)
+    return sum(1 for m in _TWELVE.finditer(norm) if my_number_valid("".join(m.groups())))
+
+
+# ---- the classifier -------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Classification:
+    data_class: DataClass
+    classes: frozenset[DataClass]
+    tier: Tier
+    score: float
+    reasons: tuple[str, ...]
+    class_p: tuple[float, ...]
+    tier_p: tuple[float, ...]
+
+    def complexity(self) -> Complexity:
+        return Complexity(self.score, self.tier, self.tier_signals())
+
+    def tier_signals(self) -> tuple[str, ...]:
+        return ("model", *(f"p_{t}={p:.2f}" for t, p in zip(TIERS, self.tier_p, strict=True)))
+
+    def trace(self) -> dict[str, Any]:
+        return {"data_class": self.data_class.name.lower(), "reasons": list(self.reasons),
+                "p": {c.lower(): round(p, 3) for c, p in zip(CLASSES, self.class_p, strict=True)}}
+
+
+class RequestClassifier(Protocol):
+    """Anything that labels a request; ``scan`` is the privacy scan (None when scanning is off)."""
+
+    def classify(self, text: str, turns: int, scan: Any) -> Classification: ...
+
+
+class LearnedClassifier:
+    """Deterministic facts first, then the shipped linear model (see the module docstring)."""
+
+    def __init__(self, caution: float = 0.5, threshold: float = 0.5, model: LinearModel | None = None) -> None:
+        if not 0.0 <= caution <= 1.0:
+            raise ValueError("caution must be within 0..1")
+        self.caution = caution
+        self.threshold = threshold
+        self.model = model or LinearModel.load()
+        # Log-odds added to CONFIDENTIAL and PERSONAL: -2 at caution 0, 0 at 0.5, +2 at 1.
+        self._bias = 4.0 * (caution - 0.5)
+        # Weak personal evidence is set aside only when the content model's P(personal) is below this.
+        self._weak_floor = 0.5 * (1.0 - caution) ** 1.5 if caution < 1.0 else -1.0
+
+    # ComplexityEstimator: the tier alone (used when a rule needs it and no scan is at hand)
+    def estimate(self, text: str, turns: int) -> Complexity:
+        return self.classify(text, turns, None).complexity()
+
+    def classify(self, text: str, turns: int, scan: Any) -> Classification:
+        logits = self.model.logits(features(text))
+        cl = logits[:4]
+        cl[2] += self._bias
+        cl[3] += self._bias
+        cp = softmax(cl)
+        tp = softmax(logits[4:])
+        score = round(0.375 * tp[1] + 0.75 * tp[2], 3)
+        tier = tier_for(score, self.threshold)
+        reasons: list[str] = []
+        found: set[DataClass] = set()
+        weak: list[str] = []
+        if scan is not None:
+            for f in scan.findings:
+                label = f.label
+                if label == "CONFIDENTIAL_MARKER":
+                    if self.caution < 1.0 and marker_is_topic(text, *_offsets(text, f)):
+                        reasons.append("marker_as_topic")
+                        continue
+                    found.add(DataClass.CONFIDENTIAL)
+                    reasons.append("marker")
+                elif label == "CUSTOM_TERM":
+                    found.add(DataClass.CONFIDENTIAL)
+                    reasons.append("custom_term")
+                elif label == "INTERNAL_MARKER":
+                    found.add(DataClass.INTERNAL)
+                    reasons.append("internal_marker")
+                elif label == "PERSON":
+                    strength = person_strength(f.text, text, _offsets(text, f)[0])
+                    if strength == "full" and self.caution >= 0.5:
+                        found.add(DataClass.PERSONAL)
+                        reasons.append("pii:PERSON(full name)")
+                    elif strength != "none":
+                        weak.append("PERSON")
+                    else:
+                        reasons.append("pii_not_a_name")
+                elif label in PII_LABELS:
+                    strength = pii_strength(label, f.text)
+                    if strength == "strong":
+                        found.add(DataClass.PERSONAL)
+                        reasons.append(f"pii:{label}")
+                    elif strength == "weak":
+                        weak.append(label)
+            if DataClass.SPECIAL_CARE in scan.classes:
+                found.add(DataClass.SPECIAL_CARE)
+                reasons.append("special_care")
+        if DataClass.PERSONAL not in found and my_numbers(text):
+            found.add(DataClass.PERSONAL)
+            reasons.append("my_number_check_digit")
+        if weak and DataClass.PERSONAL not in found:
+            if cp[3] >= self._weak_floor:
+                found.add(DataClass.PERSONAL)
+                reasons.append("pii_weak:" + ",".join(sorted(set(weak))))
+            else:
+                reasons.append("pii_weak_set_aside:" + ",".join(sorted(set(weak))))
+        best = max(range(4), key=cp.__getitem__)
+        content = DataClass[CLASSES[best]]
+        if content > max(found, default=DataClass.PUBLIC):
+            reasons.append(f"content:{CLASSES[best].lower()}")
+        found.add(content)
+        if len(found) > 1:
+            found.discard(DataClass.PUBLIC)
+        return Classification(max(found), frozenset(found), tier, score, tuple(dict.fromkeys(reasons)),
+                              tuple(cp), tuple(tp))
+
+
+def _offsets(text: str, f: Any) -> tuple[int, int]:
+    """A finding's offsets in the joined request text (findings index their own message part)."""
+    start = text.find(f.text)
+    return (start, start + len(f.text)) if start >= 0 else (0, 0)
