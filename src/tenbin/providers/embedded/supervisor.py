@@ -264,6 +264,8 @@ class Supervisor:
         for t in self._slots:
             t.cancel()
         for w in list(self._live):
+            if not w.ready.done():  # still loading: nothing to finish, do not wait for the load
+                w.kill("gateway stopping")
             if w.proc.stdin is not None:
                 w.proc.stdin.close()
             try:
