@@ -120,10 +120,13 @@ def sse_frames(responses: Iterable[dict[str, Any]]) -> list[bytes]:
 
 
 def gemini_error(
-    status: int, msg: str, *, details: Sequence[dict[str, Any]] = (), retry_after: float | None = None
+    status: int, msg: str, *, details: Sequence[dict[str, Any]] = (), retry_after: float | None = None,
+    status_name: str | None = None,
 ) -> Reply:
-    """An HTTP error in Google's ``{"error": {code, message, status, details}}`` shape."""
-    err: dict[str, Any] = {"code": status, "message": msg, "status": STATUS_NAMES.get(status, "UNKNOWN")}
+    """An HTTP error in Google's ``{"error": {code, message, status, details}}`` shape; ``status_name``
+    overrides the usual name for the code (Google's 400 ``FAILED_PRECONDITION`` for a region block)."""
+    name = status_name or STATUS_NAMES.get(status, "UNKNOWN")
+    err: dict[str, Any] = {"code": status, "message": msg, "status": name}
     if details:
         err["details"] = list(details)
     headers = {"retry-after": f"{retry_after:g}"} if retry_after is not None else {}

@@ -18,8 +18,8 @@ from typing import Any
 import orjson
 
 from tenbin.context import Usage
-from tenbin.providers.base import ChatCall, ChatResult, ProviderError, StreamChunk
-from tenbin.providers.http import HTTPAdapter
+from tenbin.providers.base import ChatCall, ChatResult, ErrorKind, ProviderError, StreamChunk
+from tenbin.providers.http import HTTPAdapter, meaning
 from tenbin.providers.openai_shapes import (
     client_model,
     completion,
@@ -306,7 +306,8 @@ def _on_event(st: _StreamState, ev: dict[str, Any]) -> list[StreamChunk]:
         return [st.chunk({}, st.finish), usage_chunk(st.ident, st.created, st.model, usage)]
     if kind == "error":
         err = ev.get("error") or {}
-        raise ProviderError("server", f"anthropic: stream error {err.get('type')}: {err.get('message')}")
+        ek: ErrorKind = meaning({"error": err}) or "server"  # overloaded_error mid-stream, or billing_error, …
+        raise ProviderError(ek, f"anthropic: stream error {err.get('type')}: {err.get('message')}")
     return []  # ping, content_block_stop and future event types
 
 

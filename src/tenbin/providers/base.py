@@ -19,8 +19,11 @@ ErrorKind = Literal[
     "timeout",  # connect/read timeout: retry, then fall back
     "connection",  # refused / reset: retry, then fall back
     "bad_response",  # malformed JSON or a truncated stream: fall back
-    "bad_request",  # 400 from the vendor: the client's fault, no retry, no fallback
+    "bad_request",  # the request itself is malformed (or cannot be encoded): no retry, no fallback
     "auth",  # 401/403 from the vendor: our key is wrong, fall back
+    "not_found",  # the vendor does not serve this model (retired, renamed, not for our key): fall back
+    "billing",  # our credit or quota with the vendor is exhausted: fall back
+    "region",  # the vendor refuses our location for this model: fall back
     "unavailable",  # not configured (no key) or overloaded queue: fall back
     "engine_crashed",  # the embedded model's worker process died: fall back (it is respawned)
     "engine_hung",  # the embedded model's worker went silent and was killed: fall back

@@ -31,14 +31,64 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
         return max(0.0, parsed.timestamp() - time.time()) if parsed else None
 
 
-def status_kind(status: int) -> ErrorKind:
+# What a vendor's error *means*, by the code/type/status string it puts in the body: OpenAI's
+# ``error.code``, Anthropic's ``error.type``, Google's ``error.status``. A status range alone cannot
+# tell a retired model or exhausted credit (the vendor's side: try the next model) from a malformed
+# request (the client's side: no model will take it).
+MEANINGS: dict[str, ErrorKind] = {
+    "model_not_found": "not_found", "not_found_error": "not_found", "NOT_FOUND": "not_found",
+    "DeploymentNotFound": "not_found",
+    "billing_error": "billing", "insufficient_quota": "billing",
+    "FAILED_PRECONDITION": "region", "unsupported_country_region_territory": "region",
+    "rate_limit_error": "rate_limit", "rate_limit_exceeded": "rate_limit", "RESOURCE_EXHAUSTED": "rate_limit",
+    "overloaded_error": "server", "api_error": "server", "INTERNAL": "server", "UNAVAILABLE": "server",
+    "authentication_error": "auth", "permission_error": "auth", "invalid_api_key": "auth",
+    "UNAUTHENTICATED": "auth", "PERMISSION_DENIED": "auth",
+    "invalid_request_error": "bad_request", "request_too_large": "bad_request", "INVALID_ARGUMENT": "bad_request",
+}
+
+
+def meaning(body: Any) -> ErrorKind | None:
+    """The kind a vendor's error body names, most specific field first (OpenAI puts
+    ``model_not_found`` in ``code`` under the generic type ``invalid_request_error``)."""
+    err = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(err, dict):
+        return None
+    for key in ("code", "status", "type"):
+        v = err.get(key)
+        if isinstance(v, str) and v in MEANINGS:
+            return MEANINGS[v]
+    return None
+
+
+def status_kind(status: int, body: Any = None) -> ErrorKind:
+    """Error kind of an HTTP error: by the body's meaning when it names one, else by status."""
+    kind = meaning(body)
+    if kind is not None:
+        return kind
     if status == 429:
         return "rate_limit"
     if status in (401, 403):
         return "auth"
+    if status == 402:
+        return "billing"
+    if status == 404:
+        return "not_found"  # our URL, the vendor's model name: the vendor does not serve it
+    if status == 408:
+        return "timeout"
     if status >= 500:
         return "server"
     return "bad_request"
+
+
+def encode(name: str, body: dict[str, Any]) -> bytes:
+    """The vendor request's bytes. A body JSON cannot hold (nested past orjson's 254 levels, a
+    non-string key) is the client's request at fault: ``bad_request`` with no status, so the
+    pipeline answers 400 without counting it against the vendor — which never saw it."""
+    try:
+        return orjson.dumps(body)
+    except (orjson.JSONEncodeError, TypeError) as e:
+        raise ProviderError("bad_request", f"{name}: the request cannot be encoded as JSON ({e})") from None
 
 
 class HTTPAdapter:
@@ -82,8 +132,9 @@ class HTTPAdapter:
 
     async def post_json(self, url: str, body: dict[str, Any], headers: dict[str, str]) -> Any:
         """POST and decode a JSON answer, mapping every failure to a ProviderError."""
+        data = encode(self.name, body)
         try:
-            async with self.session.post(url, data=orjson.dumps(body), headers=headers) as resp:
+            async with self.session.post(url, data=data, headers=headers) as resp:
                 raw = await resp.read()
                 if resp.status >= 400:
                     raise self.http_error(resp.status, resp.headers, raw)
@@ -100,8 +151,9 @@ class HTTPAdapter:
         self, url: str, body: dict[str, Any], headers: dict[str, str]
     ) -> AsyncIterator[bytes]:
         """POST and yield raw body chunks as they arrive."""
+        data = encode(self.name, body)
         try:
-            async with self.session.post(url, data=orjson.dumps(body), headers=headers) as resp:
+            async with self.session.post(url, data=data, headers=headers) as resp:
                 if resp.status >= 400:
                     raise self.http_error(resp.status, resp.headers, await resp.read())
                 async for chunk in resp.content.iter_any():
@@ -121,7 +173,7 @@ class HTTPAdapter:
             err = body.get("error")
             msg = err.get("message", err) if isinstance(err, dict) else err or body
         return ProviderError(
-            status_kind(status),
+            status_kind(status, body),
             f"{self.name} returned HTTP {status}: {msg}",
             status=status,
             retry_after=_retry_after(headers),

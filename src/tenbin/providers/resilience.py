@@ -53,6 +53,12 @@ class Breaker:
         self.trial_in_flight = False
         self._state = "closed"
 
+    def release(self) -> None:
+        """The call ended without a verdict on the vendor (cancelled, the client left, a bug of
+        ours): state and failure count stay, but a half-open trial slot is free again — otherwise
+        the model would never get another trial and stay excluded for good."""
+        self.trial_in_flight = False
+
     def failure(self) -> None:
         self.failures += 1
         self.trial_in_flight = False
