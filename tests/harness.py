@@ -68,7 +68,7 @@ def start_gateway(lt: LoopThread, cfg: dict[str, Any], tmp: Path, env: dict[str,
     app = create_app(runtime)
 
     async def go() -> tuple[web.AppRunner, int]:
-        runner = web.AppRunner(app, access_log=None)
+        runner = web.AppRunner(app, access_log=None, handler_cancellation=True)  # as `tenbin serve` runs it
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()

@@ -197,8 +197,17 @@ def test_streamed_requests_reserve_settle_and_block(lt: LoopThread, fake_openai:
         gw.stop()
 
 
-def test_stream_cut_before_usage_releases_its_reservation(lt: LoopThread, fake_openai: FakeOpenAI,
-                                                          tmp_path: Path) -> None:
+# A stream cut before the vendor's usage chunk is billed by the vendor all the same; the gateway
+# estimates it: the prompt it sent, [[{"role":"user","content":"稟議書を要約して"}],null], is 40 ASCII
+# characters (10 tokens) + 8 others (8 tokens) = 18; the 6 characters delivered (こんにち, は、) = 6.
+# 18 × $2.50 + 6 × $10 per 1M = $0.000105 = ¥0.01617 at ¥154/$.
+CUT_NANOS = 16_170_000
+
+
+def test_stream_cut_before_usage_is_charged_an_estimate(lt: LoopThread, fake_openai: FakeOpenAI,
+                                                        tmp_path: Path) -> None:
+    """Before: 0 tokens, ¥0 and the reservation released (a 1 JPY budget was overspent without
+    limit). After: the estimate is settled against the budget and marked as one."""
     budgets = [{"name": "team-local", "scope": "team", "match": "local", "period": "month", "limit_jpy": "1"}]
     gw = start_gateway(lt, _cfg(fake_openai, budgets), tmp_path, ENV, clock=ManualClock(NOON))
     try:
@@ -206,9 +215,10 @@ def test_stream_cut_before_usage_releases_its_reservation(lt: LoopThread, fake_o
         with pytest.raises(openai.APIError):
             _stream(gw)
         assert gw.runtime.finops is not None
-        assert lt.run(gw.runtime.finops.guard.ledger.snapshot()) == {"team-local|local|2026-11": (0, 0)}
+        assert lt.run(gw.runtime.finops.guard.ledger.snapshot()) == {"team-local|local|2026-11": (CUT_NANOS, 0)}
         row = gw.rows()[-1]
-        assert (row["status"], row["cost_jpy_nanos"], row["stream"]) == (502, 0, 1)
-        assert _stream(gw)[1] == fake_openai.reply  # the released reservation did not eat the budget
+        assert (row["status"], row["cost_jpy_nanos"], row["stream"]) == (502, CUT_NANOS, 1)
+        assert (row["prompt_tokens"], row["completion_tokens"], row["tokens_reported"]) == (18, 6, 0)
+        assert _stream(gw)[1] == fake_openai.reply  # the settled estimate left room for the next request
     finally:
         gw.stop()

@@ -91,15 +91,12 @@ async def chat_completions(request: web.Request) -> web.StreamResponse:
     if isinstance(outcome, Completion):
         return _json(outcome.response, headers=headers)
     resp = web.StreamResponse(status=200, headers={**SSE_HEADERS, **headers})
-    await resp.prepare(request)
-    chunks = outcome.chunks
     try:
-        async for chunk in chunks:
+        await resp.prepare(request)  # raises when the client left before the first byte
+        async for chunk in outcome.chunks:
             await resp.write(frame(chunk))
     finally:
-        aclose = getattr(chunks, "aclose", None)
-        if aclose is not None:
-            await aclose()  # runs the pipeline's ledger write even if the client went away
+        await outcome.aclose()  # the pipeline's one finish: ledger row, audit entry, settlement
     await resp.write(DONE)
     await resp.write_eof()
     return resp

@@ -119,4 +119,7 @@ def register(app: typer.Typer) -> None:
             url = m.group(1).rstrip(",") if m else _base_url(server)
             print(summary(runtime, config, url=url, keys=keys[0]), flush=True)
 
-        web.run_app(app, host=server.host, port=server.port, access_log=None, print=ready)
+        # handler_cancellation: a client that leaves cancels its request, so the vendor call stops
+        # (and stops being billed); the pipeline's one finish still writes the 499 row.
+        web.run_app(app, host=server.host, port=server.port, access_log=None, print=ready,
+                    handler_cancellation=True)

@@ -25,6 +25,8 @@ class ServerConfig(_Strict):
     host: str = "127.0.0.1"
     port: int = Field(default=8787, ge=0, le=65535)
     max_body_bytes: int = Field(default=4 * 1024 * 1024, gt=0)
+    # Each of a request's ``n`` choices is generated and billed: a larger n is refused with a 400.
+    max_n: int = Field(default=8, gt=0, le=128, description="most choices (n) one request may ask for")
     # auto: keys are required unless bound to loopback AND no key exists yet (README "Authentication").
     auth: Literal["auto", "required"] = "auto"
     access_log: bool = False

@@ -7,20 +7,25 @@ Every stage is a package of its own; this module only wires them in order, so re
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import functools
 import logging
+import math
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from tenbin.catalog.catalog import Catalog, ModelSpec
 from tenbin.clock import SYSTEM, Clock
 from tenbin.config.schema import Config
 from tenbin.context import RequestContext, Usage
-from tenbin.errors import BadRequest, GatewayError, UpstreamError
+from tenbin.errors import BadRequest, GatewayError, RateLimited, UpstreamError
 from tenbin.finops.pricing import Pricer
 from tenbin.gateway.hooks import AnswerTap, AuditSink, BudgetGuard, NoAudit, NoBudget, Reservation
 from tenbin.gateway.privacy_stage import PrivacyStage
@@ -44,6 +49,7 @@ class Attempt:
     model: str
     error: str
     message: str
+    retry_after: float | None = None
 
 
 @dataclass(slots=True)
@@ -71,13 +77,113 @@ class Completion:
 
 @dataclass(slots=True)
 class Stream:
+    """A streamed answer. The caller must ``aclose()`` it when done, however it ends — also when
+    it never started iterating (the client left before the first byte): that is what writes the
+    request's row, audit entry and settlement in that case."""
+
     chunks: AsyncIterator[dict[str, Any]]
     served: Served
+    closer: Callable[[], Awaitable[None]] | None = None
+
+    async def aclose(self) -> None:
+        aclose = getattr(self.chunks, "aclose", None)
+        try:
+            if aclose is not None:
+                await aclose()  # a started generator finishes the request in its ``finally``
+        finally:
+            if self.closer is not None:
+                await self.closer()  # idempotent: finishes a request the generator never started
+
+
+def outcome_of(exc: BaseException) -> tuple[int, str]:
+    """The ledger status and error class of a request that ended with ``exc``: only a client that
+    went away (cancelled task, closed stream, reset socket) is 499; anything else is ours."""
+    if isinstance(exc, GatewayError):
+        return exc.status, exc.code or exc.type
+    if isinstance(exc, ProviderError):
+        return 502, exc.kind
+    if isinstance(exc, (asyncio.CancelledError, GeneratorExit, ConnectionResetError)):
+        return 499, "client_disconnected"
+    return 500, type(exc).__name__
+
+
+def estimate_tokens(text: str) -> int:
+    """Tokens a text is billed as, when the vendor's count never arrived: ~4 ASCII characters per
+    token, one per other character (kana and kanji run 0.7–1.2 in current BPE vocabularies)."""
+    if not text:
+        return 0
+    ascii_n = len(text) if text.isascii() else len(text.encode("ascii", "ignore"))
+    return math.ceil(ascii_n / 4) + (len(text) - ascii_n)
+
+
+class _Delivered:
+    """Counts the answer text (content and tool-call arguments) handed to the client."""
+
+    __slots__ = ("tokens",)
+
+    def __init__(self) -> None:
+        self.tokens = 0
+
+    def feed(self, chunk: dict[str, Any]) -> None:
+        for choice in chunk.get("choices") or ():
+            delta = choice.get("delta") or {}
+            content = delta.get("content")
+            if isinstance(content, str):
+                self.tokens += estimate_tokens(content)
+            for tc in delta.get("tool_calls") or ():
+                args = (tc.get("function") or {}).get("arguments") if isinstance(tc, dict) else None
+                if isinstance(args, str):
+                    self.tokens += estimate_tokens(args)
+
+
+class _Finish:
+    """The one place a request ends, whatever the outcome (answered, refused, failed, the client
+    gone before or after the first byte, cancelled): one ledger row, one audit entry, and the
+    budget reservation settled when something was billed or released when nothing was — exactly
+    once, however many paths reach it."""
+
+    __slots__ = ("answer", "ctx", "decision", "gw", "masked", "rec", "reservation", "scan", "served", "ttft")
+
+    def __init__(self, gw: Gateway, ctx: RequestContext) -> None:
+        self.gw, self.ctx = gw, ctx
+        self.scan: Any = None
+        self.decision: Decision | None = None
+        self.reservation: Reservation | None = None
+        self.masked: Any = None
+        self.served: Served | None = None
+        self.ttft: float | None = None
+        self.answer: AnswerTap | None = None
+        self.rec: UsageRecord | None = None
+
+    async def __call__(self, status: int, error: str | None, usage: Usage | None = None) -> UsageRecord:
+        if self.rec is not None:
+            return self.rec
+        rec = self.rec = self.gw._record(
+            self.ctx, self.decision, self.served, usage or Usage(), status, error, scan=self.scan,
+            masked=self.masked, stream=self.ctx.stream, ttft_ms=self.ttft, answer=self.answer)
+        reservation, self.reservation = self.reservation, None
+        if reservation is not None:
+            if status == 200 or rec.prompt_tokens or rec.completion_tokens:
+                await reservation.settle(from_nanos(rec.cost_jpy_nanos))
+            else:
+                await reservation.release()
+        return rec
+
+    async def failed(self, exc: BaseException) -> None:
+        await self(*outcome_of(exc))
 
 
 def _chain_error(attempts: list[Attempt]) -> GatewayError:
     detail = "; ".join(f"{a.model}: {a.error} ({a.message})" for a in attempts) or "no model to try"
     kinds = {a.error for a in attempts}
+    called = [a for a in attempts if a.error not in ("unavailable", "breaker_open")]
+    if called and all(a.error == "rate_limit" for a in called):
+        # Every model that was asked said "slow down": that is a 429 the client can act on, not an
+        # outage. Retry-After is the soonest any of them said it would take requests again.
+        waits = [a.retry_after for a in called if a.retry_after is not None]
+        wait = max(1, math.ceil(min(waits))) if waits else 1
+        return RateLimited(f"Every model is rate limited: {detail}", code="upstream_rate_limited",
+                           headers={"Retry-After": str(wait)})
     if kinds and kinds <= {"timeout"}:
         return UpstreamError(f"Upstream timed out: {detail}", status=504, code="upstream_timeout")
     if kinds and kinds <= {"unavailable", "breaker_open", "rate_limit"}:
@@ -123,35 +229,47 @@ class Gateway:
         # is priced on (catalog price and FX rate), the budget period it charges and its ledger and
         # audit timestamps, so all of them agree and tests can pin it to a month boundary.
         ctx.started = self.clock.now().timestamp()
-        scan = await self.privacy.scan_async(ctx.body, ctx.body_size) if self.privacy else None
+        fin = _Finish(self, ctx)
         try:
-            decision = self.router.decide(ctx, scan)
-            decision, reservation = await self.budget.reserve(ctx, decision)
-        except GatewayError as e:
-            self._record(ctx, None, None, Usage(), e.status, e.code or e.type, scan=scan, stream=ctx.stream)
+            return await self._run(ctx, fin)
+        except BaseException as e:
+            await fin.failed(e)  # a no-op when the request already finished (a stream's own end)
             raise
-        masked = self.privacy.apply(ctx.body, scan, decision) if self.privacy and scan else None
+
+    async def _run(self, ctx: RequestContext, fin: _Finish) -> Completion | Stream:
+        self._check_request(ctx)
+        scan = fin.scan = await self.privacy.scan_async(ctx.body, ctx.body_size) if self.privacy else None
+        decision = fin.decision = self.router.decide(ctx, scan)
+        decision, fin.reservation = await self.budget.reserve(ctx, decision)
+        fin.decision = decision
+        masked = fin.masked = self.privacy.apply(ctx.body, scan, decision) if self.privacy and scan else None
         body = masked.body if masked else ctx.body
         if ctx.stream:
-            return await self._stream(ctx, decision, body, reservation, scan, masked)
-        try:
-            served, result = await self._complete(ctx, decision, body)
-        except GatewayError as e:
-            self._record(ctx, decision, None, Usage(), e.status, e.code or e.type, scan=scan)
-            if reservation:
-                await reservation.release()
-            raise
+            return await self._stream(ctx, fin, body)
+        served, result = await self._complete(ctx, decision, body)
+        fin.served = served
         response = result.response
         response["model"] = served.model.id
         if masked:
             masked.restore_response(response)
-        tap = AnswerTap(self.audit.keeps_raw)
-        tap.feed_choices(response, "message")
-        rec = self._record(ctx, decision, served, result.usage, 200, None, scan=scan, masked=masked,
-                           answer=tap)
-        if reservation:
-            await reservation.settle(from_nanos(rec.cost_jpy_nanos))
+        fin.answer = AnswerTap(self.audit.keeps_raw)
+        fin.answer.feed_choices(response, "message")
+        await fin(200, None, result.usage)
         return Completion(response, served)
+
+    def _check_request(self, ctx: RequestContext) -> None:
+        """What no vendor can be asked: more choices than the cap (each is billed), or a body JSON
+        cannot encode again (nested past orjson's 254 levels) — the client's 400, before any
+        budget is reserved or a breaker is touched."""
+        n = ctx.body.get("n")
+        cap = self.cfg.server.max_n
+        if isinstance(n, int) and n > cap:
+            raise BadRequest(f"'n' is {n}; this gateway serves at most {cap} choices per request.",
+                             param="n", code="invalid_value")
+        try:
+            orjson.dumps(ctx.body)
+        except (orjson.JSONEncodeError, TypeError) as e:
+            raise BadRequest(f"The request body cannot be forwarded: {e}.", code="invalid_body") from None
 
     # ---- provider calls ---------------------------------------------------------------------
     def _candidates(self, decision: Decision, attempts: list[Attempt]) -> list[tuple[ModelSpec, Provider]]:
@@ -188,13 +306,21 @@ class Gateway:
                                          self._max_retries(model), self.cfg.retry)
             except ProviderError as e:
                 if e.kind == "bad_request":
-                    breaker.success()  # the vendor is healthy; the request is wrong
-                    raise BadRequest(e.message, status=e.status if e.status in (400, 404, 413, 422) else 400,
+                    if e.status is None:
+                        breaker.release()  # refused before it was sent: no verdict on the vendor
+                    else:
+                        breaker.success()  # the vendor is healthy; the request is wrong
+                    raise BadRequest(e.message, status=e.status if e.status in (400, 413, 422) else 400,
                                      code="upstream_bad_request") from None
                 breaker.failure()
-                attempts.append(Attempt(model.id, e.kind, e.message))
+                attempts.append(Attempt(model.id, e.kind, e.message, e.retry_after))
                 log.warning("request %s: %s failed (%s), trying next", ctx.request_id, model.id, e.kind)
                 continue
+            except BaseException:
+                # Cancelled (the client left) or a fault of ours: no verdict on the vendor, but a
+                # half-open trial must end here, or the model is never tried again.
+                breaker.release()
+                raise
             breaker.success()
             return Served(model, decision, attempts), out
         raise _chain_error(attempts)
@@ -208,10 +334,10 @@ class Gateway:
         served, result = await self._try_chain(ctx, decision, body, lambda p, c: p.complete(c))
         return served, result
 
-    async def _stream(
-        self, ctx: RequestContext, decision: Decision, body: dict[str, Any],
-        reservation: Reservation | None, scan: Any, masked: Any,
-    ) -> Stream:
+    async def _stream(self, ctx: RequestContext, fin: _Finish, body: dict[str, Any]) -> Stream:
+        decision = fin.decision
+        assert decision is not None
+
         async def open_stream(p: Provider, c: ChatCall) -> tuple[AsyncIterator[StreamChunk], StreamChunk]:
             gen = p.stream(c).__aiter__()
             try:
@@ -225,27 +351,41 @@ class Gateway:
                 raise
             return gen, first
 
-        try:
-            served, (gen, first) = await self._try_chain(ctx, decision, body, open_stream)
-        except GatewayError as e:
-            self._record(ctx, decision, None, Usage(), e.status, e.code or e.type, scan=scan, stream=True)
-            if reservation:
-                await reservation.release()
-            raise
-        ttft = (time.perf_counter() - ctx.started_mono) * 1000
+        served, (gen, first) = await self._try_chain(ctx, decision, body, open_stream)
+        fin.served = served
+        fin.ttft = (time.perf_counter() - ctx.started_mono) * 1000
         want_usage = bool((ctx.body.get("stream_options") or {}).get("include_usage"))
-        restorer = masked.stream_restorer() if masked else None
+        restorer = fin.masked.stream_restorer() if fin.masked else None
+        tap = fin.answer = AnswerTap(self.audit.keeps_raw)
+        delivered = _Delivered()
+        reported: list[Usage] = []
+
+        def billed() -> Usage:
+            """The vendor's count when it arrived; else an estimate from the prompt sent and the text
+            delivered (a client that left, a cut stream), marked ``reported=False``."""
+            if reported:
+                return reported[-1]
+            prompt = orjson.dumps([body.get("messages"), body.get("tools")]).decode()
+            return Usage(prompt_tokens=estimate_tokens(prompt), completion_tokens=delivered.tokens)
+
+        async def close_upstream() -> None:
+            aclose = getattr(gen, "aclose", None)
+            if aclose is not None:
+                with contextlib.suppress(Exception):
+                    await aclose()  # stops the vendor's generation: nobody will read the rest
+
+        async def closer() -> None:
+            await close_upstream()
+            await fin(499, "client_disconnected", billed())
 
         async def chunks() -> AsyncIterator[dict[str, Any]]:
-            usage = Usage()
-            status = 200
+            status: int = 200
             error: str | None = None
-            tap = AnswerTap(self.audit.keeps_raw)
             item: StreamChunk | None = first
             try:
                 while item is not None:
                     if item.usage is not None:
-                        usage = item.usage
+                        reported.append(item.usage)
                     chunk: dict[str, Any] | None = item.chunk
                     assert chunk is not None
                     chunk["model"] = served.model.id
@@ -259,6 +399,7 @@ class Gateway:
                             chunk.pop("usage", None)
                     if chunk is not None:
                         tap.feed_choices(chunk, "delta")
+                        delivered.feed(chunk)
                         yield chunk
                     try:
                         item = await gen.__anext__()
@@ -268,25 +409,21 @@ class Gateway:
                     tail = restorer.flush_chunk(served.model.id)
                     if tail is not None:
                         tap.feed_choices(tail, "delta")
+                        delivered.feed(tail)
                         yield tail
             except ProviderError as e:
                 status, error = 502, e.kind
                 self.breakers.get(served.model.id).failure()  # a stream that breaks mid-way is a failure too
                 yield {"error": {"message": f"upstream stream failed: {e.message}", "type": "upstream_error",
                                  "param": None, "code": e.kind}}
-            except BaseException:
-                status, error = 499, "client_disconnected"
+            except BaseException as e:
+                status, error = outcome_of(e)
                 raise
             finally:
-                rec = self._record(ctx, decision, served, usage, status, error, scan=scan, masked=masked,
-                                   stream=True, ttft_ms=ttft, answer=tap)
-                if reservation:
-                    if status == 200 or usage.reported:
-                        await reservation.settle(from_nanos(rec.cost_jpy_nanos))
-                    else:
-                        await reservation.release()
+                await close_upstream()
+                await fin(status, error, billed())
 
-        return Stream(chunks(), served)
+        return Stream(chunks(), served, closer)
 
     # ---- ledger -----------------------------------------------------------------------------
     def _record(

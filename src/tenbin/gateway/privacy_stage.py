@@ -44,7 +44,10 @@ class StreamRestorer:
     def restore_chunk(self, chunk: dict[str, Any]) -> None:
         self._last = chunk
         for choice in chunk.get("choices") or []:
-            delta = choice.get("delta") or {}
+            delta = choice.get("delta")
+            if not isinstance(delta, dict):
+                # OpenAI's last chunk may carry no delta at all; the tail still goes out in it.
+                delta = choice["delta"] = {}
             text = delta.get("content")
             idx = int(choice.get("index", 0))
             r = self._by_choice.get(idx)

@@ -53,10 +53,13 @@ def prompt_token_bound(ctx: RequestContext) -> int:
 
 
 def max_output(ctx: RequestContext, default: int, model: ModelSpec) -> int:
+    """Most output tokens the request can be billed for: per choice, times its ``n`` choices (the
+    prompt is billed once; the pipeline caps n at ``server.max_n``)."""
     b = ctx.body
     n = b.get("max_completion_tokens") or b.get("max_tokens")
     out = n if isinstance(n, int) and n > 0 else default
-    return min(out, model.context_window)
+    choices = b.get("n")
+    return min(out, model.context_window) * (choices if isinstance(choices, int) and choices > 1 else 1)
 
 
 class LedgerGuard:
