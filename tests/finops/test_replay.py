@@ -30,6 +30,7 @@ def model(id: str, provider: str, region: str, currency: str, inp: str, out: str
 CFG = build_config({
     "models": [model("a", "pa", "US", "USD", "2", "8"), model("b", "pb", "JP", "JPY", "100", "400"),
                model("c", "pc", "US", "USD", "1", "4")],
+    "providers": {n: {"kind": "openai", "base_url": "http://127.0.0.1:9"} for n in ("pa", "pb", "pc")},
     "default_model": "a", "fallbacks": {"a": ["b"]},
     "routing": {"constraints": []},  # replay mechanics only; the ledger rows carry no data class
 }, env={})

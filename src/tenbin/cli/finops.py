@@ -21,12 +21,13 @@ from tenbin.finops.config import BudgetRule
 from tenbin.finops.fx import FxTable
 from tenbin.finops.fxstore import load_rates, load_table, parse_csv, parse_pair, parse_rate, set_rate, stored_rates
 from tenbin.finops.periods import tokyo_now
-from tenbin.finops.replay.scenario import parse_scenario
-from tenbin.finops.replay.shapes import Shape, load_shapes
-from tenbin.finops.replay.simulate import replay
+from tenbin.finops.replay.scenario import check_names, parse_scenario
+from tenbin.finops.replay.shapes import Shape, load_key_models, load_shapes
+from tenbin.finops.replay.simulate import replay, scenario_config, uses_weights
 from tenbin.finops.reports.focus import FOCUS_VERSION, focus_rows, write_csv, write_parquet
 from tenbin.finops.reports.forecast import METHOD, Forecast, forecast_period
 from tenbin.ledger.record import from_nanos
+from tenbin.routing.schema import RoutingPolicy
 from tenbin.store.base import Store
 
 
@@ -230,36 +231,60 @@ def register(app: typer.Typer) -> None:
         except ValueError as e:
             raise fail(str(e)) from None
         catalog = load_catalog(cfg.models)
+        try:  # unknown names and a bad --policy are refused before the ledger is read
+            cfg2, catalog2 = scenario_config(cfg, catalog, scenario)
+            check_names(scenario, cfg2, catalog2)
+            per_request = uses_weights(RoutingPolicy.from_section(cfg.routing)) or uses_weights(
+                RoutingPolicy.from_section(cfg2.routing))
+        except ValueError as e:
+            raise fail(f"scenario: {e}") from None
 
-        async def go(s: Store) -> tuple[list[Shape], FxTable]:
-            return await load_shapes(s, p), await load_table(s)
+        async def go(s: Store) -> tuple[list[Shape], FxTable, dict[str, tuple[str, ...] | None]]:
+            return await load_shapes(s, p, per_request=per_request), await load_table(s), await load_key_models(s)
 
         t0 = time.perf_counter()
-        shapes, table = with_store(cfg, go)
+        shapes, table, keys = with_store(cfg, go)
         load_s = time.perf_counter() - t0
         with Progress(console=console, transient=True) as prog:
             task = prog.add_task("replaying", total=len(shapes))
             try:
-                res = replay(shapes, cfg, catalog, table, scenario, lambda n: prog.advance(task, n))
+                res = replay(shapes, cfg, catalog, table, scenario, lambda n: prog.advance(task, n), keys=keys)
             except ValueError as e:
                 raise fail(f"scenario: {e}") from None
         rate = res.rows / (load_s + res.seconds) if res.rows else 0.0
         console.print(f"[bold]Scenario[/bold] {p.label}: " + "; ".join(res.scenario))
         console.print(f"{res.rows:,} requests in {res.shapes:,} shapes, {res.decisions:,} routing decisions,"
                       f" {load_s + res.seconds:.2f}s ({rate:,.0f} rows/s)")
+        console.print(f"{res.moved:,} requests moved, {res.refused:,} refused (no eligible model)")
+        if res.approximate:
+            console.print(f"[yellow]{res.approximate:,} requests approximate:[/yellow] recorded without routing"
+                          " facts (before this version) or the policy asks for a tier they do not have")
+        for note in res.unevaluable:
+            console.print(f"[yellow]not evaluable:[/yellow] {note}")
         s = Table("", "before (ledger)", "after (scenario)", "delta")
         s.add_row("cost", _yen(res.baseline_jpy), _yen(res.scenario_jpy), _yen(res.delta_jpy))
         s.add_row("tokens processed in Japan", f"{res.japan_share(False):.1%}", f"{res.japan_share(True):.1%}", "")
         console.print(s)
+        u = Table("use case", "requests", "before", "after", "delta", "moved", "refused", title="Per use case")
+        for name, line in sorted(res.use_cases.items()):
+            u.add_row(name or "(none)", f"{line.requests:,}", _yen(line.baseline_jpy), _yen(line.scenario_jpy),
+                      _yen(line.delta_jpy), f"{line.moved:,}", f"{line.gaps:,}")
+        console.print(u)
         if res.moves:
-            m = Table("from", "to", "requests", "cost delta", title="Traffic moves")
-            for (a, b), n in res.moves.most_common(20):
-                m.add_row(a, b, f"{n:,}", _yen(res.move_cost[(a, b)]))
+            m = Table("use case", "from", "to", "requests", title="Traffic moves")
+            for (name, a, b), n in res.use_case_moves.most_common(20):
+                m.add_row(name or "(none)", a, b, f"{n:,}")
             console.print(m)
+            c = Table("from", "to", "requests", "cost delta", title="Traffic moves by model")
+            for (a, b), n in res.moves.most_common(20):
+                c.add_row(a, b, f"{n:,}", _yen(res.move_cost[(a, b)]))
+            console.print(c)
         if res.gaps:
-            g = Table("requested model", "reason", "requests", title="[red]Continuity gaps (no eligible model)[/red]")
+            g = Table("requested model", "reason", "requests", "compliant alternatives up",
+                      title="[red]Continuity gaps (no eligible model)[/red]")
             for (model, reason), n in res.gaps.most_common(20):
-                g.add_row(model, reason, f"{n:,}")
+                alts = sorted(res.alternatives.get((model, reason), ()))
+                g.add_row(model, reason, f"{n:,}", ", ".join(alts[:5]) or "none")
             console.print(g)
         else:
             console.print("no continuity gaps: every request had an eligible model")

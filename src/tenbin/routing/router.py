@@ -27,6 +27,7 @@ from tenbin.routing.compile import Check, compile_match, first_miss
 from tenbin.routing.complexity import ComplexityEstimator, HeuristicComplexity
 from tenbin.routing.constraints import CompiledConstraint, compile_constraints
 from tenbin.routing.decision import Decision, PrivacyAction
+from tenbin.routing.facts import policy_needles, record
 from tenbin.routing.features import Features, extract
 from tenbin.routing.health import Health, RateLimiter, SlidingWindowLimiter
 from tenbin.routing.objectives import Ranker
@@ -82,6 +83,7 @@ class Router:
             p.constraints, catalog, self._complexity)
         self._ranker = Ranker(list(catalog), p.models, today=tokyo_now(clock).date())
         self._rpm = {m: h.rpm for m, h in p.models.items() if h.rpm}
+        self._needles, self._tag_keys = policy_needles(p)  # for the facts the replay re-decides from
         self._fallbacks = {k: [catalog.get(x).id for x in v if catalog.get(x)]  # type: ignore[union-attr]
                            for k, v in cfg.fallbacks.items()}
         self._caps = {m.id: (m.capabilities.tools, m.capabilities.json_mode, m.context_window) for m in catalog}
@@ -209,14 +211,14 @@ class Router:
 
     # ---- the decision -----------------------------------------------------------------------
     def decide(self, ctx: RequestContext, scan: Any = None, *, explain: bool = False,
-               trace: dict[str, Any] | None = None) -> Decision:
+               trace: dict[str, Any] | None = None, features: Features | None = None) -> Decision:
         """Pick the model chain for ``ctx``. ``explain`` adds every rule miss to the trace and
         does not count the request against RPM windows (for ``tenbin route --explain``); a caller
         passing ``trace`` keeps what was learnt even when the request is refused."""
         p = self.policy
-        f = extract(ctx, scan, p.unscanned_as)
+        f = features if features is not None else extract(ctx, scan, p.unscanned_as)  # replay: recorded facts
         trace = {} if trace is None else trace
-        if self.classifier is not None:
+        if self.classifier is not None and features is None:
             label = self.classifier.classify(f.text, f.turns, scan)
             # Scanned: the classifier's reading replaces the scan's (it has set aside a marker named
             # as a topic or a company's 法人番号). Unscanned: it can only add to ``unscanned_as``.
@@ -229,6 +231,7 @@ class Router:
             trace["classifier"] = label.trace() if explain else {"reasons": list(label.reasons)}
         dc = f.data_class.name.lower()
         trace.update(requested=ctx.requested_model, data_class=dc if f.scanned else f"unscanned:{dc}")
+        trace["facts"] = record(f, self._needles, self._tag_keys)
         if explain:
             self._complexity(f)  # shown even when no rule needs it, and even if the request is refused
             if f.cx is not None:
@@ -290,6 +293,8 @@ class Router:
             self._screen(self._reroute_pool(rule, plan), f, allowed, binding, ctx, seen, screen)
             trace["source"] = f"reroute({plan.source})"
         chain = screen.kept + screen.demoted
+        if screen.demoted:
+            trace["demoted"] = list(screen.demoted)
         if screen.rejected:
             trace["rejected"] = [[m, why] for m, _, why in screen.rejected]
         if f.cx is not None and not explain:

@@ -121,6 +121,6 @@ class LedgerGuard:
         cap = self.max_cost(ctx, [target], now)
         fallbacks = [f for f in decision.fallbacks if self.max_cost(ctx, [f], now) <= cap and f.id != target.id]
         trace = {**decision.trace, "budget_downgrade": {"budget": c.rule.name, "from": decision.model.id,
-                                                        "to": target.id}}
+                                                        "to": target.id, "kept": [f.id for f in fallbacks]}}
         return dataclasses.replace(decision, model=target, fallbacks=fallbacks, trace=trace,
                                    rule=f"budget:{c.rule.name}")

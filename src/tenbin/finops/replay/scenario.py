@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -11,6 +12,7 @@ from typing import Any
 import yaml
 
 from tenbin.catalog.catalog import Catalog, ModelSpec, Price
+from tenbin.config.schema import Config
 from tenbin.finops.fxstore import parse_override
 
 _PRICE = re.compile(r"^([^:]+):([+-]\d+(?:\.\d+)?)%$")
@@ -76,3 +78,20 @@ def parse_scenario(prices: list[str], outages: list[str], fx: list[str], policy:
             raise ValueError(f"--policy {policy}: expected a mapping of config keys (routing, fallbacks, ...)")
         s.policy = raw
     return s
+
+
+def check_names(scenario: Scenario, cfg: Config, catalog: Catalog) -> None:
+    """Every provider or model a scenario names must exist: a typo (``--outage openia``) would
+    otherwise simulate nothing and report "no change" as if it were an answer."""
+    models = sorted(m.id for m in catalog)
+    providers = sorted({m.provider for m in catalog} | set(cfg.providers))
+    known = set(models) | set(providers)
+    named = [("--outage", n) for n in sorted(scenario.outages)]
+    named += [("--price", n) for n in scenario.price_changes]
+    for opt, n in named:
+        if n in known:
+            continue
+        close = difflib.get_close_matches(n, sorted(known), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(f"{opt} {n!r}: no provider or model of that name{hint}. "
+                         f"Providers: {', '.join(providers)}. Models: {', '.join(models)}.")
