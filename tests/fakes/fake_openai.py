@@ -4,6 +4,7 @@
 ``script`` is a list of faults consumed one per request (then it answers normally):
   {"status": 500}                       HTTP error with an OpenAI error body
   {"status": 429, "retry_after": "1"}   rate limited
+  {"status": 429, "code": "insufficient_quota", "type": "insufficient_quota"}   out of credit
   {"delay": 2.0}                        wait before sending headers
   {"reset": True}                       accept, then drop the connection without an answer
   {"reset_mid_body": True}              send headers and half a body, then drop
@@ -70,9 +71,9 @@ class FakeOpenAI:
                 {
                     "error": {
                         "message": f"injected {fault['status']}",
-                        "type": "server_error",
+                        "type": fault.get("type", "server_error"),
                         "param": None,
-                        "code": None,
+                        "code": fault.get("code"),
                     }
                 },
                 status=fault["status"],

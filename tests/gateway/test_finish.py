@@ -218,6 +218,19 @@ def test_every_model_429_gives_429_with_retry_after(pair: Any) -> None:
 
 # ---- vendor errors by meaning ---------------------------------------------------------------
 
+def test_openai_out_of_credit_429_falls_back_and_is_not_a_rate_limit(pair: Any) -> None:
+    """OpenAI says "out of credit" with a 429 whose code is insufficient_quota: waiting will not
+    help, so it is billing (next model at once), not a rate limit."""
+    gw, primary, backup, _ = pair
+    primary.script = [{"status": 429, "code": "insufficient_quota", "type": "insufficient_quota"}]
+    backup.script = [{"status": 429, "retry_after": "2"}]
+    with pytest.raises(openai.InternalServerError) as e:  # not every model said "slow down"
+        _client(gw).chat.completions.create(model="primary", messages=MESSAGES)
+    assert e.value.status_code == 502 and "primary: billing" in str(e.value)
+    assert gw.rows()[-1]["status"] == 502
+    assert _served(gw) == "primary"
+
+
 VENDOR_ERRORS: dict[str, tuple[str, Reply, bool]] = {
     "anthropic-model-retired": ("anthropic", anthropic_error(404, "not_found_error", "model: claude-old"), True),
     "anthropic-billing": ("anthropic", anthropic_error(400, "billing_error", "Your credit balance is too low"),
