@@ -5,6 +5,12 @@
 Prints p50/p99/mean µs per decision for a mix of requests (public, personal, confidential,
 code review, A/B split, tenbin/auto with the complexity estimate). The privacy scan is done
 beforehand, since it is its own pipeline stage with its own bench (bench/pii_speed.py).
+
+Every decision runs the request classifier (routing/classifier.py, issue 12). ``--classifier``
+picks the engine: ``learned`` (the default), ``keywords`` (the scan's class and the keyword
+complexity estimate), ``precomputed`` (the learned classifier's answers computed beforehand and
+handed back by a lookup: the routing decision's cost *beyond* the classifier), or ``both``
+(learned, precomputed, keywords, then the classifier alone on the same prompts).
 """
 
 from __future__ import annotations
@@ -94,13 +100,56 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=20_000, help="decisions per round (capped at 200k)")
     ap.add_argument("--rounds", type=int, default=3, help="rounds (the machine may be shared: compare them)")
+    ap.add_argument("--classifier", choices=("learned", "precomputed", "keywords", "both"), default="both")
     args = ap.parse_args()
+    engines = ("learned", "precomputed", "keywords") if args.classifier == "both" else (args.classifier,)
+    for engine in engines:
+        run(args, engine)
+    if args.classifier == "both":
+        classifier_alone(args)
+
+
+def classifier_alone(args: argparse.Namespace) -> None:
+    """The learned classifier by itself on the mix's prompts and scans (CPU time per call)."""
+    from tenbin.routing.classifier import LearnedClassifier
+
+    clf = LearnedClassifier()
+    det = Detector(PrivacyConfig())
+    items = [(p, det.scan_messages([{"role": "user", "content": p}])) for p, *_ in REQUESTS]
     n = min(args.n, 200_000)
-    cfg = build_config({"models": models(), "routing": policy()}, env={})
+    samples = []
+    for i in range(n):
+        text, scan = items[i % len(items)]
+        t0 = time.thread_time_ns()
+        clf.classify(text, 1, scan)
+        samples.append(time.thread_time_ns() - t0)
+    samples.sort()
+    print(f"classifier alone on the same mix: CPU p50 {samples[n // 2] / 1000:.1f} µs  "
+          f"mean {statistics.fmean(samples) / 1000:.1f} µs")
+
+
+class Precomputed:
+    """The learned classifier's answers, computed once: decide() then costs only the routing."""
+
+    def __init__(self, det: Detector) -> None:
+        from tenbin.routing.classifier import LearnedClassifier
+
+        clf = LearnedClassifier()
+        self.answers = {p: clf.classify(p, 1, det.scan_messages([{"role": "user", "content": p}]))
+                        for p, *_ in REQUESTS}
+
+    def classify(self, text: str, turns: int, scan: Any) -> Any:
+        return self.answers[text]
+
+
+def run(args: argparse.Namespace, engine: str) -> None:
+    n = min(args.n, 200_000)
+    det = Detector(PrivacyConfig())
+    section = {**policy(), "classifier": {"engine": "keywords" if engine == "keywords" else "learned"}}
+    cfg = build_config({"models": models(), "routing": section}, env={})
     catalog = load_catalog(cfg.models)
     assert len(catalog) == 30, len(catalog)
-    router = Router(cfg, catalog)
-    det = Detector(PrivacyConfig())
+    router = Router(cfg, catalog, classifier=Precomputed(det) if engine == "precomputed" else None)
     prepared = []
     for i, (prompt, model, use_case, team, meta) in enumerate(REQUESTS):
         body: dict[str, Any] = {"model": model, "messages": [{"role": "user", "content": prompt}]}
@@ -114,8 +163,8 @@ def main() -> None:
             outcomes[ctx.request_id] = f"{d.model.id} ({d.rule}, {d.privacy_action})"
         except Exception as e:  # refusals are part of the mix
             outcomes[ctx.request_id] = f"refused: {getattr(e, 'code', type(e).__name__)}"
-    print(f"decisions: {n} x {args.rounds} rounds  rules: {len(router.policy.rules)}  models: {len(catalog)}  "
-          f"constraints: {len(router.policy.constraints)}")
+    print(f"[classifier {engine}] decisions: {n} x {args.rounds} rounds  rules: {len(router.policy.rules)}  "
+          f"models: {len(catalog)}  constraints: {len(router.policy.constraints)}")
     for rid, out in outcomes.items():
         print(f"  {rid}: {out}")
     perf = time.perf_counter_ns

@@ -41,7 +41,7 @@ CLASSES = ("PUBLIC", "INTERNAL", "CONFIDENTIAL", "PERSONAL")
 TIERS = ("light", "standard", "frontier")
 SAFE = {"PUBLIC", "INTERNAL"}
 SENSITIVE = {"PERSONAL", "CONFIDENTIAL"}
-CURVE = (0.0, 0.25, 0.5, 0.65, 0.8, 0.9, 1.0)
+CURVE = (0.0, 0.25, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 
 
 def load_rows(path: Path) -> list[dict[str, Any]]:
@@ -94,22 +94,27 @@ def confusion(gold: list[str], pred: list[str], labels: tuple[str, ...], title: 
 
 
 def latency(router: Router, texts: list[str]) -> str:
+    """Wall-clock and CPU time of one classify() call on prompts cut to 300 characters (the
+    machine may be shared: CPU time is what the classifier itself costs)."""
     clf = getattr(router, "classifier", None)
     if clf is None:
         return "  latency: no classifier on this router"
     sample = [t[:300] for t in texts if len(t) >= 300][:50] or texts[:50]
     for t in sample:
         clf.classify(t, 1, None)
-    times = []
+    wall, cpu = [], []
     for _ in range(20):
         for t in sample:
-            t0 = time.perf_counter_ns()
+            c0, t0 = time.thread_time_ns(), time.perf_counter_ns()
             clf.classify(t, 1, None)
-            times.append(time.perf_counter_ns() - t0)
-    times.sort()
-    p50 = times[len(times) // 2] / 1000
-    return (f"  classifier latency on {len(sample)} prompts cut to 300 chars: p50 {p50:.0f} µs"
-            f"  p99 {times[int(len(times) * 0.99)] / 1000:.0f} µs  mean {statistics.fmean(times) / 1000:.0f} µs")
+            wall.append(time.perf_counter_ns() - t0)
+            cpu.append(time.thread_time_ns() - c0)
+    wall.sort()
+    cpu.sort()
+    return (f"  classifier latency on {len(sample)} prompts cut to 300 chars:"
+            f" wall p50 {wall[len(wall) // 2] / 1000:.0f} µs"
+            f"  p99 {wall[int(len(wall) * 0.99)] / 1000:.0f} µs;  CPU p50 {cpu[len(cpu) // 2] / 1000:.0f} µs"
+            f"  mean {statistics.fmean(cpu) / 1000:.0f} µs")
 
 
 def run_cli(rows: list[dict[str, Any]], preds: list[tuple[str, str, dict[str, Any]]], n: int) -> None:

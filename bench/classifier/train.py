@@ -8,7 +8,9 @@ epoch, weights rounded to 3 decimals, gzip with mtime 0 — the same input gives
 Two softmax regressions share one feature map (``tenbin.routing.classifier.features``): the
 data class (PUBLIC/INTERNAL/CONFIDENTIAL/PERSONAL, the content part of the decision; hard facts
 such as PII findings and markers are applied on top at inference) and the tier
-(light/standard/frontier). AdaGrad SGD with L2 on the active features, features seen in fewer
+(light/standard/frontier). The class target is a prompt's ``content`` label (its class without
+the hard facts: a marked internal memo is INTERNAL content), see make_train.py. AdaGrad SGD
+with L2 on the active features, features seen in fewer
 than two training prompts dropped, weights under 0.01 in every column pruned. ``--holdout K``
 keeps every K-th prompt out and prints its accuracy (a sanity check of the training set itself,
 not a substitute for the held-out sets in bench/data).
@@ -26,7 +28,7 @@ from pathlib import Path
 
 import orjson
 
-from tenbin.routing.classifier import CLASSES, TIERS, features, softmax
+from tenbin.routing.classifier import CLASSES, STRUCT_VALUE, TIERS, features, softmax
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -40,12 +42,12 @@ def load(path: Path) -> list[dict[str, str]]:
 def train(rows: list[dict[str, str]], epochs: int, lr: float, l2: float, seed: int) -> tuple[
         dict[str, list[float]], list[float]]:
     feats = [features(r["text"]) for r in rows]
-    df = Counter(f for fs in feats for f in set(fs))
+    df = Counter(f for g, s in feats for f in {*g, *s})
     vocab = {f for f, c in df.items() if c >= 2}
-    xs = [([f for f in fs if f in vocab], 1.0 / math.sqrt(len(fs))) for fs in feats]
-    ys = [(CLASSES.index(r["data_class"]), TIERS.index(r["tier"])) for r in rows]
-    w: dict[str, list[float]] = {f: [0.0] * 7 for f in vocab}
-    g2: dict[str, list[float]] = {f: [1e-6] * 7 for f in vocab}
+    xs = [_active(g, s, vocab) for g, s in feats]
+    ys = [(CLASSES.index(r.get("content", r["data_class"])), TIERS.index(r["tier"])) for r in rows]
+    w: dict[str, list[float]] = {f: [0.0] * 7 for f in sorted(vocab)}
+    g2: dict[str, list[float]] = {f: [1e-6] * 7 for f in sorted(vocab)}
     bias = [0.0] * 7
     bg2 = [1e-6] * 7
     order = list(range(len(rows)))
@@ -54,41 +56,46 @@ def train(rows: list[dict[str, str]], epochs: int, lr: float, l2: float, seed: i
         rng.shuffle(order)
         loss = 0.0
         for i in order:
-            active, scale = xs[i]
+            active = xs[i]
             yc, yt = ys[i]
             z = list(bias)
-            for f in active:
+            for f, v in active:
                 wf = w[f]
                 for k in range(7):
-                    z[k] += scale * wf[k]
+                    z[k] += v * wf[k]
             pc, pt = softmax(z[:4]), softmax(z[4:])
             loss -= math.log(max(pc[yc], 1e-12)) + math.log(max(pt[yt], 1e-12))
             grad = [pc[k] - (k == yc) for k in range(4)] + [pt[k] - (k == yt) for k in range(3)]
             for k in range(7):
                 bg2[k] += grad[k] ** 2
                 bias[k] -= lr * grad[k] / math.sqrt(bg2[k])
-            for f in active:
+            for f, v in active:
                 wf, gf = w[f], g2[f]
                 for k in range(7):
-                    gk = grad[k] * scale + l2 * wf[k]
+                    gk = grad[k] * v + l2 * wf[k]
                     gf[k] += gk * gk
                     wf[k] -= lr * gk / math.sqrt(gf[k])
         print(f"  epoch {epoch + 1}: loss {loss / len(rows):.4f}", file=sys.stderr)
     return w, bias
 
 
+def _active(grams: list[str], struct: list[str], vocab: set[str]) -> list[tuple[str, float]]:
+    """(feature, value) pairs exactly as LinearModel.logits weighs them."""
+    scale = 1.0 / math.sqrt(len(grams)) if grams else 0.0
+    # sorted: the features come from sets, whose order follows PYTHONHASHSEED; fixed order keeps
+    # the float sums, hence the weights file, byte-identical across runs
+    return [(f, scale) for f in sorted(grams) if f in vocab] + [(f, STRUCT_VALUE) for f in sorted(struct) if f in vocab]
+
+
 def accuracy(w: dict[str, list[float]], bias: list[float], rows: list[dict[str, str]]) -> tuple[float, float]:
     okc = okt = 0
     for r in rows:
-        fs = features(r["text"])
-        scale = 1.0 / math.sqrt(len(fs))
         z = list(bias)
-        for f in fs:
-            wf = w.get(f)
-            if wf is not None:
-                for k in range(7):
-                    z[k] += scale * wf[k]
-        okc += CLASSES[max(range(4), key=lambda k: z[k])] == r["data_class"]
+        for f, v in _active(*features(r["text"]), set(w)):
+            wf = w[f]
+            for k in range(7):
+                z[k] += v * wf[k]
+        okc += CLASSES[max(range(4), key=lambda k: z[k])] == r.get("content", r["data_class"])
         okt += TIERS[max(range(3), key=lambda k: z[4 + k])] == r["tier"]
     return okc / len(rows), okt / len(rows)
 

@@ -15,8 +15,8 @@ def rule(name: str, when: dict[str, Any], model: str = "gpt-5-nano", **kw: Any) 
 
 
 def routed(make_router: RouterFactory, when: dict[str, Any], hit: Any, miss: Any, scan: Any = None,
-           miss_scan: Any = None) -> None:
-    r = make_router({"rules": [rule("r", when)]})
+           miss_scan: Any = None, **routing: Any) -> None:
+    r = make_router({"rules": [rule("r", when)], **routing})
     d = r.decide(hit, scan)
     assert (d.model.id, d.rule) == ("gpt-5-nano", "r")
     d2 = r.decide(miss, miss_scan if miss_scan is not None else scan)
@@ -45,8 +45,11 @@ def test_data_class_and_labels(make_router: RouterFactory, scan_of: Any) -> None
 def test_complexity_tier_and_score(make_router: RouterFactory) -> None:
     hard = "次の分散システムを設計し、整合性を証明して、レビュー観点を分析して:\n```python\nx=1\n```"
     easy = "この文を要約して"
-    routed(make_router, {"complexity_tier": "frontier"}, ctx(hard), ctx(easy), scan=None)
-    routed(make_router, {"complexity": {"max": 0.2}}, ctx(easy), ctx(hard))
+    # The rule conditions, with the keyword estimator whose scores test_complexity.py pins (the
+    # learned classifier's tiers have their own tests in test_classifier.py).
+    keywords = {"classifier": {"engine": "keywords"}}
+    routed(make_router, {"complexity_tier": "frontier"}, ctx(hard), ctx(easy), scan=None, **keywords)
+    routed(make_router, {"complexity": {"max": 0.2}}, ctx(easy), ctx(hard), **keywords)
 
 
 def test_prompt_size(make_router: RouterFactory) -> None:

@@ -30,6 +30,7 @@ import math
 import re
 from dataclasses import dataclass
 from importlib import resources
+from operator import add as _add
 from typing import Any, Final, Protocol
 
 import orjson
@@ -53,7 +54,24 @@ _WORD: Final = re.compile(r"[a-z][a-z_]+")
 _CODE: Final = re.compile(r"```|^\s*(?:def |class |import |from \S+ import|SELECT |select |func |public |#include)"
                           r"|[;{}]\s*$|=>|\$\(", re.MULTILINE)
 _BULLET: Final = re.compile(r"^[ \t]*(?:[-*・•●]|\d+[.)．、]|[①-⑳])", re.MULTILINE)
-_QUESTION: Final = re.compile(r"[?？]|ですか|ますか|でしょうか|教えて|(?i:\b(?:what|why|how|which|when)\b)")
+# Cue families named by the labelling rules; each is one feature whose weight the model learns.
+# One alternation with a named group per family: a single scan of the text finds them all.
+_CUE_FAMILIES: Final = (
+    ("undisclosed", r"未公表|公表前|開示前|発表前|未発表|公表予定|発表予定|未開示|公表まで|発表まで"
+                    r"|まだ[^。\n]{0,14}?(?:公表|発表|開示)"
+                    r"|not yet (?:public|announced|disclosed)|unannounced|undisclosed|pre-announcement"
+                    r"|before (?:the |its |our )?(?:announcement|release|disclosure)"),
+    ("trade_secret", r"営業秘密|ノウハウとして|門外不出|trade secret"),
+    ("unfiled", r"出願前|出願して(?:い)?ない|未出願|出願(?:は)?まだ|unfiled|not (?:yet )?filed"),
+    ("deal", r"買収|売却|譲渡|資本(?:業務)?提携|出資|合併|経営統合|子会社化|tob|mbo|acqui|merger|divest|stake"),
+    ("published", r"公表した|公表済|公表され|発表した|発表済|発表され|掲載|公開され|公式サイト"
+                  r"|ウェブサイト|ホームページ|published|announced|public (?:website|faq|page)|press release"),
+    ("ours", r"当社|弊社|自社|社内|うちの|わが社|我が社|院内|校内|庁内|部内|課内|店内|取引先|得意先|発注者|仕入先"
+             r"|\bour\b|\bwe\b|\bus\b|internal"),
+    ("general", r"一般的|一般論|とは(?:何|なに)|とは？|教科書|例題|練習問題|\bin general\b|\bwhat is\b|\bexplain\b"),
+    ("question", r"[?？]|ですか|ますか|でしょうか|教えて|\b(?:what|why|how|which|when)\b"),
+)
+_CUES: Final = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _CUE_FAMILIES))
 _TWELVE: Final = re.compile(r"(?<![0-9])([0-9]{4})[ -]?([0-9]{4})[ -]?([0-9]{4})(?![0-9])")
 
 
@@ -78,15 +96,22 @@ def _bucket(name: str, value: int, edges: tuple[int, ...]) -> str:
     return f"{name}>={edges[-1]}"
 
 
-def features(text: str) -> list[str]:
-    """The feature names present in ``text`` (each counts once; the model scales by 1/sqrt(n))."""
+#: Value of a structural or cue feature; an n-gram's is 1/sqrt(number of n-grams), so a cue
+#: family weighs about as much as a few dozen n-grams whatever the prompt's length.
+STRUCT_VALUE: Final = 0.25
+
+
+def features(text: str) -> tuple[list[str], list[str]]:
+    """(n-grams and words, structural and cue features) present in ``text``; each counts once."""
     if len(text) > HEAD + TAIL:
         text = text[:HEAD] + "\n" + text[-TAIL:]
     norm = normalize(text).lower().translate(_DIGITS)
     n = len(norm)
-    grams = {norm[i : i + 2] for i in range(n - 1)}
-    grams.update(norm[i : i + 3] for i in range(n - 2))
-    feats = [g for g in grams if not g.isspace()]
+    # Character bigrams and trigrams, built by C-level map/add rather than slicing in a loop.
+    bigrams = list(map(_add, norm, norm[1:]))
+    grams = set(bigrams)
+    grams.update(map(_add, bigrams, norm[2:]))
+    feats = list(grams)
     feats.extend({"w:" + w for w in _WORD.findall(norm)})
     lines = norm.splitlines()
     s = ["s:bias", _bucket("s:len", len(text), (60, 150, 300, 600, 1200)),
@@ -106,12 +131,10 @@ def features(text: str) -> list[str]:
         s.append("s:man_yen")
     if "%" in norm:
         s.append("s:percent")
-    if _QUESTION.search(norm):
-        s.append("s:question")
+    s.extend({"s:" + str(m.lastgroup) for m in _CUES.finditer(norm)})
     ascii_share = len(norm.encode("ascii", "ignore")) / max(1, n)
     s.append("s:ascii>0.8" if ascii_share > 0.8 else "s:ascii>0.4" if ascii_share > 0.4 else "s:ja")
-    feats.extend(s)
-    return feats
+    return feats, s
 
 
 # ---- the shipped model ----------------------------------------------------------------------
@@ -130,13 +153,18 @@ class LinearModel:
         raw = orjson.loads(gzip.decompress(data))
         return cls({k: tuple(v) for k, v in raw["w"].items()}, tuple(raw["bias"]), raw.get("meta", {}))
 
-    def logits(self, feats: list[str]) -> list[float]:
+    def logits(self, feats: tuple[list[str], list[str]]) -> list[float]:
         w = self.weights
-        rows = [r for r in map(w.get, feats) if r is not None]
-        scale = 1.0 / math.sqrt(len(feats)) if feats else 0.0
-        if not rows:
-            return list(self.bias)
-        return [b + scale * sum(col) for b, col in zip(self.bias, zip(*rows, strict=True), strict=True)]
+        grams, struct = feats
+        out = list(self.bias)
+        rows = [r for r in map(w.get, grams) if r is not None]
+        if rows:
+            scale = 1.0 / math.sqrt(len(grams))
+            out = [b + scale * sum(col) for b, col in zip(out, zip(*rows, strict=True), strict=True)]
+        rows = [r for r in map(w.get, struct) if r is not None]
+        if rows:
+            out = [b + STRUCT_VALUE * sum(col) for b, col in zip(out, zip(*rows, strict=True), strict=True)]
+        return out
 
 
 def softmax(xs: list[float]) -> list[float]:
@@ -249,7 +277,7 @@ class RequestClassifier(Protocol):
 class LearnedClassifier:
     """Deterministic facts first, then the shipped linear model (see the module docstring)."""
 
-    def __init__(self, caution: float = 0.5, threshold: float = 0.5, model: LinearModel | None = None) -> None:
+    def __init__(self, caution: float = 0.6, threshold: float = 0.5, model: LinearModel | None = None) -> None:
         if not 0.0 <= caution <= 1.0:
             raise ValueError("caution must be within 0..1")
         self.caution = caution
@@ -259,6 +287,8 @@ class LearnedClassifier:
         self._bias = 4.0 * (caution - 0.5)
         # Weak personal evidence is set aside only when the content model's P(personal) is below this.
         self._weak_floor = 0.5 * (1.0 - caution) ** 1.5 if caution < 1.0 else -1.0
+        # A full name is set aside only below caution 0.5, and only when P(personal) is tiny.
+        self._full_floor = 0.2 * (1.0 - 2.0 * caution) if caution < 0.5 else -1.0
 
     # ComplexityEstimator: the tier alone (used when a rule needs it and no scan is at hand)
     def estimate(self, text: str, turns: int) -> Complexity:
@@ -293,7 +323,7 @@ class LearnedClassifier:
                     reasons.append("internal_marker")
                 elif label == "PERSON":
                     strength = person_strength(f.text, text, _offsets(text, f)[0])
-                    if strength == "full" and self.caution >= 0.5:
+                    if strength == "full" and cp[3] >= self._full_floor:
                         found.add(DataClass.PERSONAL)
                         reasons.append("pii:PERSON(full name)")
                     elif strength != "none":

@@ -193,7 +193,7 @@ class ClassifierSettings(_Strict):
     """
 
     engine: Literal["learned", "keywords"] = "learned"
-    caution: float = Field(default=0.5, ge=0, le=1, description="0 = fewest false alarms, 1 = most cautious")
+    caution: float = Field(default=0.6, ge=0, le=1, description="0 = fewest false alarms, 1 = most cautious")
 
 
 class RoutingPolicy(_Strict):
