@@ -57,8 +57,11 @@ _LABELLED: Final = re.compile(
     r"[ ]*[:：][ ]*"
     r"([ぁ-ゖ][ぁ-ゖー]{1,5}(?:[ ][ぁ-ゖ][ぁ-ゖー]{1,5}(?=$|[\n、,。()（）]))?)(?=$|[ \n、,。()（）])"
 )
+# The short labels かな and 読み are also parts of ordinary words (届かない, 確かな, 読みやすい), so they
+# count only as a field label of their own: not inside a word, and followed by a colon. Without
+# that, 「請求書が届かないとの連絡」 masked いとの as a name (issue 12).
 _READING: Final = re.compile(
-    r"(?:ふりがな|フリガナ|よみがな|ヨミガナ|かな|読み)[ ]*[:：]?[ ]*"
+    r"(?:(?:ふりがな|フリガナ|よみがな|ヨミガナ)[ ]*[:：]?|(?<![一-龥々ぁ-ゖァ-ヴー])(?:かな|読み)[ ]*[:：])[ ]*"
     r"([ぁ-ゖー]{1,8}(?:[ ][ぁ-ゖー]{1,8})?)(?![ぁ-ゖー])"
 )
 
