@@ -182,7 +182,7 @@ def test_hung_worker_is_killed_and_request_falls_back(env: Env, stream: bool) ->
             os.kill(pid, signal.SIGCONT)
     row = env.gw.rows()[-1]
     assert '"engine_hung"' in row["route"]
-    wait_for(lambda: env.engine.state == "ready" and env.engine.crashes == crashes + 1, 10, "the respawn")
+    wait_for(lambda: env.engine.state == "ready" and env.engine.crashes == crashes + 1, 30, "the respawn")
     assert env.ask_local()
 
 
@@ -212,7 +212,7 @@ def test_crash_without_fallback_is_a_clean_openai_error(lt: LoopThread, tmp_path
         assert set(err) == {"message", "type", "param", "code"}
         row = gw.rows()[-1]
         assert (row["status"], row["error_class"]) == (502, "engine_crashed")
-        wait_for(lambda: p.engine.state == "ready", 10, "the respawn")
+        wait_for(lambda: p.engine.state == "ready", 30, "the respawn")
     finally:
         gw.stop()
 
