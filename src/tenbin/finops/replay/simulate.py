@@ -191,6 +191,12 @@ class _Replayer:
         self.exact_sizes = (any(m.tokens or m.chars or m.context_needed for m in whens)
                             or any(t.objective == "cheapest" for t in targets))
         self.windows = sorted({m.context_window for m in catalog})
+        # A weighted A/B split hashes the request id: only requests routed by one are decided alone
+        # (any request may be under a what-if policy that changes the rules).
+        self.weighted: set[str] | None = None if scenario.policy and "routing" in scenario.policy else {
+            *(f"rule:{r.name}" for r in p.rules if r.objective == "weighted"),
+            *(f"alias:{k}" for k, t in p.aliases.items() if t.objective == "weighted"),
+            *(f"auto:{k}" for k, t in p.tiers.items() if t.objective == "weighted")}
 
     def router(self, day: dt.date) -> Router:
         r = self.routers.get(day)
@@ -222,7 +228,8 @@ class _Replayer:
             need = int(facts.get("tokens", 0)) + int(facts.get("max_output", 0))
             size_key = tuple(need > w for w in self.windows)
             fkey = {k: v for k, v in facts.items() if k not in ("chars", "tokens", "max_output")}
-        key = (s.day, s.team, s.project, s.key_id, s.use_case, s.requested_model, s.request_id,
+        rid_key = s.request_id if self.weighted is None or route.get("source") in self.weighted else None
+        key = (s.day, s.team, s.project, s.key_id, s.use_case, s.requested_model, rid_key,
                orjson.dumps(fkey, option=orjson.OPT_SORT_KEYS), size_key, complexity)
         hit = self.cache.get(key)
         if hit is not None:
