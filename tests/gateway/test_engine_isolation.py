@@ -263,6 +263,13 @@ def test_worker_crashing_on_every_start_is_disabled(lt: LoopThread, tmp_path: Pa
         assert a.extra["engine"]["state"] == "disabled"
         assert p.engine.extra_buffer_types is False  # auto mode retried without the repacking buffers
         assert "retrying with llama.cpp extra buffer types off" in caplog.text
+        health = httpx.get(gw.url + "/healthz").json()["providers"]["local"]
+        assert health["available"] is False and health["engine"]["state"] == "disabled"
+        assert health["reason"] == a.reason
+        models = httpx.get(gw.base_url + "/models").json()
+        assert "local/smollm2" not in [m["id"] for m in models["data"]]
+        why = {u["id"]: u["reason"] for u in models["tenbin"]["unavailable"]}
+        assert "worker crashed on start 2 times" in why["local/smollm2"]
         c = openai.OpenAI(base_url=gw.base_url, api_key="local", max_retries=0, timeout=30)
         raw = c.chat.completions.with_raw_response.create(model="local/smollm2",
                                                           messages=[{"role": "user", "content": "hi"}])
