@@ -205,3 +205,30 @@ def test_unknown_names_are_refused(history: dict[str, Any], args: list[str], nam
     assert {"cheap", "gpt", "jp"} <= set(models.rstrip(".").split(", "))
     if hint:
         assert hint in out
+
+
+def test_policy_change_moves_only_what_its_rule_matches(history: dict[str, Any], tmp_path: Path) -> None:
+    """The 稟議 rule now sends to gpt: exactly the three requests it matched move (the fallback
+    request still finds gpt failed, as it did); a new needle is reported as not evaluable."""
+    import yaml
+
+    routing = dict(history["cfg"]["routing"])
+    routing["rules"] = [{**routing["rules"][0], "model": "gpt"},
+                        {"name": "estimates", "when": {"prompt_contains": ["見積"]}, "model": "cheap"}]
+    pol = tmp_path / "new.yaml"
+    pol.write_text(yaml.safe_dump({"routing": routing}, allow_unicode=True), encoding="utf-8")
+    cfg = build_config(history["cfg"], env=ENV)
+
+    async def go() -> Any:
+        store = SQLiteStore(str(history["db"]))
+        await store.migrate()
+        try:
+            return await load_shapes(store, parse_period("2026-11")), await load_key_models(store)
+        finally:
+            await store.close()
+
+    shapes, keys = asyncio.run(go())
+    res = replay(shapes, cfg, load_catalog(cfg.models), FxTable(), parse_scenario([], [], [], pol), keys=keys)
+    assert res.moves == {("jp", "gpt"): 3} and not res.gaps
+    assert res.delta_jpy == 3 * (GPT - JP)
+    assert len(res.unevaluable) == 1 and "見積" in res.unevaluable[0]
