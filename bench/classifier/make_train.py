@@ -286,6 +286,19 @@ INTERNAL_BODIES += [
     "取引先から届いた請求書：{co}（法人番号 {n}{n}{n}{n}{n}{n}{n}{n}{n}{n}{n}{n}{n}）、請求額{yen}円、振込先は同社名義の当座口座。",
     "協力会社一覧（社内）：{co} 電話 03-{n}{n}{n}{n}-{n}{n}{n}{n}、{co} 電話 045-{n}{n}{n}-{n}{n}{n}{n}",
 ]
+# Support traffic with nobody identified in it is not personal: a complaint is about an order or
+# a service, not about a person, until a name or a contact detail comes with it.
+INTERNAL_BODIES += [
+    "お客様から「請求書が届かない」との連絡が今週{n}件ありました。発送システムの宛先データを確認中です。",
+    "問い合わせ集計（今月）：商品が届かない {n}件、ログインできない {n}件、返品したい {n}件、その他 {n}件。",
+    "「メールが届かない」という問い合わせが増えています。原因は迷惑メールフィルタの設定変更のようです。",
+    "The customer says the parcel never arrived; the tracking page shows it stuck at the depot since the {day}th.",
+    "配送業者から、台風の影響で{city}方面の荷物が2日ほど届かないとの連絡がありました。",
+]
+PUBLIC_BODIES += [
+    "宅配便が届かないときに一般的に確認すべきこと：追跡番号、不在票、宅配ボックス、配送業者への問い合わせ。",
+    "Why do verification emails sometimes never arrive? Common causes are spam filters and typos in the address.",
+]
 MARKERS = ["【社外秘】", "社外秘\n", "【極秘】", "極秘：", "関係者外秘\n", "【取扱注意】", "取扱注意\n", "機密\n", "（機密情報）",
            "CONFIDENTIAL\n", "Confidential\n", "Internal only\n", "Internal Only：", "INTERNAL ONLY - ", "社外秘・持出禁止\n",
            "【部外秘】", "Strictly Confidential\n", "ＣＯＮＦＩＤＥＮＴＩＡＬ\n", "［社外秘］", "【Confidential】", "ｲﾝﾀｰﾅﾙ\n",

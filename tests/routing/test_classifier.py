@@ -229,7 +229,8 @@ def test_router_uses_the_classifier_and_explains_it(make_router: RouterFactory, 
     r = make_router()
     trace: dict[str, Any] = {}
     d = r.decide(ctx(text, model="tenbin/auto"), scan, explain=True, trace=trace)
-    assert trace["data_class"] == "confidential" and "content:confidential" in trace["classifier"]["reasons"]
+    assert trace["data_class"] == "confidential"
+    assert {"cue:undisclosed", "content:confidential"} & set(trace["classifier"]["reasons"])
     assert set(trace["classifier"]["p"]) == {"public", "internal", "confidential", "personal"}
     assert "class=confidential" in d.header()
     # not explaining: the reasons only (the ledger trace stays small)
@@ -276,3 +277,28 @@ def test_weights_file_is_small_and_well_formed() -> None:
     assert len(blob) < 512 * 1024
     raw = orjson.loads(gzip.decompress(blob))
     assert all(len(v) == 7 for v in raw["w"].values())
+
+
+def test_a_mobile_number_counts_even_after_a_number_label(clf: LearnedClassifier) -> None:
+    from tenbin.routing.classifier import mobile_numbers
+
+    assert mobile_numbers("この番号 090-4455-6677 に折り返して") == 1
+    assert mobile_numbers("+81 80 1234 5678") == 1
+    assert mobile_numbers("注文番号 0901234567812") == 0  # a longer run is not a phone number
+    assert clf.classify("この番号 090-4455-6677 に折り返すよう伝えて", 1, None).data_class is DataClass.PERSONAL
+
+
+@pytest.mark.parametrize(("text", "cue"), [
+    ("未出願のアイデア（温度で色が変わる梱包材）を社内コンテストに出す資料にまとめて", "cue:unfiled"),
+    ("門外不出の調合表を見やすい表にして：A 40%、B 35%、C 25%", "cue:trade_secret"),
+    ("公表前の事業売却について、社員説明会の想定問答を作って", "cue:undisclosed"),
+])
+def test_content_cues_the_rules_name_are_facts_from_caution_half(text: str, cue: str) -> None:
+    c = LearnedClassifier(caution=0.6).classify(text, 1, None)
+    assert c.data_class >= DataClass.CONFIDENTIAL and cue in c.reasons
+    assert cue not in LearnedClassifier(caution=0.3).classify(text, 1, None).reasons
+
+
+def test_content_cues_in_a_general_question_are_not_facts() -> None:
+    c = LearnedClassifier().classify("営業秘密とは一般的にどういう情報を指しますか？", 1, None)
+    assert not any(r.startswith("cue:") for r in c.reasons)

@@ -240,6 +240,15 @@ def marker_is_topic(text: str, start: int, end: int) -> bool:
     return (quoted or bool(_TOPIC_AFTER.match(after))) and bool(_TOPIC_QUESTION.search(text))
 
 
+_MOBILE_SHAPE: Final = re.compile(r"(?<![0-9])(?:\+81[- ]?|0)[789]0[- ]?[0-9]{4}[- ]?[0-9]{4}(?![0-9])")
+
+
+def mobile_numbers(text: str) -> int:
+    """Japanese mobile numbers (070/080/090, +81 70/80/90): personal on their own by the rules,
+    counted here even where a recognizer reads the label before one (この番号 080-…) as an ID's."""
+    return len(_MOBILE_SHAPE.findall(normalize(text)))
+
+
 def my_numbers(text: str) -> int:
     """12-digit numbers (optionally 4-4-4) that pass the My Number check digit."""
     norm = normalize(text)
@@ -295,7 +304,8 @@ class LearnedClassifier:
         return self.classify(text, turns, None).complexity()
 
     def classify(self, text: str, turns: int, scan: Any) -> Classification:
-        logits = self.model.logits(features(text))
+        feats = features(text)
+        logits = self.model.logits(feats)
         cl = logits[:4]
         cl[2] += self._bias
         cl[3] += self._bias
@@ -343,12 +353,25 @@ class LearnedClassifier:
         if DataClass.PERSONAL not in found and my_numbers(text):
             found.add(DataClass.PERSONAL)
             reasons.append("my_number_check_digit")
+        if DataClass.PERSONAL not in found and mobile_numbers(text):
+            found.add(DataClass.PERSONAL)
+            reasons.append("mobile_number")
         if weak and DataClass.PERSONAL not in found:
             if cp[3] >= self._weak_floor:
                 found.add(DataClass.PERSONAL)
                 reasons.append("pii_weak:" + ",".join(sorted(set(weak))))
             else:
                 reasons.append("pii_weak_set_aside:" + ",".join(sorted(set(weak))))
+        # The rules name these content cues outright (an unfiled invention, a trade secret, a deal
+        # or results before their announcement): from caution 0.5 they are facts, not just features.
+        cues = set(feats[1])
+        if self.caution >= 0.5 and "s:general" not in cues and "s:published" not in cues:
+            deal_or_results = "s:deal" in cues or "s:oku_yen" in cues
+            cue = ("unfiled" if "s:unfiled" in cues else "trade_secret" if "s:trade_secret" in cues
+                   else "undisclosed" if "s:undisclosed" in cues and deal_or_results else None)
+            if cue is not None:
+                found.add(DataClass.CONFIDENTIAL)
+                reasons.append(f"cue:{cue}")
         best = max(range(4), key=cp.__getitem__)
         content = DataClass[CLASSES[best]]
         if content > max(found, default=DataClass.PUBLIC):
