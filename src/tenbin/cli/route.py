@@ -42,6 +42,11 @@ def _render(trace: dict[str, Any], decision: Decision | None, error: GatewayErro
     console.print(f"[bold]request[/bold]  model={trace.get('requested')}  data class=[bold]{trace.get('data_class')}"
                   f"[/bold]  labels={','.join(req.get('labels', [])) or '-'}  chars={req.get('chars')}"
                   f"  ~tokens={req.get('tokens')}")
+    clf = trace.get("classifier")
+    if clf:
+        probs = "  ".join(f"{k}={v}" for k, v in (clf.get("p") or {}).items())
+        console.print(f"[bold]classifier[/bold] {', '.join(clf.get('reasons', [])) or '-'}  ({probs or '-'})",
+                      markup=True, highlight=False)
     if cx:
         signals = ", ".join(cx.get("signals", [])) or "-"
         console.print(f"[bold]complexity[/bold] {cx['score']} → {cx['tier']}  ({signals})")
