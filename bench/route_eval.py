@@ -1,6 +1,6 @@
 """How well does tenbin label requests? Data class and tier against gold labels.
 
-    .venv/bin/python bench/route_eval.py [SET.jsonl ...] [--curve] [--cli N] [--errors]
+    .venv/bin/python bench/route_eval.py [SET.jsonl ...] [--curve] [--cli N] [--errors] [--engine keywords]
 
 Default sets: the shared development set (``../shared/data/routing_ja_dev.jsonl``) and this
 repo's own held-out sets (``bench/data/routing_holdout_*.jsonl``). Each line is a JSON object
@@ -99,7 +99,11 @@ def latency(router: Router, texts: list[str]) -> str:
     clf = getattr(router, "classifier", None)
     if clf is None:
         return "  latency: no classifier on this router"
-    sample = [t[:300] for t in texts if len(t) >= 300][:50] or texts[:50]
+    sample = [t[:300] for t in texts if len(t) >= 300][:50]
+    what = "prompts cut to 300 chars"
+    if not sample:
+        median = sorted(map(len, texts))[len(texts) // 2]
+        sample, what = texts[:50], f"prompts (none reaches 300 chars; median length {median})"
     for t in sample:
         clf.classify(t, 1, None)
     wall, cpu = [], []
@@ -111,7 +115,7 @@ def latency(router: Router, texts: list[str]) -> str:
             cpu.append(time.thread_time_ns() - c0)
     wall.sort()
     cpu.sort()
-    return (f"  classifier latency on {len(sample)} prompts cut to 300 chars:"
+    return (f"  classifier latency on {len(sample)} {what}:"
             f" wall p50 {wall[len(wall) // 2] / 1000:.0f} µs"
             f"  p99 {wall[int(len(wall) * 0.99)] / 1000:.0f} µs;  CPU p50 {cpu[len(cpu) // 2] / 1000:.0f} µs"
             f"  mean {statistics.fmean(cpu) / 1000:.0f} µs")
@@ -134,7 +138,7 @@ def evaluate(path: Path, args: argparse.Namespace, stage: PrivacyStage | None) -
     for i, r in enumerate(rows):
         ctx, body = _ctx(r["text"], i)
         prepared.append((ctx, stage.scan(body) if stage else None))
-    router = make_router()
+    router = make_router({"classifier": {"engine": args.engine}})
     preds = predict(router, prepared)
     s = scores(rows, preds)
     print(f"\n== {path.name}: {len(rows)} prompts")
@@ -165,6 +169,8 @@ def main() -> None:
     ap.add_argument("--curve", action="store_true", help="print the caution trade-off curve")
     ap.add_argument("--errors", action="count", default=0, help="list misread prompts (twice: tier misses too)")
     ap.add_argument("--cli", type=int, default=0, help="cross-check the first N prompts through the CLI")
+    ap.add_argument("--engine", choices=("learned", "keywords"), default="learned",
+                    help="routing.classifier.engine: keywords is the scan's class and the keyword estimate")
     args = ap.parse_args()
     sets = args.sets or [DEV, *sorted((ROOT / "bench" / "data").glob("routing_holdout_*.jsonl"))]
     stage = PrivacyStage.from_config({})
