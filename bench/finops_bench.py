@@ -2,10 +2,9 @@
 
     .venv/bin/python bench/finops_bench.py [--rows 1000000] [--db /tmp/finops_bench.db]
 
-Targets: each report < 1 s on 1M rows. The replay (≈19k rows/s, docs/finops.md) reads every
-request's route trace; rows carry a route trace with the
-routing facts the gateway records (routing/facts.py), with per-request sizes as real traffic has, so
-the replay decides about once per request; the baseline (no scenario) must report no change.
+Targets: each report < 1 s on 1M rows. Rows carry a route trace with the routing facts the
+gateway records (routing/facts.py) and per-request sizes, as real traffic has; the replay reads
+every trace (≈19k rows/s, docs/finops.md) and its baseline (no scenario) must report no change.
 """
 
 from __future__ import annotations
