@@ -375,8 +375,10 @@ class Gateway:
                     await aclose()  # stops the vendor's generation: nobody will read the rest
 
         async def closer() -> None:
-            await close_upstream()
+            # The row first: it is written without awaiting, so nothing that interrupts the close
+            # of the upstream (a second cancellation) can lose it.
             await fin(499, "client_disconnected", billed())
+            await close_upstream()
 
         async def chunks() -> AsyncIterator[dict[str, Any]]:
             status: int = 200
@@ -420,8 +422,8 @@ class Gateway:
                 status, error = outcome_of(e)
                 raise
             finally:
-                await close_upstream()
                 await fin(status, error, billed())
+                await close_upstream()
 
         return Stream(chunks(), served, closer)
 
