@@ -70,6 +70,28 @@ def test_stream_restore_split_placeholder() -> None:
     assert "".join(out) == "宛先は山田太郎です。"
 
 
+@pytest.mark.parametrize("final_choice", [
+    {"index": 0, "delta": {}, "finish_reason": "stop"},  # OpenAI's last chunk
+    {"index": 0, "finish_reason": "stop"},  # no delta at all
+    {"index": 0, "delta": None, "finish_reason": "length"},
+], ids=["empty-delta", "no-delta", "null-delta"])
+def test_stream_restore_flushes_the_held_tail_into_any_final_chunk(final_choice: dict[str, object]) -> None:
+    """The answer ends in 〔電話, which could still have grown into a placeholder, so it is held back;
+    the final chunk must carry it whatever its shape (before: an empty delta dropped it)."""
+    s = stage()
+    body = {"messages": [{"role": "user", "content": DOC}]}
+    masked = s.apply(body, s.scan(body), decision("mask"))
+    assert masked is not None
+    r = masked.stream_restorer()
+    chunk = {"id": "c", "choices": [{"index": 0, "delta": {"content": "折り返しは〔電話"}, "finish_reason": None}]}
+    r.restore_chunk(chunk)
+    assert chunk["choices"][0]["delta"]["content"] == "折り返しは"
+    final = {"id": "c", "choices": [dict(final_choice)]}
+    r.restore_chunk(final)
+    assert final["choices"][0]["delta"]["content"] == "〔電話"
+    assert r.flush_chunk("m") is None  # nothing left to send twice
+
+
 def test_bad_privacy_config_names_field() -> None:
     with pytest.raises(ValueError, match=r"privacy\.nerr"):
         PrivacyStage.from_config({"nerr": True})
