@@ -107,6 +107,30 @@ def test_dropped_stream_is_billed_for_what_was_delivered(budgeted: tuple[Gateway
     assert len(fake.requests) == 1
 
 
+def test_a_fault_of_ours_mid_stream_is_500_not_499(budgeted: tuple[GatewayHandle, FakeOpenAI]) -> None:
+    """Before: every exception in the stream path was recorded as 499 client_disconnected. After:
+    only a disconnect is; a fault of ours is 500 with its class, and the client gets an error event."""
+    gw, _ = budgeted
+    provider = gw.runtime.gateway.providers["fake"]
+    real = provider.stream
+
+    async def broken(call: Any) -> Any:
+        n = 0
+        async for item in real(call):
+            if n == 2:
+                raise RuntimeError("a bug of ours")
+            n += 1
+            yield item
+
+    provider.stream = broken  # type: ignore[method-assign]
+    with pytest.raises(openai.APIError, match="internal error"):
+        list(_client(gw).chat.completions.create(model="gpt-4o", messages=MESSAGES, stream=True))
+    row = gw.rows()[0]
+    assert (row["status"], row["error_class"]) == (500, "RuntimeError")
+    assert row["completion_tokens"] > 0 and row["tokens_reported"] == 0  # what was delivered is billed
+    assert _snapshot(gw)[BUCKET] == (row["cost_jpy_nanos"], 0)
+
+
 # ---- n --------------------------------------------------------------------------------------
 
 def test_reservation_covers_n_and_n_is_capped(lt: LoopThread, tmp_path: Path) -> None:

@@ -418,7 +418,12 @@ class Gateway:
                 self.breakers.get(served.model.id).failure()  # a stream that breaks mid-way is a failure too
                 yield {"error": {"message": f"upstream stream failed: {e.message}", "type": "upstream_error",
                                  "param": None, "code": e.kind}}
-            except BaseException as e:
+            except Exception as e:  # a fault of ours mid-stream: 500 with its class, not a disconnect
+                status, error = outcome_of(e)
+                log.exception("request %s: stream from %s failed", ctx.request_id, served.model.id)
+                yield {"error": {"message": "internal error while streaming the answer", "type": "server_error",
+                                 "param": None, "code": error}}
+            except BaseException as e:  # the client left (GeneratorExit) or the request was cancelled
                 status, error = outcome_of(e)
                 raise
             finally:
