@@ -8,7 +8,10 @@ the same run, alternating A/B per prompt so drift in the machine hits both equal
 - **isolated**: ``Supervisor.generate`` — the engine in a worker process, tokens as pipe frames.
 
 TTFT is measured from the call to the first text delta on the event loop; tokens/s is the
-completion tokens over the time from the call to the end. Run:
+completion tokens over the time from the call to the end. TTFT itself swings by tens of ms with
+prompt evaluation, so the isolation's own cost is also measured directly: every token frame
+carries the worker's CLOCK_MONOTONIC (one clock for all processes), and the gateway side
+records how long each frame took to arrive. Run:
 
     .venv/bin/python bench/embedded_isolation.py --rounds 5 --max-tokens 128
 
@@ -111,6 +114,7 @@ async def main() -> None:
             order = [("in-process", in_process(engine, body)), ("isolated", isolated(sup, body))]
             for name, coro in (order if r % 2 == 0 else order[::-1]):
                 results[name].append(await coro)
+    pipe = sorted(lat for w in sup._live for lat in w.frame_latency)
     await sup.aclose()
 
     def summary(rows: list[tuple[float, int, float]]) -> tuple[float, float, int]:
@@ -126,6 +130,12 @@ async def main() -> None:
     for name, (ttft, tps, n) in (("in-process", a), ("isolated", b)):
         print(f"{name:12} {ttft:15.2f} {tps:10.1f} {n:8d}")
     print(f"added TTFT {b[0] - a[0]:+.2f} ms (target ≤ 2 ms); tokens/s ratio {b[1] / a[1]:.3f} (target ≥ 0.95)")
+    paired = [ib[0] - ia[0] for ia, ib in zip(results["in-process"], results["isolated"], strict=True)]
+    print(f"paired TTFT difference (same prompt, back to back): median {statistics.median(paired) * 1000:+.2f} ms")
+    if pipe:
+        p50, p99 = pipe[len(pipe) // 2] * 1000, pipe[int(len(pipe) * 0.99)] * 1000
+        print(f"pipe latency per token frame (worker write → gateway decode, {len(pipe)} frames): "
+              f"p50 {p50:.3f} ms, p99 {p99:.3f} ms — what isolation adds to TTFT and to each token")
     if a[2] != b[2]:
         print(f"note: token counts differ ({a[2]} vs {b[2]}); greedy decoding should make them equal")
 

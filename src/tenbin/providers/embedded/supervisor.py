@@ -17,6 +17,7 @@ worker that crashes in its start-up self-test is respawned without them too.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import itertools
 import logging
@@ -87,6 +88,8 @@ class Worker:
         self.fatal: str | None = None
         self.killed_for: str | None = None
         self.jobs: dict[int, asyncio.Queue[dict[str, Any] | None]] = {}
+        # Seconds from the worker writing a token frame to this reader decoding it (recent ones).
+        self.frame_latency: collections.deque[float] = collections.deque(maxlen=4096)
         self._reader = asyncio.ensure_future(self._read())
 
     @property
@@ -108,6 +111,8 @@ class Worker:
                 elif op == "fatal":
                     self.fatal = str(msg.get("message"))
                 elif (q := self.jobs.get(int(msg.get("id", -1)))) is not None:
+                    if "t" in msg:
+                        self.frame_latency.append(time.monotonic() - float(msg["t"]))
                     q.put_nowait(msg)
         except (ValueError, OSError) as e:  # a corrupt frame: the worker cannot be trusted any more
             log.error("embedded worker pid %d sent a bad frame (%s); killing it", self.pid, e)

@@ -13,6 +13,7 @@ import queue
 import signal
 import sys
 import threading
+import time
 from typing import Any
 
 import orjson
@@ -49,7 +50,9 @@ def _serve(engine: Any, out: _Out) -> None:
             stream = bool(job.get("stream"))
             def emit(s: str, jid: int = jid, stream: bool = stream) -> None:
                 if stream:
-                    out.send({"op": "delta", "id": jid, "text": s})
+                    # CLOCK_MONOTONIC is one clock for every process on the machine, so the
+                    # gateway can measure what the pipe adds to each token (bench, /healthz).
+                    out.send({"op": "delta", "id": jid, "text": s, "t": time.monotonic()})
 
             try:
                 g = engine.generate(job["body"], emit, cancel)
