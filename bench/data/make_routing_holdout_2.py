@@ -16,16 +16,9 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-import orjson
+from routing_sets import my_number, write_set
 
 OUT = Path(__file__).with_name("routing_holdout_2.jsonl")
-
-
-def my_number(rng: random.Random) -> str:
-    body = [rng.randrange(10) for _ in range(11)]
-    total = sum(body[11 - n] * (n + 1 if n <= 6 else n - 5) for n in range(1, 12))
-    rem = total % 11
-    return "".join(map(str, body)) + str(0 if rem <= 1 else 11 - rem)
 
 
 MN = [my_number(random.Random(8086)) for _ in range(2)]
@@ -103,13 +96,7 @@ ROWS: list[tuple[str, str, str]] = [
 
 
 def main() -> None:
-    rows = [{"id": f"ho2-{i + 1:03d}", "text": t, "data_class": c, "tier": tier} for i, (c, tier, t) in enumerate(ROWS)]
-    assert len({r["text"] for r in rows}) == len(rows)
-    OUT.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rows))
-    from collections import Counter
-
-    print(f"{len(rows)} prompts -> {OUT}")
-    print(sorted(Counter((r["data_class"], r["tier"]) for r in rows).items()))
+    write_set(ROWS, "ho2", OUT)
 
 
 if __name__ == "__main__":
