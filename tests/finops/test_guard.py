@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-import redis
 
 from tenbin.catalog.catalog import Catalog, ModelSpec
 from tenbin.context import Principal, RequestContext
@@ -25,7 +24,7 @@ from tenbin.finops.pricing import Pricer
 from tenbin.routing.decision import Decision
 from tenbin.shared.budget import RedisBudgetLedger
 from tenbin.shared.link import RedisLink
-from tests.scale.services import REDIS_BASE, new_prefix, require
+from tests.scale.services import REDIS_BASE, delete_prefix, new_prefix, require
 
 
 def spec(id: str, region: str, inp: str = "1000", out: str = "1000") -> ModelSpec:
@@ -90,13 +89,7 @@ def ledger_kind(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
     require("Redis", "127.0.0.1", 6379)
     prefix = new_prefix()
     yield kind, prefix
-    r = redis.Redis.from_url(REDIS_BASE)
-    try:
-        keys = list(r.scan_iter(match=prefix + "*", count=1000))
-        if keys:
-            r.delete(*keys)
-    finally:
-        r.close()
+    delete_prefix(prefix)
 
 
 def test_many_concurrent_reservations_never_overrun(ledger_kind: tuple[str, str]) -> None:

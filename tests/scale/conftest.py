@@ -5,9 +5,8 @@ from collections.abc import Iterator
 
 import asyncpg
 import pytest
-import redis
 
-from tests.scale.services import PG_BASE, REDIS_BASE, new_prefix, new_schema, pg_url, require
+from tests.scale.services import PG_BASE, delete_prefix, new_prefix, new_schema, pg_url, require
 
 
 @pytest.fixture
@@ -38,10 +37,4 @@ def redis_prefix() -> Iterator[str]:
     require("Redis", "127.0.0.1", 6379)
     prefix = new_prefix()
     yield prefix
-    r = redis.Redis.from_url(REDIS_BASE)
-    try:
-        keys = list(r.scan_iter(match=prefix + "*", count=1000))
-        if keys:
-            r.delete(*keys)
-    finally:
-        r.close()
+    delete_prefix(prefix)

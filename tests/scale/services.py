@@ -45,6 +45,19 @@ def new_prefix() -> str:
     return "tenbin_test:" + secrets.token_hex(6) + ":"
 
 
+def delete_prefix(prefix: str) -> None:
+    """Remove a test's keys from the shared Redis (tests share one server, each under its prefix)."""
+    import redis
+
+    r = redis.Redis.from_url(REDIS_BASE)
+    try:
+        keys = list(r.scan_iter(match=prefix + "*", count=1000))
+        if keys:
+            r.delete(*keys)
+    finally:
+        r.close()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
