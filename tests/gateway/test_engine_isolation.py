@@ -247,6 +247,9 @@ def test_worker_crashing_on_every_start_is_disabled(lt: LoopThread, tmp_path: Pa
     site = write_crasher(tmp_path / "site")
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]))
     monkeypatch.setenv("TENBIN_TEST_CRASH", "1")
+    # As on a CPU without AMX, whatever this machine is: auto mode then starts with the extra
+    # buffer types on, and the test checks that a start-up crash turns them off.
+    monkeypatch.setattr("tenbin.providers.embedded.supervisor.cpu_flags", lambda: frozenset({"avx2"}))
     backup = lt.run(FakeOpenAI(reply="backup answer").start())
     cfg = {"providers": {"local": {"kind": "llamacpp", "max_start_failures": 2, "respawn_backoff_s": 0.05},
                          "b": openai_provider(backup.url)},
@@ -359,3 +362,34 @@ def test_describe_exit() -> None:
     assert describe_exit(-11) == "was killed by SIGSEGV"
     assert describe_exit(-9) == "was killed by SIGKILL"
     assert describe_exit(3) == "exited with code 3"
+
+
+def test_amx_cpu_loads_without_extra_buffer_types_and_answers(lt: LoopThread, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The path every AMX machine takes by default, exercised on any CPU."""
+    monkeypatch.setattr("tenbin.providers.embedded.supervisor.cpu_flags",
+                        lambda: frozenset({"avx512f", "amx_tile", "amx_int8", "amx_bf16"}))
+    gw = start_gateway(lt, {"providers": {"local": {"kind": "llamacpp", "seed": 1}}}, tmp_path)
+    try:
+        p = gw.runtime.providers["local"]
+        assert isinstance(p, LlamaCppProvider)
+        wait_for(lambda: p.engine.state == "ready", 60, "a ready worker")
+        assert p.engine.snapshot()["extra_buffer_types"] is False
+        c = openai.OpenAI(base_url=gw.base_url, api_key="local", max_retries=0, timeout=60)
+        r = c.chat.completions.create(model="local/smollm2", messages=[{"role": "user", "content": "Hi"}],
+                                      max_tokens=4, temperature=0)
+        assert r.choices[0].message.content and r.usage is not None and r.usage.completion_tokens > 0
+    finally:
+        gw.stop()
+
+
+def test_engine_sets_use_extra_bufts_in_the_model_params() -> None:
+    from tenbin.providers.embedded.engine import Engine, EngineOptions
+
+    off = Engine(default_model_path() or "", EngineOptions(seed=1, extra_buffer_types=False))
+    on = Engine(default_model_path() or "", EngineOptions(seed=1, extra_buffer_types=True))
+    assert off.llm.model_params.use_extra_bufts is False
+    assert on.llm.model_params.use_extra_bufts is True
+    import llama_cpp.llama_cpp as C
+
+    assert C.llama_model_default_params().use_extra_bufts is True  # the wrapper is gone after loading
