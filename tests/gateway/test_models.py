@@ -228,7 +228,9 @@ def test_a_failing_availability_check_does_not_break_healthz(gw: GatewayHandle, 
 # ---- /admin/models ----------------------------------------------------------------------------
 
 def test_admin_models_shows_every_model_with_its_reason(gw: GatewayHandle) -> None:
-    r = httpx.get(gw.url + "/admin/models")  # loopback, no key yet: the built-in admin principal
+    assert httpx.get(gw.url + "/admin/models").status_code == 401  # the admin API always needs a key
+    admin, _ = gw.lt.run(gw.runtime.keyring.create("ops", "console", role="admin"))
+    r = httpx.get(gw.url + "/admin/models", headers={"Authorization": f"Bearer {admin}"})
     assert r.status_code == 200, r.text
     doc = r.json()
     rows = {d["id"]: d for d in doc["data"]}

@@ -50,6 +50,15 @@ def _opt_str(body: dict[str, Any], name: str) -> str | None:
     return v
 
 
+def _team_budgets(rules: Any, team: str | None) -> Any:
+    """Budget rules a team may read: the team rules that apply to it (its own, or ``match: '*'``,
+    each team). Rules on projects, keys, use cases or the whole company are for admins."""
+    if team is None or not isinstance(rules, list):
+        return rules
+    return [r for r in rules if isinstance(r, dict) and r.get("scope", "team") == "team"
+            and r.get("match", "*") in (team, "*")]
+
+
 def _team_items(section: Any, team: str | None) -> Any:
     """Budgets/policies visible to a team: entries naming another team are hidden from non-admins."""
     if team is None:
@@ -71,7 +80,7 @@ class AdminAPI:
         self.keys = KeyAdmin(runtime.keyring, runtime.audit)
 
     async def _who(self, request: web.Request) -> Principal:
-        return await self.auth.principal(request)
+        return await self.auth.principal(request, admin_api=True)  # a key, whatever the auth mode
 
     async def _scope(self, request: web.Request) -> str | None:
         return read_scope(await self._who(request), request.query.get("team"))
@@ -110,12 +119,17 @@ class AdminAPI:
     # ---- configuration (read) -----------------------------------------------------------------
     async def budgets(self, request: web.Request) -> web.Response:
         team = await self._scope(request)
-        return _json({"team": team, "budgets": _team_items(self.rt.cfg.finops.get("budgets", {}), team)})
+        budgets = self.rt.cfg.finops.get("budgets", [])
+        return _json({"team": team, "budgets": _team_budgets(budgets, team)})
 
     async def policies(self, request: web.Request) -> web.Response:
-        team = await self._scope(request)
-        return _json({"team": team, "routing": _team_items(self.rt.cfg.routing, team),
-                      "privacy": self.rt.cfg.privacy})
+        who = await self._who(request)
+        team = read_scope(who, request.query.get("team"))
+        privacy = self.rt.cfg.privacy
+        if who.role != "admin" and isinstance(privacy, dict) and "custom_terms" in privacy:
+            # the terms a company wants kept from vendors are themselves confidential
+            privacy = {k: v for k, v in privacy.items() if k != "custom_terms"}
+        return _json({"team": team, "routing": _team_items(self.rt.cfg.routing, team), "privacy": privacy})
 
     # ---- models and providers -----------------------------------------------------------------
     async def models(self, request: web.Request) -> web.Response:

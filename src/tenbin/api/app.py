@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from tenbin.api import edge
+from tenbin.api import edge, guard, refusals
 from tenbin.api.admin import add_admin_routes
 from tenbin.api.auth import Authenticator
 from tenbin.api.errors import Handler, errors_middleware
@@ -149,11 +149,13 @@ async def healthz(request: web.Request) -> web.Response:
 
 def create_app(runtime: Runtime) -> web.Application:
     app = web.Application(
-        middlewares=[request_id_middleware, errors_middleware, edge.edge_middleware],
+        middlewares=[request_id_middleware, errors_middleware, refusals.refusals_middleware,
+                     guard.json_only_middleware, edge.edge_middleware],
         client_max_size=runtime.cfg.server.max_body_bytes,
     )
     app[RUNTIME] = runtime
     app[AUTH] = Authenticator(runtime.keyring, runtime.cfg.server)
+    refusals.install(app, runtime.ledger, runtime.audit, runtime.gateway.clock)  # 401/403/415: bounded rows
     app.router.add_post("/v1/chat/completions", chat_completions)
     app.router.add_post("/chat/completions", chat_completions)
     app.router.add_get("/v1/models", list_models)

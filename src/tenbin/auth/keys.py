@@ -64,6 +64,7 @@ class KeyRing:
         self.ttl_s = ttl_s
         self.clock = clock  # its monotonic() ages the cache
         self._cache: dict[str, _Cached] = {}
+        self.created = 0  # keys minted through this ring: the first one closes the key-less default at once
 
     async def authenticate(self, raw: str) -> Principal:
         key_id, secret = parse_key(raw)
@@ -97,6 +98,7 @@ class KeyRing:
                      allowed_models: tuple[str, ...] | None = None) -> tuple[str, KeyRecord]:
         plaintext, rec = generate_key(team, project, role, name, allowed_models)
         await self.store.insert_key(rec)
+        self.created += 1
         return plaintext, rec
 
     async def revoke(self, key_id: str) -> bool:

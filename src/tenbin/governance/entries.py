@@ -84,3 +84,20 @@ def admin_entry(actor: Principal, action: str, *, target: str | None = None, tea
         "answer_bytes": None,
         "detail": canonical({"actor_team": actor.team, **(detail or {})}),
     }
+
+
+def refusal_entry(request_id: str | None, key_id: str, status: int, reason: str, ts: float,
+                  detail: dict[str, Any]) -> dict[str, Any]:
+    """A request refused before it was authenticated (``auth.refused``: wrong, missing, revoked or
+    malformed key, a key-less request from a non-local client) or the summary of the refusals not
+    written one by one (``auth.refused.summary``, ``detail.suppressed``). ``key_id`` is the id the
+    client claimed (``-`` when none could be read); the team is unknown (``-``)."""
+    return {
+        "ts_us": int(ts * 1_000_000), "kind": "auth",
+        "action": "auth.refused.summary" if "suppressed" in detail else "auth.refused",
+        "request_id": request_id, "key_id": key_id, "team": "-", "role": "-", "project": None,
+        "use_case": None, "target": None, "data_class": None, "findings": None, "masked": 0,
+        "rule": None, "model": None, "provider": None, "region": None, "jurisdiction": None,
+        "status": status, "prompt_sha256": None, "prompt_bytes": None, "answer_sha256": None,
+        "answer_bytes": None, "detail": canonical({"reason": reason, **detail}),
+    }

@@ -12,8 +12,8 @@ from typing import Any
 
 from tenbin.auth.keys import ROLES, KeyRing
 from tenbin.context import Principal
-from tenbin.errors import BadRequest, NotFound
-from tenbin.governance.roles import require_assignable, require_key_manager
+from tenbin.errors import BadRequest, Forbidden, NotFound
+from tenbin.governance.roles import assignable_models, require_key_manager, require_manageable
 from tenbin.governance.writer import AuditWriter
 from tenbin.store.base import KeyRecord
 
@@ -42,7 +42,7 @@ class KeyAdmin:
         if role not in ROLES:
             raise BadRequest(f"role must be one of {', '.join(ROLES)}", param="role")
         require_key_manager(actor, team)
-        require_assignable(actor, role)
+        models = assignable_models(actor, role, models)
         plaintext, rec = await self.keyring.create(team, project, role, name, models)
         await self._log(actor, "key.create", rec)
         return plaintext, rec
@@ -51,7 +51,7 @@ class KeyAdmin:
         rec = await self.keyring.store.get_key(key_id)
         if rec is None:
             raise NotFound(f"No API key with id {key_id!r}.", code="key_not_found")
-        require_key_manager(actor, rec.team)
+        require_manageable(actor, rec.team, rec.role)
         return rec
 
     async def revoke(self, actor: Principal, key_id: str) -> KeyRecord:
@@ -67,7 +67,10 @@ class KeyAdmin:
         old = await self._owned(actor, key_id)
         if old.revoked_at is not None:
             raise BadRequest(f"Key {key_id} is revoked; create a new key instead.", code="key_revoked")
-        require_assignable(actor, old.role)
+        # the caller receives the new secret: refuse a key broader than the caller's own
+        if assignable_models(actor, old.role, old.allowed_models) != old.allowed_models:
+            raise Forbidden(f"Key {key_id} may use models your key may not; only an admin can rotate it.",
+                            code="insufficient_role")
         plaintext, new = await self.keyring.create(old.team, old.project, old.role, old.name,
                                                    old.allowed_models)
         await self.keyring.revoke(old.id)

@@ -19,7 +19,7 @@ from tenbin.clock import SYSTEM, Clock
 from tenbin.context import Principal, RequestContext
 from tenbin.governance.chain import seal
 from tenbin.governance.config import GovernanceConfig
-from tenbin.governance.entries import admin_entry, prompt_bytes, request_entry
+from tenbin.governance.entries import admin_entry, prompt_bytes, refusal_entry, request_entry
 from tenbin.governance.quarantine import keep
 from tenbin.governance.raw import RawVault
 from tenbin.ledger.record import UsageRecord
@@ -63,6 +63,11 @@ class AuditWriter(BatchWriter[dict[str, Any]]):
         """Queue an admin action; callers that must see it durable await ``flush()``."""
         self.push(admin_entry(actor, action, target=target, team=team, detail=detail,
                               ts=self.clock.now().timestamp()))
+
+    def refusal(self, request_id: str | None, key_id: str, status: int, reason: str,
+                detail: dict[str, Any]) -> None:
+        """Queue a refused login (api/refusals.py bounds how many per minute)."""
+        self.push(refusal_entry(request_id, key_id, status, reason, self.clock.now().timestamp(), detail))
 
     # ---- background flushing (tenbin.batching) -------------------------------------------
     async def write(self, batch: list[dict[str, Any]]) -> None:
