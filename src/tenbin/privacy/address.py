@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar, Final
 
+from tenbin.privacy.address_columns import column_addresses
 from tenbin.privacy.lexicon import PREFECTURE_RE, PREFECTURES_ROMAJI
 from tenbin.privacy.recognizers.base import Recognizer
 from tenbin.privacy.types import ADDRESS, Span
@@ -184,4 +185,4 @@ class AddressRecognizer(Recognizer):
             for m in _EN.finditer(norm):
                 if _EN_HAS_AREA.search(m.group()):
                     out.append(Span(ADDRESS, m.start(), m.end(), 0.85))
-        return out
+        return out + column_addresses(norm)

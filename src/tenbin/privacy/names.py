@@ -360,8 +360,7 @@ class PersonRecognizer(Recognizer):
         out.extend(hiragana_names(norm))
         if any("A" <= ch <= "Z" for ch in norm):
             out.extend(romaji_names(norm))
-        if "\t" in norm or "|" in norm or "," in norm:
-            out.extend(table_names(norm, out))
+        out.extend(table_names(norm, out))
         out.extend(layout_names(norm, out))
         if self._use_sudachi:
             out.extend(speaker_names(norm, out))

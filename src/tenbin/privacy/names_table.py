@@ -2,8 +2,8 @@
 
 Why: in 「郵便番号⇥住所⇥氏名⇥連名」 or 「| 氏名（漢字） | フリガナ |」 the header is the only cue for
 every row below it; a given name alone in a 連名 cell (詩織) or a katakana reading carries no
-honorific and no label of its own. Only lines holding a name header are read as headers, a column
-is followed down while rows keep the delimiter, and each cell must be name-shaped as a whole.
+honorific and no label of its own. The table layout is read by :mod:`tenbin.privacy.columns`; each cell must be
+name-shaped as a whole.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 from typing import Final
 
 from tenbin.privacy import sudachi
+from tenbin.privacy.columns import column_cells
 from tenbin.privacy.types import PERSON, Span
 
 _HEADER_WORDS: Final = ("氏名", "名前", "連名", "宛名", "フリガナ", "ふりがな", "カナ", "Name", "NAME", "name")
@@ -21,9 +22,6 @@ _HEADER: Final = re.compile(
     r"|(?i:full name|name)"
 )
 _KANA_HEADER: Final = re.compile(r".*(?:フリガナ|ふりがな|カナ).*")
-_DELIMS: Final = ("\t", "|", ",")
-_RULE_ROW: Final = re.compile(r"[\s|:\-]+")
-_PAD: Final = " \t\"'"
 _KANJI_NAME: Final = re.compile(r"[一-龥々ヶぁ-んァ-ヴー]{1,6}(?: [一-龥々ヶぁ-んァ-ヴー]{1,6})?")
 _KANA_NAME: Final = re.compile(r"[ァ-ヴー]{1,10}(?: [ァ-ヴー]{1,10})?|[ぁ-んー]{1,10}(?: [ぁ-んー]{1,10})?")
 _ROMAJI_NAME: Final = re.compile(r"[A-Z][a-zA-Z'-]{1,15}(?:,? [A-Z][a-zA-Z'-]{1,15})?")
@@ -60,43 +58,15 @@ def _header_row(cells: list[str], head: int, stop: int, found: list[Span]) -> bo
 
 def table_names(norm: str, found: list[Span]) -> list[Span]:
     """PERSON spans for whole cells under a name header; cheap when no header word is present."""
-    heads: set[int] = set()
-    for word in _HEADER_WORDS:
-        pos = norm.find(word)
-        while pos >= 0:
-            heads.add(norm.rfind("\n", 0, pos) + 1)
-            pos = norm.find(word, pos + 1)
     out: list[Span] = []
-    for head in sorted(heads):
-        stop = norm.find("\n", head)
-        if stop < 0:
-            continue
-        line = norm[head:stop]
-        for d in _DELIMS:
-            if d not in line:
-                continue
-            cells = [c.strip(_PAD) for c in line.split(d)]
-            cols = {k: bool(_KANA_HEADER.fullmatch(c)) for k, c in enumerate(cells) if _HEADER.fullmatch(c)}
-            if not cols or not _header_row(cells, head, stop, found):
-                continue
-            row_start = stop + 1
-            rule_end = norm.find("\n", row_start)
-            if rule_end > row_start and _RULE_ROW.fullmatch(norm, row_start, rule_end):
-                row_start = rule_end + 1
-            while row_start < len(norm):
-                row_end = norm.find("\n", row_start)
-                row_end = row_end if row_end >= 0 else len(norm)
-                row = norm[row_start:row_end]
-                if d not in row:
-                    break
-                cell_start = row_start
-                for k, cell in enumerate(row.split(d)):
-                    if k in cols:
-                        value = _HONORIFIC_TAIL.sub("", cell.strip(_PAD))
-                        if _name_shaped(value, cols[k]):
-                            s = cell_start + len(cell) - len(cell.lstrip(_PAD))
-                            out.append(Span(PERSON, s, s + len(value), 0.88))
-                    cell_start += len(cell) + 1
-                row_start = row_end + 1
-            break
+    cells = column_cells(
+        norm,
+        _HEADER_WORDS,
+        lambda c: _HEADER.fullmatch(c) is not None,
+        lambda names, head, stop: _header_row(names, head, stop, found),
+    )
+    for cell in cells:
+        value = _HONORIFIC_TAIL.sub("", cell.value)
+        if _name_shaped(value, _KANA_HEADER.fullmatch(cell.column) is not None):
+            out.append(Span(PERSON, cell.start, cell.start + len(value), 0.88))
     return out

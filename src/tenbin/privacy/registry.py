@@ -21,7 +21,8 @@ from tenbin.privacy.recognizers import (
     PostalCodeRecognizer,
     Recognizer,
 )
-from tenbin.privacy.recognizers.base import DigitRecognizer
+from tenbin.privacy.recognizers.base import ContextRecognizer, DigitRecognizer
+from tenbin.privacy.recognizers.phone_cues import PhoneBesideNameRecognizer
 from tenbin.privacy.types import PII_LABELS, Span
 
 
@@ -39,6 +40,7 @@ def default_structured() -> list[Recognizer]:
         BirthDateRecognizer(),
         PassportRecognizer(),
         IpAddressRecognizer(),
+        PhoneBesideNameRecognizer(),
     ]
 
 
@@ -103,13 +105,18 @@ class Registry:
         n = normalize(raw) if norm is None else norm
         out: list[Span] = []
         digits: Dispatcher | None = None
+        later: list[ContextRecognizer] = []
         for rec in self._recognizers:
-            if isinstance(rec, DigitRecognizer):
+            if isinstance(rec, ContextRecognizer):
+                later.append(rec)  # runs once every other candidate is known
+            elif isinstance(rec, DigitRecognizer):
                 if digits is None:
                     digits = Dispatcher(raw, n)  # one digit-run pass shared by every digit recognizer
                 out.extend(digits.run(rec))
             else:
                 out.extend(rec.find(raw, n))
+        for ctx in later:
+            out.extend(ctx.find_with(raw, n, out))
         return out
 
     def analyze(self, raw: str) -> list[Span]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from typing import ClassVar
 
 from tenbin.privacy.types import Span
@@ -24,6 +25,20 @@ class Recognizer(ABC):
     @abstractmethod
     def find(self, raw: str, norm: str) -> list[Span]:
         """Return candidate spans (may overlap other recognizers' spans; the registry resolves)."""
+
+
+class ContextRecognizer(Recognizer):
+    """A recognizer that needs the other recognizers' candidates (a phone number beside a name).
+
+    The registry runs these after every other recognizer and passes the candidates found so far.
+    """
+
+    @abstractmethod
+    def find_with(self, raw: str, norm: str, found: Sequence[Span]) -> list[Span]:
+        """Candidate spans, given ``found`` (unresolved candidates of the other recognizers)."""
+
+    def find(self, raw: str, norm: str) -> list[Span]:
+        return self.find_with(raw, norm, [])
 
 
 class DigitRecognizer(Recognizer):

@@ -6,6 +6,8 @@ import re
 from typing import ClassVar, Final
 
 from tenbin.privacy import context
+from tenbin.privacy.columns import column_spans
+from tenbin.privacy.dialogue import answers
 from tenbin.privacy.recognizers.base import Recognizer
 from tenbin.privacy.types import BIRTH_DATE, Span
 
@@ -37,56 +39,22 @@ _OTHER_LABEL: Final = re.compile(r"[:：]\s*\S+\s+\S+[:：]|日\s*[:：]")
 
 
 _COLUMN_CUE: Final = re.compile(r"(?i)生年月日|誕生日|birth\s?date|date of birth|dob|d\.o\.b\.?")
-# A header may qualify the column: 「生年月日(西暦)」「DOB (YYYY/MM/DD)」.
-_HEADER_NOTE: Final = re.compile(r"\s*[(\[【][^)\]】]{1,12}[)\]】]$")
-# The rule row of a Markdown table (|---|:---:|) sits between the header and the data rows.
-_RULE_ROW: Final = re.compile(r"[\s|:\-]+")
-_DELIMS: Final = (",", "\t", "|", ";")
-_CELL_PAD: Final = " \t\"'"  # CSV quotes cells: "1985/04/12"
+_COLUMN_WORDS: Final = ("生年月日", "誕生日", "birth", "Birth", "BIRTH", "DOB", "dob", "Dob", "D.O.B", "d.o.b")
 
 
-def _is_header(cell: str) -> bool:
-    name = _HEADER_NOTE.sub("", cell.strip(_CELL_PAD))
-    return _COLUMN_CUE.fullmatch(name) is not None
+def _column_dates(norm: str) -> list[Span]:
+    """Dates in the birth-date column of a pasted table (「氏名,電話,住所,生年月日」): the header is
+    the only cue for the rows below it, so each cell must be a whole date."""
+    return column_spans(norm, _COLUMN_WORDS, _COLUMN_CUE, lambda v: _DATE.fullmatch(v) is not None, BIRTH_DATE, 0.9)
 
 
-def _column_dates(norm: str, cue_positions: list[int]) -> list[Span]:
-    """Dates in the birth-date column of a pasted table (CSV/TSV/｜-separated).
-
-    Why: a header row 「氏名,電話,住所,生年月日」 is the only cue for every row below it; the
-    date cells themselves carry no 生/born. Only lines holding a cue are read as headers; a column
-    is followed down while rows keep the delimiter, and each cell must be a whole date.
-    """
+def _answer_dates(norm: str) -> list[Span]:
+    """The first date in the turn answering 「生年月日をお願いします」 (「昭和58年4月1日です」)."""
     out: list[Span] = []
-    headers: set[int] = set()
-    for pos in cue_positions:
-        headers.add(norm.rfind("\n", 0, pos) + 1)
-    for head in sorted(headers):
-        stop = norm.find("\n", head)
-        line = norm[head : stop if stop >= 0 else len(norm)]
-        for d in _DELIMS:
-            if d not in line:
-                continue
-            cols = [k for k, c in enumerate(line.split(d)) if _is_header(c)]
-            row_start = stop + 1 if stop >= 0 else len(norm)
-            rule_end = norm.find("\n", row_start)
-            if cols and rule_end > row_start and _RULE_ROW.fullmatch(norm, row_start, rule_end):
-                row_start = rule_end + 1
-            while cols and row_start < len(norm):
-                row_end = norm.find("\n", row_start)
-                row_end = row_end if row_end >= 0 else len(norm)
-                row = norm[row_start:row_end]
-                if d not in row:
-                    break
-                cell_start = row_start
-                for k, cell in enumerate(row.split(d)):
-                    if k in cols:
-                        value = cell.strip(_CELL_PAD)
-                        if _DATE.fullmatch(value):
-                            s = cell_start + len(cell) - len(cell.lstrip(_CELL_PAD))
-                            out.append(Span(BIRTH_DATE, s, s + len(value), 0.9))
-                    cell_start += len(cell) + 1
-                row_start = row_end + 1
+    for a in answers(norm, "birth"):
+        m = _DATE.search(norm, a.start, a.end)
+        if m:
+            out.append(Span(BIRTH_DATE, m.start(), m.end(), 0.9))
     return out
 
 
@@ -124,19 +92,16 @@ class BirthDateRecognizer(Recognizer):
         # Every accepted date needs a cue, so the date grammar only runs in windows around cues
         # (up to 45 chars after a label, 40 before a trailing 生/歳): O(cues) instead of O(text).
         windows: list[tuple[int, int]] = []
-        cue_at: list[int] = []  # cues that can head a table column (生年月日, DOB …)
         size = len(norm)
         for cue in _CUES:
             pos = norm.find(cue)
             while pos >= 0:
                 if cue != "生" or _sei_is_cue(norm, pos):
                     windows.append((max(0, pos - 40), min(size, pos + len(cue) + 45)))
-                    if cue not in ("生", "歳") or norm.startswith("生年月日", pos):
-                        cue_at.append(pos)
                 pos = norm.find(cue, pos + 1)
         if not windows:
             return []
-        table = _column_dates(norm, cue_at) if cue_at else []
+        table = _column_dates(norm) + _answer_dates(norm)
         merged: list[tuple[int, int]] = []
         for lo, hi in sorted(windows):
             if merged and lo <= merged[-1][1]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar, Final
 
+from tenbin.privacy.columns import column_spans
 from tenbin.privacy.recognizers.base import Recognizer
 from tenbin.privacy.types import EMAIL, Span
 
@@ -12,6 +13,21 @@ _EMAIL: Final = re.compile(
     r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}(?![A-Za-z0-9\-])"
 )
+
+
+# In a mail column the cell says what it is, so spaced or spelled-out at signs count too
+# (「taro.k @ example.jp」「taro(at)example.jp」).
+_LOOSE: Final = re.compile(
+    r"[A-Za-z0-9][A-Za-z0-9._%+\-]*\s?(?:@|\(at\)|\[at\]|＠)\s?[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
+)
+_COLUMN: Final = re.compile(
+    r"(?i)(?:ご|お)?(?:連絡先|勤務先|個人|本人)?(?:メール(?:アドレス)?|e-?mail(?: address)?|mail)"
+)
+_COLUMN_WORDS: Final = ("メール", "mail", "Mail", "MAIL")
+
+
+def _mail_cell(value: str) -> bool:
+    return _LOOSE.fullmatch(value) is not None
 
 
 _TOKEN_CHARS: Final = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-@"
@@ -46,4 +62,4 @@ class EmailRecognizer(Recognizer):
                     break
             out.extend(Span(EMAIL, m.start(), m.end(), 0.99) for m in _EMAIL.finditer(norm, lo, hi))
             pos = norm.find("@", hi)
-        return out
+        return out + column_spans(norm, _COLUMN_WORDS, _COLUMN, _mail_cell, EMAIL, 0.95)

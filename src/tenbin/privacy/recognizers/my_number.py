@@ -7,6 +7,8 @@ from typing import ClassVar, Final
 
 from tenbin.privacy import context
 from tenbin.privacy.checksums import my_number_valid
+from tenbin.privacy.columns import column_spans
+from tenbin.privacy.dialogue import answers
 from tenbin.privacy.recognizers._twelve import LICENSE_CONTEXT, TWELVE, digits_of
 from tenbin.privacy.recognizers.base import DigitRecognizer
 from tenbin.privacy.types import MY_NUMBER, Span
@@ -29,6 +31,9 @@ class MyNumberRecognizer(DigitRecognizer):
     min_run: ClassVar[int] = 12
     min_digits: ClassVar[int] = 12
 
+    def find_global(self, raw: str, norm: str) -> list[Span]:
+        return cued_my_numbers(norm)
+
     def find_in(self, raw: str, norm: str, lo: int, hi: int) -> list[Span]:
         out: list[Span] = []
         for m in TWELVE.finditer(norm, lo, hi):
@@ -40,3 +45,27 @@ class MyNumberRecognizer(DigitRecognizer):
             elif not context.has(_NEGATIVE, pre) and not context.has(LICENSE_CONTEXT, pre):
                 out.append(Span(MY_NUMBER, m.start(), m.end(), 0.6))
         return out
+
+
+_COLUMN: Final = re.compile(
+    r"(?i)(?:本人|配偶者|扶養者)?(?:個人番号|マイナンバー|my\s*number|individual\s*number)(?:\s*\(12桁\))?"
+)
+_COLUMN_WORDS: Final = ("個人番号", "マイナンバー", "My Number", "my number", "MY NUMBER", "Individual", "individual")
+
+
+def _twelve_digits(value: str) -> bool:
+    return TWELVE.fullmatch(value) is not None
+
+
+def cued_my_numbers(norm: str) -> list[Span]:
+    """12-digit cells of a 個人番号 column and the 12 digits answering 「マイナンバーを…」.
+
+    The column or the question says what the number is, so the check digit is not required: a
+    mistyped My Number is still the person's My Number to the reader, and must not leak.
+    """
+    out = column_spans(norm, _COLUMN_WORDS, _COLUMN, _twelve_digits, MY_NUMBER, 0.97)
+    for a in answers(norm, "my_number"):
+        m = TWELVE.search(norm, a.start, a.end)
+        if m:
+            out.append(Span(MY_NUMBER, m.start(), m.end(), 0.97))
+    return out

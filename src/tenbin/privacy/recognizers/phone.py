@@ -7,6 +7,9 @@ from typing import ClassVar, Final
 
 from tenbin.privacy import context
 from tenbin.privacy.recognizers.base import DigitRecognizer
+from tenbin.privacy.recognizers.phone_cues import column_phones, dialogue_phones
+from tenbin.privacy.recognizers.phone_shape import FREE_DIAL as _FREE_DIAL
+from tenbin.privacy.recognizers.phone_shape import valid_phone
 from tenbin.privacy.types import PHONE, Span
 
 # Candidates start with 0 or +81 (every Japanese number does), which skips most digit runs.
@@ -43,8 +46,6 @@ _NEGATIVE: Final = re.compile(
 # the number after it: that is a department's phone line, not a 管理番号.
 _ORG_UNIT: Final = re.compile(r"(?:課|部|室|係|局|センター|窓口|チーム|グループ|担当)")
 _NUMBER_LABEL: Final = re.compile(r"(?i)(?:番号|No\.?|ID|コード)\s*[:：#]?\s*$")
-_FREE_DIAL: Final = ("0120", "0800", "0570")
-_MOBILE_PREFIXES: Final = ("070", "080", "090", "050", "020", "060")
 
 
 # What may stand between an ID word and its number: 「受付番号：」「注文書No.」「会員ID #」.
@@ -59,35 +60,6 @@ def _id_context(pre: str) -> bool:
         unit = _ORG_UNIT.match(tail) or (tail[:1] and _ORG_UNIT.match(tail[1:]))
         if not unit and len(_LABEL_FILLER.sub("", tail)) <= 3:
             return True
-    return False
-
-
-def _national_ok(national: str) -> bool:
-    """``national`` is the number without trunk 0 or country code (9 or 10 digits)."""
-    if not national or national[0] == "0":
-        return False
-    if len(national) == 10:
-        return national[:2] in ("70", "80", "90", "50", "20", "60") or national.startswith("800")
-    return len(national) == 9
-
-
-def valid_phone(digits: str, international: bool) -> bool:
-    """Shape check on the digits alone (separators already removed)."""
-    if international:
-        if not digits.startswith("81"):
-            return False
-        national = digits[2:]
-        if national.startswith("0"):
-            national = national[1:]
-        return _national_ok(national)
-    if len(digits) < 10 or digits[0] != "0":
-        return False
-    if len(digits) == 11:
-        return digits.startswith(_MOBILE_PREFIXES) or digits.startswith("0800")
-    if len(digits) == 10:
-        if digits.startswith(("0120", "0570")):
-            return True
-        return digits[1] != "0" and not digits.startswith(_MOBILE_PREFIXES)
     return False
 
 
@@ -119,6 +91,7 @@ class PhoneRecognizer(DigitRecognizer):
 
     def find_global(self, raw: str, norm: str) -> list[Span]:
         out = self._kanji(norm) if "〇" in norm else []
+        out += column_phones(norm) + dialogue_phones(norm)
         if _SPOKEN_GATE.search(norm) is None:
             return out
         for m in _SPOKEN.finditer(norm):

@@ -1,0 +1,89 @@
+"""Phone numbers whose only cue is their place: a phone column, a dialogue answer, beside a name.
+
+Why: 「氏名,電話\n山田 太郎,0312345678」, 「オペレーター：お電話番号をお願いします\n客：0312345678です」
+and 「担当 山田太郎（0312345678）」 hold an unseparated 10-digit number with no phone word before it.
+The phone recognizer rejects such numbers on purpose (10-digit invoice and order numbers starting
+with 03 are common), so they are accepted only where the layout says what they are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import ClassVar, Final
+
+from tenbin.privacy.columns import column_spans
+from tenbin.privacy.dialogue import answers
+from tenbin.privacy.recognizers.base import ContextRecognizer
+from tenbin.privacy.recognizers.phone_shape import is_phone_value, valid_phone
+from tenbin.privacy.types import PERSON, PHONE, Span
+
+_COLUMN: Final = re.compile(
+    r"(?i)(?:ご|お)?(?:緊急|自宅|勤務先|会社|本人|保護者)?(?:連絡先|電話|携帯|ケータイ|tel|phone|mobile|cell|fax|ファックス)"
+    r"(?:電話)?(?:番号|no\.?|number)?[12]?"
+)
+_WORDS: Final = (
+    "電話",
+    "携帯",
+    "ケータイ",
+    "連絡先",
+    "TEL",
+    "Tel",
+    "tel",
+    "Phone",
+    "phone",
+    "PHONE",
+    "Mobile",
+    "mobile",
+    "FAX",
+    "Fax",
+    "ファックス",
+)
+_IN_ANSWER: Final = re.compile(r"(?<![0-9])(?:\+81[- ]?|\(?0)[0-9()\- .]{8,16}[0-9](?![0-9])")
+_PLAIN: Final = re.compile(r"(?<![0-9A-Za-z\-+.])0[0-9]{9,10}(?![0-9A-Za-z\-])")
+# Between a name (or its honorific) and the number: a space, a cell delimiter, a colon, an
+# opening parenthesis. Anything longer (「様の注文番号」) is another field.
+_BESIDE: Final = re.compile(r"(?:様|さん|さま|氏|殿)?[ \t,、|:：/]{0,3}[(（]?[ ]?")
+_HONORIFIC_BEFORE: Final = re.compile(r"(?:様|さん|さま|氏|殿)[ \t,、:：]{0,2}[(（]?[ ]?$")
+
+
+def column_phones(norm: str) -> list[Span]:
+    """Whole cells of a phone column that are one valid number, separated or not."""
+    return column_spans(norm, _WORDS, _COLUMN, is_phone_value, PHONE, 0.93)
+
+
+def dialogue_phones(norm: str) -> list[Span]:
+    """The first valid number in the turn after 「お電話番号をお願いします」."""
+    out: list[Span] = []
+    for a in answers(norm, "phone"):
+        for m in _IN_ANSWER.finditer(norm, a.start, a.end):
+            s, value = m.start(), m.group()
+            if value.startswith("(") and ")" not in value[:6]:
+                s, value = s + 1, value[1:]
+            value = value.rstrip(" .")
+            if is_phone_value(value):
+                out.append(Span(PHONE, s, s + len(value), 0.9))
+                break
+    return out
+
+
+class PhoneBesideNameRecognizer(ContextRecognizer):
+    """An unseparated 10/11-digit number with a valid prefix right after a name or an honorific
+    (「山田太郎 0312345678」「田中様（0312345678）」); elsewhere such a number may be an order number."""
+
+    label: ClassVar[str] = PHONE
+
+    def find_with(self, raw: str, norm: str, found: Sequence[Span]) -> list[Span]:
+        ends = sorted({sp.end for sp in found if sp.label == PERSON})
+        out: list[Span] = []
+        for m in _PLAIN.finditer(norm):
+            s = m.start()
+            if not valid_phone(m.group(), False):
+                continue
+            beside = (
+                any(s - 8 <= e <= s and _BESIDE.fullmatch(norm, e, s) is not None for e in ends)
+                or _HONORIFIC_BEFORE.search(norm[max(0, s - 8) : s]) is not None
+            )
+            if beside:
+                out.append(Span(PHONE, s, m.end(), 0.85))
+        return out

@@ -1,0 +1,64 @@
+"""An unseparated 10/11-digit number with a valid Japanese prefix is a phone beside a name, in
+parentheses after a name or after an honorific; elsewhere (order numbers, amounts, IDs) it is not."""
+
+from __future__ import annotations
+
+import pytest
+
+from tenbin.privacy import Detector
+from tenbin.privacy.recognizers.phone_shape import is_phone_value
+
+
+def phones(det: Detector, text: str) -> list[str]:
+    return [f.text for f in det.scan_text(text) if f.label == "PHONE"]
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("担当は山田太郎（0312345678）です。", "0312345678"),
+        ("連絡は 佐藤花子 0452223333 まで", "0452223333"),
+        ("山田太郎,0661234567,大阪", "0661234567"),
+        ("田中様（0120123456）へ折り返し", "0120123456"),
+        ("鈴木さん 0471234567 から", "0471234567"),
+    ],
+)
+def test_digit_only_phone_beside_a_name_is_found(full: Detector, text: str, number: str) -> None:
+    assert phones(full, text) == [number]
+
+
+def test_parenthesised_phone_after_an_honorific_is_found_without_names(structured: Detector) -> None:
+    assert phones(structured, "田中様（0312345678）") == ["0312345678"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "注文番号 0312345678 の件",
+        "山田様の注文番号0312345678について",
+        "請求額 0312345678 円",
+        "伝票（0312345678）を確認",
+        "山田太郎（1234567890）",  # no valid prefix
+        "山田太郎（0012345678）",  # 00 is an international prefix, not a Japanese number
+        "山田太郎 03123456789012",  # too long to be a phone
+    ],
+)
+def test_ten_digit_numbers_elsewhere_are_not_phones(full: Detector, text: str) -> None:
+    assert phones(full, text) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("0312345678", True),
+        ("09012345678", True),
+        ("0120123456", True),
+        ("05012345678", True),
+        ("(03)1234-5678", True),
+        ("1234567890", False),
+        ("0901234567", False),  # a 090 mobile has 11 digits
+        ("03-1234-5678 内線2", False),
+    ],
+)
+def test_phone_cell_shape(value: str, ok: bool) -> None:
+    assert is_phone_value(value) is ok
