@@ -29,6 +29,7 @@ from tenbin.privacy.names_places import in_route, place_surname_titled
 from tenbin.privacy.names_romaji import romaji_names
 from tenbin.privacy.names_speakers import speaker_names
 from tenbin.privacy.names_spread import spread
+from tenbin.privacy.names_stop import drop_common_words
 from tenbin.privacy.names_table import table_names
 from tenbin.privacy.recognizers.base import Recognizer
 from tenbin.privacy.sudachi import Token
@@ -365,4 +366,4 @@ class PersonRecognizer(Recognizer):
         if self._use_sudachi:
             out.extend(speaker_names(norm, out))
         out.extend(spread(norm, out))
-        return out
+        return drop_common_words(norm, toks, out)
