@@ -54,3 +54,21 @@ def test_the_speaker_prefix_is_not_part_of_the_answer() -> None:
     text = "オペ：お電話番号をお願いします\n[10:04] 田中: 0312345678\n"
     (a,) = answers(text, "phone")
     assert text[a.start : a.end] == "0312345678"
+
+
+def test_a_name_answering_a_name_question_is_found(full: Detector) -> None:
+    text = "オペ：お名前をお願いします\n客：はい、やまだ はなこです。\n"
+    assert ("PERSON", "やまだ はなこ") in {(f.label, f.text) for f in full.scan_text(text)}
+    other = "オペ：ご用件をお願いします\n客：はい、やまだ はなこです。\n"
+    assert ("PERSON", "やまだ はなこ") not in {(f.label, f.text) for f in full.scan_text(other)}
+
+
+def test_a_sentence_answering_a_name_question_is_not_a_name(full: Detector) -> None:
+    text = "オペ：お名前を伺えますか\n客：えっと、請求書が届かないんですけど\n"
+    assert not any(f.label == "PERSON" for f in full.scan_text(text))
+
+
+def test_an_address_answering_an_address_question_is_taken_whole(full: Detector) -> None:
+    value = "港区芝公園4丁目2-8 グランフォレスト芝"
+    text = f"オペ：ご住所を教えてください\n客：{value}です\n"
+    assert ("ADDRESS", value) in {(f.label, f.text) for f in full.scan_text(text)}

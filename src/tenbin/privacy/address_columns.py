@@ -1,4 +1,5 @@
-"""Whole cells of an address column (「氏名,住所,電話」): the header says the cell is an address.
+"""Whole cells of an address column (「氏名,住所,電話」) and answers to 「ご住所を…」: the layout
+says the text is an address.
 
 Why: the address grammar needs a block number and stops at words it does not know, so a cell
 such as 「東京都港区芝公園4-2-8 グランドメゾン芝」 or one with an unknown building name may be cut
@@ -13,6 +14,7 @@ import re
 from typing import Final
 
 from tenbin.privacy.columns import column_spans
+from tenbin.privacy.dialogue import answers
 from tenbin.privacy.lexicon import PREFECTURE_START
 from tenbin.privacy.types import ADDRESS, Span
 
@@ -30,6 +32,16 @@ def _address_cell(value: str) -> bool:
     return PREFECTURE_START.match(value) is not None or _MUNICIPALITY.match(value) is not None
 
 
+_TAIL: Final = re.compile(r"(?:です|でございます|になります)?[。.!！ ]*$")
+
+
 def column_addresses(norm: str) -> list[Span]:
-    """ADDRESS spans for whole cells of an address column."""
-    return column_spans(norm, _COLUMN_WORDS, _COLUMN, _address_cell, ADDRESS, 0.92)
+    """ADDRESS spans for whole cells of an address column, and for the answer to 「ご住所を…」."""
+    out = column_spans(norm, _COLUMN_WORDS, _COLUMN, _address_cell, ADDRESS, 0.92)
+    for a in answers(norm, "address"):
+        start = a.start + 3 if norm.startswith("はい、", a.start) else a.start
+        tail = _TAIL.search(norm, start, a.end)
+        end = tail.start() if tail else a.end
+        if _address_cell(norm[start:end]):
+            out.append(Span(ADDRESS, start, end, 0.8))
+    return out

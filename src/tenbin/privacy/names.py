@@ -24,6 +24,7 @@ from tenbin.privacy.lexicon import (
     TITLES,
 )
 from tenbin.privacy.names_cues import layout_names, spaced_hiragana, split_ruby
+from tenbin.privacy.names_dialogue import answer_names
 from tenbin.privacy.names_hiragana import hiragana_names
 from tenbin.privacy.names_places import in_route, place_surname_titled
 from tenbin.privacy.names_romaji import romaji_names
@@ -361,7 +362,7 @@ class PersonRecognizer(Recognizer):
         out.extend(hiragana_names(norm))
         if any("A" <= ch <= "Z" for ch in norm):
             out.extend(romaji_names(norm))
-        out.extend(table_names(norm, out))
+        out.extend(table_names(norm, out) + answer_names(norm))
         out.extend(layout_names(norm, out))
         if self._use_sudachi:
             out.extend(speaker_names(norm, out))

@@ -35,7 +35,7 @@ _NOT_NAME: Final = frozenset(
 _UNIT_END: Final = frozenset("部課室係班店社局")
 
 
-def _name_shaped(value: str, kana: bool) -> bool:
+def name_shaped(value: str, kana: bool) -> bool:
     if value in _NOT_NAME:
         return False
     if " " not in value and sudachi.is_common_word(value):
@@ -67,6 +67,6 @@ def table_names(norm: str, found: list[Span]) -> list[Span]:
     )
     for cell in cells:
         value = _HONORIFIC_TAIL.sub("", cell.value)
-        if _name_shaped(value, _KANA_HEADER.fullmatch(cell.column) is not None):
+        if name_shaped(value, _KANA_HEADER.fullmatch(cell.column) is not None):
             out.append(Span(PERSON, cell.start, cell.start + len(value), 0.88))
     return out
