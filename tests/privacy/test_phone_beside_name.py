@@ -21,6 +21,8 @@ def phones(det: Detector, text: str) -> list[str]:
         ("山田太郎,0661234567,大阪", "0661234567"),
         ("田中様（0120123456）へ折り返し", "0120123456"),
         ("鈴木さん 0471234567 から", "0471234567"),
+        ("・先方 0112319900 折り返し待ち", "0112319900"),
+        ("0263334455に電話してください", "0263334455"),
     ],
 )
 def test_digit_only_phone_beside_a_name_is_found(full: Detector, text: str, number: str) -> None:
@@ -41,6 +43,7 @@ def test_parenthesised_phone_after_an_honorific_is_found_without_names(structure
         "山田太郎（1234567890）",  # no valid prefix
         "山田太郎（0012345678）",  # 00 is an international prefix, not a Japanese number
         "山田太郎 03123456789012",  # too long to be a phone
+        "伝票 0312345678 の件で電話あり",  # the call word is about the matter, not right after the number
     ],
 )
 def test_ten_digit_numbers_elsewhere_are_not_phones(full: Detector, text: str) -> None:
@@ -62,3 +65,16 @@ def test_ten_digit_numbers_elsewhere_are_not_phones(full: Detector, text: str) -
 )
 def test_phone_cell_shape(value: str, ok: bool) -> None:
     assert is_phone_value(value) is ok
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "オペレーター：ご注文番号をお願いします。\nお客様：0340939333です。",
+        "お客様（0312345678）の注文",
+        "ご担当者様 0312345678",
+        "田中様：0312345678",  # a speaker turn, not a number beside the name
+    ],
+)
+def test_a_number_after_a_role_or_a_speaker_colon_is_not_a_phone(structured: Detector, text: str) -> None:
+    assert phones(structured, text) == []

@@ -44,7 +44,11 @@ _PLAIN: Final = re.compile(r"(?<![0-9A-Za-z\-+.])0[0-9]{9,10}(?![0-9A-Za-z\-])")
 # Between a name (or its honorific) and the number: a space, a cell delimiter, a colon, an
 # opening parenthesis. Anything longer (「様の注文番号」) is another field.
 _BESIDE: Final = re.compile(r"(?:様|さん|さま|氏|殿)?[ \t,、|:：/]{0,3}[(（]?[ ]?")
-_HONORIFIC_BEFORE: Final = re.compile(r"(?:様|さん|さま|氏|殿)[ \t,、:：]{0,2}[(（]?[ ]?$")
+# An honorific after a name, but not after a role (お客様, 皆様, ご担当者様: 「お客様：0312345678です」
+# is a customer reading out any number), and not a speaker colon.
+_HONORIFIC_BEFORE: Final = re.compile(
+    r"(?<!客)(?<!皆)(?<!各)(?<!者)(?<!員)(?:様|さん|さま|氏|殿)[ \t,、]{0,2}[(（]?[ ]?$"
+)
 
 
 def column_phones(norm: str) -> list[Span]:
@@ -67,9 +71,14 @@ def dialogue_phones(norm: str) -> list[Span]:
     return out
 
 
+# A call word right after the number: 「0112319900 折り返し待ち」「0312345678に電話」「…へ架電」.
+_CALL_AFTER: Final = re.compile(r"[ 　]?(?:まで|に|へ|から)?(?:お?電話|折り?返し|折返|架電|かけ|ご?連絡ください)")
+
+
 class PhoneBesideNameRecognizer(ContextRecognizer):
     """An unseparated 10/11-digit number with a valid prefix right after a name or an honorific
-    (「山田太郎 0312345678」「田中様（0312345678）」); elsewhere such a number may be an order number."""
+    (「山田太郎 0312345678」「田中様（0312345678）」), or right before a call word (「0312345678
+    折り返し待ち」); elsewhere such a number may be an order number."""
 
     label: ClassVar[str] = PHONE
 
@@ -83,6 +92,7 @@ class PhoneBesideNameRecognizer(ContextRecognizer):
             beside = (
                 any(s - 8 <= e <= s and _BESIDE.fullmatch(norm, e, s) is not None for e in ends)
                 or _HONORIFIC_BEFORE.search(norm[max(0, s - 8) : s]) is not None
+                or _CALL_AFTER.match(norm, m.end()) is not None
             )
             if beside:
                 out.append(Span(PHONE, s, m.end(), 0.85))
