@@ -3,7 +3,7 @@
 Why: in a pasted table (「氏名,個人番号,電話,生年月日」) the header row is the only cue for every
 row below it; the cells themselves carry no 個人番号：/TEL/生 label. The reader handles CSV, TSV,
 `;`, Markdown/｜ tables (rule row skipped) and space-aligned tables (cells separated by two or more
-spaces, or by single spaces when every row has exactly the header's cell count). Only lines that
+spaces; a single space separates the parts of a name, not columns). Only lines that
 contain a header word are read as headers; a column is followed down while rows keep the layout,
 and each recognizer then decides whether a whole cell has its value's shape.
 """
@@ -39,6 +39,11 @@ def header_name(cell: str) -> str:
     return _HEADER_NOTE.sub("", cell.strip(PAD))
 
 
+def could_hold_table(norm: str) -> bool:
+    """Cheap gate: a table needs a line break and a cell delimiter or a run of spaces."""
+    return "\n" in norm and ("\t" in norm or "|" in norm or "," in norm or ";" in norm or "  " in norm)
+
+
 def header_lines(norm: str, words: Iterable[str]) -> list[int]:
     """Start offsets of the lines that contain one of ``words`` (str.find, no regex scan)."""
     heads: set[int] = set()
@@ -57,9 +62,6 @@ def _splitter(line: str) -> Callable[[str], list[tuple[int, str]]] | None:
             return partial(_split_on, d=d)
     if _WIDE.search(line.strip()):
         return _split_wide
-    if " " in line.strip():
-        width = len(line.split())
-        return partial(_split_single, width=width)
     return None
 
 
@@ -82,11 +84,6 @@ def _split_wide(row: str) -> list[tuple[int, str]]:
     if pos < len(row.rstrip(" ")):
         out.append((pos, row[pos:]))
     return out if len(out) > 1 else []
-
-
-def _split_single(row: str, width: int) -> list[tuple[int, str]]:
-    out = [(m.start(), m.group()) for m in re.finditer(r"\S+", row)]
-    return out if len(out) == width and width > 1 else []
 
 
 _DIGITS3: Final = re.compile(r"[0-9]{3}")
@@ -115,6 +112,8 @@ def column_cells(
     looks like a header but is data (a key-value sheet puts the value beside its label).
     """
     out: list[Cell] = []
+    if not could_hold_table(norm):
+        return out
     for head in header_lines(norm, words):
         stop = norm.find("\n", head)
         if stop < 0:

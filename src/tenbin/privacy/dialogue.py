@@ -45,8 +45,10 @@ class Answer(NamedTuple):
 
 def answers(norm: str, kind: str) -> list[Answer]:
     """Answer turns that follow a line asking for ``kind`` (birth, phone, my_number, address, name)."""
-    ask = _KINDS[kind]
     out: list[Answer] = []
+    if "\n" not in norm:
+        return out  # one line: no next turn
+    ask = _KINDS[kind]
     seen: set[int] = set()
     for word in _GATES[kind]:
         pos = norm.find(word)

@@ -94,6 +94,14 @@ class Registry:
 
     def __init__(self, recognizers: Sequence[Recognizer]) -> None:
         self._recognizers = tuple(recognizers)
+        # Sorted once (isinstance on ABCs costs ~0.5 µs per call on the hot path): context
+        # recognizers run last, the others keep their order.
+        self._first: tuple[tuple[Recognizer, DigitRecognizer | None], ...] = tuple(
+            (r, r if isinstance(r, DigitRecognizer) else None)
+            for r in self._recognizers
+            if not isinstance(r, ContextRecognizer)
+        )
+        self._later = tuple(r for r in self._recognizers if isinstance(r, ContextRecognizer))
 
     @property
     def recognizers(self) -> tuple[Recognizer, ...]:
@@ -105,17 +113,14 @@ class Registry:
         n = normalize(raw) if norm is None else norm
         out: list[Span] = []
         digits: Dispatcher | None = None
-        later: list[ContextRecognizer] = []
-        for rec in self._recognizers:
-            if isinstance(rec, ContextRecognizer):
-                later.append(rec)  # runs once every other candidate is known
-            elif isinstance(rec, DigitRecognizer):
+        for rec, digit in self._first:
+            if digit is not None:
                 if digits is None:
                     digits = Dispatcher(raw, n)  # one digit-run pass shared by every digit recognizer
-                out.extend(digits.run(rec))
+                out.extend(digits.run(digit))
             else:
                 out.extend(rec.find(raw, n))
-        for ctx in later:
+        for ctx in self._later:  # they see every other candidate
             out.extend(ctx.find_with(raw, n, out))
         return out
 
