@@ -7,10 +7,10 @@ Kept separate so the pipeline does not depend on how detection works, and so the
 from __future__ import annotations
 
 import asyncio
-import copy
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from tenbin.errors import Forbidden
 from tenbin.routing.decision import Decision
 
 
@@ -74,10 +74,12 @@ class StreamRestorer:
 
 
 class PrivacyStage:
-    def __init__(self, detector: Any, mode: Literal["pseudonymize", "redact"] = "pseudonymize") -> None:
+    def __init__(self, detector: Any, mode: Literal["pseudonymize", "redact"] = "pseudonymize",
+                 binary: Literal["drop", "keep", "refuse"] = "drop") -> None:
         from tenbin.privacy import Masker
 
         self.detector = detector
+        self.binary = binary
         self.masker = Masker(mode=mode)
         self.redactor = Masker(mode="redact")
 
@@ -91,7 +93,7 @@ class PrivacyStage:
         except ImportError:
             return None
         allowed = set(PrivacyConfig.__dataclass_fields__)
-        opts = {k: v for k, v in section.items() if k not in ("enabled", "mode")}
+        opts = {k: v for k, v in section.items() if k not in ("enabled", "mode", "binary")}
         unknown = sorted(set(opts) - allowed)
         if unknown:
             raise ValueError(f"privacy.{unknown[0]}: unknown field (known: {', '.join(sorted(allowed))})")
@@ -105,14 +107,19 @@ class PrivacyStage:
         mode = section.get("mode", "pseudonymize")
         if mode not in ("pseudonymize", "redact"):
             raise ValueError("privacy.mode: must be 'pseudonymize' or 'redact'")
-        return cls(Detector(PrivacyConfig(**opts)), mode="redact" if mode == "redact" else "pseudonymize")
+        binary = section.get("binary", "drop")
+        if binary not in ("drop", "keep", "refuse"):
+            raise ValueError("privacy.binary: must be 'drop', 'keep' or 'refuse'")
+        return cls(Detector(PrivacyConfig(**opts)), mode="redact" if mode == "redact" else "pseudonymize",
+                   binary=binary)
 
     # Above this many bytes of request body the scan runs on a worker thread, so one long document
     # does not stall every other request on the event loop (a 300-char prompt takes ~1 ms inline).
     inline_limit = 8_000
 
     def scan(self, body: dict[str, Any]) -> Any:
-        return self.detector.scan_messages(body.get("messages") or [])
+        # Every string the vendor receives, not only message text (privacy/fields.py).
+        return self.detector.scan_request(body)
 
     async def scan_async(self, body: dict[str, Any], size_hint: int) -> Any:
         if size_hint <= self.inline_limit:
@@ -123,7 +130,12 @@ class PrivacyStage:
         if decision.privacy_action == "allow" or not scan.findings:
             return None
         masker = self.redactor if decision.privacy_action == "redact" else self.masker
-        session = masker.mask_messages(body["messages"], scan)
-        new_body = copy.copy(body)
-        new_body["messages"] = session.messages
-        return MaskedRequest(new_body, session)
+        from tenbin.privacy.masking import BinaryRefused
+
+        try:
+            session = masker.mask_request(body, scan, binary=self.binary)
+        except BinaryRefused as e:
+            raise Forbidden(f"This request is masked before it leaves for {decision.model.id}, and it carries "
+                            f"{e.count} image/audio/file attachment(s) that cannot be masked "
+                            "(privacy.binary: refuse).", code="policy_blocked") from None
+        return MaskedRequest(session.body, session)

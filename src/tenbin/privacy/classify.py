@@ -23,10 +23,10 @@ def classify(findings: Iterable[Finding], baseline: DataClass = DataClass.PUBLIC
     crime vocabulary on its own is not about anybody.
     """
     classes = {baseline}
-    person_parts: set[tuple[int, int]] = set()
-    care_parts: set[tuple[int, int]] = set()
+    person_parts: set[tuple[int, int, str]] = set()
+    care_parts: set[tuple[int, int, str]] = set()
     for f in findings:
-        part = (f.message_index, f.part_index)
+        part = (f.message_index, f.part_index, f.field)
         if f.label in PII_LABELS:
             classes.add(DataClass.PERSONAL)
             if f.label == PERSON:

@@ -13,12 +13,17 @@ from tenbin.privacy.address import AddressRecognizer
 from tenbin.privacy.classes import DataClass
 from tenbin.privacy.classify import classify
 from tenbin.privacy.config import PrivacyConfig
-from tenbin.privacy.messages import iter_text_parts
+from tenbin.privacy.fields import walk
 from tenbin.privacy.names import PersonRecognizer
+from tenbin.privacy.normalize import clean, join_digit_breaks
 from tenbin.privacy.recognizers import ConfidentialMarkerRecognizer, CustomTermRecognizer, Recognizer
 from tenbin.privacy.recognizers.special_care import SpecialCareRecognizer
 from tenbin.privacy.registry import Registry, default_structured
-from tenbin.privacy.types import Finding
+from tenbin.privacy.types import PII_LABELS, Finding, Span
+
+# Characters either side of a joined line break that the second look scans (then widened to the
+# surrounding whitespace so no number is cut).
+_JOIN_WINDOW = 40
 
 log = logging.getLogger("tenbin.privacy")
 
@@ -65,27 +70,94 @@ class Detector:
         """True when names and addresses are detected too."""
         return self.config.ner
 
-    def scan_text(self, text: str, *, message_index: int = 0, part_index: int = 0) -> list[Finding]:
-        """Findings for one string, sorted by position; offsets index ``text`` itself."""
+    def scan_text(self, text: str, *, message_index: int = 0, part_index: int = 0,
+                  field: str = "") -> list[Finding]:
+        """Findings for one string, sorted by position; offsets index ``text`` itself.
+
+        The text is cleaned first (``normalize.clean``: invisible characters removed, exotic
+        spaces and non-ASCII digits mapped) and spans are mapped back, so a finding covers the
+        user's own characters, zero-width ones inside the value included. Numbers broken over
+        lines (``090-1234-\\n5678``) are found by a second look at the joined text around each
+        break; only spans that cross a break and overlap nothing found already are added, so a
+        table whose rows end and start with digits keeps its per-row findings.
+        """
         if not text:
             return []
         min_score = self.config.min_score
-        return [
-            Finding(sp.label, sp.start, sp.end, text[sp.start : sp.end], sp.score, message_index, part_index)
-            for sp in self._registry.analyze(text)
-            if sp.score >= min_score
-        ]
+        cleaned, omap = clean(text)
+        spans = [sp for sp in self._registry.analyze(cleaned) if sp.score >= min_score]
+        if "\n" in cleaned:
+            spans = self._joined(cleaned, spans, min_score)
+        out: list[Finding] = []
+        for sp in spans:
+            s, e = (sp.start, sp.end) if omap is None else (omap[sp.start], omap[sp.end - 1] + 1)
+            out.append(Finding(sp.label, s, e, text[s:e], sp.score, message_index, part_index, field))
+        return out
+
+    def _joined(self, text: str, spans: list[Span], min_score: float) -> list[Span]:
+        j = join_digit_breaks(text)
+        if j is None:
+            return spans
+        joined, jmap, joins = j
+        taken = [(sp.start, sp.end) for sp in spans if sp.label in PII_LABELS]
+        extra: list[Span] = []
+        done_to = -1
+        for p in joins:
+            if p < done_to:
+                continue
+            lo, hi = max(0, p - _JOIN_WINDOW), min(len(joined), p + _JOIN_WINDOW)
+            while lo > 0 and not joined[lo - 1].isspace():
+                lo -= 1
+            while hi < len(joined) and not joined[hi].isspace():
+                hi += 1
+            done_to = hi
+            window = joined[lo:hi]
+            inner = [q - lo for q in joins if lo < q < hi]
+            for sp in self._registry.analyze(window):
+                if sp.score < min_score or sp.label not in PII_LABELS:
+                    continue
+                if not any(sp.start < q < sp.end for q in inner):
+                    continue
+                s, e = jmap[sp.start + lo], jmap[sp.end + lo - 1] + 1
+                # A piece of the number found on one line (``090-1234`` read as a postal code)
+                # gives way to the whole number; a span reaching outside this one wins.
+                if any(s < te and ts < e and not (s <= ts and te <= e) for ts, te in taken):
+                    continue
+                inside = {(ts, te) for ts, te in taken if s <= ts and te <= e}
+                if inside:
+                    spans = [x for x in spans if x.label not in PII_LABELS or (x.start, x.end) not in inside]
+                    taken = [t for t in taken if t not in inside]
+                taken.append((s, e))
+                extra.append(Span(sp.label, s, e, sp.score))
+        if not extra:
+            return spans
+        return sorted(spans + extra, key=lambda x: (x.start, x.end))
 
     def scan_messages(self, messages: Sequence[Mapping[str, Any]]) -> PrivacyScan:
-        """Scan every text part of OpenAI chat messages and classify the request as a whole."""
+        """Scan every string of OpenAI chat messages and classify the request as a whole."""
+        return self.scan_request({"messages": list(messages)})
+
+    def scan_request(self, body: Mapping[str, Any]) -> PrivacyScan:
+        """Scan every string of a chat request a vendor would receive (``fields.walk``).
+
+        Message text, names, tool calls and their JSON arguments, tool and schema descriptions,
+        ``user``/``metadata``/``stop``/``prediction`` and unknown fields, URLs (decoded) and the
+        text inside ``data:`` payloads; the data class considers all of them. A string that
+        occurs in several places is scanned once.
+        """
         findings: list[Finding] = []
-        for mi, pi, text in iter_text_parts(messages):
-            findings.extend(self.scan_text(text, message_index=mi, part_index=pi))
+        seen: dict[str, list[Finding]] = {}
+        for slot in walk(dict(body)).slots:
+            mi, pi, fld = slot.key
+            cached = seen.get(slot.text)
+            if cached is None:
+                cached = seen[slot.text] = self.scan_text(slot.text)
+            findings.extend(
+                Finding(f.label, f.start, f.end, f.text, f.score, mi, pi, fld) for f in cached
+            )
         classes = classify(findings, self.config.baseline)
         return PrivacyScan(max(classes), classes, findings)
 
 
 def _is_pii_recognizer(rec: Recognizer) -> bool:
-    from tenbin.privacy.types import PII_LABELS
-
     return rec.label in PII_LABELS

@@ -9,8 +9,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from tenbin.privacy.detector import PrivacyScan
-from tenbin.privacy.messages import iter_text_parts
-from tenbin.privacy.normalize import normalize
+from tenbin.privacy.fields import walk
+from tenbin.privacy.normalize import fold
 from tenbin.privacy.placeholders import CLOSE, NAMES, OPEN, PLACEHOLDER_RE
 from tenbin.privacy.stream import StreamRestorer
 from tenbin.privacy.types import PII_LABELS, Finding
@@ -18,9 +18,21 @@ from tenbin.privacy.types import PII_LABELS, Finding
 Mode = Literal["pseudonymize", "redact"]
 
 
+BinaryPolicy = Literal["drop", "keep", "refuse"]
+
+
+class BinaryRefused(Exception):
+    """A masked request carries images, audio or files, and ``privacy.binary`` is ``refuse``."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"{count} binary attachment(s) cannot be masked")
+        self.count = count
+
+
 def _key(label: str, text: str) -> tuple[str, str]:
-    # "坂本　和也" and "坂本 和也" are the same person: fold width and drop spaces for identity.
-    return label, normalize(text).replace(" ", "")
+    # "坂本　和也" and "坂本 和也" are the same person: fold width and drop spaces for identity
+    # (zero-width characters, exotic spaces and non-ASCII digits too: ``fold``).
+    return label, fold(text).replace(" ", "").replace("\n", "")
 
 
 class MaskSession:
@@ -31,8 +43,10 @@ class MaskSession:
     identity.
     """
 
-    def __init__(self, messages: list[dict[str, Any]], mapping: dict[str, str], mode: Mode) -> None:
+    def __init__(self, messages: list[dict[str, Any]], mapping: dict[str, str], mode: Mode,
+                 body: dict[str, Any] | None = None) -> None:
         self.messages = messages
+        self.body = body if body is not None else {"messages": messages}
         self.mode: Mode = mode
         self._mapping = mapping
 
@@ -71,18 +85,33 @@ class Masker:
 
     def mask_messages(self, messages: Sequence[Mapping[str, Any]], scan: PrivacyScan) -> MaskSession:
         """Return a session whose ``messages`` is a masked deep copy of ``messages``."""
-        out: list[dict[str, Any]] = copy.deepcopy([dict(m) for m in messages])
-        by_part: dict[tuple[int, int], list[Finding]] = defaultdict(list)
+        return self.mask_request({"messages": [dict(m) for m in messages]}, scan, binary="keep")
+
+    def mask_request(self, body: Mapping[str, Any], scan: PrivacyScan, *, binary: BinaryPolicy = "drop") -> MaskSession:
+        """Mask a deep copy of a whole chat request: every slot ``fields.walk`` finds.
+
+        ``binary`` decides what happens to payloads that cannot be masked (images, audio, PDFs):
+        ``drop`` replaces each with a text note, ``keep`` drops only those whose embedded text held
+        PII, ``refuse`` raises ``BinaryRefused`` when there is any.
+        """
+        out: dict[str, Any] = copy.deepcopy(dict(body))
+        w = walk(out)
+        by_slot: dict[tuple[int, int, str], list[Finding]] = defaultdict(list)
         for f in scan.findings:
             if f.label in self.labels:
-                by_part[(f.message_index, f.part_index)].append(f)
+                by_slot[(f.message_index, f.part_index, f.field)].append(f)
+        binaries = [s for s in w.slots if s.binary]
+        if binaries and binary == "refuse":
+            raise BinaryRefused(len(binaries))
 
         # Assign placeholders in reading order so 〔氏名1〕 is the first name the model sees.
         placeholder_of: dict[tuple[str, str], str] = {}
         mapping: dict[str, str] = {}
         counters: dict[str, int] = defaultdict(int)
+        order = {s.key: i for i, s in enumerate(w.slots)}
         ordered = sorted(
-            (f for fs in by_part.values() for f in fs), key=lambda f: (f.message_index, f.part_index, f.start)
+            (f for fs in by_slot.values() for f in fs),
+            key=lambda f: (order.get((f.message_index, f.part_index, f.field), len(order)), f.start),
         )
         for f in ordered:
             k = _key(f.label, f.text)
@@ -108,12 +137,17 @@ class Masker:
             else None
         )
 
-        for mi, pi, text in list(iter_text_parts(out)):
-            fs = sorted(by_part.get((mi, pi), []), key=lambda f: f.start)
+        for slot in w.slots:
+            if slot.binary:
+                if slot.drop is not None and (binary == "drop" or by_slot.get(slot.key)):
+                    slot.drop()
+                continue
+            text = slot.text
+            fs = sorted(by_slot.get(slot.key, []), key=lambda f: f.start)
             pieces: list[str] = []
             pos = 0
             for f in fs:
-                if f.start < pos:
+                if f.start < pos or text[f.start : f.end] != f.text:
                     continue
                 pieces.append(self._propagate(text[pos : f.start], prop, variants))
                 pieces.append(placeholder_of[_key(f.label, f.text)])
@@ -121,12 +155,9 @@ class Masker:
             pieces.append(self._propagate(text[pos:], prop, variants))
             masked = "".join(pieces)
             if masked != text:
-                content = out[mi]["content"]
-                if isinstance(content, str):
-                    out[mi]["content"] = masked
-                else:
-                    content[pi]["text"] = masked
-        return MaskSession(out, mapping, self.mode)
+                slot.set(masked)
+        w.commit()
+        return MaskSession(out.get("messages") or [], mapping, self.mode, body=out)
 
     @staticmethod
     def _propagate(segment: str, prop: re.Pattern[str] | None, variants: dict[str, str]) -> str:

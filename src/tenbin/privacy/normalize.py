@@ -70,3 +70,88 @@ def normalize(text: str) -> str:
     if "ー" in out:
         out = _LONG_VOWEL_AS_DASH.sub("-", out)
     return out
+
+
+# ---- evasion cleanup (runs before ``normalize``; changes length, so it keeps an offset map) ------
+
+# Characters that render as nothing (or steer direction) and are inserted to split a value so no
+# pattern sees it whole: soft hyphen, Mongolian vowel separator, zero-width space/non-joiner/joiner,
+# LRM/RLM, bidi embeddings and isolates, word joiner, invisible operators, BOM. A CR before an LF
+# goes too (CRLF → LF), so an address written over Windows lines parses like one over LF lines.
+_INVISIBLE_CHARS: Final = "\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_INVISIBLE: Final = re.compile(f"[{_INVISIBLE_CHARS}]|\r(?=\n)")
+# Spaces NFKC maps to U+0020 (NBSP, en/em/thin/narrow spaces …) and a lone CR: mapped 1:1.
+_SPACE_CHARS: Final = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
+_SPACE_TABLE: Final = {**{ord(c): 0x20 for c in _SPACE_CHARS}, 0x0D: 0x0A}
+_HAS_SPACE: Final = re.compile(f"[{_SPACE_CHARS}\r]")
+# Any Unicode decimal digit that is not ASCII (Arabic-Indic ٠١٢, Devanagari ०१२, full-width …).
+_OTHER_DIGIT: Final = re.compile(r"(?![0-9])\d")
+# One search that says whether any of the above is present (most texts: no).
+_ANY: Final = re.compile(f"[{_INVISIBLE_CHARS}{_SPACE_CHARS}]|(?![0-9])\\d")
+# A line break inside a digit run (``090-1234-\n5678``, ``1234\n5678\n9018``); the digit or dash
+# before it is consumed, the one after is only looked at, so ``1\n2\n3`` yields both breaks.
+_DIGIT_BREAK: Final = re.compile(r"[0-9\-][ \t]*\n[ \t]*(?=[0-9\-])")
+
+
+def clean(text: str) -> tuple[str, list[int] | None]:
+    """Remove invisible characters, map exotic spaces and non-ASCII digits to ASCII.
+
+    Returns the cleaned text and its offset map: ``omap[i]`` is the index in ``text`` of cleaned
+    character ``i`` (``omap[len(cleaned)] == len(text)``), or None when nothing was removed and
+    offsets are the identity. A span ``(s, e)`` found in the cleaned text is
+    ``(omap[s], omap[e - 1] + 1)`` in the original, so masking replaces the original characters,
+    invisible ones inside the value included.
+    """
+    is_ascii = text.isascii()
+    if is_ascii and "\r" not in text:
+        return text, None
+    if not is_ascii and "\r" not in text and not _ANY.search(text):
+        return text, None
+    omap: list[int] | None = None
+    out = text
+    removed = [m.start() for m in _INVISIBLE.finditer(text)]
+    if removed:
+        omap = []
+        pieces: list[str] = []
+        pos = 0
+        for r in removed:
+            pieces.append(text[pos:r])
+            omap.extend(range(pos, r))
+            pos = r + 1
+        pieces.append(text[pos:])
+        omap.extend(range(pos, len(text) + 1))
+        out = "".join(pieces)
+    if "\r" in out or (not is_ascii and _HAS_SPACE.search(out)):
+        out = out.translate(_SPACE_TABLE)
+    if not is_ascii and _OTHER_DIGIT.search(out):
+        for ch in set(_OTHER_DIGIT.findall(out)):
+            out = out.replace(ch, str(unicodedata.decimal(ch)))
+    return out, omap
+
+
+def join_digit_breaks(text: str) -> tuple[str, list[int], list[int]] | None:
+    """``text`` with line breaks inside digit runs removed, its offset map and the join points.
+
+    None when there is no such break. Join points index the joined text (the first character
+    after each removed break), so a caller can keep only spans that cross one.
+    """
+    cuts = [(m.start() + 1, m.end()) for m in _DIGIT_BREAK.finditer(text)]
+    if not cuts:
+        return None
+    pieces: list[str] = []
+    jmap: list[int] = []
+    joins: list[int] = []
+    pos = 0
+    for a, b in cuts:
+        pieces.append(text[pos:a])
+        jmap.extend(range(pos, a))
+        joins.append(len(jmap))
+        pos = b
+    pieces.append(text[pos:])
+    jmap.extend(range(pos, len(text) + 1))
+    return "".join(pieces), jmap, joins
+
+
+def fold(text: str) -> str:
+    """The identity form of a value: cleaned and normalised (for "same value, same placeholder")."""
+    return normalize(clean(text)[0])

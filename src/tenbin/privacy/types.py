@@ -73,11 +73,15 @@ class Finding:
     score: float
     message_index: int = 0
     part_index: int = 0
+    #: Where the text sits when it is not a message's text content: a path such as
+    #: ``messages/2/tool_calls/0/function/arguments/to`` or ``user`` (see ``privacy/fields.py``).
+    field: str = ""
 
     def __repr__(self) -> str:
         return (
             f"Finding(label={self.label!r}, start={self.start}, end={self.end}, "
-            f"score={self.score:.2f}, message_index={self.message_index}, part_index={self.part_index})"
+            f"score={self.score:.2f}, message_index={self.message_index}, part_index={self.part_index}"
+            + (f", field={self.field!r})" if self.field else ")")
         )
 
     __str__ = __repr__

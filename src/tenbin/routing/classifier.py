@@ -37,7 +37,7 @@ import orjson
 
 from tenbin.privacy.checksums import my_number_valid
 from tenbin.privacy.classes import DataClass
-from tenbin.privacy.normalize import normalize
+from tenbin.privacy.normalize import fold, normalize
 from tenbin.privacy.types import PII_LABELS
 from tenbin.routing.complexity import Complexity, Tier, tier_for
 
@@ -203,7 +203,7 @@ def pii_strength(label: str, value: str) -> str:
     if label == "IP_ADDRESS":
         return "none" if _PRIVATE_IP.match(value) else "weak"
     if label == "PHONE":
-        v = normalize(value).strip()
+        v = fold(value).strip()
         if _TOLL_FREE.match(v):
             return "none"
         return "strong" if _MOBILE.match(v) else "weak"
@@ -220,7 +220,7 @@ def person_strength(value: str, text: str, start: int) -> str:
     """How much one PERSON finding says: 'full' (a full name, or a surname addressed as 様 / Ms.),
     'weak' (a bare surname: often a colleague named as a task owner) or 'none' (a run of hiragana,
     which in business prose is a verb or particle the name recognizer misread, e.g. 届かな)."""
-    v = value.strip()
+    v = fold(value).strip()  # a name split by zero-width characters is still a full name
     if not v or _KANA_ONLY.fullmatch(v):
         return "none"
     if _FULL_NAME.search(v):
