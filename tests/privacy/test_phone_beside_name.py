@@ -78,3 +78,14 @@ def test_phone_cell_shape(value: str, ok: bool) -> None:
 )
 def test_a_number_after_a_role_or_a_speaker_colon_is_not_a_phone(structured: Detector, text: str) -> None:
     assert phones(structured, text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "担当,注文番号,金額\n山田 太郎,0312345678,0398765432\n",
+        "| 氏名 | 伝票No |\n|---|---|\n| 山田 太郎 | 0312345678 |\n",
+    ],
+)
+def test_a_number_in_an_id_column_is_not_a_phone_even_beside_a_name(full: Detector, text: str) -> None:
+    assert phones(full, text) == []

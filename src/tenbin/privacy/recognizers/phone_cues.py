@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import ClassVar, Final
 
-from tenbin.privacy.columns import column_spans
+from tenbin.privacy.columns import column_cells, column_spans
 from tenbin.privacy.dialogue import answers
 from tenbin.privacy.recognizers.base import ContextRecognizer
 from tenbin.privacy.recognizers.phone_shape import is_phone_value, valid_phone
@@ -76,6 +76,16 @@ def dialogue_phones(norm: str) -> list[Span]:
 _CALL_AFTER: Final = re.compile(r"[ 　]?(?:まで|に|へ|から)?(?:お?電話|折り?返し|折返|架電|かけ|ご?連絡ください)")
 
 
+# A column whose header names an ID or an amount (注文番号, 伝票No, 金額, 社員ID): its cells are not
+# phones, whatever stands beside them.
+_ID_COLUMN: Final = re.compile(r"(?i).*(?:番号|No\.?|ID|コード|金額|価格|数量|伝票|注文)")
+_ID_WORDS: Final = ("番号", "No", "NO", "no", "ID", "Id", "コード", "金額", "価格", "数量", "伝票", "注文")
+
+
+def _id_cells(norm: str) -> set[int]:
+    return {c.start for c in column_cells(norm, _ID_WORDS, lambda h: _ID_COLUMN.fullmatch(h) is not None)}
+
+
 class PhoneBesideNameRecognizer(ContextRecognizer):
     """An unseparated 10/11-digit number with a valid prefix right after a name or an honorific
     (「山田太郎 0312345678」「田中様（0312345678）」), or right before a call word (「0312345678
@@ -91,7 +101,7 @@ class PhoneBesideNameRecognizer(ContextRecognizer):
         ends = [sp.end for sp in found if sp.label == PERSON]
         # A number another recognizer already took needs no second span (and the registry's
         # overlap resolution stays on its fast path).
-        taken = {sp.start for sp in found if sp.label == PHONE}
+        taken = {sp.start for sp in found if sp.label == PHONE} | _id_cells(norm)
         for m in matches:
             s = m.start()
             if s in taken or not valid_phone(m.group(), False):
