@@ -89,3 +89,13 @@ def test_a_number_after_a_role_or_a_speaker_colon_is_not_a_phone(structured: Det
 )
 def test_a_number_in_an_id_column_is_not_a_phone_even_beside_a_name(full: Detector, text: str) -> None:
     assert phones(full, text) == []
+
+
+@pytest.mark.parametrize("label", ["電話番号：", "電話番号 ", "FAX番号 ", "連絡先番号：", "TEL番号 "])
+def test_a_phone_label_ending_in_bangou_is_a_phone_label_not_an_id_label(structured: Detector, label: str) -> None:
+    assert phones(structured, f"{label}0312345678") == ["0312345678"]
+
+
+@pytest.mark.parametrize("label", ["注文番号 ", "電話での注文番号 ", "会員番号：", "伝票番号 "])
+def test_an_id_label_still_vetoes_a_digit_only_number(structured: Detector, label: str) -> None:
+    assert phones(structured, f"{label}0312345678") == []

@@ -52,10 +52,15 @@ _NUMBER_LABEL: Final = re.compile(r"(?i)(?:番号|No\.?|ID|コード)\s*[:：#]?
 _LABEL_FILLER: Final = re.compile(r"番号|No\.?|NO\.?|ID|コード|[書票者先用元]|[\s:：#=()（）\[\]【】「」-]")
 
 
+_PHONE_LABEL_END: Final = re.compile(r"(?i)(?:電話|携帯|fax|ファックス|連絡先|tel)\s*$")
+
+
 def _id_context(pre: str) -> bool:
     """An ID/number label precedes the candidate, unless that word names an organisation unit or
     is followed by other prose (「受付メモ（お客様窓口 0120-…」 is a memo, not a 受付番号)."""
     for m in _NEGATIVE.finditer(pre):
+        if m.group() == "番号" and _PHONE_LABEL_END.search(pre, 0, m.start()):
+            continue  # 電話番号, FAX番号, 連絡先番号: a phone label, not an ID label
         tail = pre[m.end() :]
         unit = _ORG_UNIT.match(tail) or (tail[:1] and _ORG_UNIT.match(tail[1:]))
         if not unit and len(_LABEL_FILLER.sub("", tail)) <= 3:
