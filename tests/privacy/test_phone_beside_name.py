@@ -99,3 +99,14 @@ def test_a_phone_label_ending_in_bangou_is_a_phone_label_not_an_id_label(structu
 @pytest.mark.parametrize("label", ["注文番号 ", "電話での注文番号 ", "会員番号：", "伝票番号 "])
 def test_an_id_label_still_vetoes_a_digit_only_number(structured: Detector, label: str) -> None:
     assert phones(structured, f"{label}0312345678") == []
+
+
+def test_a_padded_markdown_cell_after_a_name_cell_is_beside_the_name(full: Detector) -> None:
+    text = "| 氏名 | 備考 |\n|---|---|\n| 山田 太郎    |    0312345678 |\n"
+    assert phones(full, text) == ["0312345678"]
+
+
+def test_a_name_shaped_pair_before_a_parenthesised_number_is_a_name_with_its_phone(full: Detector) -> None:
+    # 水落 is unknown to the tokenizer, so no PERSON span ends before the number.
+    assert phones(full, "山田さんへ\n・水落 優（0112319900）へ見積書を再送") == ["0112319900"]
+    assert phones(full, "山田さんへ\n・受注 明細（0312345678）を確認") == []

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import ClassVar, Final
 
+from tenbin.privacy import sudachi
 from tenbin.privacy.columns import column_cells, column_spans
 from tenbin.privacy.dialogue import answers
 from tenbin.privacy.recognizers.base import ContextRecognizer
@@ -19,7 +20,7 @@ from tenbin.privacy.recognizers.phone_shape import is_phone_value, valid_phone
 from tenbin.privacy.types import PERSON, PHONE, Span
 
 _COLUMN: Final = re.compile(
-    r"(?i)(?:ご|お)?(?:緊急|自宅|勤務先|会社|本人|保護者)?(?:連絡先|電話|携帯|ケータイ|tel|phone|mobile|cell|fax|ファックス)"
+    r"(?i)(?:ご|お)?(?:緊急|自宅|勤務先|会社|本人|保護者)?(?:連絡先?|電話|携帯|ケータイ|tel|phone|mobile|cell|fax|ファックス)"
     r"(?:電話)?(?:番号|no\.?|number)?[12]?"
 )
 _WORDS: Final = (
@@ -44,7 +45,7 @@ _IN_ANSWER: Final = re.compile(r"(?<![0-9])(?:\+81[- ]?|\(?0)[0-9()\- .]{8,16}[0
 _PLAIN: Final = re.compile(r"0(?<![0-9A-Za-z\-+.]0)[0-9]{9,10}(?![0-9A-Za-z\-])")
 # Between a name (or its honorific) and the number: a space, a cell delimiter, a colon, an
 # opening parenthesis. Anything longer (「様の注文番号」) is another field.
-_BESIDE: Final = re.compile(r"(?:様|さん|さま|氏|殿)?[ \t,、|:：/]{0,3}[(（]?[ ]?")
+_BESIDE: Final = re.compile(r"[ ]?(?:様|さん|さま|氏|殿)?[ \t]*[,、|:：/]?[ \t]*[(（]?[ ]?")
 # An honorific after a name, but not after a role (お客様, 皆様, ご担当者様: 「お客様：0312345678です」
 # is a customer reading out any number), and not a speaker colon.
 _HONORIFIC_BEFORE: Final = re.compile(
@@ -70,6 +71,18 @@ def dialogue_phones(norm: str) -> list[Span]:
                 out.append(Span(PHONE, s, s + len(value), 0.9))
                 break
     return out
+
+
+# A "姓 名"-shaped pair right before the parenthesis (「・水落 優（0112319900）」): the layout of a
+# name with its number even when the tokenizer does not know the name (and in the structured tier).
+# Only when the text has names (full tier, so the dictionary is loaded and deterministic per tier):
+# neither part may be a common noun (「受注 明細（0312345678）」 is a line item).
+_NAME_PAIR_PAREN: Final = re.compile(r"(?:^|[\s・、,:：/|])([一-龥々]{1,4}) ([一-龥々ぁ-ゖ]{1,4})(?:様|さん|氏)?[(（]$")
+
+
+def _name_pair_before(norm: str, s: int) -> bool:
+    m = _NAME_PAIR_PAREN.search(norm, max(0, s - 14), s)
+    return m is not None and not (sudachi.is_common_word(m.group(1)) or sudachi.is_common_word(m.group(2)))
 
 
 # A call word right after the number: 「0112319900 折り返し待ち」「0312345678に電話」「…へ架電」.
@@ -107,9 +120,10 @@ class PhoneBesideNameRecognizer(ContextRecognizer):
             if s in taken or not valid_phone(m.group(), False):
                 continue
             beside = (
-                any(s - 8 <= e <= s and _BESIDE.fullmatch(norm, e, s) is not None for e in ends)
+                any(s - 16 <= e <= s and _BESIDE.fullmatch(norm, e, s) is not None for e in ends)
                 or _HONORIFIC_BEFORE.search(norm[max(0, s - 8) : s]) is not None
                 or _CALL_AFTER.match(norm, m.end()) is not None
+                or (bool(ends) and _name_pair_before(norm, s))
             )
             if beside:
                 out.append(Span(PHONE, s, m.end(), 0.85))
