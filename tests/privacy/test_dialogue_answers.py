@@ -72,3 +72,9 @@ def test_an_address_answering_an_address_question_is_taken_whole(full: Detector)
     value = "港区芝公園4丁目2-8 グランフォレスト芝"
     text = f"オペ：ご住所を教えてください\n客：{value}です\n"
     assert ("ADDRESS", value) in {(f.label, f.text) for f in full.scan_text(text)}
+
+
+def test_a_request_for_something_else_about_the_item_is_not_a_question_for_it(structured: Detector) -> None:
+    # asks for a document (書類を), not for the date: the date in the next turn is a deadline
+    text = "担当：生年月日を確認できる書類をお願いします\n客：運転免許証のコピーを2025/01/10までに送ります\n"
+    assert not any(f.label == "BIRTH_DATE" for f in structured.scan_text(text))

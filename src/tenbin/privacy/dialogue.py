@@ -43,6 +43,16 @@ class Answer(NamedTuple):
     end: int
 
 
+def _asks(ask: re.Pattern[str], norm: str, head: int, stop: int) -> bool:
+    """The line asks for the item itself: a cue, then a request with no other object between
+    (「生年月日を確認できる書類をお願いします」 asks for a document, not for the date)."""
+    for m in ask.finditer(norm, head, stop):
+        req = _REQUEST.search(norm, m.end() - 1, stop)
+        if req is not None and "を" not in norm[m.end() : req.start()]:
+            return True
+    return False
+
+
 def answers(norm: str, kind: str) -> list[Answer]:
     """Answer turns that follow a line asking for ``kind`` (birth, phone, my_number, address, name)."""
     out: list[Answer] = []
@@ -55,7 +65,7 @@ def answers(norm: str, kind: str) -> list[Answer]:
         while pos >= 0:
             head = norm.rfind("\n", 0, pos) + 1
             stop = norm.find("\n", pos)
-            if head not in seen and stop >= 0 and ask.search(norm, head, stop) and _REQUEST.search(norm, pos, stop):
+            if head not in seen and stop >= 0 and _asks(ask, norm, head, stop):
                 seen.add(head)
                 nxt = stop + 1
                 while nxt < len(norm) and norm[nxt] == "\n":
