@@ -1,4 +1,5 @@
-"""Names in the name column of a pasted table (TSV, CSV, Markdown ｜ cells).
+"""Names whose layout is their cue: the name column of a pasted table (TSV, CSV, Markdown ｜
+cells, space-aligned), and the answer to 「お名前をお願いします」 in a dialogue.
 
 Why: in 「郵便番号⇥住所⇥氏名⇥連名」 or 「| 氏名（漢字） | フリガナ |」 the header is the only cue for
 every row below it; a given name alone in a 連名 cell (詩織) or a katakana reading carries no
@@ -13,6 +14,7 @@ from typing import Final
 
 from tenbin.privacy import sudachi
 from tenbin.privacy.columns import column_cells
+from tenbin.privacy.dialogue import answers
 from tenbin.privacy.types import PERSON, Span
 
 _HEADER_WORDS: Final = ("氏名", "名前", "連名", "宛名", "フリガナ", "ふりがな", "カナ", "Name", "NAME", "name")
@@ -69,4 +71,25 @@ def table_names(norm: str, found: list[Span]) -> list[Span]:
         value = _HONORIFIC_TAIL.sub("", cell.value)
         if name_shaped(value, _KANA_HEADER.fullmatch(cell.column) is not None):
             out.append(Span(PERSON, cell.start, cell.start + len(value), 0.88))
+    return out
+
+
+# The answer turn after 「お名前をお願いします」 (:mod:`tenbin.privacy.dialogue`) is a cell of the same
+# kind: no label, often no honorific; fillers before it and です/と申します after it are cut off.
+_LEAD: Final = re.compile(r"(?:(?:はい|ええ|えー|えっと|あ|あの)[、,。 ]*)*")
+_TAIL: Final = re.compile(r"(?:です|と申します|と言います|でございます|といいます)?[。.!！ ]*$")
+
+
+def answer_names(norm: str) -> list[Span]:
+    """PERSON spans for whole names answering a name question."""
+    out: list[Span] = []
+    for a in answers(norm, "name"):
+        lead = _LEAD.match(norm, a.start, a.end)
+        start = lead.end() if lead else a.start
+        tail = _TAIL.search(norm, start, a.end)
+        end = tail.start() if tail else a.end
+        value = norm[start:end]
+        kana = all("ぁ" <= ch <= "ヶ" or ch in "ー " for ch in value)
+        if value and name_shaped(value, kana):
+            out.append(Span(PERSON, start, end, 0.8))
     return out
