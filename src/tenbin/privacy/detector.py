@@ -15,7 +15,7 @@ from tenbin.privacy.classify import classify
 from tenbin.privacy.config import PrivacyConfig
 from tenbin.privacy.fields import walk
 from tenbin.privacy.names import PersonRecognizer
-from tenbin.privacy.normalize import clean, join_digit_breaks
+from tenbin.privacy.normalize import clean, digit_breaks, join_breaks
 from tenbin.privacy.recognizers import ConfidentialMarkerRecognizer, CustomTermRecognizer, Recognizer
 from tenbin.privacy.recognizers.special_care import SpecialCareRecognizer
 from tenbin.privacy.registry import Registry, default_structured
@@ -95,30 +95,32 @@ class Detector:
         return out
 
     def _joined(self, text: str, spans: list[Span], min_score: float) -> list[Span]:
-        j = join_digit_breaks(text)
-        if j is None:
+        cuts = digit_breaks(text)
+        if not cuts:
             return spans
-        joined, jmap, joins = j
         taken = [(sp.start, sp.end) for sp in spans if sp.label in PII_LABELS]
         extra: list[Span] = []
-        done_to = -1
-        for p in joins:
-            if p < done_to:
-                continue
-            lo, hi = max(0, p - _JOIN_WINDOW), min(len(joined), p + _JOIN_WINDOW)
-            while lo > 0 and not joined[lo - 1].isspace():
+        k = 0
+        while k < len(cuts):
+            # One window per group of nearby breaks: ±_JOIN_WINDOW characters, widened to whitespace
+            # so no number is cut (line breaks inside the window that are not cuts stay).
+            lo = max(0, cuts[k][0] - _JOIN_WINDOW)
+            j = k
+            while j + 1 < len(cuts) and cuts[j + 1][0] - cuts[j][1] < 2 * _JOIN_WINDOW:
+                j += 1
+            hi = min(len(text), cuts[j][1] + _JOIN_WINDOW)
+            while lo > 0 and not text[lo - 1].isspace():
                 lo -= 1
-            while hi < len(joined) and not joined[hi].isspace():
+            while hi < len(text) and not text[hi].isspace():
                 hi += 1
-            done_to = hi
-            window = joined[lo:hi]
-            inner = [q - lo for q in joins if lo < q < hi]
+            window, wmap, joins = join_breaks(text[lo:hi], [(a - lo, b - lo) for a, b in cuts[k : j + 1]])
+            k = j + 1
             for sp in self._registry.analyze(window):
                 if sp.score < min_score or sp.label not in PII_LABELS:
                     continue
-                if not any(sp.start < q < sp.end for q in inner):
+                if not any(sp.start < q < sp.end for q in joins):
                     continue
-                s, e = jmap[sp.start + lo], jmap[sp.end + lo - 1] + 1
+                s, e = wmap[sp.start] + lo, wmap[sp.end - 1] + lo + 1
                 # A piece of the number found on one line (``090-1234`` read as a postal code)
                 # gives way to the whole number; a span reaching outside this one wins.
                 if any(s < te and ts < e and not (s <= ts and te <= e) for ts, te in taken):
