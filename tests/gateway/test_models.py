@@ -263,6 +263,6 @@ def test_admin_models_needs_a_console_role(gw: GatewayHandle) -> None:
 def test_openapi_documents_the_model_routes(gw: GatewayHandle) -> None:
     paths = httpx.get(gw.url + "/openapi.json").json()["paths"]
     assert paths["/v1/models/{model}"]["get"]["operationId"] == "retrieveModel"
-    assert set(paths["/v1/models/{model}"]["get"]["responses"]) == {"200", "401", "404"}
+    assert set(paths["/v1/models/{model}"]["get"]["responses"]) == {"200", "401", "403", "404"}
     assert "providers" in paths["/healthz"]["get"]["responses"]["200"]["content"]["application/json"][
         "schema"]["required"]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import openai
 import pytest
 
 from tenbin.api.admin import ADMIN_ONLY_GETS, TEAM_SCOPED_GETS
-from tests.governance.conftest import admin_http, audit_rows, ledger_rows, ledger_settle, make_key
-from tests.harness import GatewayHandle
+from tests.fakes.fake_openai import FakeOpenAI
+from tests.governance.conftest import ENV, admin_http, audit_rows, gov_config, ledger_rows, ledger_settle, make_key
+from tests.harness import GatewayHandle, LoopThread, start_gateway
 
 
 def chat(gw: GatewayHandle, key: str, content: str = "hi") -> openai.types.chat.ChatCompletion:
@@ -165,3 +168,68 @@ def test_spoofed_attribution_headers_are_ignored(gw: GatewayHandle, keys: dict[s
     assert (entry["team"], entry["role"]) == ("sales", "app")
     with admin_http(gw, keys["sales-app"]) as h:  # a header cannot promote an app key either
         assert_openai_error(h.get("/admin/ledger", headers=spoof), 403, "insufficient_role")
+
+
+# ---- roles as documented: no key broader than the caller's; reads of the caller's team only ----
+
+def test_team_admin_never_touches_its_teams_admin_key(gw: GatewayHandle, keys: dict[str, str]) -> None:
+    sales_root = make_key(gw, "sales", "admin")  # an admin key that happens to sit in team sales
+    root_id = sales_root.split("-")[1]
+    with admin_http(gw, keys["sales-admin"]) as h:
+        assert_openai_error(h.post(f"/admin/keys/{root_id}/revoke"), 403, "insufficient_role")
+        assert_openai_error(h.post(f"/admin/keys/{root_id}/rotate"), 403, "insufficient_role")
+        app_id = keys["sales-app"].split("-")[1]
+        assert h.post(f"/admin/keys/{app_id}/revoke").status_code == 200  # a lower role: allowed
+    with admin_http(gw, sales_root) as h:
+        assert h.get("/admin/keys").status_code == 200  # still valid, not rotated away
+    with admin_http(gw, keys["sales-viewer"]) as h:
+        assert_openai_error(h.post(f"/admin/keys/{root_id}/revoke"), 403, "insufficient_role")
+
+
+def test_a_model_restricted_team_admin_cannot_mint_a_broader_key(gw: GatewayHandle) -> None:
+    narrow, _ = gw.lt.run(gw.runtime.keyring.create("sales", "crm", "team-admin", allowed_models=("jp-model",)))
+    wide_app = make_key(gw, "sales", "app")
+    with admin_http(gw, narrow) as h:
+        r = h.post("/admin/keys", json={"models": ["gpt-4o"]})
+        assert_openai_error(r, 403, "insufficient_role")
+        assert r.json()["error"]["param"] == "models"
+        assert_openai_error(h.post("/admin/keys", json={"models": ["jp-model", "gpt-4o"]}), 403, "insufficient_role")
+        inherited = h.post("/admin/keys", json={"role": "app"})  # no models named: its own restriction
+        assert inherited.status_code == 201, inherited.text
+        assert inherited.json()["allowed_models"] == ["jp-model"]
+        same = h.post("/admin/keys", json={"models": ["jp-model"], "role": "team-admin"})
+        assert same.status_code == 201 and same.json()["allowed_models"] == ["jp-model"]
+        # rotating would hand the caller the secret of a key broader than its own
+        assert_openai_error(h.post(f"/admin/keys/{wide_app.split('-')[1]}/rotate"), 403, "insufficient_role")
+    with pytest.raises(openai.PermissionDeniedError):
+        chat(gw, inherited.json()["key"])  # gpt-4o: not for this key
+    c = openai.OpenAI(base_url=gw.base_url, api_key=inherited.json()["key"], max_retries=0)
+    assert c.chat.completions.create(model="jp-model", messages=[{"role": "user", "content": "hi"}]).choices
+
+
+def test_viewers_see_only_their_teams_budgets_and_never_custom_terms(
+        lt: LoopThread, fake_openai: FakeOpenAI, tmp_path: Path) -> None:
+    budgets = [{"name": "sales-month", "scope": "team", "match": "sales", "limit_jpy": "1000"},
+               {"name": "hr-month", "scope": "team", "match": "hr", "limit_jpy": "2000"},
+               {"name": "each-team", "scope": "team", "match": "*", "limit_jpy": "5000"},
+               {"name": "payroll", "scope": "project", "match": "payroll", "limit_jpy": "300"},
+               {"name": "company", "scope": "all", "limit_jpy": "90000"}]
+    cfg = gov_config(fake_openai.url, finops={"budgets": budgets},
+                     privacy={"mode": "pseudonymize", "custom_terms": ["Project Falcon"]})
+    gw = start_gateway(lt, cfg, tmp_path, ENV)
+    try:
+        for role in ("viewer", "team-admin"):
+            with admin_http(gw, make_key(gw, "sales", role)) as h:
+                seen = h.get("/admin/budgets").json()
+                assert seen["team"] == "sales"
+                assert [b["name"] for b in seen["budgets"]] == ["sales-month", "each-team"], role
+                policies = h.get("/admin/policies").json()
+                assert "custom_terms" not in policies["privacy"] and policies["privacy"]["mode"] == "pseudonymize"
+                assert "Project Falcon" not in str(policies)
+        with admin_http(gw, make_key(gw, "ops", "admin")) as h:
+            assert [b["name"] for b in h.get("/admin/budgets").json()["budgets"]] == [b["name"] for b in budgets]
+            assert h.get("/admin/policies").json()["privacy"]["custom_terms"] == ["Project Falcon"]
+            narrowed = h.get("/admin/budgets", params={"team": "hr"}).json()["budgets"]
+            assert [b["name"] for b in narrowed] == ["hr-month", "each-team"]
+    finally:
+        gw.stop()

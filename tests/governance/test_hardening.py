@@ -61,8 +61,8 @@ def test_logs_and_database_free_of_keys_and_pii(debug_log: Path, gw_access_log: 
     bad = openai.OpenAI(base_url=gw.base_url, api_key=key[:-4] + "AAAA", max_retries=0)
     with pytest.raises(openai.AuthenticationError):
         bad.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": PROMPT}])
-    httpx.post(gw.base_url + "/chat/completions", headers={"Authorization": f"Bearer {key}"},
-               content=PROMPT.encode())
+    httpx.post(gw.base_url + "/chat/completions", content=PROMPT.encode(),
+               headers={"Authorization": f"Bearer {key}", "content-type": "application/json"})
     fake_openai.script = [{"status": 500}] * 10
     with pytest.raises(openai.APIStatusError):
         c.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": PROMPT}])

@@ -47,6 +47,7 @@ class Authenticator:
         self.clock = clock or keyring.clock  # the gateway's clock, as the key cache it sits on
         self.open_default = server.auth == "auto" and server.loopback
         self._created_at_start = keyring.created
+        self._saw_no_keys = False
 
     async def door_open(self) -> bool:
         """Is the key-less default serving? Re-checked on every key-less request until it closes."""
@@ -57,9 +58,14 @@ class Authenticator:
             return False
         try:
             n = await self.keyring.store.count_keys()
-        except Exception:  # store down: we cannot know no key exists, so no key-less access
+        except Exception:
+            # Store down: keys live in that store, so none can be created in it while it is down;
+            # keep the last answer read from it (no keys), or refuse if none was ever read.
+            if self._saw_no_keys:
+                return True
             raise GatewayError("The API key store is unavailable; retry shortly.", status=503,
                                code="key_store_unavailable") from None
+        self._saw_no_keys = n == 0
         if n:
             self.open_default = False  # once keys exist, stay closed for this process
         return n == 0

@@ -107,7 +107,7 @@ DOCUMENT: dict[str, Any] = {
                 "200": {"description": "a completion (JSON) or, with stream=true, server-sent events",
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ChatCompletion"}},
                                     "text/event-stream": {"schema": {"type": "string"}}}},
-                **_errors(400, 401, 403, 404, 413, 429, 502, 503, 504),
+                **_errors(400, 401, 403, 404, 413, 415, 429, 502, 503, 504),
             },
         }},
         "/v1/models": {"get": {
@@ -121,7 +121,7 @@ DOCUMENT: dict[str, Any] = {
                     "properties": {"object": {"type": "string"},
                                    "data": {"type": "array", "items": {"$ref": "#/components/schemas/Model"}},
                                    "tenbin": {"type": "object"}}}}}},
-                **_errors(401)},
+                **_errors(401, 403)},
         }},
         "/v1/models/{model}": {"get": {
             "operationId": "retrieveModel",
@@ -129,7 +129,7 @@ DOCUMENT: dict[str, Any] = {
                             "description": "catalog id; may contain '/' (local/smollm2), sent as is"}],
             "responses": {"200": {"description": "the model, if this key can be served by it now",
                                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Model"}}}},
-                          **_errors(401, 404)},
+                          **_errors(401, 403, 404)},
         }},
         "/healthz": {"get": {
             "operationId": "health", "security": [{}],

@@ -37,7 +37,8 @@ def auth_mode(server: ServerConfig, keys: int | None) -> str:
         return "auto: open on loopback until the first key is created (key count unknown: store unreadable)"
     if keys:
         return f"API keys required ({keys} active key{'' if keys == 1 else 's'}; server.auth: auto)"
-    return "open on loopback: requests without a key are served as team `local` until the first key is created"
+    return ("open on loopback: requests without a key are served as team `local` until the first key is created "
+            "(local clients only: loopback Host, no foreign Origin; the admin API always needs a key)")
 
 
 def _base_url(server: ServerConfig) -> str:
