@@ -17,6 +17,7 @@ from tenbin.privacy.fields import walk
 from tenbin.privacy.names import PersonRecognizer
 from tenbin.privacy.normalize import clean, digit_breaks, join_breaks
 from tenbin.privacy.recognizers import ConfidentialMarkerRecognizer, CustomTermRecognizer, Recognizer
+from tenbin.privacy.recognizers.base import DigitRecognizer
 from tenbin.privacy.recognizers.special_care import SpecialCareRecognizer
 from tenbin.privacy.registry import Registry, default_structured
 from tenbin.privacy.types import PII_LABELS, Finding, Span
@@ -64,6 +65,8 @@ class Detector:
             keep = self.config.labels
             recs = [r for r in recs if r.label in keep or not _is_pii_recognizer(r)]
         self._registry = Registry(recs)
+        # The second look at numbers broken over lines needs only the digit recognizers.
+        self._digit_registry = Registry([r for r in recs if isinstance(r, DigitRecognizer)])
 
     @property
     def full_tier(self) -> bool:
@@ -115,7 +118,7 @@ class Detector:
                 hi += 1
             window, wmap, joins = join_breaks(text[lo:hi], [(a - lo, b - lo) for a, b in cuts[k : j + 1]])
             k = j + 1
-            for sp in self._registry.analyze(window):
+            for sp in self._digit_registry.analyze(window):
                 if sp.score < min_score or sp.label not in PII_LABELS:
                     continue
                 if not any(sp.start < q < sp.end for q in joins):

@@ -115,6 +115,7 @@ _ANY: Final = re.compile(f"[{_INVISIBLE_CHARS}{_SPACE_CHARS}{_BMP_DIGITS}]")
 # Literal-first (the engine jumps from newline to newline); the character before is checked in
 # Python, since a lookbehind cannot skip a variable run of spaces.
 _DIGIT_OR_DASH: Final = frozenset("0123456789-")
+_RUN_CHARS: Final = frozenset("0123456789- \t\n")
 _DIGIT_BREAK: Final = re.compile(r"\n[ \t]*(?=[0-9\-])")
 
 
@@ -156,16 +157,32 @@ def clean(text: str) -> tuple[str, list[int] | None]:
 
 
 def digit_breaks(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of each line break inside a digit run, with the spaces or tabs around it."""
+    """``(start, end)`` of each line break inside a digit run, with the spaces or tabs around it.
+
+    Only runs that hold at least 7 digits once joined count (the shortest identifier, a postal
+    code, has 7): a list item ``1.`` after a line ending in a year is not a broken number.
+    """
     cuts: list[tuple[int, int]] = []
     if "\n" not in text:
         return cuts
+    n = len(text)
     for m in _DIGIT_BREAK.finditer(text):
-        a = m.start()
+        a, b = m.start(), m.end()
         while a > 0 and text[a - 1] in " \t":
             a -= 1
-        if a > 0 and text[a - 1] in _DIGIT_OR_DASH and (not cuts or cuts[-1][1] <= a):
-            cuts.append((a, m.end()))
+        if a == 0 or text[a - 1] not in _DIGIT_OR_DASH or (cuts and cuts[-1][1] > a):
+            continue
+        # Count the digits of the whole chain (``0\n9\n0\n…`` one digit per line included).
+        digits, i = 0, a - 1
+        while i >= 0 and text[i] in _RUN_CHARS and digits < 7:  # bounded: O(1) per break
+            digits += text[i].isdigit()
+            i -= 1
+        j = b
+        while j < n and text[j] in _RUN_CHARS and digits < 7:
+            digits += text[j].isdigit()
+            j += 1
+        if digits >= 7:
+            cuts.append((a, b))
     return cuts
 
 
