@@ -66,7 +66,40 @@ def tokenize(text: str) -> list[Token] | None:
 
         tok = dictionary.tokenizer(SplitMode.C)
         _local.tokenizer = tok
-    return [Token(m.surface(), m.begin(), m.end(), tuple(m.part_of_speech())) for m in tok.tokenize(text)]
+    if len(text) <= PIECE_CHARS:
+        return [Token(m.surface(), m.begin(), m.end(), tuple(m.part_of_speech())) for m in tok.tokenize(text)]
+    out: list[Token] = []
+    for start, piece in pieces(text):
+        out.extend(Token(m.surface(), m.begin() + start, m.end() + start, tuple(m.part_of_speech()))
+                   for m in tok.tokenize(piece))
+    return out
+
+
+# SudachiPy refuses input over 49,149 UTF-8 bytes ("Input is too long"), so one pasted contract
+# was a 500. Longer text is analysed in pieces of at most PIECE_CHARS characters (≤ 4 bytes each,
+# so always under the limit), cut at a line end, a sentence end or a space in the piece's last
+# BOUNDARY_CHARS where there is one: morphemes and the recognizers' cues do not cross those.
+PIECE_CHARS = 12_000
+BOUNDARY_CHARS = 2_000
+_CUTS = ("\n", "。", "．", ". ", "！", "？", "、", " ", "　")
+
+
+def pieces(text: str) -> list[tuple[int, str]]:
+    """``(offset, piece)`` pairs that cover ``text`` exactly, in order."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > PIECE_CHARS:
+        end = start + PIECE_CHARS
+        window = text[end - BOUNDARY_CHARS : end]
+        for cut in _CUTS:
+            i = window.rfind(cut)
+            if i >= 0:
+                end = end - BOUNDARY_CHARS + i + len(cut)
+                break
+        out.append((start, text[start:end]))
+        start = end
+    out.append((start, text[start:]))
+    return out
 
 
 _lookup_cache: dict[str, frozenset[str]] = {}
