@@ -305,3 +305,26 @@ def test_the_total_bound_holds_across_sources(clocked: tuple[GatewayHandle, Manu
 
 async def _sweep(refusals: Any) -> None:
     refusals.sweep()
+
+
+def test_the_last_minutes_summary_is_written_at_shutdown(lt: LoopThread, fake_openai: FakeOpenAI,
+                                                         tmp_path: Path) -> None:
+    import sqlite3
+
+    gw = start_gateway(lt, gov_config(fake_openai.url), tmp_path, ENV, clock=ManualClock(NOON))
+    try:
+        make_key(gw, "ops", "admin")
+        for _ in range(RefusalLimits().per_source + 3):
+            assert chat_json(gw).status_code == 401
+    finally:
+        gw.stop()  # the minute never ended: the summary goes out with the shutdown
+    con = sqlite3.connect(tmp_path / "tenbin.db")
+    try:
+        rows = con.execute("SELECT error_class, route FROM usage WHERE team = '-'").fetchall()
+        actions = [a for (a,) in con.execute("SELECT action FROM audit_log WHERE kind = 'auth'")]
+    finally:
+        con.close()
+    assert len(rows) == RefusalLimits().per_source + 1
+    [summary] = [json.loads(r) for c, r in rows if c == "refusals_suppressed"]
+    assert summary["suppressed"] == 3
+    assert actions.count("auth.refused") == RefusalLimits().per_source and actions[-1] == "auth.refused.summary"
