@@ -7,7 +7,6 @@ Every stage is a package of its own; this module only wires them in order, so re
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import functools
@@ -27,13 +26,15 @@ from tenbin.config.schema import Config
 from tenbin.context import RequestContext, Usage
 from tenbin.errors import BadRequest, GatewayError, RateLimited, UpstreamError
 from tenbin.finops.pricing import Pricer
-from tenbin.gateway.hooks import AnswerTap, AuditSink, BudgetGuard, NoAudit, NoBudget, Reservation
+from tenbin.gateway.finish import Delivered, Finish, outcome_of
+from tenbin.gateway.hooks import AnswerTap, AuditSink, BudgetGuard, NoAudit, NoBudget
 from tenbin.gateway.privacy_stage import PrivacyStage
 from tenbin.ledger.record import UsageRecord, from_nanos
 from tenbin.ledger.writer import LedgerWriter
 from tenbin.providers.base import ChatCall, ChatResult, Provider, ProviderError, StreamChunk
 from tenbin.providers.resilience import Breakers, with_retries
 from tenbin.routing.decision import Decision
+from tenbin.routing.features import estimate_tokens
 from tenbin.routing.router import Router
 
 if TYPE_CHECKING:
@@ -95,84 +96,6 @@ class Stream:
                 await self.closer()  # idempotent: finishes a request the generator never started
 
 
-def outcome_of(exc: BaseException) -> tuple[int, str]:
-    """The ledger status and error class of a request that ended with ``exc``: only a client that
-    went away (cancelled task, closed stream, reset socket) is 499; anything else is ours."""
-    if isinstance(exc, GatewayError):
-        return exc.status, exc.code or exc.type
-    if isinstance(exc, ProviderError):
-        return 502, exc.kind
-    if isinstance(exc, (asyncio.CancelledError, GeneratorExit, ConnectionResetError)):
-        return 499, "client_disconnected"
-    return 500, type(exc).__name__
-
-
-def estimate_tokens(text: str) -> int:
-    """Tokens a text is billed as, when the vendor's count never arrived: ~4 ASCII characters per
-    token, one per other character (kana and kanji run 0.7–1.2 in current BPE vocabularies)."""
-    if not text:
-        return 0
-    ascii_n = len(text) if text.isascii() else len(text.encode("ascii", "ignore"))
-    return math.ceil(ascii_n / 4) + (len(text) - ascii_n)
-
-
-class _Delivered:
-    """Counts the answer text (content and tool-call arguments) handed to the client."""
-
-    __slots__ = ("tokens",)
-
-    def __init__(self) -> None:
-        self.tokens = 0
-
-    def feed(self, chunk: dict[str, Any]) -> None:
-        for choice in chunk.get("choices") or ():
-            delta = choice.get("delta") or {}
-            content = delta.get("content")
-            if isinstance(content, str):
-                self.tokens += estimate_tokens(content)
-            for tc in delta.get("tool_calls") or ():
-                args = (tc.get("function") or {}).get("arguments") if isinstance(tc, dict) else None
-                if isinstance(args, str):
-                    self.tokens += estimate_tokens(args)
-
-
-class _Finish:
-    """The one place a request ends, whatever the outcome (answered, refused, failed, the client
-    gone before or after the first byte, cancelled): one ledger row, one audit entry, and the
-    budget reservation settled when something was billed or released when nothing was — exactly
-    once, however many paths reach it."""
-
-    __slots__ = ("answer", "ctx", "decision", "gw", "masked", "rec", "reservation", "scan", "served", "ttft")
-
-    def __init__(self, gw: Gateway, ctx: RequestContext) -> None:
-        self.gw, self.ctx = gw, ctx
-        self.scan: Any = None
-        self.decision: Decision | None = None
-        self.reservation: Reservation | None = None
-        self.masked: Any = None
-        self.served: Served | None = None
-        self.ttft: float | None = None
-        self.answer: AnswerTap | None = None
-        self.rec: UsageRecord | None = None
-
-    async def __call__(self, status: int, error: str | None, usage: Usage | None = None) -> UsageRecord:
-        if self.rec is not None:
-            return self.rec
-        rec = self.rec = self.gw._record(
-            self.ctx, self.decision, self.served, usage or Usage(), status, error, scan=self.scan,
-            masked=self.masked, stream=self.ctx.stream, ttft_ms=self.ttft, answer=self.answer)
-        reservation, self.reservation = self.reservation, None
-        if reservation is not None:
-            if status == 200 or rec.prompt_tokens or rec.completion_tokens:
-                await reservation.settle(from_nanos(rec.cost_jpy_nanos))
-            else:
-                await reservation.release()
-        return rec
-
-    async def failed(self, exc: BaseException) -> None:
-        await self(*outcome_of(exc))
-
-
 def _chain_error(attempts: list[Attempt]) -> GatewayError:
     detail = "; ".join(f"{a.model}: {a.error} ({a.message})" for a in attempts) or "no model to try"
     kinds = {a.error for a in attempts}
@@ -229,14 +152,14 @@ class Gateway:
         # is priced on (catalog price and FX rate), the budget period it charges and its ledger and
         # audit timestamps, so all of them agree and tests can pin it to a month boundary.
         ctx.started = self.clock.now().timestamp()
-        fin = _Finish(self, ctx)
+        fin = Finish(self, ctx)
         try:
             return await self._run(ctx, fin)
         except BaseException as e:
             await fin.failed(e)  # a no-op when the request already finished (a stream's own end)
             raise
 
-    async def _run(self, ctx: RequestContext, fin: _Finish) -> Completion | Stream:
+    async def _run(self, ctx: RequestContext, fin: Finish) -> Completion | Stream:
         self._check_request(ctx)
         scan = fin.scan = await self.privacy.scan_async(ctx.body, ctx.body_size) if self.privacy else None
         decision = fin.decision = self.router.decide(ctx, scan)
@@ -334,7 +257,7 @@ class Gateway:
         served, result = await self._try_chain(ctx, decision, body, lambda p, c: p.complete(c))
         return served, result
 
-    async def _stream(self, ctx: RequestContext, fin: _Finish, body: dict[str, Any]) -> Stream:
+    async def _stream(self, ctx: RequestContext, fin: Finish, body: dict[str, Any]) -> Stream:
         decision = fin.decision
         assert decision is not None
 
@@ -357,7 +280,7 @@ class Gateway:
         want_usage = bool((ctx.body.get("stream_options") or {}).get("include_usage"))
         restorer = fin.masked.stream_restorer() if fin.masked else None
         tap = fin.answer = AnswerTap(self.audit.keeps_raw)
-        delivered = _Delivered()
+        delivered = Delivered()
         reported: list[Usage] = []
 
         def billed() -> Usage:

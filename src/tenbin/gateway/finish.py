@@ -1,0 +1,93 @@
+"""How a request ends: the one place that writes its ledger row and audit entry and settles or
+releases its budget reservation, whatever the outcome, and what a cut-off stream is billed.
+
+Kept apart from ``pipeline.py`` so the pipeline reads as the order of the stages; the pipeline
+creates one :class:`Finish` per request and every exit path calls it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from tenbin.context import RequestContext, Usage
+from tenbin.errors import GatewayError
+from tenbin.gateway.hooks import AnswerTap, Reservation
+from tenbin.ledger.record import UsageRecord, from_nanos
+from tenbin.providers.base import ProviderError
+from tenbin.routing.decision import Decision
+from tenbin.routing.features import estimate_tokens
+
+if TYPE_CHECKING:
+    from tenbin.gateway.pipeline import Gateway, Served
+
+__all__ = ["Delivered", "Finish", "outcome_of"]
+
+
+def outcome_of(exc: BaseException) -> tuple[int, str]:
+    """The ledger status and error class of a request that ended with ``exc``: only a client that
+    went away (cancelled task, closed stream, reset socket) is 499; anything else is ours."""
+    if isinstance(exc, GatewayError):
+        return exc.status, exc.code or exc.type
+    if isinstance(exc, ProviderError):
+        return 502, exc.kind
+    if isinstance(exc, (asyncio.CancelledError, GeneratorExit, ConnectionResetError)):
+        return 499, "client_disconnected"
+    return 500, type(exc).__name__
+
+
+class Delivered:
+    """Counts the answer text (content and tool-call arguments) handed to the client."""
+
+    __slots__ = ("tokens",)
+
+    def __init__(self) -> None:
+        self.tokens = 0
+
+    def feed(self, chunk: dict[str, Any]) -> None:
+        for choice in chunk.get("choices") or ():
+            delta = choice.get("delta") or {}
+            content = delta.get("content")
+            if isinstance(content, str):
+                self.tokens += estimate_tokens(content)
+            for tc in delta.get("tool_calls") or ():
+                args = (tc.get("function") or {}).get("arguments") if isinstance(tc, dict) else None
+                if isinstance(args, str):
+                    self.tokens += estimate_tokens(args)
+
+
+class Finish:
+    """The one place a request ends, whatever the outcome (answered, refused, failed, the client
+    gone before or after the first byte, cancelled): one ledger row, one audit entry, and the
+    budget reservation settled when something was billed or released when nothing was — exactly
+    once, however many paths reach it."""
+
+    __slots__ = ("answer", "ctx", "decision", "gw", "masked", "rec", "reservation", "scan", "served", "ttft")
+
+    def __init__(self, gw: Gateway, ctx: RequestContext) -> None:
+        self.gw, self.ctx = gw, ctx
+        self.scan: Any = None
+        self.decision: Decision | None = None
+        self.reservation: Reservation | None = None
+        self.masked: Any = None
+        self.served: Served | None = None
+        self.ttft: float | None = None
+        self.answer: AnswerTap | None = None
+        self.rec: UsageRecord | None = None
+
+    async def __call__(self, status: int, error: str | None, usage: Usage | None = None) -> UsageRecord:
+        if self.rec is not None:
+            return self.rec
+        rec = self.rec = self.gw._record(
+            self.ctx, self.decision, self.served, usage or Usage(), status, error, scan=self.scan,
+            masked=self.masked, stream=self.ctx.stream, ttft_ms=self.ttft, answer=self.answer)
+        reservation, self.reservation = self.reservation, None
+        if reservation is not None:
+            if status == 200 or rec.prompt_tokens or rec.completion_tokens:
+                await reservation.settle(from_nanos(rec.cost_jpy_nanos))
+            else:
+                await reservation.release()
+        return rec
+
+    async def failed(self, exc: BaseException) -> None:
+        await self(*outcome_of(exc))
