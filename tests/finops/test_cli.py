@@ -60,8 +60,15 @@ def test_costs_json_and_csv(cfg: Path) -> None:
     restated = json.loads(cli("costs", "-c", str(cfg), "--period", "2026-11", "--by", "team", "--format", "json",
                               "--fx", "USDJPY=170"))
     assert {r["cost_jpy"] for r in restated["rows"]} == {"5.1000"}
+    assert restated["restated"] is True and {r["fx_basis"] for r in restated["rows"]} == {"restated USDJPY=170"}
+    assert doc["restated"] is False and {r["fx_basis"] for r in doc["rows"]} == {"booked"}
     csv_out = cli("costs", "-c", str(cfg), "--period", "2026-11", "--format", "csv")
     assert csv_out.splitlines()[0].startswith("team,model,requests")
+    assert csv_out.splitlines()[0].endswith(",fx_basis") and csv_out.splitlines()[1].endswith(",booked")
+    csv_restated = cli("costs", "-c", str(cfg), "--period", "2026-11", "--format", "csv", "--fx", "USDJPY=170")
+    assert all(line.endswith(",restated USDJPY=170") for line in csv_restated.splitlines()[1:])
+    table = cli("costs", "-c", str(cfg), "--period", "2026-11", "--fx", "USDJPY=170")
+    assert "RESTATED (USDJPY=170)" in table
 
 
 def test_unit_prices_show_break_even(cfg: Path) -> None:
@@ -108,8 +115,10 @@ def test_forecast_and_simulate(cfg: Path) -> None:
     # 0.45+0.3+0.3+0.3+0+0.3+0+0.45+0.3+0.3 = 2.70, so ¥4.50 + ¥2.70 = ¥7.20 > the ¥5 budget.
     assert table_row(out, "sales")[:5] == ["sales", "¥4.50", "¥7.20", "19", "sales-month ¥5.00"]
     assert "crosses sales-month" in table_row(out, "sales")[5]
-    # dev (Nov 2, 4, 6, 8, 10): today is a Friday whose mean is 0.45, Nov 21-30 add 6 × 0.3 + 0.45
-    assert table_row(out, "dev")[:4] == ["dev", "¥4.50", "¥7.20", "19"]
+    # dev (Nov 2, 4, 6, 8, 10) counts from its first day of use, Nov 2 (18 complete days): Sundays are
+    # Nov 8 and 15 (mean 0.45), today is a Friday whose mean is 0.45, Nov 21-30 add
+    # 0+0.45+0.3+0.3+0.3+0+0.45+0+0.45+0.3 = 2.55, so ¥4.50 + ¥0.45 + ¥2.55 = ¥7.50
+    assert table_row(out, "dev")[:4] == ["dev", "¥4.50", "¥7.50", "18"]
     assert table_row(out, "total")[:4] == ["total", "¥9.00", "¥14.40", "19"]
     assert "method: weekday run rate" in out
     out = cli("simulate", "-c", str(cfg), "--period", "2026-11", "--outage", "openai")

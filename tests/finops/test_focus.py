@@ -117,3 +117,29 @@ def test_csv_header_and_json_tags(tmp_path: Path) -> None:
     import json
 
     assert json.loads(data[0]["Tags"])["team"] in ("sales", "dev")
+
+
+def test_csv_decimals_are_plain_and_fixed_width_per_column(tmp_path: Path) -> None:
+    """Strict loaders reject ``0E-10``: zeros and every other decimal are written in plain notation
+    with the same number of places down a column (the Parquet scale, 10; token counts 0)."""
+    recs = ledger()
+    # a request that failed after the vendor counted its prompt: tokens, but a cost of exactly ¥0
+    recs.append(row(jst(2026, 11, 4), team="dev", model="gpt-4o", prompt=10, completion=0, cost_nanos=0,
+                    jpy_nanos=0, fx="150", use_case="ringi"))
+    rows = with_ledger(tmp_path, recs, lambda s: focus_rows(s, load_catalog(), NOV))
+    assert any(r["BilledCost"] == 0 for r in rows)
+    path = tmp_path / "focus.csv"
+    write_csv(rows, path)
+    text = path.read_text(encoding="utf-8")
+    assert "E-" not in text and "E+" not in text
+    with path.open(encoding="utf-8") as f:
+        data = list(csv.DictReader(f))
+    decimals = [c for c, t in SPEC_TYPES.items() if t == "Decimal"]
+    for c in decimals:
+        values = [d[c] for d in data if d[c] != ""]
+        places = {len(v.partition(".")[2]) for v in values}
+        assert len(places) <= 1, (c, values)
+    zero = next(d for d in data if Decimal(d["BilledCost"]) == 0)
+    assert zero["BilledCost"] == "0.0000000000" and zero["ConsumedQuantity"] == "10"
+    assert {len(d["BilledCost"].partition(".")[2]) for d in data} == {10}
+    assert all("." not in d["ConsumedQuantity"] for d in data)

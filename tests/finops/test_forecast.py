@@ -58,3 +58,21 @@ def test_forecast_from_the_ledger_per_team_and_total(tmp_path: Path) -> None:
     assert by["dev"].forecast == Decimal(300)  # 10/day every day (today: weekday mean 10)
     assert by["total"].forecast == Decimal(22_200)
     assert fcs[-1].subject == "total"
+
+
+def test_a_zero_first_day_does_not_forecast_zero() -> None:
+    """Used from the 2nd: the 1st (¥0) is before any use, so today's ¥50 in a quarter day is the
+    run rate (200/day for the 29 days from today), not the ¥0 mean of the one complete day."""
+    daily = {dt.date(2026, 11, 1): Decimal(0), dt.date(2026, 11, 2): Decimal(50)}
+    f = forecast_month(daily, NOV, dt.date(2026, 11, 2), Decimal("0.25"))
+    assert f.month_to_date == Decimal(50)
+    assert f.forecast == Decimal(200) * 29
+    assert f.days_observed == 0
+
+
+def test_zero_days_after_first_use_still_count() -> None:
+    # used on the 1st (¥300), nothing on the 2nd: the mean of both is 150, a ¥0 day of use is evidence
+    daily = {dt.date(2026, 11, 1): Decimal(300), dt.date(2026, 11, 2): Decimal(0)}
+    f = forecast_month(daily, NOV, dt.date(2026, 11, 3), Decimal("0.5"))
+    assert f.days_observed == 2
+    assert f.forecast == Decimal(300) + Decimal(150) * 28

@@ -64,13 +64,15 @@ def render(report: Report, fmt: str) -> None:
     if fmt == "json":
         total = report.total
         doc = {"period": report.period.label, "timezone": "Asia/Tokyo", "by": report.dims,
+               "restated": bool(report.fx), "fx_basis": report.fx_basis,
                "fx_restated": {k: str(v) for k, v in report.fx.items()}, "rows": report.rows(),
                "total": {"requests": total.requests, "cost_jpy": str(total.cost_jpy.quantize(Decimal("0.0001")))}}
         sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
         return
     rows = report.rows()
     if fmt == "csv":
-        names = list(dict.fromkeys(k for r in rows for k in r)) or [*report.dims, "cost_jpy"]
+        names = list(dict.fromkeys(k for r in rows for k in r if k != "fx_basis")) or [*report.dims, "cost_jpy"]
+        names.append("fx_basis")  # last, on every row: restated figures are marked as such
         w = csv.DictWriter(sys.stdout, fieldnames=names)
         w.writeheader()
         w.writerows(rows)
@@ -79,7 +81,8 @@ def render(report: Report, fmt: str) -> None:
     t = Table(*report.dims, "requests", "errors", "tokens", "cost ¥", "¥/request", "¥/1k tok",
               *(["outcome", "¥/outcome", "value ¥", "ROI"] if roi else []),
               title=f"tenbin costs {report.period.label} (Asia/Tokyo)"
-              + (" restated at " + ", ".join(f"{k}JPY={v}" for k, v in report.fx.items()) if report.fx else ""))
+              + (f" — RESTATED ({report.fx_basis.removeprefix('restated ')}), not the booked figures"
+                 if report.fx else ""))
     for ln in report.lines:
         extra = []
         if roi:

@@ -86,6 +86,15 @@ class Report:
             t.cost_jpy += ln.cost_jpy
         return t
 
+    @property
+    def fx_basis(self) -> str:
+        """What the JPY figures are: ``booked`` (the rate each request was priced at) or
+        ``restated USDJPY=170, …`` — written on every CSV/JSON row so a restated file cannot be
+        mistaken for the books once it is detached from the command that made it."""
+        if not self.fx:
+            return "booked"
+        return "restated " + ", ".join(f"{k}JPY={v}" for k, v in sorted(self.fx.items()))
+
     def rows(self) -> list[dict[str, Any]]:
         """Flat rows for CSV/JSON (money as decimal strings, never floats)."""
         out = []
@@ -99,6 +108,7 @@ class Report:
             if ln.outcome is not None:
                 r.update(outcome=ln.outcome, outcomes=_s(ln.outcomes, 1), jpy_per_outcome=_s(ln.per_outcome, 4),
                          value_jpy=_s(ln.value_jpy, 0), roi=_s(ln.roi, 2))
+            r["fx_basis"] = self.fx_basis
             out.append(r)
         return out
 

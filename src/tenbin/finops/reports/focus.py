@@ -46,6 +46,10 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 REGION_NAMES = {"JP": "Japan", "US": "United States", "EU": "European Union", "on-prem": "On premises"}
 SCALE = Decimal("1e-10")
+# Decimal places each Decimal column is written with: the Parquet schema's scale (10), except token
+# counts, which are whole numbers. Every value of a column has the same number of places, in plain
+# notation (``0.0000000000`` / ``0``, never ``0E-10``), so strict CSV loaders and diff tools agree.
+PLACES: dict[str, int] = {c: 0 if c == "ConsumedQuantity" else 10 for c, t in COLUMNS if t == D}
 MILLION = Decimal(1_000_000)
 
 
@@ -121,9 +125,19 @@ async def focus_rows(store: Store, catalog: Catalog, period: Period,
     return out
 
 
-def _text(v: Any) -> str:
+def decimal_text(v: Decimal, places: int) -> str:
+    """Plain notation at a fixed scale: ``format(…, "f")`` never writes an exponent, and
+    quantizing first gives every row of a column the same width after the point."""
+    unit = Decimal(1).scaleb(-places)
+    q = Decimal(v).quantize(unit)
+    return format(q if q else unit * 0, "f")  # a zero (or -0) is written unsigned
+
+
+def _text(v: Any, column: str = "") -> str:
     if v is None:
         return ""
+    if isinstance(v, Decimal):
+        return decimal_text(v, PLACES.get(column, 10))
     if isinstance(v, dt.datetime):
         return v.strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(v, dict):
@@ -137,7 +151,7 @@ def write_csv(rows: Sequence[dict[str, Any]], path: Path) -> None:
         w = csv.writer(f)
         w.writerow(names)
         for r in rows:
-            w.writerow([_text(r[c]) for c in names])
+            w.writerow([_text(r[c], c) for c in names])
 
 
 def arrow_schema() -> Any:

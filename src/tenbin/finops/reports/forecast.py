@@ -3,8 +3,10 @@
 Method (printed with every forecast): for each weekday, the mean spend of the complete days of
 this month falling on it; a future day takes its weekday's mean, or the mean of all complete days
 when that weekday has not occurred yet. Today counts as the larger of its spend so far and its
-weekday's mean. On the first day of a month (no complete day yet) today's spend is extrapolated
-from the share of the day elapsed. Business-day-heavy usage in Japan makes weekday weighting far
+weekday's mean. Complete days before the first day with any spend are not evidence (the gateway,
+or the team, was not in use yet: a ¥0 first day must not forecast ¥0), so with no complete day of
+use yet — the first day of a month, or the first day of use — today's spend is extrapolated from
+the share of the day elapsed. Business-day-heavy usage in Japan makes weekday weighting far
 more accurate than a flat run rate.
 """
 
@@ -20,8 +22,9 @@ from tenbin.ledger.record import from_nanos
 from tenbin.store.base import Store
 
 METHOD = ("weekday run rate: month-to-date actual + each remaining Tokyo day forecast at the mean of "
-          "this month's complete days with the same weekday (all-days mean if none yet); today = "
-          "max(actual so far, weekday mean); day 1 extrapolates today by the share of the day elapsed")
+          "this month's complete days with the same weekday (all-days mean if none yet), counting from "
+          "the first day with spend; today = max(actual so far, weekday mean); with no complete day of "
+          "use yet, today is extrapolated by the share of the day elapsed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +38,8 @@ class Forecast:
 def forecast_month(daily: dict[dt.date, Decimal], period: Period, today: dt.date, day_fraction: Decimal,
                    subject: str = "total") -> Forecast:
     days = period.days()
-    complete = [d for d in days if d < today]
+    first_use = next((d for d in days if daily.get(d, Decimal(0)) > 0), None)
+    complete = [d for d in days if d < today and first_use is not None and d >= first_use]
     mtd = sum((daily.get(d, Decimal(0)) for d in days if d <= today), Decimal(0))
     if today > days[-1]:
         return Forecast(subject, mtd, mtd, len(days))
