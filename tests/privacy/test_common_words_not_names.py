@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tenbin.privacy import Detector, sudachi
-from tenbin.privacy.names_stop import STOP_WORDS, drop_common_words
+from tenbin.privacy.names.stop import STOP_WORDS, drop_common_words
 from tenbin.privacy.types import PERSON, Span
 
 needs_sudachi = pytest.mark.skipif(not sudachi.available(), reason="sudachipy not installed")

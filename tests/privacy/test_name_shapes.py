@@ -6,8 +6,8 @@ import pytest
 
 from tenbin.privacy import sudachi
 from tenbin.privacy.names import PersonRecognizer
-from tenbin.privacy.names_hiragana import hiragana_names
-from tenbin.privacy.names_spread import spread
+from tenbin.privacy.names.hiragana import hiragana_names
+from tenbin.privacy.names.spread import spread
 from tenbin.privacy.normalize import normalize
 from tenbin.privacy.types import PERSON, Span
 

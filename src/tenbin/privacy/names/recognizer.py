@@ -23,14 +23,14 @@ from tenbin.privacy.lexicon import (
     SURNAMES_KANJI,
     TITLES,
 )
-from tenbin.privacy.names_cues import layout_names, spaced_hiragana, split_ruby
-from tenbin.privacy.names_hiragana import hiragana_names
-from tenbin.privacy.names_places import in_route, place_surname_titled
-from tenbin.privacy.names_romaji import romaji_names
-from tenbin.privacy.names_speakers import speaker_names
-from tenbin.privacy.names_spread import spread
-from tenbin.privacy.names_stop import drop_common_words
-from tenbin.privacy.names_table import answer_names, table_names
+from tenbin.privacy.names.hiragana import hiragana_names
+from tenbin.privacy.names.layout import layout_names, spaced_hiragana, split_ruby
+from tenbin.privacy.names.places import in_route, place_surname_titled
+from tenbin.privacy.names.romaji import romaji_names
+from tenbin.privacy.names.speakers import speaker_names
+from tenbin.privacy.names.spread import spread
+from tenbin.privacy.names.stop import drop_common_words
+from tenbin.privacy.names.table import answer_names, table_names
 from tenbin.privacy.recognizers.base import Recognizer
 from tenbin.privacy.sudachi import Token
 from tenbin.privacy.types import PERSON, Span
