@@ -19,7 +19,7 @@ from tenbin.routing.decision import Decision
 from tenbin.routing.features import estimate_tokens
 
 if TYPE_CHECKING:
-    from tenbin.gateway.pipeline import Gateway, Served
+    from tenbin.gateway.pipeline import Attempt, Gateway, Served
 
 __all__ = ["Delivered", "Finish", "outcome_of"]
 
@@ -62,12 +62,15 @@ class Finish:
     budget reservation settled when something was billed or released when nothing was — exactly
     once, however many paths reach it."""
 
-    __slots__ = ("answer", "ctx", "decision", "gw", "masked", "rec", "reservation", "scan", "served", "ttft")
+    __slots__ = ("answer", "ctx", "decision", "gw", "masked", "rec", "reservation", "routed", "scan", "served",
+                 "tried", "ttft")
 
     def __init__(self, gw: Gateway, ctx: RequestContext) -> None:
         self.gw, self.ctx = gw, ctx
         self.scan: Any = None
         self.decision: Decision | None = None
+        self.routed: Decision | None = None  # the router's decision, before any budget action
+        self.tried: list[Attempt] = []  # models of the chain that did not answer (pipeline._try_chain)
         self.reservation: Reservation | None = None
         self.masked: Any = None
         self.served: Served | None = None
@@ -80,7 +83,8 @@ class Finish:
             return self.rec
         rec = self.rec = self.gw._record(
             self.ctx, self.decision, self.served, usage or Usage(), status, error, scan=self.scan,
-            masked=self.masked, stream=self.ctx.stream, ttft_ms=self.ttft, answer=self.answer)
+            masked=self.masked, stream=self.ctx.stream, ttft_ms=self.ttft, answer=self.answer,
+            routed=self.routed, tried=self.tried)
         reservation, self.reservation = self.reservation, None
         if reservation is not None:
             if status == 200 or rec.prompt_tokens or rec.completion_tokens:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import logging
 import math
 import time
@@ -47,10 +46,16 @@ TOKYO = dt.timezone(dt.timedelta(hours=9), "Asia/Tokyo")
 
 @dataclass(slots=True)
 class Attempt:
+    """A model of the chain that did not answer. ``sent`` counts the calls (retries included) that
+    reached its vendor: the audit records a transfer for those only (governance/transfers.py)."""
+
     model: str
     error: str
     message: str
     retry_after: float | None = None
+    sent: int = 0
+    status: int | None = None
+    masked: bool = False  # what it was sent was the masked body, not the client's
 
 
 @dataclass(slots=True)
@@ -60,6 +65,8 @@ class Served:
     model: ModelSpec
     decision: Decision
     attempts: list[Attempt] = field(default_factory=list)
+    sent: int = 0  # calls that reached the serving vendor (0: answered from the cache)
+    masked: bool = False  # it received the masked body
 
     def headers(self, request_id: str) -> dict[str, str]:
         return {
@@ -162,14 +169,14 @@ class Gateway:
     async def _run(self, ctx: RequestContext, fin: Finish) -> Completion | Stream:
         self._check_request(ctx)
         scan = fin.scan = await self.privacy.scan_async(ctx.body, ctx.body_size) if self.privacy else None
-        decision = fin.decision = self.router.decide(ctx, scan)
+        decision = fin.decision = fin.routed = self.router.decide(ctx, scan)
         decision, fin.reservation = await self.budget.reserve(ctx, decision)
         fin.decision = decision
         masked = fin.masked = self.privacy.apply(ctx.body, scan, decision) if self.privacy and scan else None
         body = masked.body if masked else ctx.body
         if ctx.stream:
             return await self._stream(ctx, fin, body)
-        served, result = await self._complete(ctx, decision, body)
+        served, result = await self._complete(ctx, decision, body, fin.tried)
         fin.served = served
         response = result.response
         response["model"] = served.model.id
@@ -215,19 +222,36 @@ class Gateway:
 
     async def _try_chain(
         self, ctx: RequestContext, decision: Decision, body: dict[str, Any],
-        attempt_fn: Callable[[Provider, ChatCall], Any],
+        attempt_fn: Callable[[Provider, ChatCall], Any], attempts: list[Attempt],
     ) -> tuple[Served, Any]:
-        attempts: list[Attempt] = []
+        """``attempts`` (the request's ``Finish.tried``) collects every model that did not answer,
+        also when the chain raises, so the audit sees each vendor the data reached."""
         for model, provider in self._candidates(decision, attempts):
             breaker = self.breakers.get(model.id)
             if not breaker.allow():
                 attempts.append(Attempt(model.id, "breaker_open", "circuit breaker open"))
                 continue
             call = ChatCall(model=model, body=body, request_id=ctx.request_id)
+            sent = 0
+
+            async def once(provider: Provider = provider, call: ChatCall = call) -> Any:
+                nonlocal sent
+                try:
+                    out = await attempt_fn(provider, call)
+                except ProviderError as e:
+                    sent += e.reached
+                    raise
+                except BaseException:
+                    sent += 1  # cancelled or our fault mid-call: it may have left, so count it
+                    raise
+                sent += 1
+                return out
+
             try:
-                out = await with_retries(functools.partial(attempt_fn, provider, call),
-                                         self._max_retries(model), self.cfg.retry)
+                out = await with_retries(once, self._max_retries(model), self.cfg.retry)
             except ProviderError as e:
+                attempts.append(Attempt(model.id, e.kind, e.message, e.retry_after, sent, e.status,
+                                        body is not ctx.body))
                 if e.kind == "bad_request":
                     if e.status is None:
                         breaker.release()  # refused before it was sent: no verdict on the vendor
@@ -236,25 +260,27 @@ class Gateway:
                     raise BadRequest(e.message, status=e.status if e.status in (400, 413, 422) else 400,
                                      code="upstream_bad_request") from None
                 breaker.failure()
-                attempts.append(Attempt(model.id, e.kind, e.message, e.retry_after))
                 log.warning("request %s: %s failed (%s), trying next", ctx.request_id, model.id, e.kind)
                 continue
             except BaseException:
                 # Cancelled (the client left) or a fault of ours: no verdict on the vendor, but a
                 # half-open trial must end here, or the model is never tried again.
                 breaker.release()
+                attempts.append(Attempt(model.id, "interrupted", "the call did not finish", sent=sent,
+                                        masked=body is not ctx.body))
                 raise
             breaker.success()
-            return Served(model, decision, attempts), out
+            return Served(model, decision, list(attempts), sent, body is not ctx.body), out
         raise _chain_error(attempts)
 
-    async def _complete(self, ctx: RequestContext, decision: Decision,
-                        body: dict[str, Any]) -> tuple[Served, ChatResult]:
+    async def _complete(self, ctx: RequestContext, decision: Decision, body: dict[str, Any],
+                        attempts: list[Attempt]) -> tuple[Served, ChatResult]:
         if self.cache is not None:
             return await self.cache.complete(
-                ctx, decision, body, lambda: self._try_chain(ctx, decision, body, lambda p, c: p.complete(c)),
+                ctx, decision, body,
+                lambda: self._try_chain(ctx, decision, body, lambda p, c: p.complete(c), attempts),
                 lambda: Served(decision.model, decision))
-        served, result = await self._try_chain(ctx, decision, body, lambda p, c: p.complete(c))
+        served, result = await self._try_chain(ctx, decision, body, lambda p, c: p.complete(c), attempts)
         return served, result
 
     async def _stream(self, ctx: RequestContext, fin: Finish, body: dict[str, Any]) -> Stream:
@@ -274,7 +300,7 @@ class Gateway:
                 raise
             return gen, first
 
-        served, (gen, first) = await self._try_chain(ctx, decision, body, open_stream)
+        served, (gen, first) = await self._try_chain(ctx, decision, body, open_stream, fin.tried)
         fin.served = served
         fin.ttft = (time.perf_counter() - ctx.started_mono) * 1000
         want_usage = bool((ctx.body.get("stream_options") or {}).get("include_usage"))
@@ -360,6 +386,7 @@ class Gateway:
         self, ctx: RequestContext, decision: Decision | None, served: Served | None, usage: Usage,
         status: int, error: str | None, *, scan: Any = None, masked: Any = None, stream: bool = False,
         ttft_ms: float | None = None, answer: AnswerTap | None = None,
+        routed: Decision | None = None, tried: list[Attempt] | None = None,
     ) -> UsageRecord:
         now = self.clock.now().timestamp()
         model = served.model if served else None
@@ -386,7 +413,8 @@ class Gateway:
             rec.currency = model.price_at(day).currency
         self.ledger.record(rec)
         self.audit.request(ctx, rec, {"scan": scan, "masked": masked is not None, "decision": decision,
-                                      "answer": answer})
+                                      "answer": answer, "routed": routed or decision, "served": served,
+                                      "tried": tried or []})
         return rec
 
     @staticmethod

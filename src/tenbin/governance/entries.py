@@ -17,6 +17,7 @@ import orjson
 from tenbin.catalog.catalog import Catalog
 from tenbin.context import Principal, RequestContext
 from tenbin.governance.chain import canonical
+from tenbin.governance.transfers import budget_action, policy_rule, skipped, transfers
 from tenbin.ledger.record import UsageRecord
 
 
@@ -44,28 +45,56 @@ def _data_class(scan: Any) -> str | None:
     return None if dc is None else str(getattr(dc, "name", dc)).lower()
 
 
-def request_entry(ctx: RequestContext, rec: UsageRecord, facts: dict[str, Any], catalog: Catalog,
-                  prompt: bytes, answer_sha256: str | None, answer_bytes: int | None) -> dict[str, Any]:
+def request_entries(ctx: RequestContext, rec: UsageRecord, facts: dict[str, Any], catalog: Catalog,
+                    prompt: bytes, answer_sha256: str | None, answer_bytes: int | None) -> list[dict[str, Any]]:
+    """One entry per vendor the request reached (governance/transfers.py), in the order they were
+    called; one entry without a vendor when it reached none (refused, no model available, cache hit)."""
     scan = facts.get("scan")
-    decision = facts.get("decision")
     p = ctx.principal
-    spec = catalog.get(rec.served_model) if rec.served_model else None
-    if spec is None and decision is not None:
-        spec = decision.model  # failed requests: where it was headed
     counts = scan.counts() if scan is not None else {}
-    return {
+    base: dict[str, Any] = {
         "ts_us": int(rec.ts_start * 1_000_000), "kind": "request", "action": "chat.completions",
         "request_id": rec.request_id, "key_id": p.key_id, "team": p.team, "role": p.role,
         "project": p.project, "use_case": rec.use_case, "target": None,
         "data_class": _data_class(scan), "findings": canonical(counts) if counts else None,
         "masked": 1 if facts.get("masked") else 0,
-        "rule": getattr(decision, "rule", None),
-        "model": spec.id if spec else rec.requested_model, "provider": spec.provider if spec else None,
-        "region": spec.region if spec else None, "jurisdiction": spec.jurisdiction if spec else None,
-        "status": rec.status, "prompt_sha256": digest(prompt), "prompt_bytes": len(prompt),
-        "answer_sha256": answer_sha256, "answer_bytes": answer_bytes,
-        "detail": canonical({"stream": rec.stream, "error": rec.error_class}) if rec.error_class else None,
+        "rule": policy_rule(facts), "prompt_sha256": digest(prompt), "prompt_bytes": len(prompt),
     }
+    common: dict[str, Any] = {}
+    if rec.error_class:
+        common.update(stream=rec.stream, error=rec.error_class)
+    budget = budget_action(facts)
+    if budget is not None:
+        common["budget"] = budget
+    not_sent = skipped(facts)
+    if not_sent:
+        common["not_sent"] = not_sent
+    sent = transfers(facts, catalog)
+    if not sent:
+        decision = facts.get("decision")
+        headed = decision.model.id if decision is not None else rec.requested_model
+        if facts.get("served") is not None:
+            common["cache"] = "hit"  # answered without calling anyone
+        return [{**base, "model": headed, "provider": None, "region": None, "jurisdiction": None,
+                 "status": rec.status, "answer_sha256": answer_sha256 if facts.get("served") else None,
+                 "answer_bytes": answer_bytes if facts.get("served") else None,
+                 "detail": canonical(common) if common else None}]
+    out = []
+    for t in sent:
+        detail = dict(common)
+        if len(sent) > 1 or t.sends > 1 or not t.served:
+            detail["attempt"] = {"position": t.position, "sends": t.sends, "served": t.served,
+                                 **({"error": t.error} if t.error else {})}
+        out.append({
+            **base, "masked": 1 if t.masked else 0,  # as this vendor received it
+            "model": t.model.id, "provider": t.model.provider, "region": t.model.region,
+            "jurisdiction": t.model.jurisdiction,
+            "status": rec.status if t.served else (t.status or 502),
+            "answer_sha256": answer_sha256 if t.served else None,
+            "answer_bytes": answer_bytes if t.served else None,
+            "detail": canonical(detail) if detail else None,
+        })
+    return out
 
 
 def admin_entry(actor: Principal, action: str, *, target: str | None = None, team: str | None = None,

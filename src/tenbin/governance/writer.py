@@ -19,7 +19,7 @@ from tenbin.clock import SYSTEM, Clock
 from tenbin.context import Principal, RequestContext
 from tenbin.governance.chain import seal
 from tenbin.governance.config import GovernanceConfig
-from tenbin.governance.entries import admin_entry, prompt_bytes, refusal_entry, request_entry
+from tenbin.governance.entries import admin_entry, prompt_bytes, refusal_entry, request_entries
 from tenbin.governance.quarantine import keep
 from tenbin.governance.raw import RawVault
 from tenbin.ledger.record import UsageRecord
@@ -51,7 +51,8 @@ class AuditWriter(BatchWriter[dict[str, Any]]):
             prompt = prompt_bytes(ctx.body)
             tap = facts.get("answer")
             sha, size = (tap.hexdigest(), tap.size) if tap is not None else (None, None)
-            self.push(request_entry(ctx, record, facts, self.catalog, prompt, sha, size))
+            for entry in request_entries(ctx, record, facts, self.catalog, prompt, sha, size):
+                self.push(entry)
             if self.vault is not None and tap is not None:
                 self._raw.append((record.request_id, ctx.principal.team, prompt, tap.text))
         except Exception:  # auditing must never fail a request; count it loudly instead

@@ -41,6 +41,7 @@ class ProviderError(Exception):
         status: int | None = None,
         retry_after: float | None = None,
         body: Any = None,
+        sent: bool = True,
     ) -> None:
         super().__init__(message)
         self.kind: ErrorKind = kind
@@ -48,10 +49,21 @@ class ProviderError(Exception):
         self.status = status
         self.retry_after = retry_after
         self.body = body
+        self.sent = sent  # False when the request provably never left (no connection was made)
 
     @property
     def retryable(self) -> bool:
         return self.kind in RETRYABLE
+
+    @property
+    def reached(self) -> bool:
+        """Did the request reach the vendor? An HTTP answer proves it did; no key, a full local
+        queue, a body that could not be encoded or a refused connection prove it did not; anything
+        else (a timeout, a reset) may have delivered it, so it counts as reached — the audit's
+        transfer record must never miss data that left."""
+        if self.status is not None:
+            return True
+        return self.sent and self.kind not in ("unavailable", "bad_request")
 
 
 @dataclass(slots=True)

@@ -181,6 +181,10 @@ class HTTPAdapter:
         )
 
     def wrap(self, e: BaseException) -> ProviderError:
+        if isinstance(e, aiohttp.ConnectionTimeoutError):
+            return ProviderError("timeout", f"{self.name}: connecting to the upstream timed out", sent=False)
+        if isinstance(e, aiohttp.ClientConnectorError):  # no connection: not one byte of the request left
+            return ProviderError("connection", f"{self.name}: {type(e).__name__}: {e}", sent=False)
         if isinstance(e, (asyncio.TimeoutError, aiohttp.ServerTimeoutError)):
             return ProviderError("timeout", f"{self.name}: upstream timed out")
         if isinstance(e, aiohttp.ClientPayloadError):
