@@ -8,8 +8,11 @@ right after, or a reading label right before.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Final
 
+from tenbin.privacy.names.step import NameStep
+from tenbin.privacy.names.text import NameText
 from tenbin.privacy.types import PERSON, Span
 
 # ちゃん/くん follow a given name; さん/様 are left out because お疲れさま, みなさん, おかあさん
@@ -108,3 +111,10 @@ def hiragana_names(norm: str) -> list[Span]:
     for m in _READING.finditer(norm):
         out.append(Span(PERSON, m.start(1), m.end(1), 0.85))
     return out
+
+
+class HiraganaNames(NameStep):
+    """Hiragana given names before ちゃん/くん, after a person label or a reading label."""
+
+    def find(self, text: NameText, found: Sequence[Span]) -> list[Span]:
+        return hiragana_names(text.norm)

@@ -10,19 +10,19 @@ not at one token's dictionary tag, so they run after the token scan:
   whatever the dictionary says about the word;
 - names joined with ・ or 、 share one cue (林・舘野両名, 森・栗林の両氏): when one of them was found,
   the other one is a name too if it is a known surname.
-It also holds the token-level helpers that keep names.py small.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Sequence
 from typing import Final
 
 from tenbin.privacy import sudachi
 from tenbin.privacy.itaiji import fold
-from tenbin.privacy.lexicon import SURNAMES_KANJI, words
-from tenbin.privacy.sudachi import Token
+from tenbin.privacy.lexicon import SURNAMES_KANJI
+from tenbin.privacy.names.step import NameStep
+from tenbin.privacy.names.text import NameText
 from tenbin.privacy.types import PERSON, Span
 
 _KANJI: Final = r"[一-龥々\uf900-\ufaff]"
@@ -45,36 +45,6 @@ _KIN_AFTER_LABEL: Final = re.compile(
 _JOINED: Final = re.compile(
     rf"({_KANJI}{{1,4}})[・、]({_KANJI}{{1,4}})(?=[ ]?(?:両名|両氏|の両名|の両氏|様|さん|氏|殿))"
 )
-# Particles and function words that follow "姓 " without being a given name (田中 より).
-_NOT_HIRA_GIVEN: Final = words("より から まで です など ほか とか のみ だけ さん さま くん ちゃん")
-
-
-def split_ruby(toks: list[Token]) -> list[Token]:
-    """Split tokens the dictionary glued to a bracket (``舘野（タテノ）``) so the name stands alone."""
-    out: list[Token] = []
-    for t in toks:
-        k = max(t.surface.find("（"), t.surface.find("("))
-        if k <= 0 or len(t.surface) < 3:
-            out.append(t)
-            continue
-        out.append(Token(t.surface[:k], t.begin, t.begin + k, t.pos))
-        out.append(Token(t.surface[k:], t.begin + k, t.end, ("補助記号", "括弧開", "*", "*")))
-    return out
-
-
-def spaced_hiragana(
-    norm: str, toks: list[Token], k: int, field_end: Callable[[str, int], bool]
-) -> tuple[int, int] | None:
-    """(end, next index) of a 2-4 letter hiragana given name at token ``k`` after "姓 " (眞鍋 みお)."""
-    idx, end, total = k, toks[k].begin, 0
-    while idx < len(toks) and toks[idx].begin == end and all("ぁ" <= c <= "ゖ" for c in toks[idx].surface):
-        total += len(toks[idx].surface)
-        end, idx = toks[idx].end, idx + 1
-    if idx == k or not 2 <= total <= 4 or not field_end(norm, end):
-        return None
-    if norm[toks[k].begin : end] in _NOT_HIRA_GIVEN or toks[k].surface in _NOT_HIRA_GIVEN:
-        return None
-    return end, idx
 
 
 def _is_surname(word: str) -> bool:
@@ -82,7 +52,7 @@ def _is_surname(word: str) -> bool:
     return word in SURNAMES_KANJI or "姓" in sudachi.name_kinds(word)
 
 
-def layout_names(norm: str, found: Iterable[Span]) -> list[Span]:
+def layout_names(norm: str, found: Sequence[Span]) -> list[Span]:
     """Extra PERSON spans from readings, furigana pairs, kinship notes and joined names."""
     persons = [sp for sp in found if sp.label == PERSON]
     out: list[Span] = []
@@ -128,3 +98,10 @@ def _new_only(persons: list[Span], extra: list[Span]) -> list[Span]:
             kept.append(sp)
             taken.append((sp.start, sp.end))
     return kept
+
+
+class LayoutNames(NameStep):
+    """Readings, furigana pairs, kinship notes and joined names around the names found so far."""
+
+    def find(self, text: NameText, found: Sequence[Span]) -> list[Span]:
+        return layout_names(text.norm, found)

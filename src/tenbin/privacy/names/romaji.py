@@ -8,11 +8,14 @@ English cues (Mr./Ms., Dear, a sign-off line) — and share no code with the tok
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Final
 
 from tenbin.privacy import context, sudachi
 from tenbin.privacy.kana import ROMAJI_WORD, long_vowel_variants, to_katakana
 from tenbin.privacy.lexicon import SURNAMES_ROMAJI, words
+from tenbin.privacy.names.step import NameStep
+from tenbin.privacy.names.text import NameText
 from tenbin.privacy.types import PERSON, Span
 
 _ROMAJI_WORD_RE: Final = re.compile(
@@ -132,3 +135,13 @@ def romaji_names(norm: str) -> list[Span]:
             out.append(Span(PERSON, m.start(), m.end(), 0.7))
         i += 1
     return out
+
+
+class RomajiNames(NameStep):
+    """Names in Latin letters (Kenta HOSHINO, Mr. Smith, HASUMI/MISAKI)."""
+
+    def applies(self, text: NameText) -> bool:
+        return any("A" <= ch <= "Z" for ch in text.norm)
+
+    def find(self, text: NameText, found: Sequence[Span]) -> list[Span]:
+        return romaji_names(text.norm)

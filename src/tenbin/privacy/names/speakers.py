@@ -9,10 +9,13 @@ speakers that the dictionary knows as proper nouns are people too.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Final
 
 from tenbin.privacy import sudachi
 from tenbin.privacy.lexicon import PREFECTURE_RE
+from tenbin.privacy.names.step import NameStep
+from tenbin.privacy.names.text import NameText
 from tenbin.privacy.types import PERSON, Span
 
 # Optional [time] stamp, optional role word ("ヘルプデスク"), then a 1–4 kanji speaker and a colon.
@@ -33,7 +36,7 @@ def _proper_noun(word: str) -> bool:
     return toks is not None and len(toks) == 1 and toks[0].pos[1] == "固有名詞"
 
 
-def speaker_names(norm: str, found: list[Span]) -> list[Span]:
+def speaker_names(norm: str, found: Sequence[Span]) -> list[Span]:
     """PERSON spans for unfound line-initial speakers, when another line's speaker is a found name."""
     if ":" not in norm:
         return []
@@ -64,3 +67,13 @@ def speaker_names(norm: str, found: list[Span]) -> list[Span]:
         if word not in known_words and len(word) >= 2 and _proper_noun(word):
             out.append(Span(PERSON, s, e, 0.75))
     return out
+
+
+class SpeakerNames(NameStep):
+    """The other speakers of a transcript in which some speaker is a found name."""
+
+    def applies(self, text: NameText) -> bool:
+        return text.use_sudachi
+
+    def find(self, text: NameText, found: Sequence[Span]) -> list[Span]:
+        return speaker_names(text.norm, found)

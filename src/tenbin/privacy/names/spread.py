@@ -10,9 +10,11 @@ kanji name followed by a place/organisation suffix (設楽町, 大島支店) is 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Final
 
+from tenbin.privacy.names.step import NameStep
+from tenbin.privacy.names.text import NameText
 from tenbin.privacy.types import PERSON, Span
 
 _PARTICLES: Final = frozenset("はにがをのともへやで")
@@ -74,3 +76,10 @@ def spread(norm: str, spans: Iterable[Span]) -> list[Span]:
                 covered.append((pos, end))
             pos = norm.find(name, end)
     return out
+
+
+class Spread(NameStep):
+    """Other verbatim mentions of the names found so far."""
+
+    def find(self, text: NameText, found: Sequence[Span]) -> list[Span]:
+        return spread(text.norm, found)

@@ -10,11 +10,14 @@ name-shaped as a whole.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Final
 
 from tenbin.privacy import sudachi
 from tenbin.privacy.columns import column_cells
 from tenbin.privacy.dialogue import answers
+from tenbin.privacy.names.step import NameStep
+from tenbin.privacy.names.text import NameText
 from tenbin.privacy.types import PERSON, Span
 
 _HEADER_WORDS: Final = ("氏名", "名前", "連名", "宛名", "フリガナ", "ふりがな", "カナ", "Name", "NAME", "name")
@@ -49,7 +52,7 @@ def name_shaped(value: str, kana: bool) -> bool:
     return _KANJI_NAME.fullmatch(value) is not None or _ROMAJI_NAME.fullmatch(value) is not None
 
 
-def _header_row(cells: list[str], head: int, stop: int, found: list[Span]) -> bool:
+def _header_row(cells: list[str], head: int, stop: int, found: Sequence[Span]) -> bool:
     """A header row holds labels only. A key-value sheet (｜氏名｜檜垣 結衣｜フリガナ｜…) puts the
     value beside its label: a cell with digits or an inner space, or a name already found on the
     line, says the row is data, and its "column" below is other labels."""
@@ -58,7 +61,7 @@ def _header_row(cells: list[str], head: int, stop: int, found: list[Span]) -> bo
     return not any(any(ch.isdigit() for ch in c) or (" " in c and not c.isascii()) for c in cells)
 
 
-def table_names(norm: str, found: list[Span]) -> list[Span]:
+def table_names(norm: str, found: Sequence[Span]) -> list[Span]:
     """PERSON spans for whole cells under a name header; cheap when no header word is present."""
     out: list[Span] = []
     cells = column_cells(
@@ -93,3 +96,17 @@ def answer_names(norm: str) -> list[Span]:
         if value and name_shaped(value, kana):
             out.append(Span(PERSON, start, end, 0.8))
     return out
+
+
+class TableNames(NameStep):
+    """Whole cells of a name column in a pasted table."""
+
+    def find(self, text: NameText, found: Sequence[Span]) -> list[Span]:
+        return table_names(text.norm, found)
+
+
+class AnswerNames(NameStep):
+    """The answer to a name question in a dialogue."""
+
+    def find(self, text: NameText, found: Sequence[Span]) -> list[Span]:
+        return answer_names(text.norm)
