@@ -4,11 +4,13 @@ call tenbin.finops, render with Rich."""
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import time
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import orjson
 import typer
 from rich.progress import Progress
 from rich.table import Table
@@ -16,7 +18,8 @@ from rich.table import Table
 from tenbin.catalog.catalog import load_catalog
 from tenbin.cli.common import ConfigOption, clock_of, console, load, with_store
 from tenbin.cli.costs import FxOpt, PeriodOpt, fail, finops_config, fx_args, period_arg
-from tenbin.finops.budgets.rules import delete_rule, merge, save_rule, spend_so_far, split_bucket, stored_rules
+from tenbin.finops.budgets.rules import delete_rule, merge, save_rule, spend_so_far, stored_rules
+from tenbin.finops.budgets.status import status_rows, stored_events
 from tenbin.finops.config import BudgetRule
 from tenbin.finops.fx import FxTable
 from tenbin.finops.fxstore import load_rates, load_table, parse_csv, parse_pair, parse_rate, set_rate, stored_rates
@@ -26,7 +29,6 @@ from tenbin.finops.replay.shapes import Shape, load_key_models, load_shapes
 from tenbin.finops.replay.simulate import replay, scenario_config, uses_weights
 from tenbin.finops.reports.focus import FOCUS_VERSION, focus_rows, write_csv, write_parquet
 from tenbin.finops.reports.forecast import METHOD, Forecast, forecast_period
-from tenbin.ledger.record import from_nanos
 from tenbin.routing.schema import RoutingPolicy
 from tenbin.store.base import Store
 
@@ -86,36 +88,39 @@ def _budgets_app() -> typer.Typer:
                     invoke_without_command=True)
 
     @b.callback()
-    def budgets(ctx: typer.Context, config: ConfigOption = None) -> None:
-        """List budgets with burn and remaining for the current period."""
+    def budgets(ctx: typer.Context, config: ConfigOption = None,
+                fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table") -> None:
+        """List budgets with burn, remaining, thresholds crossed and any downgrade/block since when."""
         if ctx.invoked_subcommand is not None:
             return
         cfg = load(config)
         fo = finops_config(cfg)
         clock = clock_of(ctx)
+        now = clock.now().timestamp()
 
-        async def go(s: Store) -> tuple[list[BudgetRule], dict[str, int]]:
+        async def go(s: Store) -> list[dict[str, Any]]:
             rules = merge(fo.budgets, await stored_rules(s))
-            return rules, await spend_so_far(s, rules, clock.now().timestamp())
+            spent = {b: (n, 0) for b, n in (await spend_so_far(s, rules, now)).items()}
+            alerts, actions = await stored_events(s)
+            return status_rows(rules, {r.name for r in fo.budgets}, spent, alerts, actions, now)
 
-        rules, spent = with_store(cfg, go)
-        names = {r.name for r in fo.budgets}
+        rows = with_store(cfg, go)
+        if fmt == "json":
+            sys.stdout.write(orjson.dumps({"timezone": "Asia/Tokyo", "budgets": rows},
+                                          option=orjson.OPT_INDENT_2).decode() + "\n")
+            return
         t = Table("budget", "source", "scope", "subject", "period", "limit", "spent", "remaining", "burn", "action",
-                  title="Budgets (Asia/Tokyo periods)")
-        by_rule: dict[str, list[tuple[str, str, int]]] = {}
-        for bk, n in spent.items():
-            name, subject, key = split_bucket(bk)
-            by_rule.setdefault(name, []).append((subject, key, n))
-        for r in rules:
-            entries = by_rule.get(r.name) or [(r.match, "", 0)]
-            for subject, key, n in sorted(entries):
-                used = from_nanos(n)
-                pct = used / r.limit_jpy * 100
-                colour = "red" if pct >= 100 else "yellow" if pct >= 80 else "green"
-                action = r.action + (f" → {r.downgrade_to}" if r.downgrade_to else "")
-                t.add_row(r.name, "config" if r.name in names else "store", r.scope, subject, key or r.period,
-                          _yen(r.limit_jpy), _yen(used), _yen(max(r.limit_jpy - used, Decimal(0))),
-                          f"[{colour}]{pct:.0f}%[/{colour}]", action)
+                  "state", "since", "thresholds crossed", title="Budgets (Asia/Tokyo periods)")
+        for r in rows:
+            pct = Decimal(r["burn_pct"])
+            colour = "red" if pct >= 100 or r["state"] != "ok" else "yellow" if pct >= 80 else "green"
+            action = r["action"] + (f" → {r['downgrade_to']}" if r["downgrade_to"] else "")
+            state = r["state"] + "".join(f" ({a['requests']:,} requests)" for a in r["actions"][:1])
+            crossed = ", ".join(f"{c['pct']}% {c['at'][5:16].replace('T', ' ')}" for c in r["thresholds_crossed"])
+            t.add_row(r["budget"], r["source"], r["scope"], r["subject"], r["period_key"],
+                      _yen(Decimal(r["limit_jpy"])), _yen(Decimal(r["spent_jpy"])), _yen(Decimal(r["remaining_jpy"])),
+                      f"[{colour}]{pct:.0f}%[/{colour}]", action, f"[{colour}]{state}[/{colour}]",
+                      (r["since"] or "")[:16].replace("T", " "), crossed)
         console.print(t)
 
     @b.command("set")

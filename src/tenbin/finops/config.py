@@ -92,8 +92,11 @@ class FinOpsConfig(_Strict):
     self_hosted: dict[str, SelfHosted] = {}
     use_cases: dict[str, UseCase] = {}
     refresh_s: float = Field(default=30.0, gt=0, description="reload FX rates and stored budgets")
-    default_max_output_tokens: int = Field(default=4096, gt=0,
-                                           description="reserve size when a request sets no max_tokens")
+    default_max_output_tokens: int = Field(
+        default=1024, gt=0, description="output tokens a budget reserves for a request without max_tokens when"
+        " the ledger has too few answers to learn its use case's p95 from")
+    estimate_refresh_s: float = Field(default=300.0, gt=0,
+                                      description="re-learn the output-token p95 used for reservations")
     input_output_ratio: Decimal = Field(default=Decimal(3), gt=0,
                                         description="input tokens per output token for blended prices")
 

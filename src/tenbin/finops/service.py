@@ -1,19 +1,24 @@
 """FinOps inside a running gateway: the Pricer with store-backed FX rates, the budget guard, and a
 background refresh so ``tenbin fx set`` / ``tenbin budgets set`` take effect without a restart
-(one query per refresh, never one per request)."""
+(one query per refresh, never one per request). The refresh also stores the budget action counts
+and, every ``estimate_refresh_s``, re-learns the output-token percentiles reservations use."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import time
+from typing import Any
 
 from tenbin.catalog.catalog import Catalog
 from tenbin.clock import SYSTEM, Clock
 from tenbin.finops.budgets.alerts import Alerter
+from tenbin.finops.budgets.estimate import recent_outputs
 from tenbin.finops.budgets.guard import LedgerGuard
 from tenbin.finops.budgets.ledger import BudgetLedger, MemoryBudgetLedger
-from tenbin.finops.budgets.rules import compile_rules, merge, spend_so_far, stored_rules
+from tenbin.finops.budgets.rules import compile_rules, merge, spend_so_far, split_bucket, stored_rules
+from tenbin.finops.budgets.status import status_rows, stored_events
 from tenbin.finops.config import BudgetRule, FinOpsConfig
 from tenbin.finops.fxstore import load_table
 from tenbin.finops.pricing import Pricer
@@ -31,6 +36,7 @@ class FinOps:
         self.guard = LedgerGuard(ledger or MemoryBudgetLedger(), self.pricer, catalog, self.alerter, [],
                                  cfg.default_max_output_tokens)
         self._rules: list[BudgetRule] = []
+        self._learned_at: float | None = None  # monotonic time of the last percentile refresh
         self._task: asyncio.Task[None] | None = None
         for r in cfg.budgets:
             self._check_rule(r)
@@ -44,18 +50,53 @@ class FinOps:
         await self.refresh()
         self._task = asyncio.get_running_loop().create_task(self._loop(), name="finops-refresh")
 
+    @property
+    def rules(self) -> list[BudgetRule]:
+        """Every budget in force: config ones, then those stored with ``tenbin budgets set``."""
+        return self._rules
+
+    def config_budget(self, name: str) -> bool:
+        return any(r.name == name for r in self.cfg.budgets)
+
     async def refresh(self) -> None:
         self.pricer.fx = await load_table(self.store)  # swap, never mutate: in-flight pricing is stable
         rules = merge(self.cfg.budgets, await stored_rules(self.store))
+        for r in rules:
+            if r.downgrade_to and r.downgrade_to not in self.catalog:
+                log.error("budget %s: downgrade_to %r is not in the catalog; it will block instead",
+                          r.name, r.downgrade_to)
         known = {r.name: r for r in self._rules}
         fresh = [r for r in rules if known.get(r.name) != r]
+        now = self.clock.now().timestamp()
+        compiled = compile_rules(rules)
         if fresh:  # new rules start from the spend already in the usage table
             have = await self.guard.ledger.snapshot()
-            spent = await spend_so_far(self.store, fresh, self.clock.now().timestamp())
+            spent = await spend_so_far(self.store, fresh, now)
             seed = {b: n for b, n in spent.items() if b not in have}
             await self.guard.ledger.seed(seed)
+            by_name = {c.rule.name: c for c in compiled}
+            for b, n in spent.items():  # thresholds already passed when the budget appears: sent once
+                c = by_name.get(split_bucket(b)[0])
+                if c is not None:
+                    self.alerter.passed(c, b, max(n, have.get(b, (0, 0))[0]))
         self._rules = rules
-        self.guard.set_rules(compile_rules(rules))
+        self.guard.set_rules(compiled)
+        await self.alerter.flush()
+        if self._learned_at is None or time.monotonic() - self._learned_at >= self.cfg.estimate_refresh_s:
+            await self.learn()
+
+    async def status(self, team: str | None = None) -> list[dict[str, Any]]:
+        """Every budget's standing this period (``budgets.status``), from the live counters (settled
+        and held) and the stored events of every replica."""
+        await self.alerter.flush()
+        alerts, actions = await stored_events(self.store)
+        return status_rows(self._rules, {r.name for r in self.cfg.budgets}, await self.guard.ledger.snapshot(),
+                           alerts, actions, self.clock.now().timestamp(), team)
+
+    async def learn(self) -> None:
+        """Re-learn the per-use-case p95 of output tokens from the ledger's recent answers."""
+        self.guard.estimator.learn(await recent_outputs(self.store, self.clock.now().timestamp()))
+        self._learned_at = time.monotonic()
 
     async def _loop(self) -> None:
         while True:

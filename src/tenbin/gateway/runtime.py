@@ -6,12 +6,13 @@ part alone.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 from tenbin.auth.keys import KeyRing
-from tenbin.catalog.catalog import Catalog, load_catalog
+from tenbin.catalog.catalog import Catalog, ModelSpec, load_catalog
 from tenbin.clock import SYSTEM, Clock
 from tenbin.config.schema import Config
 from tenbin.finops.config import FinOpsConfig
@@ -22,6 +23,7 @@ from tenbin.governance import AuditWriter, GovernanceConfig
 from tenbin.ledger.writer import LedgerWriter
 from tenbin.providers.base import Provider
 from tenbin.providers.registry import build_providers
+from tenbin.providers.resilience import Breakers
 from tenbin.routing.router import Router
 from tenbin.shared.wiring import Shared, build_shared
 from tenbin.store.base import Store
@@ -93,5 +95,13 @@ def build_runtime(cfg: Config, *, store: Store | None = None, clock: Clock = SYS
         budget=shared.guard(finops.guard),
         cache=shared.cache, clock=clock,
     )
+    finops.guard.usable = functools.partial(can_serve, providers, shared.breakers)
     return Runtime(cfg, store, catalog, providers, KeyRing(store, clock=clock), ledger, gateway, audit=audit,
                    finops=finops, shared=shared)
+
+
+def can_serve(providers: dict[str, Provider], breakers: Breakers, model: ModelSpec) -> bool:
+    """Could ``model`` answer now (its provider configured and available, its breaker not open)?
+    Budgets ask before downgrading to it; nothing is reserved or tried."""
+    p = providers.get(model.provider)
+    return p is not None and p.availability().ok and breakers.get(model.id).state() != "open"
