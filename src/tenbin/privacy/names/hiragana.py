@@ -70,27 +70,38 @@ _READING: Final = re.compile(
 
 
 def _name_before(norm: str, end: int) -> tuple[int, int] | None:
-    """The hiragana given name ending at ``end`` (before ちゃん/くん), or None.
+    """The hiragana given name ending at ``end`` (before ちゃん/くん), or None."""
+    start = _name_start(norm, _run_start(norm, end), end)
+    word = norm[start:end]
+    if not 2 <= len(word) <= 6 or _kin_word(word):
+        return None
+    return start, end
 
-    The hiragana run before the honorific may carry a particle or an earlier honorific
-    (明日はこはる, ちゃんとゆうと); both are cut off so only the name remains.
-    """
+
+def _run_start(norm: str, end: int) -> int:
+    """Start of the hiragana run (at most 10 letters, ー included) that ends at ``end``."""
     lo = end
     while lo > 0 and end - lo < 10 and ("ぁ" <= norm[lo - 1] <= "ゖ" or norm[lo - 1] == "ー"):
         lo -= 1
+    return lo
+
+
+def _name_start(norm: str, lo: int, end: int) -> int:
+    """The hiragana run before the honorific may carry an earlier honorific or a particle
+    (ちゃんとゆうと, 明日はこはる); both are cut off so only the name remains."""
     run = norm[lo:end]
     cut = max(run.rfind("ちゃん") + 3 if "ちゃん" in run else 0, run.rfind("くん") + 2 if "くん" in run else 0)
     attached = cut > 0 or (lo > 0 and not _boundary(norm[lo - 1]))
     start = lo + cut
     if attached and end - start > 2 and norm[start] in _PARTICLES:
         start += 1
-    word = norm[start:end]
-    if not 2 <= len(word) <= 6:
-        return None
+    return start
+
+
+def _kin_word(word: str) -> bool:
+    """おばあちゃん, ねこちゃん: kinship and generic words (お stripped) that also take ちゃん/くん."""
     stem = word[1:] if word.startswith("お") and len(word) > 2 else word
-    if word in _NOT_NAMES or stem in _NOT_NAMES:
-        return None
-    return start, end
+    return word in _NOT_NAMES or stem in _NOT_NAMES
 
 
 def _boundary(ch: str) -> bool:

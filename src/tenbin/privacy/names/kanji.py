@@ -76,15 +76,16 @@ def score(norm: str, c: Candidate, cue: bool) -> float | None:
         return 0.9 if cue else 0.8
     if c.kind == SURNAME:
         return 0.8 if cue else 0.65
-    if cue and (c.kind == LISTED or c.end - c.start >= 2):
-        return 0.7
-    if c.kind == GIVEN and (single_given(norm, c.token) or _in_name_field(norm, c)):
+    if (cue and (c.kind == LISTED or c.end - c.start >= 2)) or _lone_given(norm, c):
         return 0.7
     return None
 
 
-def _in_name_field(norm: str, c: Candidate) -> bool:
-    return name_field_before(norm, c.start) and field_end(norm, c.end)
+def _lone_given(norm: str, c: Candidate) -> bool:
+    """A given name alone: one kanji before さん (敦さん), or the whole value of a name field."""
+    if c.kind != GIVEN:
+        return False
+    return single_given(norm, c.token) or (name_field_before(norm, c.start) and field_end(norm, c.end))
 
 
 def token_names(norm: str, toks: list[Token]) -> list[Span]:

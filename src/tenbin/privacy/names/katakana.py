@@ -127,12 +127,16 @@ def dotted_names(norm: str) -> list[Span]:
         if any(len(p) < 2 for p in parts[:-1]):
             continue
         cue = cued(norm, s, e)
-        kinds = [sudachi.name_kinds(p) for p in parts if len(p) >= 2]
-        # 一般 alone also covers brands and loanwords; without a cue one part must be 姓/名.
-        known = all(kinds) and any(k & _NAME_PARTS for k in kinds)
-        if cue or known:
+        if cue or _known_parts(parts):
             out.append(Span(PERSON, s, e, 0.8 if cue else 0.7))
     return out
+
+
+def _known_parts(parts: list[str]) -> bool:
+    """Every part of 2+ letters is a dictionary name, and one of them a surname or given name
+    (一般 alone also covers brands and loanwords)."""
+    kinds = [sudachi.name_kinds(p) for p in parts if len(p) >= 2]
+    return all(kinds) and any(k & _NAME_PARTS for k in kinds)
 
 
 class KatakanaNames(NameStep):

@@ -57,28 +57,56 @@ def layout_names(norm: str, found: Sequence[Span]) -> list[Span]:
     persons = [sp for sp in found if sp.label == PERSON]
     out: list[Span] = []
     if "（" in norm or "(" in norm:
-        for m in _FURIGANA_PAIR.finditer(norm):
-            found_first = any(sp.start == m.start(1) for sp in persons)
-            if found_first or _is_surname(m.group(1)) or "姓" in sudachi.name_kinds(m.group(2)):
-                out.extend(Span(PERSON, m.start(g), m.end(g), 0.85) for g in (1, 2, 3, 4))
-        for sp in persons:
-            # 日下部様（ｸｻｶﾍﾞ）: an honorific may sit between the name and its reading
-            r = _READING_AFTER.match(norm, sp.end) or _READING_AFTER.match(norm, _skip_honorific(norm, sp.end))
-            # Only a kanji name has a reading, and a reading is never shorter than the kanji it reads
-            # (ソフィア・ロドリゲス（ブラジル） is a nationality, not a reading).
-            kanji = sum(1 for ch in norm[sp.start : sp.end] if ch != " " and not "ぁ" <= ch <= "ヺ")
-            if r is not None and re.match(_KANJI, norm[sp.start]) and len(r.group(1)) >= kanji:
-                out.append(Span(PERSON, r.start(1), r.end(1), 0.8))
-        for m in _KIN_AFTER_LABEL.finditer(norm):
-            out.append(Span(PERSON, m.start(1), m.end(1), 0.75))
+        out += furigana_pairs(norm, persons) + readings_after(norm, persons) + kinship_notes(norm)
     if "・" in norm or "、" in norm:
-        texts = {norm[sp.start : sp.end] for sp in persons}
-        for m in _JOINED.finditer(norm):
-            a, b = m.group(1), m.group(2)
-            if (a in texts or _is_surname(a)) and (b in texts or _is_surname(b)):
-                out.append(Span(PERSON, m.start(1), m.end(1), 0.75))
-                out.append(Span(PERSON, m.start(2), m.end(2), 0.75))
+        out += joined_names(norm, persons)
     return _new_only(persons, out)
+
+
+def furigana_pairs(norm: str, persons: Sequence[Span]) -> list[Span]:
+    """姓（セイ）名（メイ）: all four parts, when the first is a found name or a surname, or its
+    reading is a surname reading."""
+    out: list[Span] = []
+    for m in _FURIGANA_PAIR.finditer(norm):
+        found_first = any(sp.start == m.start(1) for sp in persons)
+        if found_first or _is_surname(m.group(1)) or "姓" in sudachi.name_kinds(m.group(2)):
+            out.extend(Span(PERSON, m.start(g), m.end(g), 0.85) for g in (1, 2, 3, 4))
+    return out
+
+
+def readings_after(norm: str, persons: Sequence[Span]) -> list[Span]:
+    """The katakana reading in brackets right after a found kanji name (舘野（タテノ）)."""
+    out: list[Span] = []
+    for sp in persons:
+        # 日下部様（ｸｻｶﾍﾞ）: an honorific may sit between the name and its reading
+        r = _READING_AFTER.match(norm, sp.end) or _READING_AFTER.match(norm, _skip_honorific(norm, sp.end))
+        if r is not None and _reads(norm, sp, r.group(1)):
+            out.append(Span(PERSON, r.start(1), r.end(1), 0.8))
+    return out
+
+
+def _reads(norm: str, sp: Span, reading: str) -> bool:
+    """Only a kanji name has a reading, and a reading is never shorter than the kanji it reads
+    (ソフィア・ロドリゲス（ブラジル） is a nationality, not a reading)."""
+    kanji = sum(1 for ch in norm[sp.start : sp.end] if ch != " " and not "ぁ" <= ch <= "ヺ")
+    return re.match(_KANJI, norm[sp.start]) is not None and len(reading) >= kanji
+
+
+def kinship_notes(norm: str) -> list[Span]:
+    """受診者：凪（長女）: the word between a person label and a kinship note."""
+    return [Span(PERSON, m.start(1), m.end(1), 0.75) for m in _KIN_AFTER_LABEL.finditer(norm)]
+
+
+def joined_names(norm: str, persons: Sequence[Span]) -> list[Span]:
+    """林・舘野両名: both parts, when each is a found name or a known surname."""
+    texts = {norm[sp.start : sp.end] for sp in persons}
+    out: list[Span] = []
+    for m in _JOINED.finditer(norm):
+        a, b = m.group(1), m.group(2)
+        if (a in texts or _is_surname(a)) and (b in texts or _is_surname(b)):
+            out.append(Span(PERSON, m.start(1), m.end(1), 0.75))
+            out.append(Span(PERSON, m.start(2), m.end(2), 0.75))
+    return out
 
 
 def _skip_honorific(norm: str, pos: int) -> int:
@@ -89,7 +117,7 @@ def _skip_honorific(norm: str, pos: int) -> int:
     return pos
 
 
-def _new_only(persons: list[Span], extra: list[Span]) -> list[Span]:
+def _new_only(persons: Sequence[Span], extra: list[Span]) -> list[Span]:
     """Drop candidates overlapping a name already found (or an earlier candidate)."""
     taken = [(sp.start, sp.end) for sp in persons]
     kept: list[Span] = []

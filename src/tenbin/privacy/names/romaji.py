@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Final
 
 from tenbin.privacy import context, sudachi
@@ -86,55 +87,92 @@ def _slashed_names(norm: str) -> list[Span]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Word:
+    """One romaji-shaped word and the evidence before it."""
+
+    m: re.Match[str]
+    score: int  # _romaji_name_score of the word
+    pre: str  # up to 20 characters before it, up to 3 lines back
+    cue: bool  # a name cue before it (Mr, Dear, 氏名, a bracket)
+    strong: bool  # a cue after which any words are a name (Mr., a sign-off line)
+
+    @classmethod
+    def at(cls, norm: str, m: re.Match[str]) -> _Word:
+        pre = context.before(norm, m.start(), 20, lines=3)
+        return cls(
+            m,
+            _romaji_name_score(m.group()),
+            pre,
+            _ROMAJI_CUE_BEFORE.search(pre) is not None,
+            _ROMAJI_STRONG_CUE.search(pre) is not None,
+        )
+
+
 def romaji_names(norm: str) -> list[Span]:
     """PERSON spans for romaji names: known surnames/given names, or any words after a strong cue."""
     out: list[Span] = _slashed_names(norm) if "/" in norm else []
     words = list(_ROMAJI_WORD_RE.finditer(norm))
     i = 0
     while i < len(words):
-        m = words[i]
+        w = _Word.at(norm, words[i])
         nxt = words[i + 1] if i + 1 < len(words) else None
-        sa = _romaji_name_score(m.group())
-        pre = context.before(norm, m.start(), 20, lines=3)
-        cue = _ROMAJI_CUE_BEFORE.search(pre) is not None
-        # After "Mr." or a sign-off line the words are a name whatever their language.
-        strong = _ROMAJI_STRONG_CUE.search(pre) is not None
-        # "Usami, Tomoya" (passport/booking order): a surname (known, or any romaji word right
-        # after a field label such as "Traveler:"), a comma, a known given name. A given name that
-        # is also a surname is left alone ("Sato, Suzuki" is a list of people).
-        if (
-            nxt is not None
-            and nxt.start() == m.end() + 2
-            and norm.startswith(", ", m.end())
-            and (sa == 2 or (sa == 0 and _FIELD_COLON.search(pre) is not None))
-            and _romaji_name_score(nxt.group()) == 1
-            and not nxt.group().isupper()
-        ):
-            out.append(Span(PERSON, m.start(), nxt.end(), 0.8))
+        pair = None if nxt is None else (_comma_pair(norm, w, nxt) or _spaced_pair(norm, w, nxt))
+        if pair is not None:
+            out.append(pair)
             i += 2
             continue
-        if nxt is not None and nxt.start() == m.end() + 1 and norm[m.end()] == " ":
-            sb = _romaji_name_score(nxt.group())
-            both_romaji = sa >= 0 and sb >= 0
-            foreign = strong and not _is_stop(m.group()) and not _is_stop(nxt.group())
-            if (
-                (both_romaji and (cue or max(sa, sb) == 2 or sa + sb >= 2))
-                or foreign
-                or (
-                    # "Mayumi Kuroiwa", "Ryo KUSUNOKI": a known given name + a romaji-shaped word.
-                    both_romaji and max(sa, sb) == 1 and min(len(m.group()), len(nxt.group())) >= 3
-                )
-            ):
-                out.append(Span(PERSON, m.start(), nxt.end(), 0.8 if cue or strong else 0.7))
-                i += 2
-                continue
-        after = norm[m.end() : m.end() + 5]
-        san = after.startswith(("-san", " san", "さん", "様"))
-        titled = _ROMAJI_TITLE_BEFORE.search(pre) is not None and not _is_stop(m.group())
-        if titled or (sa >= 1 and (cue or san) and not (m.group().isupper() and len(m.group()) <= 3)):
-            out.append(Span(PERSON, m.start(), m.end(), 0.7))
+        single = _single(norm, w)
+        if single is not None:
+            out.append(single)
         i += 1
     return out
+
+
+def _comma_pair(norm: str, w: _Word, nxt: re.Match[str]) -> Span | None:
+    """ "Usami, Tomoya" (passport/booking order): a surname (known, or any romaji word right after a
+    field label such as "Traveler:"), a comma, a known given name. A given name that is also a
+    surname is left alone ("Sato, Suzuki" is a list of people)."""
+    m = w.m
+    if nxt.start() != m.end() + 2 or not norm.startswith(", ", m.end()):
+        return None
+    surname = w.score == 2 or (w.score == 0 and _FIELD_COLON.search(w.pre) is not None)
+    if surname and _romaji_name_score(nxt.group()) == 1 and not nxt.group().isupper():
+        return Span(PERSON, m.start(), nxt.end(), 0.8)
+    return None
+
+
+def _spaced_pair(norm: str, w: _Word, nxt: re.Match[str]) -> Span | None:
+    """Two words with one space: plausible romaji names, or any words after a strong cue."""
+    m = w.m
+    if nxt.start() != m.end() + 1 or norm[m.end()] != " ":
+        return None
+    foreign = w.strong and not _is_stop(m.group()) and not _is_stop(nxt.group())
+    if foreign or _plausible_pair(w, nxt.group()):
+        return Span(PERSON, m.start(), nxt.end(), 0.8 if w.cue or w.strong else 0.7)
+    return None
+
+
+def _plausible_pair(w: _Word, second: str) -> bool:
+    """Both words romaji, and a cue, a known surname, two known names, or a known given name with a
+    romaji-shaped word of 3+ letters ("Mayumi Kuroiwa", "Ryo KUSUNOKI")."""
+    sa, sb = w.score, _romaji_name_score(second)
+    if sa < 0 or sb < 0:
+        return False
+    if w.cue or max(sa, sb) == 2 or sa + sb >= 2:
+        return True
+    return max(sa, sb) == 1 and min(len(w.m.group()), len(second)) >= 3
+
+
+def _single(norm: str, w: _Word) -> Span | None:
+    """One word: after Mr./Ms., or a known name with a cue or -san (not a 1-3 letter acronym)."""
+    word = w.m.group()
+    if _ROMAJI_TITLE_BEFORE.search(w.pre) is not None and not _is_stop(word):
+        return Span(PERSON, w.m.start(), w.m.end(), 0.7)
+    san = norm.startswith(("-san", " san", "さん", "様"), w.m.end())
+    if w.score >= 1 and (w.cue or san) and not (word.isupper() and len(word) <= 3):
+        return Span(PERSON, w.m.start(), w.m.end(), 0.7)
+    return None
 
 
 class RomajiNames(NameStep):

@@ -40,33 +40,37 @@ def speaker_names(norm: str, found: Sequence[Span]) -> list[Span]:
     """PERSON spans for unfound line-initial speakers, when another line's speaker is a found name."""
     if ":" not in norm:
         return []
+    known, unknown = _speakers(norm, found)
+    if not known or not unknown or not _confirmed(norm, found, known + unknown):
+        return []
+    known_words = {norm[s:e] for s, e in known}
+    return [Span(PERSON, s, e, 0.75) for s, e in unknown if _new_speaker(norm[s:e], known_words)]
+
+
+def _speakers(norm: str, found: Sequence[Span]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Speaker slots (start, end), split into those a found span overlaps and the others."""
     known: list[tuple[int, int]] = []
     unknown: list[tuple[int, int]] = []
     for m in _SPEAKER.finditer(norm):
         s, e = m.span("name")
-        if any(f.start < e and s < f.end for f in found):
-            known.append((s, e))
-        else:
-            unknown.append((s, e))
-    if not known or not unknown:
-        return []
-    # The transcript is confirmed only if some speaker is also named off the speaker column
-    # (蓮見さん, a full name): 「松本：雨」 in a weather tally is a speaker-shaped place and must not vouch.
-    heads = {s for s, _ in known + unknown}
+        (known if any(f.start < e and s < f.end for f in found) else unknown).append((s, e))
+    return known, unknown
+
+
+def _confirmed(norm: str, found: Sequence[Span], speakers: list[tuple[int, int]]) -> bool:
+    """The transcript is confirmed only if some speaker is also named off the speaker column
+    (蓮見さん, a full name): 「松本：雨」 in a weather tally is a speaker-shaped place and must not vouch."""
+    heads = {s for s, _ in speakers}
     named = [
         norm[f.start : f.end]
         for f in found
         if f.label == PERSON and (f.start not in heads or " " in norm[f.start : f.end])
     ]
-    if not any(norm[s:e] in text for s, e in known + unknown for text in named):
-        return []
-    known_words = {norm[s:e] for s, e in known}
-    out: list[Span] = []
-    for s, e in unknown:
-        word = norm[s:e]
-        if word not in known_words and len(word) >= 2 and _proper_noun(word):
-            out.append(Span(PERSON, s, e, 0.75))
-    return out
+    return any(norm[s:e] in text for s, e in speakers for text in named)
+
+
+def _new_speaker(word: str, known_words: set[str]) -> bool:
+    return word not in known_words and len(word) >= 2 and _proper_noun(word)
 
 
 class SpeakerNames(NameStep):

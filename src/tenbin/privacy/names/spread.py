@@ -53,29 +53,41 @@ def spread(norm: str, spans: Iterable[Span]) -> list[Span]:
     if not found:
         return []
     covered = [(sp.start, sp.end) for sp in found]
+    out: list[Span] = []
+    for name in _spreadable(norm, found):
+        mentions = _free_mentions(norm, name, covered)
+        out.extend(Span(PERSON, pos, pos + len(name), 0.75) for pos in mentions)
+        covered.extend((pos, pos + len(name)) for pos in mentions)
+    return out
+
+
+def _spreadable(norm: str, found: list[Span]) -> list[str]:
+    """The found names of 2+ characters, longest first, plus the surname of a spaced full name."""
     texts = {norm[sp.start : sp.end] for sp in found if sp.end - sp.start >= 2}
     # The surname of a full name found as "姓 名" is the same person when mentioned alone later
     # (なまえ：たかぎ ゆうま … おむかえ：たかぎ（はは）); the given name alone is too often a word.
     texts |= {t.split(" ", 1)[0] for t in texts if t.count(" ") == 1 and len(t.split(" ", 1)[0]) >= 2}
-    names = sorted(texts, key=len, reverse=True)
-    out: list[Span] = []
-    for name in names:
-        first, last = _script(name[0]), _script(name[-1])
-        pos = norm.find(name)
-        while pos >= 0:
-            end = pos + len(name)
-            prev = norm[pos - 1] if pos else ""
-            nxt = norm[end] if end < len(norm) else ""
-            ok = not any(s < end and pos < e for s, e in covered)
-            if ok and prev and _script(prev) == first and first != "other":
-                ok = False
-            if ok and nxt and _glued(last, _script(nxt), norm, end):
-                ok = False
-            if ok:
-                out.append(Span(PERSON, pos, end, 0.75))
-                covered.append((pos, end))
-            pos = norm.find(name, end)
+    return sorted(texts, key=len, reverse=True)
+
+
+def _free_mentions(norm: str, name: str, covered: list[tuple[int, int]]) -> list[int]:
+    """Start offsets of the mentions of ``name`` that stand alone and overlap no span in ``covered``."""
+    first, last = _script(name[0]), _script(name[-1])
+    out: list[int] = []
+    pos = norm.find(name)
+    while pos >= 0:
+        end = pos + len(name)
+        if _stands_alone(norm, pos, end, first, last) and not any(s < end and pos < e for s, e in covered):
+            out.append(pos)
+        pos = norm.find(name, end)
     return out
+
+
+def _stands_alone(norm: str, pos: int, end: int, first: str, last: str) -> bool:
+    """Not inside a longer word of the same script, and not glued to a place/organisation suffix."""
+    if pos and first != "other" and _script(norm[pos - 1]) == first:
+        return False
+    return end >= len(norm) or not _glued(last, _script(norm[end]), norm, end)
 
 
 class Spread(NameStep):
