@@ -1,0 +1,13 @@
+"""The keys under which the application and each request keep their shared objects; a module of its
+own so handlers in other modules can use them without importing ``app`` (which imports them)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from tenbin.api.auth import Authenticator
+from tenbin.gateway.runtime import Runtime
+
+RUNTIME = web.AppKey("runtime", Runtime)
+AUTH = web.AppKey("auth", Authenticator)
+REQUEST_ID = web.RequestKey("request_id", str)

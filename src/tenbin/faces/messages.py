@@ -1,0 +1,421 @@
+"""The Anthropic Messages face (``POST /v1/messages``, ``/v1/messages/count_tokens``).
+
+Applications built on Anthropic's SDK — Claude Code above all, via ``ANTHROPIC_BASE_URL`` — send
+Messages requests; the policy may still route a PERSONAL prompt to a domestic model or a budget may
+downgrade it, so the request is translated into the pipeline's chat body and the answer back into
+Anthropic's ``message`` and event stream. What chat completions cannot carry is said here, not
+silently lost: ``thinking`` blocks in the history and ``cache_control`` marks are dropped in
+translation (no other vendor takes them), ``top_k`` is dropped, and a stop caused by one of the
+``stop_sequences`` is reported as ``end_turn`` because chat completions does not say which
+sequence matched. Cache reads the vendor reported come back as ``cache_read_input_tokens``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from tenbin.errors import BadRequest, GatewayError
+from tenbin.faces import sse_event
+from tenbin.routing.features import estimate_tokens
+
+# OpenAI finish_reason → Anthropic stop_reason.
+STOP_REASONS: dict[str, str] = {
+    "stop": "end_turn",
+    "length": "max_tokens",
+    "tool_calls": "tool_use",
+    "function_call": "tool_use",
+    "content_filter": "refusal",
+}
+
+# HTTP status → Anthropic error type (https://docs.anthropic.com/en/api/errors).
+_ERROR_TYPES: dict[int, str] = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    402: "billing_error",
+    403: "permission_error",
+    404: "not_found_error",
+    408: "timeout_error",
+    413: "request_too_large",
+    415: "invalid_request_error",
+    429: "rate_limit_error",
+    503: "overloaded_error",
+    529: "overloaded_error",
+}
+
+_HISTORY_ONLY = frozenset({"thinking", "redacted_thinking"})
+
+
+def _bad(message: str, param: str) -> BadRequest:
+    return BadRequest(f"{param}: {message}", param=param)
+
+
+def _text(block: dict[str, Any], param: str) -> str:
+    text = block.get("text")
+    if not isinstance(text, str):
+        raise _bad("text blocks need a string 'text'", param)
+    return text
+
+
+def _image_url(block: dict[str, Any], param: str) -> str:
+    src = block.get("source")
+    if isinstance(src, dict) and src.get("type") == "base64":
+        media, data = src.get("media_type"), src.get("data")
+        if isinstance(media, str) and isinstance(data, str):
+            return f"data:{media};base64,{data}"
+    if isinstance(src, dict) and src.get("type") == "url" and isinstance(src.get("url"), str):
+        return str(src["url"])
+    raise _bad("image source must be {type: base64, media_type, data} or {type: url, url}", param)
+
+
+def _result_text(block: dict[str, Any], param: str) -> str:
+    content = block.get("content")
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        parts = []
+        for k, b in enumerate(content):
+            if not isinstance(b, dict) or b.get("type") != "text":
+                raise _bad("tool_result content may hold text blocks only here", f"{param}.content.{k}")
+            parts.append(_text(b, f"{param}.content.{k}"))
+        return "\n".join(parts)
+    raise _bad("tool_result content must be a string or a list of blocks", f"{param}.content")
+
+
+def _blocks(content: Any, param: str) -> list[dict[str, Any]]:
+    if isinstance(content, str):
+        return [{"type": "text", "text": content}]
+    if not isinstance(content, list):
+        raise _bad("content must be a string or a list of content blocks", param)
+    for k, b in enumerate(content):
+        if not isinstance(b, dict) or not isinstance(b.get("type"), str):
+            raise _bad("each content block must be an object with a 'type'", f"{param}.{k}")
+    return content
+
+
+def _user(content: Any, param: str) -> list[dict[str, Any]]:
+    """One user turn → tool messages (they must directly follow the assistant's calls) then the rest."""
+    tools: list[dict[str, Any]] = []
+    parts: list[dict[str, Any]] = []
+    for k, b in enumerate(_blocks(content, param)):
+        kind, where = b["type"], f"{param}.{k}"
+        if kind == "text":
+            parts.append({"type": "text", "text": _text(b, where)})
+        elif kind == "image":
+            parts.append({"type": "image_url", "image_url": {"url": _image_url(b, where)}})
+        elif kind == "tool_result":
+            ident = b.get("tool_use_id")
+            if not isinstance(ident, str) or not ident:
+                raise _bad("tool_result needs a 'tool_use_id'", where)
+            tools.append({"role": "tool", "tool_call_id": ident, "content": _result_text(b, where)})
+        elif kind == "document" and isinstance(b.get("source"), dict) and b["source"].get("type") == "text":
+            parts.append({"type": "text", "text": str(b["source"].get("data") or "")})
+        else:
+            raise _bad(f"content block type {kind!r} is not supported by this gateway", where)
+    out = list(tools)
+    if parts:
+        out.append({"role": "user", "content": parts})
+    return out
+
+
+def _assistant(content: Any, param: str) -> dict[str, Any]:
+    text: list[str] = []
+    calls: list[dict[str, Any]] = []
+    for k, b in enumerate(_blocks(content, param)):
+        kind, where = b["type"], f"{param}.{k}"
+        if kind == "text":
+            text.append(_text(b, where))
+        elif kind == "tool_use":
+            ident, name = b.get("id"), b.get("name")
+            if not isinstance(ident, str) or not isinstance(name, str):
+                raise _bad("tool_use needs string 'id' and 'name'", where)
+            args = b.get("input") if b.get("input") is not None else {}
+            calls.append({"id": ident, "type": "function",
+                          "function": {"name": name, "arguments": orjson.dumps(args).decode()}})
+        elif kind not in _HISTORY_ONLY:
+            raise _bad(f"content block type {kind!r} is not supported in assistant turns", where)
+    msg: dict[str, Any] = {"role": "assistant", "content": "".join(text) if text or not calls else None}
+    if calls:
+        msg["tool_calls"] = calls
+    return msg
+
+
+def _system(system: Any) -> str | None:
+    if system is None:
+        return None
+    if isinstance(system, str):
+        return system
+    if isinstance(system, list):
+        return "\n\n".join(_text(b, f"system.{k}") if isinstance(b, dict) else _text({}, f"system.{k}")
+                           for k, b in enumerate(system))
+    raise _bad("system must be a string or a list of text blocks", "system")
+
+
+def _tools(tools: Any) -> list[dict[str, Any]]:
+    if not isinstance(tools, list):
+        raise _bad("tools must be a list", "tools")
+    out = []
+    for k, t in enumerate(tools):
+        if not isinstance(t, dict) or not isinstance(t.get("name"), str):
+            raise _bad("each tool needs a 'name'", f"tools.{k}")
+        if t.get("type") not in (None, "custom"):
+            raise _bad(f"server tool {t.get('type')!r} is not supported by this gateway", f"tools.{k}.type")
+        fn: dict[str, Any] = {"name": t["name"], "parameters": t.get("input_schema") or {"type": "object"}}
+        if isinstance(t.get("description"), str):
+            fn["description"] = t["description"]
+        out.append({"type": "function", "function": fn})
+    return out
+
+
+def _tool_choice(choice: Any) -> tuple[Any, bool | None]:
+    if not isinstance(choice, dict):
+        raise _bad("tool_choice must be an object", "tool_choice")
+    kind = choice.get("type")
+    parallel = False if choice.get("disable_parallel_tool_use") else None
+    if kind == "auto":
+        return "auto", parallel
+    if kind == "any":
+        return "required", parallel
+    if kind == "none":
+        return "none", None
+    if kind == "tool" and isinstance(choice.get("name"), str):
+        return {"type": "function", "function": {"name": choice["name"]}}, parallel
+    raise _bad("tool_choice.type must be auto, any, tool (with a name) or none", "tool_choice.type")
+
+
+def _int_field(body: dict[str, Any], name: str, required: bool) -> int | None:
+    v = body.get(name)
+    if v is None and not required:
+        return None
+    if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+        raise _bad("must be an integer >= 1" if v is not None else "Field required", name)
+    return v
+
+
+def to_chat(body: dict[str, Any], *, count_only: bool = False) -> dict[str, Any]:
+    """A Messages request → the pipeline's chat-completions body."""
+    model = body.get("model")
+    if not isinstance(model, str) or not model:
+        raise _bad("Field required", "model")
+    max_tokens = _int_field(body, "max_tokens", required=not count_only)
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages:
+        raise _bad("at least one message is required", "messages")
+    out: list[dict[str, Any]] = []
+    system = _system(body.get("system"))
+    if system:
+        out.append({"role": "system", "content": system})
+    for i, m in enumerate(messages):
+        if not isinstance(m, dict):
+            raise _bad("each message must be an object", f"messages.{i}")
+        role = m.get("role")
+        if role == "user":
+            out.extend(_user(m.get("content"), f"messages.{i}.content"))
+        elif role == "assistant":
+            out.append(_assistant(m.get("content"), f"messages.{i}.content"))
+        else:
+            raise _bad("role must be 'user' or 'assistant'", f"messages.{i}.role")
+    chat: dict[str, Any] = {"model": model, "messages": out}
+    if max_tokens is not None:
+        chat["max_tokens"] = max_tokens
+    for name in ("temperature", "top_p"):
+        v = body.get(name)
+        if v is not None:
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
+                raise _bad("must be a number between 0 and 1", name)
+            chat[name] = v
+    stops = body.get("stop_sequences")
+    if stops is not None:
+        if not isinstance(stops, list) or not all(isinstance(s, str) for s in stops):
+            raise _bad("must be a list of strings", "stop_sequences")
+        if stops:
+            chat["stop"] = stops
+    if body.get("tools"):
+        chat["tools"] = _tools(body["tools"])
+    if body.get("tool_choice") is not None:
+        choice, parallel = _tool_choice(body["tool_choice"])
+        if chat.get("tools"):
+            chat["tool_choice"] = choice
+            if parallel is not None:
+                chat["parallel_tool_calls"] = parallel
+    meta = body.get("metadata")
+    if meta is not None:
+        if not isinstance(meta, dict):
+            raise _bad("must be an object", "metadata")
+        if isinstance(meta.get("user_id"), str):
+            chat["user"] = meta["user_id"]
+    stream = body.get("stream")
+    if stream is not None and not isinstance(stream, bool):
+        raise _bad("must be a boolean", "stream")
+    if stream:
+        chat["stream"] = True
+        chat["stream_options"] = {"include_usage": True}  # message_delta carries the usage
+    return chat
+
+
+def usage(u: dict[str, Any] | None) -> dict[str, int]:
+    """OpenAI usage → Anthropic's: cache reads are counted apart from ``input_tokens``."""
+    u = u or {}
+    cached = int((u.get("prompt_tokens_details") or {}).get("cached_tokens") or 0)
+    return {
+        "input_tokens": max(int(u.get("prompt_tokens") or 0) - cached, 0),
+        "output_tokens": int(u.get("completion_tokens") or 0),
+        "cache_creation_input_tokens": 0,
+        "cache_read_input_tokens": cached,
+    }
+
+
+def message_id(request_id: str) -> str:
+    return "msg_" + request_id.removeprefix("req_")
+
+
+def _tool_input(arguments: Any) -> Any:
+    if isinstance(arguments, dict):
+        return arguments
+    try:
+        return orjson.loads(arguments or "{}")
+    except orjson.JSONDecodeError:
+        return {"_raw_arguments": arguments}  # the model wrote invalid JSON: keep it visible, not lost
+
+
+def render(completion: dict[str, Any], request_id: str) -> dict[str, Any]:
+    """A ``chat.completion`` → an Anthropic ``message``."""
+    choice = (completion.get("choices") or [{}])[0]
+    msg = choice.get("message") or {}
+    content: list[dict[str, Any]] = []
+    if msg.get("content"):
+        content.append({"type": "text", "text": msg["content"]})
+    for tc in msg.get("tool_calls") or []:
+        fn = tc.get("function") or {}
+        content.append({"type": "tool_use", "id": tc.get("id"), "name": fn.get("name"),
+                        "input": _tool_input(fn.get("arguments"))})
+    return {
+        "id": message_id(request_id),
+        "type": "message",
+        "role": "assistant",
+        "model": completion.get("model"),
+        "content": content,
+        "stop_reason": STOP_REASONS.get(str(choice.get("finish_reason")), "end_turn"),
+        "stop_sequence": None,
+        "usage": usage(completion.get("usage")),
+    }
+
+
+def error_body(err: GatewayError) -> dict[str, Any]:
+    kind = _ERROR_TYPES.get(err.status, "api_error" if err.status >= 500 else "invalid_request_error")
+    return {"type": "error", "error": {"type": kind, "message": err.message}}
+
+
+def count_tokens(body: dict[str, Any]) -> int:
+    """An estimate, not a vendor's count: the same estimator budgets size requests with, over the
+    translated prompt and tools (the vendor's own tokenizer is not available offline)."""
+    chat = to_chat(body, count_only=True)
+    return estimate_tokens(orjson.dumps([chat["messages"], chat.get("tools")]).decode())
+
+
+class MessagesWriter:
+    """Pipeline chunks → Anthropic's event stream: ``message_start``, one block at a time
+    (``content_block_start``/``delta``/``stop``), ``message_delta`` with stop reason and usage,
+    ``message_stop``; an error mid-stream becomes an ``error`` event and ends the stream."""
+
+    def __init__(self, request_id: str, model: str) -> None:
+        self.id = message_id(request_id)
+        self.model = model
+        self.block = -1  # index of the open content block, -1 when none is open
+        self.kind: str | None = None
+        # Tool calls are held until the answer ends, then sent one complete block each: OpenAI may
+        # interleave the fragments of parallel calls, and an Anthropic block cannot be reopened.
+        self.calls: dict[int, dict[str, Any]] = {}
+        self.stop = "end_turn"
+        self.usage: dict[str, Any] | None = None
+        self.failed = False
+
+    def start(self) -> bytes:
+        message: dict[str, Any] = {"id": self.id, "type": "message", "role": "assistant", "model": self.model,
+                   "content": [], "stop_reason": None, "stop_sequence": None, "usage": usage(None)}
+        return sse_event("message_start", {"type": "message_start", "message": message}) + sse_event(
+            "ping", {"type": "ping"})
+
+    def _close(self) -> bytes:
+        if self.block < 0 or self.kind is None:
+            return b""
+        self.kind = None
+        return sse_event("content_block_stop", {"type": "content_block_stop", "index": self.block})
+
+    def _open(self, kind: str, block: dict[str, Any]) -> bytes:
+        out = self._close()
+        self.block += 1
+        self.kind = kind
+        return out + sse_event("content_block_start",
+                               {"type": "content_block_start", "index": self.block, "content_block": block})
+
+    def _delta(self, delta: dict[str, Any]) -> bytes:
+        return sse_event("content_block_delta", {"type": "content_block_delta", "index": self.block, "delta": delta})
+
+    def feed(self, chunk: dict[str, Any]) -> bytes:
+        if "error" in chunk:
+            self.failed = True
+            err = chunk["error"] or {}
+            return self._close() + sse_event("error", {"type": "error", "error": {
+                "type": "api_error", "message": str(err.get("message") or "the answer failed")}})
+        out = b""
+        if chunk.get("usage"):
+            self.usage = chunk["usage"]
+        for choice in chunk.get("choices") or []:
+            if choice.get("index", 0) != 0:
+                continue
+            delta = choice.get("delta") or {}
+            text = delta.get("content")
+            if text:
+                if self.kind != "text":
+                    out += self._open("text", {"type": "text", "text": ""})
+                out += self._delta({"type": "text_delta", "text": text})
+            for tc in delta.get("tool_calls") or []:
+                call = self.calls.setdefault(int(tc.get("index") or 0), {"id": None, "name": None, "args": []})
+                fn = tc.get("function") or {}
+                call["id"] = call["id"] or tc.get("id")
+                call["name"] = call["name"] or fn.get("name")
+                if fn.get("arguments"):
+                    call["args"].append(fn["arguments"])
+            if choice.get("finish_reason"):
+                self.stop = STOP_REASONS.get(str(choice["finish_reason"]), "end_turn")
+        return out
+
+    def _tool_blocks(self) -> bytes:
+        out = b""
+        for n in sorted(self.calls):
+            call = self.calls[n]
+            out += self._open("tool", {"type": "tool_use", "id": call["id"], "name": call["name"], "input": {}})
+            if call["args"]:
+                out += self._delta({"type": "input_json_delta", "partial_json": "".join(call["args"])})
+        self.calls.clear()
+        return out
+
+    def end(self) -> bytes:
+        if self.failed:
+            return b""
+        return self._tool_blocks() + self._close() + sse_event("message_delta", {
+            "type": "message_delta", "delta": {"stop_reason": self.stop, "stop_sequence": None},
+            "usage": usage(self.usage)}) + sse_event("message_stop", {"type": "message_stop"})
+
+
+class MessagesFace:
+    name = "messages"
+
+    def to_chat(self, body: dict[str, Any]) -> dict[str, Any]:
+        return to_chat(body)
+
+    def render(self, completion: dict[str, Any], request_id: str) -> dict[str, Any]:
+        return render(completion, request_id)
+
+    def writer(self, request_id: str, model: str) -> MessagesWriter:
+        return MessagesWriter(request_id, model)
+
+    def error_body(self, err: GatewayError) -> dict[str, Any]:
+        return error_body(err)
+
+
+MESSAGES = MessagesFace()
