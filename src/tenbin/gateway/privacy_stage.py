@@ -10,6 +10,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from tenbin.catalog.catalog import ModelSpec
 from tenbin.errors import Forbidden
 from tenbin.routing.decision import Decision
 
@@ -18,70 +19,65 @@ from tenbin.routing.decision import Decision
 class MaskedRequest:
     body: dict[str, Any]
     session: Any  # tenbin.privacy.MaskSession; holds the mapping in memory for this request only
+    answers: Any  # tenbin.privacy.restore.AnswerRestorer: where real values may go back (privacy.restore)
 
     def restore_response(self, response: dict[str, Any]) -> None:
-        for choice in response.get("choices") or []:
-            msg = choice.get("message") or {}
-            if isinstance(msg.get("content"), str):
-                msg["content"] = self.session.restore(msg["content"])
-            for tc in msg.get("tool_calls") or []:
-                fn = tc.get("function") or {}
-                if isinstance(fn.get("arguments"), str):
-                    fn["arguments"] = self.session.restore(fn["arguments"])
+        self.answers.response(response)
 
-    def stream_restorer(self) -> StreamRestorer:
-        return StreamRestorer(self.session)
+    def stream_restorer(self) -> Any:
+        """A ``ChunkRestorer``: ``restore_chunk(chunk)`` per chunk, ``flush_chunk(model)`` at the end."""
+        return self.answers.stream()
 
 
-class StreamRestorer:
-    """Restores placeholders in ``delta.content`` per choice, even when split across chunks."""
+class PrivacyPlan:
+    """What each destination of one request receives. The routing decision says per model whether
+    the request goes masked (``Decision.privacy_for``): a fallback abroad after a domestic first
+    choice gets it masked, the domestic one as written. The masked body is built once, on first
+    need, and shared by every model that needs it."""
 
-    def __init__(self, session: Any) -> None:
-        self.session = session
-        self._by_choice: dict[int, Any] = {}
-        self._last: dict[str, Any] | None = None
+    def __init__(self, stage: PrivacyStage, body: dict[str, Any], scan: Any, decision: Decision) -> None:
+        self.stage, self.body, self.scan, self.decision = stage, body, scan, decision
+        self._masked: dict[str, MaskedRequest] = {}
 
-    def restore_chunk(self, chunk: dict[str, Any]) -> None:
-        self._last = chunk
-        for choice in chunk.get("choices") or []:
-            delta = choice.get("delta")
-            if not isinstance(delta, dict):
-                # OpenAI's last chunk may carry no delta at all; the tail still goes out in it.
-                delta = choice["delta"] = {}
-            text = delta.get("content")
-            idx = int(choice.get("index", 0))
-            r = self._by_choice.get(idx)
-            if r is None:
-                r = self._by_choice[idx] = self.session.stream_restorer()
-            if isinstance(text, str):
-                delta["content"] = r.feed(text)
-            if choice.get("finish_reason") is not None:
-                tail = r.flush()
-                if tail:
-                    delta["content"] = (delta.get("content") or "") + tail
+    def action_for(self, model: ModelSpec) -> str:
+        return "allow" if not self.scan.findings else self.decision.privacy_for(model)
 
-    def flush_chunk(self, model: str) -> dict[str, Any] | None:
-        """A final chunk with any text still held back (a stream that ended without finish_reason)."""
-        choices = []
-        for idx, r in self._by_choice.items():
-            tail = r.flush()
-            if tail:
-                choices.append({"index": idx, "delta": {"content": tail}, "finish_reason": None})
-        if not choices or self._last is None:
+    def masked_for(self, model: ModelSpec) -> MaskedRequest | None:
+        """The masked request ``model`` gets, or None when it gets the client's body. Raises
+        ``Forbidden`` when attachments cannot be masked and ``privacy.binary`` is ``refuse``."""
+        action = self.action_for(model)
+        if action == "allow":
             return None
-        return {"id": self._last.get("id"), "object": "chat.completion.chunk",
-                "created": self._last.get("created"), "model": model, "choices": choices}
+        got = self._masked.get(action)
+        if got is None:
+            got = self._masked[action] = self.stage.mask(self.body, self.scan, action, model)
+        return got
+
+    def body_for(self, model: ModelSpec) -> dict[str, Any] | None:
+        """The body to send ``model``; None when it may not be sent there at all (refused
+        attachments: the pipeline skips that model)."""
+        try:
+            m = self.masked_for(model)
+        except Forbidden:
+            return None
+        return m.body if m is not None else self.body
+
+    def uniform(self, models: list[ModelSpec]) -> bool:
+        """Do all of ``models`` receive the same body (so one cached answer fits them all)?"""
+        return len({self.action_for(m) for m in models}) <= 1
 
 
 class PrivacyStage:
     def __init__(self, detector: Any, mode: Literal["pseudonymize", "redact"] = "pseudonymize",
-                 binary: Literal["drop", "keep", "refuse"] = "drop") -> None:
+                 binary: Literal["drop", "keep", "refuse"] = "drop", restore: Any = None) -> None:
         from tenbin.privacy import Masker
+        from tenbin.privacy.restore import RestoreRules
 
         self.detector = detector
         self.binary = binary
         self.masker = Masker(mode=mode)
         self.redactor = Masker(mode="redact")
+        self.restore: RestoreRules = restore if restore is not None else RestoreRules()
 
     @classmethod
     def from_config(cls, section: dict[str, Any]) -> PrivacyStage | None:
@@ -92,8 +88,10 @@ class PrivacyStage:
             from tenbin.privacy import DataClass, Detector, PrivacyConfig
         except ImportError:
             return None
+        from tenbin.privacy.restore import RestoreRules
+
         allowed = set(PrivacyConfig.__dataclass_fields__)
-        opts = {k: v for k, v in section.items() if k not in ("enabled", "mode", "binary")}
+        opts = {k: v for k, v in section.items() if k not in ("enabled", "mode", "binary", "restore")}
         unknown = sorted(set(opts) - allowed)
         if unknown:
             raise ValueError(f"privacy.{unknown[0]}: unknown field (known: {', '.join(sorted(allowed))})")
@@ -111,7 +109,7 @@ class PrivacyStage:
         if binary not in ("drop", "keep", "refuse"):
             raise ValueError("privacy.binary: must be 'drop', 'keep' or 'refuse'")
         return cls(Detector(PrivacyConfig(**opts)), mode="redact" if mode == "redact" else "pseudonymize",
-                   binary=binary)
+                   binary=binary, restore=RestoreRules.from_section(section.get("restore")))
 
     # Above this many bytes of request body the scan runs on a worker thread, so one long document
     # does not stall every other request on the event loop (a 300-char prompt takes ~1 ms inline).
@@ -126,16 +124,22 @@ class PrivacyStage:
             return self.scan(body)
         return await asyncio.to_thread(self.scan, body)
 
-    def apply(self, body: dict[str, Any], scan: Any, decision: Decision) -> MaskedRequest | None:
-        if decision.privacy_action == "allow" or not scan.findings:
-            return None
-        masker = self.redactor if decision.privacy_action == "redact" else self.masker
-        from tenbin.privacy.masking import BinaryRefused
+    def plan(self, body: dict[str, Any], scan: Any, decision: Decision) -> PrivacyPlan:
+        return PrivacyPlan(self, body, scan, decision)
 
+    def apply(self, body: dict[str, Any], scan: Any, decision: Decision) -> MaskedRequest | None:
+        """The masked request for the decision's first choice (None: it gets the body as is)."""
+        return self.plan(body, scan, decision).masked_for(decision.model)
+
+    def mask(self, body: dict[str, Any], scan: Any, action: str, model: ModelSpec) -> MaskedRequest:
+        from tenbin.privacy.masking import BinaryRefused
+        from tenbin.privacy.restore import AnswerRestorer, declared_tools
+
+        masker = self.redactor if action == "redact" else self.masker
         try:
             session = masker.mask_request(body, scan, binary=self.binary)
         except BinaryRefused as e:
-            raise Forbidden(f"This request is masked before it leaves for {decision.model.id}, and it carries "
+            raise Forbidden(f"This request is masked before it leaves for {model.id}, and it carries "
                             f"{e.count} image/audio/file attachment(s) that cannot be masked "
                             "(privacy.binary: refuse).", code="policy_blocked") from None
-        return MaskedRequest(session.body, session)
+        return MaskedRequest(session.body, session, AnswerRestorer(session, self.restore, declared_tools(body)))

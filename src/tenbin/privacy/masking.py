@@ -5,13 +5,15 @@ from __future__ import annotations
 import copy
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
+
+import orjson
 
 from tenbin.privacy.detector import PrivacyScan
 from tenbin.privacy.fields import walk
 from tenbin.privacy.normalize import fold
-from tenbin.privacy.placeholders import CLOSE, NAMES, OPEN, PLACEHOLDER_RE
+from tenbin.privacy.placeholders import CLOSE, NAMES, OPEN, TOKEN_RE, escape, literal_numbers, unescaped
 from tenbin.privacy.stream import StreamRestorer
 from tenbin.privacy.types import PII_LABELS, Finding
 
@@ -56,14 +58,40 @@ class MaskSession:
         return len(self._mapping)
 
     def restore(self, text: str) -> str:
-        """Put the original values back in a complete (non-streamed) answer."""
-        if not self._mapping or OPEN not in text:
-            return text
-        return PLACEHOLDER_RE.sub(lambda m: self._mapping.get(m.group(), m.group()), text)
+        """Put the original values back in a complete (non-streamed) answer, and the client's own
+        placeholder-looking text back as typed (placeholders.py, escaping)."""
+        return self._sub(text, values=True, json_string=False)
 
-    def stream_restorer(self) -> StreamRestorer:
-        """A restorer for streamed deltas: ``feed(chunk)`` per delta, ``flush()`` at the end."""
-        return StreamRestorer(self.restore)
+    def restore_json(self, text: str) -> str:
+        """``restore`` for JSON text (tool-call arguments): a value goes in JSON-escaped, so a quote,
+        backslash or line break in it cannot break the string it lands in."""
+        return self._sub(text, values=True, json_string=True)
+
+    def unescape(self, text: str) -> str:
+        """Only the client's own placeholder-looking text back as typed; real placeholders stay.
+        For places real values must not go (arguments of a tool that is not internal)."""
+        return self._sub(text, values=False, json_string=False)
+
+    def stream_restorer(self, restore: Callable[[str], str] | None = None) -> StreamRestorer:
+        """A restorer for streamed deltas: ``feed(chunk)`` per delta, ``flush()`` at the end;
+        ``restore`` is one of this session's ``restore`` (default), ``restore_json``, ``unescape``."""
+        return StreamRestorer(restore or self.restore)
+
+    def _sub(self, text: str, *, values: bool, json_string: bool) -> str:
+        if OPEN not in text:
+            return text
+        mapping = self._mapping if values else {}
+
+        def one(m: re.Match[str]) -> str:
+            literal = unescaped(m)
+            if literal is not None:
+                return literal
+            v = mapping.get(m.group())
+            if v is None:
+                return m.group()
+            return orjson.dumps(v).decode()[1:-1] if json_string else v
+
+        return TOKEN_RE.sub(one, text)
 
     def __repr__(self) -> str:
         return f"MaskSession(mode={self.mode!r}, placeholders={len(self._mapping)})"
@@ -74,7 +102,9 @@ class Masker:
 
     Every verbatim re-occurrence of a found value (≥ 2 characters) elsewhere in the request is
     replaced too: a name detected once in the signature must not leak from the body, and the same
-    string must get the same placeholder in every message.
+    string must get the same placeholder in every message. Text the client wrote that looks like
+    a placeholder is escaped (〔氏名1〕 → 〔原文:氏名1〕), and real placeholders are numbered around
+    the numbers it uses, so neither the vendor nor the restorer can take one for the other.
     """
 
     def __init__(self, mode: Mode = "pseudonymize", labels: Iterable[str] | None = None) -> None:
@@ -108,6 +138,10 @@ class Masker:
         placeholder_of: dict[tuple[str, str], str] = {}
         mapping: dict[str, str] = {}
         counters: dict[str, int] = defaultdict(int)
+        taken: set[tuple[str, int]] = set()
+        for slot in w.slots:
+            if not slot.binary:
+                taken |= literal_numbers(slot.text)
         order = {s.key: i for i, s in enumerate(w.slots)}
         ordered = sorted(
             (f for fs in by_slot.values() for f in fs),
@@ -122,6 +156,8 @@ class Masker:
                 ph = f"{OPEN}{name}{CLOSE}"
             else:
                 counters[name] += 1
+                while (name, counters[name]) in taken:
+                    counters[name] += 1
                 ph = f"{OPEN}{name}{counters[name]}{CLOSE}"
                 mapping[ph] = f.text
             placeholder_of[k] = ph
@@ -159,8 +195,23 @@ class Masker:
         w.commit()
         return MaskSession(out.get("messages") or [], mapping, self.mode, body=out)
 
+    @classmethod
+    def _propagate(cls, segment: str, prop: re.Pattern[str] | None, variants: dict[str, str]) -> str:
+        """Text between findings: the client's placeholder-looking tokens escaped, found values
+        replaced everywhere else."""
+        if OPEN in segment and TOKEN_RE.search(segment):
+            out: list[str] = []
+            pos = 0
+            for m in TOKEN_RE.finditer(segment):
+                out.append(cls._values(segment[pos : m.start()], prop, variants))
+                out.append(escape(m.group()))
+                pos = m.end()
+            out.append(cls._values(segment[pos:], prop, variants))
+            return "".join(out)
+        return cls._values(segment, prop, variants)
+
     @staticmethod
-    def _propagate(segment: str, prop: re.Pattern[str] | None, variants: dict[str, str]) -> str:
+    def _values(segment: str, prop: re.Pattern[str] | None, variants: dict[str, str]) -> str:
         if prop is None or not segment:
             return segment
         return prop.sub(lambda m: variants[m.group()], segment)
