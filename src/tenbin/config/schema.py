@@ -27,6 +27,12 @@ class ServerConfig(_Strict):
     max_body_bytes: int = Field(default=4 * 1024 * 1024, gt=0)
     # Each of a request's ``n`` choices is generated and billed: a larger n is refused with a 400.
     max_n: int = Field(default=8, gt=0, le=128, description="most choices (n) one request may ask for")
+    # A body is refused (400) before orjson builds it when it nests deeper or holds more JSON
+    # values than this (api/body.py); <= 128 keeps every accepted body re-encodable (orjson: 254).
+    json_max_depth: int = Field(default=64, ge=1, le=128, description="deepest JSON nesting a body may have")
+    json_max_elements: int = Field(default=100_000, gt=0, description="most JSON values a body may hold")
+    # An authenticated body that has not fully arrived after this long is cut with a 408.
+    body_timeout_s: float = Field(default=30.0, gt=0, description="seconds to read a request body")
     # auto: keys are required unless bound to loopback AND no key exists yet (README "Authentication").
     auth: Literal["auto", "required"] = "auto"
     access_log: bool = False

@@ -188,18 +188,16 @@ class Gateway:
         return Completion(response, served)
 
     def _check_request(self, ctx: RequestContext) -> None:
-        """What no vendor can be asked: more choices than the cap (each is billed), or a body JSON
-        cannot encode again (nested past orjson's 254 levels) — the client's 400, before any
-        budget is reserved or a breaker is touched."""
+        """What no vendor can be asked: more choices than the cap (each is billed) — the client's
+        400, before any budget is reserved or a breaker is touched. A body JSON cannot encode
+        again never gets here: the API refuses it while reading (api/body.py, depth at most 128
+        where orjson encodes 254), and ``providers.http.encode`` still answers one that a caller
+        other than the API passes with a 400 that leaves the breaker alone."""
         n = ctx.body.get("n")
         cap = self.cfg.server.max_n
         if isinstance(n, int) and n > cap:
             raise BadRequest(f"'n' is {n}; this gateway serves at most {cap} choices per request.",
                              param="n", code="invalid_value")
-        try:
-            orjson.dumps(ctx.body)
-        except (orjson.JSONEncodeError, TypeError) as e:
-            raise BadRequest(f"The request body cannot be forwarded: {e}.", code="invalid_body") from None
 
     # ---- provider calls ---------------------------------------------------------------------
     def _candidates(self, decision: Decision, attempts: list[Attempt]) -> list[tuple[ModelSpec, Provider]]:
