@@ -7,7 +7,6 @@ Every stage is a package of its own; this module only wires them in order, so re
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import logging
@@ -22,17 +21,16 @@ import orjson
 
 from tenbin.catalog.catalog import Catalog, ModelSpec
 from tenbin.clock import SYSTEM, Clock
-from tenbin.config.schema import Config, ProviderConfig
+from tenbin.config.schema import Config
 from tenbin.context import RequestContext, Usage
 from tenbin.errors import BadRequest, GatewayError, RateLimited, UpstreamError
 from tenbin.finops.pricing import Pricer
 from tenbin.gateway.finish import Delivered, Finish, outcome_of
 from tenbin.gateway.hooks import AnswerTap, AuditSink, BudgetGuard, NoAudit, NoBudget
-from tenbin.gateway.privacy_stage import PrivacyStage
+from tenbin.gateway.privacy_stage import PrivacyPlan, PrivacyStage
 from tenbin.ledger.record import UsageRecord, from_nanos
 from tenbin.ledger.writer import LedgerWriter
 from tenbin.providers.base import ChatCall, ChatResult, Provider, ProviderError, StreamChunk
-from tenbin.providers.deadlines import ATTEMPT, DeadlineExceeded, Deadlines
 from tenbin.providers.resilience import Breakers, with_retries
 from tenbin.routing.decision import Decision
 from tenbin.routing.features import estimate_tokens
@@ -42,6 +40,9 @@ if TYPE_CHECKING:
     from tenbin.shared.cache import ResponseCache
 
 log = logging.getLogger("tenbin.gateway")
+#: The body each model of the chain is sent (masked for some, as written for others); None: it
+#: may not be sent there at all.
+Bodies = Callable[[ModelSpec], dict[str, Any] | None]
 # Prices and FX rates take effect on Japanese calendar days, like budgets and reports.
 TOKYO = dt.timezone(dt.timedelta(hours=9), "Asia/Tokyo")
 
@@ -154,10 +155,6 @@ class Gateway:
         self.budget: BudgetGuard = budget or NoBudget()
         self.audit: AuditSink = audit or NoAudit()
         self.cache = cache  # opt-in exact-match response cache (tenbin.shared.cache)
-        unknown = sorted(m for m in cfg.timeouts.models if m not in catalog)
-        if unknown:
-            raise ValueError(f"timeouts.models: unknown model {unknown[0]!r}")
-        self._deadline_table: dict[str, Deadlines] = {}
 
     # ---- the pipeline -----------------------------------------------------------------------
     async def chat(self, ctx: RequestContext) -> Completion | Stream:
@@ -178,12 +175,18 @@ class Gateway:
         decision = fin.decision = fin.routed = self.router.decide(ctx, scan)
         decision, fin.reservation = await self.budget.reserve(ctx, decision)
         fin.decision = decision
-        masked = fin.masked = self.privacy.apply(ctx.body, scan, decision) if self.privacy and scan else None
-        body = masked.body if masked else ctx.body
+        # Masked or not is decided per destination (Decision.privacy_for): the first choice's body
+        # is built now (a refused attachment is the client's 403 before any call), a fallback's
+        # when the chain reaches it.
+        plan = self.privacy.plan(ctx.body, scan, decision) if self.privacy and scan else None
+        fin.masked = plan.masked_for(decision.model) if plan else None
+        bodies: Bodies = plan.body_for if plan else (lambda _m: ctx.body)
         if ctx.stream:
-            return await self._stream(ctx, fin, body)
-        served, result = await self._complete(ctx, decision, body, fin.tried)
+            return await self._stream(ctx, fin, bodies, plan)
+        served, result = await self._complete(ctx, decision, bodies, fin.tried,
+                                              plan is None or plan.uniform(decision.chain))
         fin.served = served
+        masked = fin.masked = plan.masked_for(served.model) if plan else None
         response = result.response
         response["model"] = served.model.id
         if masked:
@@ -194,16 +197,18 @@ class Gateway:
         return Completion(response, served)
 
     def _check_request(self, ctx: RequestContext) -> None:
-        """What no vendor can be asked: more choices than the cap (each is billed) — the client's
-        400, before any budget is reserved or a breaker is touched. A body JSON cannot encode
-        again never gets here: the API refuses it while reading (api/body.py, depth at most 128
-        where orjson encodes 254), and ``providers.http.encode`` still answers one that a caller
-        other than the API passes with a 400 that leaves the breaker alone."""
+        """What no vendor can be asked: more choices than the cap (each is billed), or a body JSON
+        cannot encode again (nested past orjson's 254 levels) — the client's 400, before any
+        budget is reserved or a breaker is touched."""
         n = ctx.body.get("n")
         cap = self.cfg.server.max_n
         if isinstance(n, int) and n > cap:
             raise BadRequest(f"'n' is {n}; this gateway serves at most {cap} choices per request.",
                              param="n", code="invalid_value")
+        try:
+            orjson.dumps(ctx.body)
+        except (orjson.JSONEncodeError, TypeError) as e:
+            raise BadRequest(f"The request body cannot be forwarded: {e}.", code="invalid_body") from None
 
     # ---- provider calls ---------------------------------------------------------------------
     def _candidates(self, decision: Decision, attempts: list[Attempt]) -> list[tuple[ModelSpec, Provider]]:
@@ -224,44 +229,17 @@ class Gateway:
         p = self.cfg.providers.get(model.provider)
         return p.max_retries if p else 0
 
-    def _deadlines(self, model: ModelSpec) -> Deadlines:
-        d = self._deadline_table.get(model.id)
-        if d is None:
-            p = self.cfg.providers.get(model.provider) or ProviderConfig(kind="llamacpp")
-            d = self._deadline_table[model.id] = Deadlines.of(p, self.cfg.timeouts.models.get(model.id))
-        return d
-
-    async def _attempt(self, model: ModelSpec, fn: Callable[[], Awaitable[Any]], until: float) -> Any:
-        """One model's attempt (its retries included) under its own deadlines, which the HTTP
-        adapters read from ``ATTEMPT``, and under what is left of the request's deadline."""
-        d = self._deadlines(model)
-        token = ATTEMPT.set(d)
-        try:
-            async with asyncio.timeout_at(until) as t:
-                return await with_retries(fn, self._max_retries(model), self.cfg.retry, d.timeout_retries)
-        except TimeoutError:
-            if not t.expired():
-                raise
-            raise DeadlineExceeded(model.id, "request", self.cfg.timeouts.request_s, sent=True) from None
-        finally:
-            ATTEMPT.reset(token)
-
     async def _try_chain(
-        self, ctx: RequestContext, decision: Decision, body: dict[str, Any],
+        self, ctx: RequestContext, decision: Decision, bodies: Bodies,
         attempt_fn: Callable[[Provider, ChatCall], Any], attempts: list[Attempt],
     ) -> tuple[Served, Any]:
         """``attempts`` (the request's ``Finish.tried``) collects every model that did not answer,
-        also when the chain raises, so the audit sees each vendor the data reached.
-
-        The whole chain runs under the request's deadline (``timeouts.request_s`` from the
-        request's start): when it passes, no further model is tried."""
-        loop = asyncio.get_running_loop()
-        until = loop.time() + self.cfg.timeouts.request_s - (time.perf_counter() - ctx.started_mono)
+        also when the chain raises, so the audit sees each vendor the data reached."""
         for model, provider in self._candidates(decision, attempts):
-            if loop.time() >= until:
-                attempts.append(Attempt(model.id, "timeout", f"not tried: the request's deadline "
-                                        f"({self.cfg.timeouts.request_s:g} s) had passed"))
-                break
+            body = bodies(model)  # masked or not, for this destination
+            if body is None:
+                attempts.append(Attempt(model.id, "policy_blocked", "its attachments cannot be masked"))
+                continue
             breaker = self.breakers.get(model.id)
             if not breaker.allow():
                 attempts.append(Attempt(model.id, "breaker_open", "circuit breaker open"))
@@ -283,7 +261,7 @@ class Gateway:
                 return out
 
             try:
-                out = await self._attempt(model, once, until)
+                out = await with_retries(once, self._max_retries(model), self.cfg.retry)
             except ProviderError as e:
                 attempts.append(Attempt(model.id, e.kind, e.message, e.retry_after, sent, e.status,
                                         body is not ctx.body))
@@ -294,10 +272,6 @@ class Gateway:
                         breaker.success()  # the vendor is healthy; the request is wrong
                     raise BadRequest(e.message, status=e.status if e.status in (400, 413, 422) else 400,
                                      code="upstream_bad_request") from None
-                if isinstance(e, DeadlineExceeded) and e.phase == "request":
-                    breaker.release()  # the request's time ran out, spent partly elsewhere: no verdict
-                    log.warning("request %s: deadline passed while %s was working", ctx.request_id, model.id)
-                    break
                 breaker.failure()
                 log.warning("request %s: %s failed (%s), trying next", ctx.request_id, model.id, e.kind)
                 continue
@@ -312,17 +286,20 @@ class Gateway:
             return Served(model, decision, list(attempts), sent, body is not ctx.body), out
         raise _chain_error(attempts)
 
-    async def _complete(self, ctx: RequestContext, decision: Decision, body: dict[str, Any],
-                        attempts: list[Attempt]) -> tuple[Served, ChatResult]:
-        if self.cache is not None:
+    async def _complete(self, ctx: RequestContext, decision: Decision, bodies: Bodies,
+                        attempts: list[Attempt], cacheable: bool = True) -> tuple[Served, ChatResult]:
+        first = bodies(decision.model)
+        # A cached answer is kept as its model received it; when the chain's models receive
+        # different bodies (masked for some only), it could be restored against the wrong one.
+        if self.cache is not None and cacheable and first is not None:
             return await self.cache.complete(
-                ctx, decision, body,
-                lambda: self._try_chain(ctx, decision, body, lambda p, c: p.complete(c), attempts),
+                ctx, decision, first,
+                lambda: self._try_chain(ctx, decision, bodies, lambda p, c: p.complete(c), attempts),
                 lambda: Served(decision.model, decision))
-        served, result = await self._try_chain(ctx, decision, body, lambda p, c: p.complete(c), attempts)
+        served, result = await self._try_chain(ctx, decision, bodies, lambda p, c: p.complete(c), attempts)
         return served, result
 
-    async def _stream(self, ctx: RequestContext, fin: Finish, body: dict[str, Any]) -> Stream:
+    async def _stream(self, ctx: RequestContext, fin: Finish, bodies: Bodies, plan: PrivacyPlan | None) -> Stream:
         decision = fin.decision
         assert decision is not None
 
@@ -339,9 +316,11 @@ class Gateway:
                 raise
             return gen, first
 
-        served, (gen, first) = await self._try_chain(ctx, decision, body, open_stream, fin.tried)
+        served, (gen, first) = await self._try_chain(ctx, decision, bodies, open_stream, fin.tried)
         fin.served = served
         fin.ttft = (time.perf_counter() - ctx.started_mono) * 1000
+        body = bodies(served.model) or ctx.body  # what the answering model received
+        fin.masked = plan.masked_for(served.model) if plan else None
         want_usage = bool((ctx.body.get("stream_options") or {}).get("include_usage"))
         restorer = fin.masked.stream_restorer() if fin.masked else None
         tap = fin.answer = AnswerTap(self.audit.keeps_raw)

@@ -26,7 +26,7 @@ from tenbin.routing.classifier import LearnedClassifier, RequestClassifier
 from tenbin.routing.compile import Check, compile_match, first_miss
 from tenbin.routing.complexity import ComplexityEstimator, HeuristicComplexity
 from tenbin.routing.constraints import CompiledConstraint, compile_constraints
-from tenbin.routing.decision import Decision, PrivacyAction
+from tenbin.routing.decision import Decision, PrivacyAction, sent_abroad
 from tenbin.routing.facts import policy_needles, record
 from tenbin.routing.features import Features, extract
 from tenbin.routing.health import Health, RateLimiter, SlidingWindowLimiter
@@ -88,6 +88,8 @@ class Router:
                            for k, v in cfg.fallbacks.items()}
         self._caps = {m.id: (m.capabilities.tools, m.capabilities.json_mode, m.context_window) for m in catalog}
         self._by_id = {m.id: m for m in catalog}
+        self._domestic = tuple(m.id for m in catalog if not sent_abroad(m))
+        self._unmasked_memo: dict[tuple[int, ...], frozenset[str]] = {}
         self._eligible: dict[frozenset[str], list[str]] = {}
         self._resolved: dict[int, tuple[tuple[str, ...], str]] = {}
         # Reroute candidates per wanted tier: nearest tier first, then list price for a nominal
@@ -262,12 +264,14 @@ class Router:
 
         allowed: frozenset[str] | None = None
         binding: list[CompiledConstraint] = []
+        waived: list[CompiledConstraint] = []
         applied: list[str] = []
         for c in self._constraints:
             if not c.applies(f):
                 continue
             if c.unless_masked and masked:
                 applied.append(f"{c.name}(waived:masked)")
+                waived.append(c)
                 continue
             applied.append(c.name)
             binding.append(c)
@@ -310,9 +314,27 @@ class Router:
         trace["chosen"] = chosen
         models = [self._by_id[m] for m in chain]
         privacy: PrivacyAction = "mask" if action == "mask" else "redact" if action == "redact" else "allow"
+        scope = (rule.mask_scope if rule and rule.mask_scope else None) or p.mask_scope
+        unmasked = self._unmasked(waived) if masked and scope == "abroad" else frozenset()
+        if unmasked:
+            kept = [m for m in chain if m in unmasked]
+            if kept:
+                trace["unmasked"] = kept
         rule_name = rule.name if rule else ("requested" if trace["source"] == "client" else trace["source"])
         return Decision(model=models[0], fallbacks=models[1:], privacy_action=privacy,
-                        max_cost=max_cost, rule=rule_name, trace=trace)
+                        max_cost=max_cost, rule=rule_name, trace=trace, unmasked=unmasked)
+
+    def _unmasked(self, waived: list[CompiledConstraint]) -> frozenset[str]:
+        """Models that may receive a request ``mask``/``redact`` applies to as written: domestic
+        (Japan or on-prem, under Japanese law) and compliant with every constraint the masking
+        waived — a constraint waived *because* the request is masked still binds a model that
+        would get it unmasked."""
+        key = tuple(id(c) for c in waived)
+        out = self._unmasked_memo.get(key)
+        if out is None:
+            out = self._unmasked_memo[key] = frozenset(
+                m for m in self._domestic if all(m in c.compliant for c in waived))
+        return out
 
     def _no_model(self, who: str, f: Features, plan: Plan, screen: Screen, applied: list[str]) -> Exception:
         cats = {c for _, c, _ in screen.rejected}

@@ -19,6 +19,9 @@ Objective = Literal["cheapest", "fastest", "weighted", "ordered"]
 SensitiveAction = Literal["allow", "mask", "redact", "reroute", "block"]
 ClientModel = Literal["honour", "reroute", "refuse"]
 Tier = Literal["light", "standard", "frontier"]
+#: Where ``mask``/``redact`` applies: only to models the data would leave Japan for (default), or
+#: to every model, domestic ones included.
+MaskScope = Literal["abroad", "always"]
 
 VIRTUAL_AUTO = ("tenbin/auto", "auto")
 
@@ -148,6 +151,7 @@ class Rule(Target):
     client_model: ClientModel | None = None
     max_cost_jpy: Decimal | None = Field(default=None, gt=0)
     reroute_to: tuple[str, ...] | None = None
+    mask_scope: MaskScope | None = Field(default=None, description="overrides routing.mask_scope")
 
     @model_validator(mode="after")
     def _check(self) -> Rule:  # a rule may omit the target: it then only sets action / cost cap
@@ -207,6 +211,8 @@ class RoutingPolicy(_Strict):
     )
     sensitive_from: DataClass = Field(default=DataClass.PERSONAL, description="class that triggers on_sensitive")
     on_sensitive: SensitiveAction = "allow"
+    mask_scope: MaskScope = Field(
+        default="abroad", description="mask/redact only for models abroad (region or jurisdiction), or always")
     client_model: ClientModel = "honour"
     max_cost_jpy: Decimal | None = Field(default=None, gt=0)
     reroute_to: tuple[str, ...] | None = Field(default=None, description="pool for reroute (default: catalog)")

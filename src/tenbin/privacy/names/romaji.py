@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Final, NamedTuple
+from dataclasses import dataclass
+from typing import Final
 
 from tenbin.privacy import context, sudachi
 from tenbin.privacy.kana import ROMAJI_WORD, long_vowel_variants, to_katakana
@@ -86,7 +87,8 @@ def _slashed_names(norm: str) -> list[Span]:
     return out
 
 
-class _Word(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class _Word:
     """One romaji-shaped word and the evidence before it."""
 
     m: re.Match[str]

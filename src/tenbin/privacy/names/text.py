@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from dataclasses import dataclass
 
 from tenbin.privacy import sudachi
 from tenbin.privacy.itaiji import fold
 from tenbin.privacy.sudachi import Token
 
 
-class NameText(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class NameText:
     """One normalised text, tokenised once for all steps.
 
     ``toks`` is None in degraded mode (Sudachi off or missing); steps that need the dictionary

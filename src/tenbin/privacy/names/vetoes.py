@@ -6,7 +6,8 @@ them holds. ``cue`` is whether the candidate has a person cue (:func:`cues.cued`
 
 from __future__ import annotations
 
-from typing import Final, NamedTuple
+from dataclasses import dataclass
+from typing import Final
 
 from tenbin.privacy import sudachi
 from tenbin.privacy.lexicon import FAMOUS_PEOPLE
@@ -18,7 +19,8 @@ from tenbin.privacy.sudachi import Token
 _ADDRESSEE: Final = frozenset(("宛", "宛て", "あて"))
 
 
-class Candidate(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Candidate:
     """A name-shaped stretch of tokens: the seed token, what kind it is, and how far it reaches."""
 
     token: Token  # the seed token
