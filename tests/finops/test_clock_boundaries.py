@@ -89,8 +89,9 @@ def _gateway(lt: LoopThread, fake: FakeOpenAI, tmp: Path, clock: ManualClock, **
     async def seed() -> None:
         s = SQLiteStore(str(tmp / "tenbin.db"))
         await s.migrate()
-        await set_rate(s, "USD", dt.date(2026, 11, 30), Decimal("100"))
-        await set_rate(s, "USD", dt.date(2026, 12, 1), Decimal("120"))
+        recorded = dt.datetime(2026, 11, 1, tzinfo=dt.UTC).timestamp()  # known well before either day
+        await set_rate(s, "USD", dt.date(2026, 11, 30), Decimal("100"), at=recorded)
+        await set_rate(s, "USD", dt.date(2026, 12, 1), Decimal("120"), at=recorded)
         await s.close()
 
     lt.run(seed())

@@ -13,7 +13,7 @@ from tenbin.context import Usage
 from tenbin.finops.fx import FxTable, restated
 from tenbin.finops.fxstore import load_table, parse_csv, parse_override, parse_pair, set_rate
 from tenbin.finops.pricing import Pricer
-from tests.finops.ledger import with_ledger
+from tests.finops.ledger import jst, with_ledger
 
 
 def spec(currency: str = "USD", prices: list[dict[str, str]] | None = None) -> ModelSpec:
@@ -70,9 +70,10 @@ def test_restated_rate_applies_to_every_day() -> None:
 
 def test_store_backed_rates(tmp_path: Path) -> None:
     async def go(store):  # type: ignore[no-untyped-def]
-        await set_rate(store, "USD", dt.date(2026, 11, 1), Decimal("152.3"))
-        await set_rate(store, "USD", dt.date(2026, 11, 1), Decimal("152.5"))  # same day: replaced
-        await set_rate(store, "EUR", dt.date(2026, 12, 1), Decimal("180"))
+        before = jst(2026, 10, 31)  # recorded before any day they price
+        await set_rate(store, "USD", dt.date(2026, 11, 1), Decimal("152.3"), at=before)
+        await set_rate(store, "USD", dt.date(2026, 11, 1), Decimal("152.5"), at=before + 60)  # same day: replaced
+        await set_rate(store, "EUR", dt.date(2026, 12, 1), Decimal("180"), at=before)
         return await load_table(store)
 
     table = with_ledger(tmp_path, [], go)

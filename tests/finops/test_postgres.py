@@ -49,7 +49,7 @@ def pg() -> Iterator[str]:
 async def everything(s: Store) -> dict[str, Any]:
     rule = BudgetRule(name="t", scope="team", limit_jpy=Decimal(10))
     await save_rule(s, rule)
-    await set_rate(s, "USD", dt.date(2026, 11, 1), Decimal("152.3"))
+    await set_rate(s, "USD", dt.date(2026, 11, 1), Decimal("152.3"), at=parse_period("2026-10-31").start_ts)
     rep = await cost_report(s, NOV, ["team", "model", "use-case"])
     return {
         "report": sorted((ln.key, ln.requests, ln.errors, ln.cost_jpy) for ln in rep.lines),

@@ -22,7 +22,16 @@ from tenbin.finops.budgets.rules import delete_rule, merge, save_rule, spend_so_
 from tenbin.finops.budgets.status import status_rows, stored_events
 from tenbin.finops.config import BudgetRule
 from tenbin.finops.fx import FxTable
-from tenbin.finops.fxstore import load_rates, load_table, parse_csv, parse_pair, parse_rate, set_rate, stored_rates
+from tenbin.finops.fxstore import (
+    applies_from,
+    load_rates,
+    load_table,
+    parse_csv,
+    parse_pair,
+    parse_rate,
+    set_rate,
+    stored_rates,
+)
 from tenbin.finops.periods import tokyo_now
 from tenbin.finops.replay.scenario import check_names, parse_scenario
 from tenbin.finops.replay.shapes import Shape, load_key_models, load_shapes
@@ -38,7 +47,8 @@ def _yen(v: Decimal) -> str:
 
 
 def _fx_app() -> typer.Typer:
-    fx = typer.Typer(help="FX rates to JPY, dated (a rate applies from its date until the next one).",
+    fx = typer.Typer(help="FX rates to JPY, dated (a rate applies from its date until the next one; a rate"
+                          " recorded during a Tokyo day prices requests from the next day).",
                      no_args_is_help=True)
 
     @fx.command("set")
@@ -52,18 +62,22 @@ def _fx_app() -> typer.Typer:
             day = dt.date.fromisoformat(date) if date else tokyo_now(clock_of(ctx)).date()
         except ValueError as e:
             raise fail(str(e)) from None
-        with_store(cfg, lambda s: set_rate(s, ccy, day, value))
-        console.print(f"{ccy}JPY = {value} from {day} (running gateways pick it up on their next refresh)")
+        at = clock_of(ctx).now().timestamp()
+        with_store(cfg, lambda s: set_rate(s, ccy, day, value, at=at))
+        start = applies_from(day, at)
+        note = "" if start == day else f" — prices requests from {start}: a Tokyo day keeps the rate it started with"
+        console.print(f"{ccy}JPY = {value} from {day}{note} (running gateways pick it up on their next refresh)")
 
     @fx.command("load")
-    def fx_load(path: Path, config: ConfigOption = None) -> None:
+    def fx_load(ctx: typer.Context, path: Path, config: ConfigOption = None) -> None:
         """Load a CSV of pair,date,rate rows."""
         cfg = load(config)
         try:
             rows = parse_csv(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as e:
             raise fail(f"{path}: {e}") from None
-        with_store(cfg, lambda s: load_rates(s, rows, f"csv:{path.name}"))
+        at = clock_of(ctx).now().timestamp()
+        with_store(cfg, lambda s: load_rates(s, rows, f"csv:{path.name}", at=at))
         console.print(f"loaded {len(rows)} rates from {path}")
 
     @fx.command("list")
@@ -71,13 +85,13 @@ def _fx_app() -> typer.Typer:
         """Stored rates (the shipped defaults apply where none is stored)."""
         cfg = load(config)
         rows = with_store(cfg, stored_rates)
-        t = Table("pair", "from", "rate", "source", title="FX rates (JPY per unit)")
-        for ccy, day, rate, source in rows:
-            t.add_row(f"{ccy}JPY", day.isoformat(), str(rate), source or "")
+        t = Table("pair", "from", "rate", "source", "prices from", title="FX rates (JPY per unit)")
+        for ccy, day, rate, source, at in rows:
+            t.add_row(f"{ccy}JPY", day.isoformat(), str(rate), source or "", applies_from(day, at).isoformat())
         if not rows:
             table = with_store(cfg, load_table)
             for ccy, day, rate in table.items():
-                t.add_row(f"{ccy}JPY", day.isoformat(), str(rate), "shipped default")
+                t.add_row(f"{ccy}JPY", day.isoformat(), str(rate), "shipped default", day.isoformat())
         console.print(t)
 
     return fx

@@ -2,6 +2,15 @@
 
 A rate applies from its date until the next one, so a request is always converted at the rate in
 force when it ran and a report can be restated at another rate later.
+
+**One rate per Tokyo day.** A Tokyo day is priced at the rate in force at its start (00:00 JST):
+a rate recorded during day S applies from day S+1 at the earliest, whatever date it names. So
+``tenbin fx set USDJPY 160`` at 14:00 (for today, or for any past date) changes nothing until
+midnight, and every request of a day — on every replica, before and after a restart — shares one
+rate. Rates are kept as recorded (``fx_rate_history``), never overwritten, so the rate in force at
+the start of any day can be rebuilt: a correction recorded today for today leaves today at the
+rate it started with. Rates known before the day began (shipped defaults, rows recorded on an
+earlier day) are unaffected.
 """
 
 from __future__ import annotations
@@ -20,38 +29,54 @@ DEFAULT_RATES: tuple[tuple[str, dt.date, Decimal], ...] = (
 
 
 class FxTable:
+    """Rates per currency as ``(day, recorded, rate)``: ``recorded`` is the Tokyo day the rate was
+    recorded (None: known from the start, like shipped defaults and hand-built tables); it is in
+    force on day T only if recorded before T."""
+
     def __init__(self, rates: Iterable[tuple[str, dt.date, Decimal]] = DEFAULT_RATES) -> None:
-        self._dates: dict[str, list[dt.date]] = {}
-        self._rates: dict[str, list[Decimal]] = {}
+        self._entries: dict[str, list[tuple[dt.date, dt.date, Decimal]]] = {}  # sorted (day, recorded, rate)
+        self._memo: dict[tuple[str, dt.date], Decimal | None] = {}
         for ccy, day, rate in sorted(rates, key=lambda r: (r[0], r[1])):
             self.set(ccy, day, rate)
 
-    def set(self, currency: str, day: dt.date, rate: Decimal) -> None:
+    def set(self, currency: str, day: dt.date, rate: Decimal, recorded: dt.date | None = None) -> None:
+        """Add a rate from ``day`` on. The same (day, recorded) replaces; a later ``recorded``
+        supersedes an earlier one from the day after it was recorded."""
         ccy = currency.upper()
         if rate <= 0:
             raise ValueError("an FX rate must be positive")
-        dates = self._dates.setdefault(ccy, [])
-        rates = self._rates.setdefault(ccy, [])
-        i = bisect.bisect_left(dates, day)
-        if i < len(dates) and dates[i] == day:
-            rates[i] = rate
+        entries = self._entries.setdefault(ccy, [])
+        key = (day, recorded or dt.date.min)
+        i = bisect.bisect_left(entries, key, key=lambda e: (e[0], e[1]))
+        if i < len(entries) and (entries[i][0], entries[i][1]) == key:
+            entries[i] = (day, key[1], rate)
         else:
-            dates.insert(i, day)
-            rates.insert(i, rate)
+            entries.insert(i, (day, key[1], rate))
+        self._memo.clear()
 
     def rate(self, currency: str, day: dt.date) -> Decimal | None:
-        """JPY per unit of ``currency`` in force on ``day`` (earliest known if ``day`` predates all)."""
+        """JPY per unit of ``currency`` in force at the start of ``day``: the latest-dated rate on or
+        before it that was recorded before it (the earliest known if ``day`` predates them all)."""
         ccy = currency.upper()
         if ccy == "JPY":
             return Decimal(1)
-        dates = self._dates.get(ccy)
-        if not dates:
+        if (ccy, day) not in self._memo:
+            self._memo[(ccy, day)] = self._lookup(ccy, day)
+        return self._memo[(ccy, day)]
+
+    def _lookup(self, ccy: str, day: dt.date) -> Decimal | None:
+        entries = self._entries.get(ccy)
+        if not entries:
             return None
-        i = bisect.bisect_right(dates, day) - 1
-        return self._rates[ccy][max(i, 0)]
+        i = bisect.bisect_right(entries, day, key=lambda e: e[0])
+        for _, recorded, rate in reversed(entries[:i]):
+            if recorded < day:
+                return rate
+        known = [e for e in entries if e[1] < day]  # nothing in force yet on the day: the earliest known
+        return (known or entries)[0][2]
 
     def items(self) -> list[tuple[str, dt.date, Decimal]]:
-        return [(c, d, r) for c in self._dates for d, r in zip(self._dates[c], self._rates[c], strict=True)]
+        return [(c, d, r) for c, entries in self._entries.items() for d, _, r in entries]
 
 
 def restated(table: FxTable, overrides: dict[str, Decimal]) -> FxTable:

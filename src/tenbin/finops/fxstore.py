@@ -2,6 +2,11 @@
 
 The gateway never reads rates per request: it loads an :class:`FxTable` at start and swaps in a
 fresh one on each refresh (see :mod:`tenbin.finops.service`).
+
+Every write also appends to ``fx_rate_history`` with the time it was recorded (``at``, from the
+caller's clock): the table is built from that history, so a rate recorded during a Tokyo day
+applies from the next one (see :mod:`tenbin.finops.fx`). ``fx_rates`` keeps the latest value per
+(currency, date) for ``tenbin fx list``.
 """
 
 from __future__ import annotations
@@ -9,10 +14,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import time
 from decimal import Decimal, InvalidOperation
 
 from tenbin.finops.fx import DEFAULT_RATES, FxTable
+from tenbin.finops.periods import tokyo_date
 from tenbin.store.base import Store
 
 _UPSERT = (
@@ -52,8 +57,16 @@ def parse_override(text: str) -> tuple[str, Decimal]:
     return parse_pair(pair), parse_rate(rate)
 
 
-async def set_rate(store: Store, currency: str, day: dt.date, rate: Decimal, source: str = "cli") -> None:
-    await store.execute(_UPSERT, (currency.upper(), day.isoformat(), str(rate), source, time.time()))
+_HISTORY = "INSERT INTO fx_rate_history (currency, day, rate, source, set_at) VALUES (?, ?, ?, ?, ?)"
+
+
+async def set_rate(store: Store, currency: str, day: dt.date, rate: Decimal, source: str = "cli", *,
+                   at: float) -> None:
+    """Record ``rate`` from ``day`` on, at time ``at`` (epoch seconds: it decides the first Tokyo
+    day the rate can price)."""
+    row = (currency.upper(), day.isoformat(), str(rate), source, at)
+    await store.execute(_HISTORY, row)
+    await store.execute(_UPSERT, row)
 
 
 def parse_csv(text: str) -> list[tuple[str, dt.date, Decimal]]:
@@ -74,19 +87,28 @@ def parse_csv(text: str) -> list[tuple[str, dt.date, Decimal]]:
     return out
 
 
-async def load_rates(store: Store, rows: list[tuple[str, dt.date, Decimal]], source: str) -> None:
-    now = time.time()
-    await store.executemany(_UPSERT, [(c, d.isoformat(), str(r), source, now) for c, d, r in rows])
+async def load_rates(store: Store, rows: list[tuple[str, dt.date, Decimal]], source: str, *, at: float) -> None:
+    data = [(c, d.isoformat(), str(r), source, at) for c, d, r in rows]
+    await store.executemany(_HISTORY, data)
+    await store.executemany(_UPSERT, data)
 
 
-async def stored_rates(store: Store) -> list[tuple[str, dt.date, Decimal, str | None]]:
-    rows = await store.query("SELECT currency, day, rate, source FROM fx_rates ORDER BY currency, day")
-    return [(r["currency"], dt.date.fromisoformat(r["day"]), Decimal(r["rate"]), r["source"]) for r in rows]
+async def stored_rates(store: Store) -> list[tuple[str, dt.date, Decimal, str | None, float]]:
+    """Latest rate per (currency, date), with when it was recorded."""
+    rows = await store.query("SELECT currency, day, rate, source, updated_at FROM fx_rates ORDER BY currency, day")
+    return [(r["currency"], dt.date.fromisoformat(r["day"]), Decimal(r["rate"]), r["source"], float(r["updated_at"]))
+            for r in rows]
 
 
 async def load_table(store: Store) -> FxTable:
-    """Shipped defaults overlaid with every stored rate."""
+    """Shipped defaults overlaid with every rate as recorded (each from the Tokyo day after it was
+    recorded at the earliest)."""
     table = FxTable(DEFAULT_RATES)
-    for ccy, day, rate, _ in await stored_rates(store):
-        table.set(ccy, day, rate)
+    for r in await store.query("SELECT currency, day, rate, set_at FROM fx_rate_history ORDER BY id"):
+        table.set(r["currency"], dt.date.fromisoformat(r["day"]), Decimal(r["rate"]), tokyo_date(float(r["set_at"])))
     return table
+
+
+def applies_from(day: dt.date, set_at: float) -> dt.date:
+    """The first Tokyo day a rate for ``day`` recorded at ``set_at`` prices."""
+    return max(day, tokyo_date(set_at) + dt.timedelta(days=1))

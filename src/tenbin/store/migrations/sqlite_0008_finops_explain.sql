@@ -16,6 +16,7 @@ CREATE TABLE IF NOT EXISTS budget_actions (
 -- the rate in force at the start of any Tokyo day can be rebuilt (finops/fx.py: a rate recorded
 -- during day S applies from day S+1 at the earliest).
 CREATE TABLE IF NOT EXISTS fx_rate_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- recording order, which breaks ties between rates recorded in the same instant
     currency TEXT NOT NULL,
     day TEXT NOT NULL,
     rate TEXT NOT NULL,
@@ -24,4 +25,4 @@ CREATE TABLE IF NOT EXISTS fx_rate_history (
 );
 CREATE INDEX IF NOT EXISTS fx_rate_history_ccy ON fx_rate_history (currency, day);
 INSERT INTO fx_rate_history (currency, day, rate, source, set_at)
-    SELECT currency, day, rate, source, updated_at FROM fx_rates
+    SELECT currency, day, rate, source, updated_at FROM fx_rates ORDER BY updated_at
