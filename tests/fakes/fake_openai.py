@@ -11,6 +11,11 @@
   {"malformed": True}                   200 with a body that is not JSON
   {"truncate": True}                    (stream) stop before [DONE]
   {"drip": 0.05}                        (stream) pause between chunks
+  {"cut_after": 0}                      (stream) close the connection after N content chunks
+                                        (0: only the role-only first chunk went out)
+  {"invalid_after": 0}                  (stream) after N content chunks, an event that is not JSON
+  {"stall_after": 1, "stall": 5.0}      (stream) after N content chunks, silence for that long
+  {"body_stall": 5.0}                   (plain) headers and half the body, then silence that long
 """
 
 from __future__ import annotations
@@ -114,6 +119,16 @@ class FakeOpenAI:
                     "system_fingerprint": "fp_fake",
                 }
             )
+            if fault.get("body_stall"):
+                resp = web.StreamResponse(
+                    headers={"content-type": "application/json", "content-length": str(len(payload))}
+                )
+                await resp.prepare(request)
+                await resp.write(payload[: len(payload) // 2])
+                await asyncio.sleep(fault["body_stall"])
+                await resp.write(payload[len(payload) // 2 :])
+                await resp.write_eof()
+                return resp
             if fault.get("reset_mid_body"):
                 resp = web.StreamResponse(
                     headers={"content-type": "application/json", "content-length": str(len(payload))}
@@ -143,6 +158,16 @@ class FakeOpenAI:
 
         await resp.write(chunk({"role": "assistant", "content": "", "refusal": None}))
         for i, piece in enumerate(pieces):
+            if fault.get("cut_after") == i:
+                assert request.transport is not None
+                request.transport.close()
+                return resp
+            if fault.get("invalid_after") == i:
+                await resp.write(b"data: {\"id\": \"chatcmpl-fake1\", \"choices\": [\n\n")
+                await resp.write_eof()
+                return resp
+            if fault.get("stall_after") == i:
+                await asyncio.sleep(fault["stall"])
             if fault.get("truncate") and i == len(pieces) // 2:
                 assert request.transport is not None
                 request.transport.close()
@@ -178,7 +203,9 @@ class FakeOpenAI:
     async def start(self) -> FakeOpenAI:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_post("/v1/chat/completions", self.handle)
-        self._runner = web.AppRunner(app, access_log=None)
+        # handler_cancellation: a hung reply whose client gave up (deadline tests) must not keep
+        # its handler, and so stop(), waiting.
+        self._runner = web.AppRunner(app, access_log=None, handler_cancellation=True, shutdown_timeout=0.1)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()

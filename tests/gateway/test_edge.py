@@ -1,6 +1,6 @@
 """The edge (api/edge.py): client strings bound for ledger and audit rows or store queries are
 refused with an OpenAI-shaped 400 when a store cannot hold them or they exceed their cap; nothing
-reaches the vendor, the ledger or the quarantine for them."""
+reaches the vendor or the quarantine for them, and the refusal's own row holds none of them."""
 
 from __future__ import annotations
 
@@ -62,7 +62,13 @@ def test_bad_strings_get_an_openai_400_and_touch_nothing(
     assert set(err) == {"message", "type", "param", "code"}
     assert (err["type"], err["param"], err["code"]) == ("invalid_request_error", param, code)
     assert "\x00" not in err["message"] and r.headers["x-tenbin-request-id"]
-    assert fake_openai.requests == [] and ledger_rows(gw) == [] and audit_rows(gw) == []
+    assert fake_openai.requests == []
+    # one refusal row each (api/refusals.py), and the bad string is in neither
+    [row], [entry] = ledger_rows(gw), [a for a in audit_rows(gw) if a["kind"] != "admin"]  # not config.load
+    assert (row["status"], row["error_class"], row["request_id"]) == (400, code, r.headers["x-tenbin-request-id"])
+    assert (entry["action"], entry["request_id"]) == ("request.refused", row["request_id"])
+    assert row["use_case"] is None and row["requested_model"] == "-" and "\x00" not in str(row) + str(entry)
+    assert gw.runtime.ledger.quarantined == 0
 
 
 def test_strings_at_their_caps_are_served_and_stored_as_sent(gw: GatewayHandle) -> None:

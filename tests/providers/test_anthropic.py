@@ -335,7 +335,7 @@ async def test_stream_slow_drip_is_fine(fake: FakeAnthropic) -> None:
     ids=["error-event", "truncated", "reset", "malformed", "stalled", "http-529"],
 )
 async def test_stream_failures(fake: FakeAnthropic, reply: Reply, kind: str) -> None:
-    p = make(fake, first_byte_timeout_s=0.2)
+    p = make(fake, first_byte_timeout_s=0.2, idle_timeout_s=0.2)  # "stalled": silent between chunks
     fake.enqueue(reply)
     try:
         with pytest.raises(ProviderError) as ei:

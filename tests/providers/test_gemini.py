@@ -320,7 +320,7 @@ async def test_stream_function_call(fake: FakeGemini, provider: GeminiProvider) 
     ids=["no-finish", "truncated", "reset", "malformed", "error-event", "stalled", "http-503"],
 )
 async def test_stream_failures(fake: FakeGemini, reply: Reply, kind: str) -> None:
-    p = make(fake, first_byte_timeout_s=0.2)
+    p = make(fake, first_byte_timeout_s=0.2, idle_timeout_s=0.2)  # "stalled": silent between chunks
     fake.enqueue(reply)
     try:
         with pytest.raises(ProviderError) as ei:

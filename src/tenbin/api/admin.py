@@ -11,9 +11,9 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from tenbin.api import body as bodies
 from tenbin.api import edge
 from tenbin.api.auth import Authenticator
-from tenbin.api.validation import parse_json
 from tenbin.context import Principal
 from tenbin.errors import BadRequest
 from tenbin.gateway.models import model_states, provider_states
@@ -97,7 +97,7 @@ class AdminAPI:
 
     async def create_key(self, request: web.Request) -> web.Response:
         actor = await self._who(request)
-        body = parse_json(await request.read())
+        body = await bodies.read_json(request, bodies.BodyLimits.of(self.rt.cfg.server))
         edge.check_admin(body)
         models = body.get("models")
         if models is not None and not (isinstance(models, list) and all(isinstance(m, str) for m in models)):

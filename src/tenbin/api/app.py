@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from tenbin.api import body as bodies
 from tenbin.api import edge, guard, refusals
 from tenbin.api.admin import add_admin_routes
 from tenbin.api.auth import Authenticator
@@ -21,7 +22,7 @@ from tenbin.api.openapi import openapi_json
 from tenbin.api.sse import DONE, SSE_HEADERS, frame
 from tenbin.api.validation import parse_json, validate_chat
 from tenbin.context import RequestContext
-from tenbin.errors import NotFound, PayloadTooLarge
+from tenbin.errors import NotFound
 from tenbin.gateway.models import for_caller, model_states, openai_model, provider_states
 from tenbin.gateway.pipeline import Completion
 from tenbin.gateway.runtime import Runtime
@@ -48,15 +49,6 @@ def _json(obj: Any, status: int = 200, headers: dict[str, str] | None = None) ->
     return web.Response(body=orjson.dumps(obj), status=status, content_type="application/json", headers=headers)
 
 
-async def _read_body(request: web.Request, limit: int) -> bytes:
-    if request.content_length is not None and request.content_length > limit:
-        raise PayloadTooLarge(f"Request body is {request.content_length} bytes; the limit is {limit}.")
-    try:
-        return await request.read()
-    except web.HTTPRequestEntityTooLarge:
-        raise PayloadTooLarge(f"Request body exceeds the limit of {limit} bytes.") from None
-
-
 def _use_case(request: web.Request, body: dict[str, Any]) -> tuple[str | None, dict[str, str]]:
     """Use case from ``x-tenbin-use-case`` or ``metadata.use_case`` (removed before sending upstream)."""
     meta = body.get("metadata")
@@ -77,7 +69,9 @@ def _use_case(request: web.Request, body: dict[str, Any]) -> tuple[str | None, d
 async def chat_completions(request: web.Request) -> web.StreamResponse:
     rt = request.app[RUNTIME]
     principal = await request.app[AUTH].principal(request)
-    raw = await _read_body(request, rt.cfg.server.max_body_bytes)
+    limits = bodies.BodyLimits.of(rt.cfg.server)
+    raw = await bodies.read(request, limits)
+    bodies.check_shape(raw, limits.max_depth, limits.max_elements)
     body = parse_json(raw)
     validate_chat(body)
     edge.check_chat(request, body)
@@ -86,6 +80,7 @@ async def chat_completions(request: web.Request) -> web.StreamResponse:
         request_id=request[REQUEST_ID], principal=principal, body=body, requested_model=body["model"],
         stream=bool(body.get("stream")), use_case=use_case, metadata=tags, body_size=len(raw),
     )
+    request[refusals.PIPELINE_OWNS] = True  # from here on the pipeline's finish writes the row
     outcome = await rt.gateway.chat(ctx)
     headers = outcome.served.headers(ctx.request_id)
     if isinstance(outcome, Completion):

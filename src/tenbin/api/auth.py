@@ -28,6 +28,8 @@ from tenbin.errors import GatewayError, Unauthorized
 LOCAL_PRINCIPAL = Principal(key_id="local", team="local", project="default", role="app")
 PLACEHOLDER_KEYS = frozenset({"local", "sk-local", "none", "EMPTY"})
 CREATE_FIRST_KEY = "tenbin keys create --team ops --role admin"
+# The caller, once known: a refusal after authentication (a bad body) is recorded against its key.
+PRINCIPAL = web.RequestKey("principal", Principal)
 
 
 def presented_key(request: web.Request) -> str | None:
@@ -71,7 +73,12 @@ class Authenticator:
         return n == 0
 
     async def principal(self, request: web.Request, *, admin_api: bool = False) -> Principal:
-        """The caller. ``admin_api``: a key is required whatever the auth mode."""
+        """The caller (also kept on the request as ``PRINCIPAL``). ``admin_api``: a key is required
+        whatever the auth mode."""
+        p = request[PRINCIPAL] = await self._principal(request, admin_api)
+        return p
+
+    async def _principal(self, request: web.Request, admin_api: bool) -> Principal:
         raw = presented_key(request)
         if raw and not (raw in PLACEHOLDER_KEYS and self.open_default):
             return await self.keyring.authenticate(raw)

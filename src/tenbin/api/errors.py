@@ -19,9 +19,12 @@ def error_response(err: GatewayError, request_id: str | None = None) -> web.Resp
     headers = dict(err.headers)
     if request_id:
         headers["x-tenbin-request-id"] = request_id
-    return web.Response(
+    resp = web.Response(
         body=orjson.dumps(err.to_body()), status=err.status, content_type="application/json", headers=headers
     )
+    if err.status == 408:
+        resp.force_close()  # the rest of a body that came too slowly is not waited for
+    return resp
 
 
 _HTTP_MAP = {

@@ -1,17 +1,25 @@
-"""Refused logins leave a trace, and a flood of them cannot fill the disk.
+"""Refused requests leave a trace, and a flood of them cannot fill the disk.
 
-A request refused before it is authenticated — 401 (missing, wrong, revoked or malformed key), 403
-``non_local_request`` (a key-less request from a web page or a rebinding DNS name, api/guard.py)
-and 415 (a body that is not JSON) — gets one ledger row (``team`` and ``project`` ``-``,
-``requested_model`` ``-``, its status, ``error_class`` the error code) and, when auditing is on, one
-``auth.refused`` audit entry with the reason, the route, the client address and the key id it
-claimed (never the secret).
+Two kinds of refusal are recorded here, each as one ledger row and one audit entry:
 
-The bound (``RefusalLimits``): in each minute at most ``per_source`` (10) rows per client address
-and ``total`` (60) rows in all are written one by one; the rest are only counted, and when the
-minute is over one summary row is written (ledger: ``error_class`` ``refusals_suppressed`` with the
-count, by status and top sources, in ``route``; audit: ``auth.refused.summary``). A flood therefore
-costs at most 61 ledger rows and 61 audit entries a minute (≈ 88,000 of each a day), whatever its size.
+- **Logins** refused before the caller is known — 401 (missing, wrong, revoked or malformed key),
+  403 ``non_local_request`` (a key-less request from a web page or a rebinding DNS name,
+  api/guard.py) and 415 (a body that is not JSON; no audit entry, it is no login): ``team`` and
+  ``project`` ``-``, ``requested_model`` ``-``, its status, ``error_class`` the error code; audit
+  ``auth.refused`` with the reason, the route, the client address and the key id it claimed (never
+  the secret).
+- **Input** refused before the pipeline takes the request — 400 (malformed JSON, a bad parameter,
+  a string the edge refuses, a body nested too deep), 408 (a body too slow) and 413: the same row,
+  with the caller's key, team and project when it was authenticated; audit ``request.refused``.
+  Once a handler hands the request to the pipeline (``PIPELINE_OWNS``), the pipeline's own finish
+  writes its row, whatever it raises, so nothing is recorded twice.
+
+The bound (``RefusalLimits``), over both kinds: in each minute at most ``per_source`` (10) rows per
+client address and ``total`` (60) rows in all are written one by one; the rest are only counted,
+and when the minute is over one summary row is written (ledger: ``error_class``
+``refusals_suppressed`` with the count, by status and top sources, in ``route``; audit:
+``auth.refused.summary``). A flood therefore costs at most 61 ledger rows and 61 audit entries a
+minute (≈ 88,000 of each a day), whatever its size.
 """
 
 from __future__ import annotations
@@ -27,10 +35,12 @@ from typing import Any
 
 from aiohttp import web
 
+from tenbin.api.auth import PRINCIPAL
 from tenbin.api.errors import Handler
 from tenbin.api.guard import NonLocalRequest, UnsupportedMediaType
 from tenbin.clock import Clock
 from tenbin.errors import GatewayError, Unauthorized
+from tenbin.governance.entries import refusal_entry
 from tenbin.governance.writer import AuditWriter
 from tenbin.ledger.record import UsageRecord
 from tenbin.ledger.writer import LedgerWriter
@@ -39,6 +49,10 @@ log = logging.getLogger("tenbin.auth")
 
 _KEY_ID = re.compile(r"tb-([0-9A-Za-z_]{1,32})-")
 TOP_SOURCES = 10
+LOGIN_REFUSALS = (Unauthorized, NonLocalRequest, UnsupportedMediaType)
+INPUT_STATUSES = frozenset({400, 408, 413})
+# Set by a handler when it hands the request to the pipeline, which then writes the row itself.
+PIPELINE_OWNS = web.RequestKey("pipeline_owns", bool)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,13 +114,24 @@ class Refusals:
         self._per_source[source] = seen + 1
         self._written += 1
         self.recorded += 1
-        key_id = claimed_key_id(request)
-        reason = err.code or err.type
         rid = request_id or self._rid()
-        self._ledger_row(rid, key_id, err.status, reason, None)
-        if self.audit is not None and not isinstance(err, UnsupportedMediaType):
-            self.audit.refusal(rid, key_id, err.status, reason,
-                               {"route": _route(request), "method": request.method, "source": source})
+        reason = err.code or err.type
+        detail = {"route": _route(request), "method": request.method, "source": source}
+        principal = request.get(PRINCIPAL)
+        if isinstance(err, LOGIN_REFUSALS) or principal is None:
+            key_id, team, project = claimed_key_id(request), "-", "-"
+        else:
+            key_id, team, project = principal.key_id, principal.team, principal.project
+        self._ledger_row(rid, key_id, err.status, reason, None, team, project)
+        if self.audit is None or isinstance(err, UnsupportedMediaType):
+            return
+        if isinstance(err, LOGIN_REFUSALS):
+            self.audit.refusal(rid, key_id, err.status, reason, detail)
+        else:
+            entry = refusal_entry(rid, key_id, err.status, reason, self.clock.now().timestamp(), detail)
+            self.audit.push({**entry, "kind": "request", "action": "request.refused", "team": team,
+                             "project": None if project == "-" else project,
+                             "role": principal.role if principal is not None else "-"})
 
     def sweep(self) -> None:
         """Close the minute when it is over: write the summary of what it did not write one by one."""
@@ -136,10 +161,11 @@ class Refusals:
         self._suppressed.clear()
         self._by_status.clear()
 
-    def _ledger_row(self, rid: str, key_id: str, status: int, reason: str, summary: dict[str, Any] | None) -> None:
+    def _ledger_row(self, rid: str, key_id: str, status: int, reason: str, summary: dict[str, Any] | None,
+                    team: str = "-", project: str = "-") -> None:
         now = self.clock.now().timestamp()
         self.ledger.record(UsageRecord(
-            request_id=rid, ts_start=now, ts_end=now, key_id=key_id, team="-", project="-", use_case=None,
+            request_id=rid, ts_start=now, ts_end=now, key_id=key_id, team=team, project=project, use_case=None,
             requested_model="-", served_model=None, provider=None, region=None, status=status,
             error_class=reason, route=summary))
 
@@ -167,17 +193,24 @@ class Refusals:
 
 
 REFUSALS = web.AppKey("refusals", Refusals)
-RECORDED = (Unauthorized, NonLocalRequest, UnsupportedMediaType)
+
+
+def recorded_here(request: web.Request, err: GatewayError) -> bool:
+    """Is ``err`` a refusal this module records (not one the pipeline's finish already wrote)?"""
+    if isinstance(err, LOGIN_REFUSALS):
+        return True
+    return err.status in INPUT_STATUSES and not request.get(PIPELINE_OWNS, False)
 
 
 @web.middleware
 async def refusals_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
-    except RECORDED as e:
-        from tenbin.api.app import REQUEST_ID
+    except GatewayError as e:
+        if recorded_here(request, e):
+            from tenbin.api.app import REQUEST_ID
 
-        request.app[REFUSALS].record(request, e, request.get(REQUEST_ID))
+            request.app[REFUSALS].record(request, e, request.get(REQUEST_ID))
         raise
 
 

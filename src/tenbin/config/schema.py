@@ -27,6 +27,12 @@ class ServerConfig(_Strict):
     max_body_bytes: int = Field(default=4 * 1024 * 1024, gt=0)
     # Each of a request's ``n`` choices is generated and billed: a larger n is refused with a 400.
     max_n: int = Field(default=8, gt=0, le=128, description="most choices (n) one request may ask for")
+    # A body is refused (400) before orjson builds it when it nests deeper or holds more JSON
+    # values than this (api/body.py); <= 128 keeps every accepted body re-encodable (orjson: 254).
+    json_max_depth: int = Field(default=64, ge=1, le=128, description="deepest JSON nesting a body may have")
+    json_max_elements: int = Field(default=100_000, gt=0, description="most JSON values a body may hold")
+    # An authenticated body that has not fully arrived after this long is cut with a 408.
+    body_timeout_s: float = Field(default=30.0, gt=0, description="seconds to read a request body")
     # auto: keys are required unless bound to loopback AND no key exists yet (README "Authentication").
     auth: Literal["auto", "required"] = "auto"
     access_log: bool = False
@@ -52,10 +58,16 @@ class ProviderConfig(_Strict):
     api_version: str | None = Field(default=None, description="Azure OpenAI api-version / Anthropic version")
     azure_deployment: bool = False
     headers: dict[str, str] = {}
-    connect_timeout_s: float = Field(default=5.0, gt=0)
-    timeout_s: float = Field(default=120.0, gt=0, description="whole-request timeout")
-    first_byte_timeout_s: float = Field(default=60.0, gt=0)
+    # Deadlines of one call (providers/deadlines.py; docs/routing.md "Deadlines"): the defaults
+    # make a hung vendor fall back within 20 s and never cut a stream that keeps sending.
+    connect_timeout_s: float = Field(default=5.0, gt=0, description="TCP/TLS connect")
+    first_byte_timeout_s: float = Field(default=20.0, gt=0, description="to the headers / a stream's first bytes")
+    idle_timeout_s: float = Field(default=30.0, gt=0, description="longest silence inside a stream")
+    timeout_s: float = Field(default=30.0, gt=0, description="a whole plain (non-streamed) call")
     max_retries: int = Field(default=2, ge=0, le=10)
+    # Same-model retries of a call that timed out after it was sent (the vendor may have generated
+    # and billed it): 0 moves on to the next model at once.
+    timeout_retries: int = Field(default=0, ge=0, le=10)
     max_connections: int = Field(default=256, gt=0)
     # llamacpp only
     model_path: str | None = None
@@ -81,6 +93,23 @@ class ProviderConfig(_Strict):
         if self.kind == "openai" and not self.base_url:
             raise ValueError("an 'openai' provider needs base_url (e.g. https://api.openai.com/v1)")
         return self
+
+
+class TimeoutOverride(_Strict):
+    """One model's deadlines where they differ from its provider's (a slow reasoning model)."""
+
+    connect_timeout_s: float | None = Field(default=None, gt=0)
+    first_byte_timeout_s: float | None = Field(default=None, gt=0)
+    idle_timeout_s: float | None = Field(default=None, gt=0)
+    timeout_s: float | None = Field(default=None, gt=0)
+    timeout_retries: int | None = Field(default=None, ge=0, le=10)
+
+
+class TimeoutsConfig(_Strict):
+    # Every attempt of one request together (retries, backoff, fallbacks) until the answer is
+    # committed: a plain call's answer, a stream's first content. A stream that flows is not cut.
+    request_s: float = Field(default=120.0, gt=0, description="all attempts of one request")
+    models: dict[str, TimeoutOverride] = Field(default={}, description="model id -> deadline overrides")
 
 
 class BreakerConfig(_Strict):
@@ -113,6 +142,7 @@ class Config(_Strict):
     fallbacks: dict[str, list[str]] = Field(default={}, description="model id -> ordered fallbacks")
     breaker: BreakerConfig = BreakerConfig()
     retry: RetryConfig = RetryConfig()
+    timeouts: TimeoutsConfig = TimeoutsConfig()
     ledger: LedgerConfig = LedgerConfig()
     # Sections owned by other packages; validated by their own schemas when those packages load.
     routing: dict[str, Any] = {}
@@ -127,6 +157,22 @@ class Config(_Strict):
         if not (v.startswith("sqlite:///") or v.startswith(("postgresql://", "postgres://"))):
             raise ValueError("must start with sqlite:/// or postgresql://")
         return v
+
+    @model_validator(mode="after")
+    def _deadlines_fit(self) -> Config:
+        """A per-call deadline set above the request's could never take effect: say so instead of
+        silently cutting the call at ``timeouts.request_s``. (Idle gaps are exempt: a committed
+        stream is not bounded by the request deadline.)"""
+        cap = self.timeouts.request_s
+        where: list[tuple[str, BaseModel]] = [(f"providers.{n}", p) for n, p in self.providers.items()]
+        where += [(f"timeouts.models.{m}", o) for m, o in self.timeouts.models.items()]
+        for path, section in where:
+            for name in ("connect_timeout_s", "first_byte_timeout_s", "timeout_s"):
+                v = getattr(section, name)
+                if name in section.model_fields_set and v is not None and v > cap:
+                    raise ValueError(f"{path}.{name} is {v:g} s, longer than timeouts.request_s ({cap:g} s), "
+                                     "which bounds every call of a request; raise timeouts.request_s too")
+        return self
 
 
 def default_providers() -> dict[str, ProviderConfig]:

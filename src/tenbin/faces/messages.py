@@ -408,10 +408,10 @@ class MessagesFace:
     def to_chat(self, body: dict[str, Any]) -> dict[str, Any]:
         return to_chat(body)
 
-    def render(self, completion: dict[str, Any], request_id: str) -> dict[str, Any]:
+    def render(self, completion: dict[str, Any], request_id: str, body: dict[str, Any]) -> dict[str, Any]:
         return render(completion, request_id)
 
-    def writer(self, request_id: str, model: str) -> MessagesWriter:
+    def writer(self, request_id: str, model: str, body: dict[str, Any], created: int) -> MessagesWriter:
         return MessagesWriter(request_id, model)
 
     def error_body(self, err: GatewayError) -> dict[str, Any]:

@@ -7,6 +7,7 @@ Every stage is a package of its own; this module only wires them in order, so re
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import logging
@@ -21,7 +22,7 @@ import orjson
 
 from tenbin.catalog.catalog import Catalog, ModelSpec
 from tenbin.clock import SYSTEM, Clock
-from tenbin.config.schema import Config
+from tenbin.config.schema import Config, ProviderConfig
 from tenbin.context import RequestContext, Usage
 from tenbin.errors import BadRequest, GatewayError, RateLimited, UpstreamError
 from tenbin.finops.pricing import Pricer
@@ -31,6 +32,7 @@ from tenbin.gateway.privacy_stage import PrivacyPlan, PrivacyStage
 from tenbin.ledger.record import UsageRecord, from_nanos
 from tenbin.ledger.writer import LedgerWriter
 from tenbin.providers.base import ChatCall, ChatResult, Provider, ProviderError, StreamChunk
+from tenbin.providers.deadlines import ATTEMPT, DeadlineExceeded, Deadlines
 from tenbin.providers.resilience import Breakers, with_retries
 from tenbin.routing.decision import Decision
 from tenbin.routing.features import estimate_tokens
@@ -155,6 +157,10 @@ class Gateway:
         self.budget: BudgetGuard = budget or NoBudget()
         self.audit: AuditSink = audit or NoAudit()
         self.cache = cache  # opt-in exact-match response cache (tenbin.shared.cache)
+        unknown = sorted(m for m in cfg.timeouts.models if m not in catalog)
+        if unknown:
+            raise ValueError(f"timeouts.models: unknown model {unknown[0]!r}")
+        self._deadline_table: dict[str, Deadlines] = {}
 
     # ---- the pipeline -----------------------------------------------------------------------
     async def chat(self, ctx: RequestContext) -> Completion | Stream:
@@ -197,18 +203,16 @@ class Gateway:
         return Completion(response, served)
 
     def _check_request(self, ctx: RequestContext) -> None:
-        """What no vendor can be asked: more choices than the cap (each is billed), or a body JSON
-        cannot encode again (nested past orjson's 254 levels) — the client's 400, before any
-        budget is reserved or a breaker is touched."""
+        """What no vendor can be asked: more choices than the cap (each is billed) — the client's
+        400, before any budget is reserved or a breaker is touched. A body JSON cannot encode
+        again never gets here: the API refuses it while reading (api/body.py, depth at most 128
+        where orjson encodes 254), and ``providers.http.encode`` still answers one that a caller
+        other than the API passes with a 400 that leaves the breaker alone."""
         n = ctx.body.get("n")
         cap = self.cfg.server.max_n
         if isinstance(n, int) and n > cap:
             raise BadRequest(f"'n' is {n}; this gateway serves at most {cap} choices per request.",
                              param="n", code="invalid_value")
-        try:
-            orjson.dumps(ctx.body)
-        except (orjson.JSONEncodeError, TypeError) as e:
-            raise BadRequest(f"The request body cannot be forwarded: {e}.", code="invalid_body") from None
 
     # ---- provider calls ---------------------------------------------------------------------
     def _candidates(self, decision: Decision, attempts: list[Attempt]) -> list[tuple[ModelSpec, Provider]]:
@@ -229,13 +233,44 @@ class Gateway:
         p = self.cfg.providers.get(model.provider)
         return p.max_retries if p else 0
 
+    def _deadlines(self, model: ModelSpec) -> Deadlines:
+        d = self._deadline_table.get(model.id)
+        if d is None:
+            p = self.cfg.providers.get(model.provider) or ProviderConfig(kind="llamacpp")
+            d = self._deadline_table[model.id] = Deadlines.of(p, self.cfg.timeouts.models.get(model.id))
+        return d
+
+    async def _attempt(self, model: ModelSpec, fn: Callable[[], Awaitable[Any]], until: float) -> Any:
+        """One model's attempt (its retries included) under its own deadlines, which the HTTP
+        adapters read from ``ATTEMPT``, and under what is left of the request's deadline."""
+        d = self._deadlines(model)
+        token = ATTEMPT.set(d)
+        try:
+            async with asyncio.timeout_at(until) as t:
+                return await with_retries(fn, self._max_retries(model), self.cfg.retry, d.timeout_retries)
+        except TimeoutError:
+            if not t.expired():
+                raise
+            raise DeadlineExceeded(model.id, "request", self.cfg.timeouts.request_s, sent=True) from None
+        finally:
+            ATTEMPT.reset(token)
+
     async def _try_chain(
         self, ctx: RequestContext, decision: Decision, bodies: Bodies,
         attempt_fn: Callable[[Provider, ChatCall], Any], attempts: list[Attempt],
     ) -> tuple[Served, Any]:
         """``attempts`` (the request's ``Finish.tried``) collects every model that did not answer,
-        also when the chain raises, so the audit sees each vendor the data reached."""
+        also when the chain raises, so the audit sees each vendor the data reached.
+
+        The whole chain runs under the request's deadline (``timeouts.request_s`` from the
+        request's start): when it passes, no further model is tried."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + self.cfg.timeouts.request_s - (time.perf_counter() - ctx.started_mono)
         for model, provider in self._candidates(decision, attempts):
+            if loop.time() >= until:
+                attempts.append(Attempt(model.id, "timeout", f"not tried: the request's deadline "
+                                        f"({self.cfg.timeouts.request_s:g} s) had passed"))
+                break
             body = bodies(model)  # masked or not, for this destination
             if body is None:
                 attempts.append(Attempt(model.id, "policy_blocked", "its attachments cannot be masked"))
@@ -261,7 +296,7 @@ class Gateway:
                 return out
 
             try:
-                out = await with_retries(once, self._max_retries(model), self.cfg.retry)
+                out = await self._attempt(model, once, until)
             except ProviderError as e:
                 attempts.append(Attempt(model.id, e.kind, e.message, e.retry_after, sent, e.status,
                                         body is not ctx.body))
@@ -272,6 +307,10 @@ class Gateway:
                         breaker.success()  # the vendor is healthy; the request is wrong
                     raise BadRequest(e.message, status=e.status if e.status in (400, 413, 422) else 400,
                                      code="upstream_bad_request") from None
+                if isinstance(e, DeadlineExceeded) and e.phase == "request":
+                    breaker.release()  # the request's time ran out, spent partly elsewhere: no verdict
+                    log.warning("request %s: deadline passed while %s was working", ctx.request_id, model.id)
+                    break
                 breaker.failure()
                 log.warning("request %s: %s failed (%s), trying next", ctx.request_id, model.id, e.kind)
                 continue

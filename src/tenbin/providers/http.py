@@ -6,14 +6,18 @@ import asyncio
 import contextlib
 import email.utils
 import time
-from collections.abc import AsyncIterator, Mapping
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Mapping
+from types import SimpleNamespace
+from typing import Any, TypeVar
 
 import aiohttp
 import orjson
 
 from tenbin.config.schema import ProviderConfig
 from tenbin.providers.base import Availability, ErrorKind, ProviderError
+from tenbin.providers.deadlines import ATTEMPT, DeadlineExceeded, Deadlines, Phase
+
+T = TypeVar("T")
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:
@@ -91,6 +95,49 @@ def encode(name: str, body: dict[str, Any]) -> bytes:
         raise ProviderError("bad_request", f"{name}: the request cannot be encoded as JSON ({e})") from None
 
 
+class _Call:
+    """The clock of one HTTP call: its deadlines, when it started, and whether its request left
+    (set by the ``on_request_headers_sent`` trace), so a timeout can say if the vendor may have
+    worked on it — which decides whether retrying it costs money (resilience.with_retries)."""
+
+    __slots__ = ("d", "name", "sent", "started")
+
+    def __init__(self, name: str, d: Deadlines) -> None:
+        self.name, self.d, self.sent = name, d, False
+        self.started = asyncio.get_running_loop().time()
+
+    def _limit(self, phase: Phase) -> tuple[float, float]:
+        """(when, seconds) of a phase's deadline on the loop clock."""
+        if phase == "first_byte":
+            return self.started + self.d.first_byte, self.d.first_byte
+        if phase == "total":
+            return self.started + self.d.total, self.d.total
+        return asyncio.get_running_loop().time() + self.d.idle, self.d.idle
+
+    async def within(self, aw: Awaitable[T], *phases: Phase) -> T:
+        """Await ``aw`` under the earliest of the phases' deadlines; a passed one is a
+        :class:`DeadlineExceeded` naming it."""
+        when, seconds, phase = min((*self._limit(p), p) for p in phases)
+        try:
+            async with asyncio.timeout_at(when) as t:
+                return await aw
+        except TimeoutError:
+            if not t.expired():
+                raise  # aiohttp's own (connect) timeout: wrap() names it
+            raise DeadlineExceeded(self.name, phase, seconds, sent=self.sent) from None
+
+
+async def _on_headers_sent(_s: aiohttp.ClientSession, ctx: SimpleNamespace, _p: object) -> None:
+    call = ctx.trace_request_ctx
+    if isinstance(call, _Call):
+        call.sent = True
+
+
+_SENT_TRACE = aiohttp.TraceConfig()
+_SENT_TRACE.on_request_headers_sent.append(_on_headers_sent)
+_SENT_TRACE.freeze()
+
+
 class HTTPAdapter:
     """Base for adapters that talk HTTP: owns one pooled session per provider."""
 
@@ -98,9 +145,7 @@ class HTTPAdapter:
         self.name = name
         self.cfg = cfg
         self._session: aiohttp.ClientSession | None = None
-        self._timeout = aiohttp.ClientTimeout(
-            total=cfg.timeout_s, sock_connect=cfg.connect_timeout_s, sock_read=cfg.first_byte_timeout_s
-        )
+        self.deadlines = Deadlines.of(cfg)  # unless the pipeline set a model's own in ATTEMPT
 
     def availability(self) -> Availability:
         if self.cfg.missing_secret:
@@ -115,7 +160,10 @@ class HTTPAdapter:
             )
             self._session = aiohttp.ClientSession(
                 connector=connector,
-                timeout=self._timeout,
+                # No session-wide read or total timeout: each call sets its connect deadline and
+                # times its phases itself (``_Call``), so a long stream is not cut by a total.
+                timeout=aiohttp.ClientTimeout(total=None),
+                trace_configs=[_SENT_TRACE],
                 json_serialize=lambda o: orjson.dumps(o).decode(),
                 auto_decompress=True,
             )
@@ -131,17 +179,23 @@ class HTTPAdapter:
         return self.cfg.api_key.get_secret_value()
 
     async def post_json(self, url: str, body: dict[str, Any], headers: dict[str, str]) -> Any:
-        """POST and decode a JSON answer, mapping every failure to a ProviderError."""
+        """POST and decode a JSON answer, mapping every failure to a ProviderError. The call is
+        bounded by its first-byte deadline (to the headers) and its total deadline (headers and
+        body together)."""
         data = encode(self.name, body)
+        call = _Call(self.name, ATTEMPT.get() or self.deadlines)
         try:
-            async with self.session.post(url, data=data, headers=headers) as resp:
-                raw = await resp.read()
-                if resp.status >= 400:
-                    raise self.http_error(resp.status, resp.headers, raw)
+            resp = await call.within(self._post(url, data, headers, call), "first_byte", "total")
+            try:
+                raw = await call.within(resp.read(), "total")
+            finally:
+                resp.release()
+            if resp.status >= 400:
+                raise self.http_error(resp.status, resp.headers, raw)
         except ProviderError:
             raise
         except Exception as e:
-            raise self.wrap(e) from e
+            raise self.wrap(e, sent=call.sent) from e
         try:
             return orjson.loads(raw)
         except orjson.JSONDecodeError:
@@ -150,18 +204,39 @@ class HTTPAdapter:
     async def post_stream(
         self, url: str, body: dict[str, Any], headers: dict[str, str]
     ) -> AsyncIterator[bytes]:
-        """POST and yield raw body chunks as they arrive."""
+        """POST and yield raw body chunks as they arrive: the headers and the first chunk within
+        the first-byte deadline, every later chunk within the idle deadline of the one before.
+        There is no total: a stream that keeps sending runs as long as the answer does. (Each
+        wait has its own timer, never one spanning a ``yield``: a timer that fired while the
+        consumer held the generator suspended would cancel the consumer's task.)"""
         data = encode(self.name, body)
+        call = _Call(self.name, ATTEMPT.get() or self.deadlines)
+        resp: aiohttp.ClientResponse | None = None
         try:
-            async with self.session.post(url, data=data, headers=headers) as resp:
-                if resp.status >= 400:
-                    raise self.http_error(resp.status, resp.headers, await resp.read())
-                async for chunk in resp.content.iter_any():
-                    yield chunk
+            resp = await call.within(self._post(url, data, headers, call), "first_byte")
+            if resp.status >= 400:
+                raw = await call.within(resp.read(), "first_byte")
+                raise self.http_error(resp.status, resp.headers, raw)
+            phase: Phase = "first_byte"
+            while True:
+                chunk = await call.within(resp.content.readany(), phase)
+                if not chunk:
+                    break
+                phase = "idle"
+                yield chunk
         except ProviderError:
             raise
         except Exception as e:
-            raise self.wrap(e) from e
+            raise self.wrap(e, sent=call.sent) from e
+        finally:
+            if resp is not None and resp.content.at_eof():
+                resp.release()  # read to the end: the connection can serve the next call
+            elif resp is not None:
+                resp.close()  # left early (client gone, deadline): the vendor should stop generating
+
+    def _post(self, url: str, data: bytes, headers: dict[str, str], call: _Call) -> Awaitable[aiohttp.ClientResponse]:
+        timeout = aiohttp.ClientTimeout(total=None, connect=call.d.connect, sock_connect=call.d.connect)
+        return self.session.post(url, data=data, headers=headers, timeout=timeout, trace_request_ctx=call)
 
     def http_error(self, status: int, headers: Mapping[str, str], raw: bytes) -> ProviderError:
         try:
@@ -180,13 +255,13 @@ class HTTPAdapter:
             body=body,
         )
 
-    def wrap(self, e: BaseException) -> ProviderError:
+    def wrap(self, e: BaseException, *, sent: bool = True) -> ProviderError:
         if isinstance(e, aiohttp.ConnectionTimeoutError):
             return ProviderError("timeout", f"{self.name}: connecting to the upstream timed out", sent=False)
         if isinstance(e, aiohttp.ClientConnectorError):  # no connection: not one byte of the request left
             return ProviderError("connection", f"{self.name}: {type(e).__name__}: {e}", sent=False)
         if isinstance(e, (asyncio.TimeoutError, aiohttp.ServerTimeoutError)):
-            return ProviderError("timeout", f"{self.name}: upstream timed out")
+            return ProviderError("timeout", f"{self.name}: upstream timed out", sent=sent)
         if isinstance(e, aiohttp.ClientPayloadError):
             return ProviderError("connection", f"{self.name}: upstream connection broke mid-body")
         if isinstance(e, (aiohttp.ClientError, ConnectionError, OSError)):

@@ -99,9 +99,19 @@ def backoff_delay(attempt: int, err: ProviderError, cfg: RetryConfig) -> float |
 
 
 async def with_retries(
-    fn: Callable[[], Awaitable[T]], max_retries: int, cfg: RetryConfig
+    fn: Callable[[], Awaitable[T]], max_retries: int, cfg: RetryConfig, timeout_retries: int | None = None
 ) -> T:
-    attempt = 0
+    """Call ``fn`` until it answers, up to ``max_retries`` more times for retryable errors.
+
+    A timeout after the request was sent is different: the vendor may have generated the whole
+    answer — a plain call's headers only come when it is done — and bills it whether or not we
+    waited. Retrying the same model then pays again for the same wait, and a vendor that did not
+    answer within the deadline is unlikely to answer the repeat sooner. So such a timeout is
+    retried on the same model at most ``timeout_retries`` times (default 0: the caller moves on
+    to the next model of the chain); a timeout while connecting — the request never left — is
+    retried like any connection error. ``None`` keeps the old rule (``max_retries`` for all).
+    """
+    attempt = timeouts = 0
     while True:
         try:
             return await fn()
@@ -109,6 +119,10 @@ async def with_retries(
             attempt += 1
             if not e.retryable or attempt > max_retries:
                 raise
+            if timeout_retries is not None and e.kind == "timeout" and e.sent:
+                timeouts += 1
+                if timeouts > timeout_retries:
+                    raise
             delay = backoff_delay(attempt, e, cfg)
             if delay is None:
                 raise

@@ -35,10 +35,16 @@ _TITLES_LONGEST: Final = tuple(sorted(TITLES, key=len, reverse=True))
 
 def candidate_at(norm: str, toks: list[Token], i: int) -> Candidate | None:
     """The name candidate seeded by token ``i``, or None when that token starts no name."""
-    t = toks[i]
-    kind = seed_kind(norm, t)
+    kind = seed_kind(norm, toks[i])
     if kind is None or kind == WHOLE_NAME:
         return None
+    return extend(norm, toks, i, kind)
+
+
+def extend(norm: str, toks: list[Token], i: int, kind: str) -> Candidate:
+    """The candidate for seed token ``i``: with the given name after a surname, without a title
+    the tokenizer glued to its end."""
+    t = toks[i]
     end, nxt, full = t.end, i + 1, False
     if kind in (SURNAME, LISTED):
         given = given_after(norm, toks, i + 1)
@@ -91,12 +97,14 @@ def _lone_given(norm: str, c: Candidate) -> bool:
 def token_names(norm: str, toks: list[Token]) -> list[Span]:
     """PERSON spans from one left-to-right pass over the tokens."""
     out: list[Span] = []
-    i = 0
-    while i < len(toks):
-        c = candidate_at(norm, toks, i)
-        if c is None:
+    i, n = 0, len(toks)
+    while i < n:
+        # Inlined candidate_at: this loop sees every token, most of which start no name.
+        kind = seed_kind(norm, toks[i])
+        if kind is None or kind == WHOLE_NAME:
             i += 1
             continue
+        c = extend(norm, toks, i, kind)
         i = c.next
         if word_vetoed(norm, toks, c):
             continue

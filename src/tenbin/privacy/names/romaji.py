@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 from tenbin.privacy import context, sudachi
 from tenbin.privacy.kana import ROMAJI_WORD, long_vowel_variants, to_katakana
@@ -87,8 +86,7 @@ def _slashed_names(norm: str) -> list[Span]:
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class _Word:
+class _Word(NamedTuple):
     """One romaji-shaped word and the evidence before it."""
 
     m: re.Match[str]

@@ -8,11 +8,12 @@ scan does with a seed (extend it to a full name, veto it, score it) lives elsewh
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from tenbin.privacy import sudachi
 from tenbin.privacy.lexicon import SURNAMES_KANJI
-from tenbin.privacy.names.chars import all_name_kanji, is_hiragana, is_name_kanji
+from tenbin.privacy.names.chars import all_name_kanji, is_name_kanji
 from tenbin.privacy.names.cues import field_end, personal_honorific_after, role_label_before
 from tenbin.privacy.names.places import place_surname_titled
 from tenbin.privacy.sudachi import Token
@@ -27,14 +28,23 @@ LISTED: Final = "list"
 _KIN_CHARS: Final = frozenset("兄姉母父奥皆娘嫁婿孫叔伯爺婆")
 
 
+# A name starts with a kanji or a hiragana letter (most tokens do not: particles, kana, symbols).
+_NAME_START: Final = re.compile("[\u4e00-\u9fff々\uf900-\ufaffぁ-ん]")
+
+
 def seed_kind(norm: str, t: Token) -> str | None:
     """The kind of name part token ``t`` is, or None when it cannot start a name."""
-    surface = t.surface
-    if not surface or not (is_name_kanji(surface[0]) or is_hiragana(surface[0])):
+    if _NAME_START.match(t.surface) is None:
         return None
-    if t.pos[2] == "人名":
-        return t.pos[3]
-    if surface in SURNAMES_KANJI or single_given(norm, t) or place_surname_cued(norm, t):
+    pos = t.pos
+    if pos[2] == "人名":
+        return pos[3]
+    surface = t.surface
+    if (
+        surface in SURNAMES_KANJI
+        or (len(surface) == 1 and single_given(norm, t))
+        or (pos[2] == "地名" and place_surname_cued(norm, t))
+    ):
         return LISTED
     return None
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tenbin.privacy import sudachi
 from tenbin.privacy.itaiji import fold
 from tenbin.privacy.sudachi import Token
 
 
-@dataclass(frozen=True, slots=True)
-class NameText:
+class NameText(NamedTuple):
     """One normalised text, tokenised once for all steps.
 
     ``toks`` is None in degraded mode (Sudachi off or missing); steps that need the dictionary

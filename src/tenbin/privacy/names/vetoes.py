@@ -6,8 +6,7 @@ them holds. ``cue`` is whether the candidate has a person cue (:func:`cues.cued`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 from tenbin.privacy import sudachi
 from tenbin.privacy.lexicon import FAMOUS_PEOPLE
@@ -19,8 +18,7 @@ from tenbin.privacy.sudachi import Token
 _ADDRESSEE: Final = frozenset(("宛", "宛て", "あて"))
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A name-shaped stretch of tokens: the seed token, what kind it is, and how far it reaches."""
 
     token: Token  # the seed token
