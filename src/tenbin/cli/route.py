@@ -76,7 +76,8 @@ def _render(trace: dict[str, Any], decision: Decision | None, error: GatewayErro
                   f"{decision.model.region})  via {trace.get('source')}  rule={decision.rule}")
     if decision.fallbacks:
         console.print("  fallbacks: " + " → ".join(m.id for m in decision.fallbacks))
-    console.print(f"  privacy: {decision.privacy_action}   max cost: "
+    # What the chosen model receives: a domestic one gets the request unmasked (routing.mask_scope).
+    console.print(f"  privacy: {decision.privacy_for(decision.model)}   max cost: "
                   f"{'¥' + str(decision.max_cost) if decision.max_cost is not None else 'none'}")
     console.print(f"  x-tenbin-route: {decision.header()}", markup=False, highlight=False, soft_wrap=True)
 
@@ -131,7 +132,8 @@ def route_command(
         out: dict[str, Any] = {"trace": trace}
         if decision is not None:
             out["decision"] = {"model": decision.model.id, "fallbacks": [m.id for m in decision.fallbacks],
-                               "privacy_action": decision.privacy_action, "rule": decision.rule,
+                               "privacy_action": decision.privacy_for(decision.model), "rule": decision.rule,
+                               "unmasked": sorted(decision.unmasked & {m.id for m in decision.chain}),
                                "max_cost_jpy": str(decision.max_cost) if decision.max_cost is not None else None,
                                "header": decision.header()}
         if error is not None:
