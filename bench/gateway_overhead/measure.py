@@ -37,9 +37,10 @@ class WrkResult:
 
 
 def wrk(url: str, conns: int, seconds: int, *, model: str = "bench", key: str = "sk-bench",
-        timeout_s: int = 10) -> WrkResult:
-    """One wrk thread (the load generator must not eat the 2 cores the proxies are measured on)."""
-    env = {**os.environ, "BENCH_MODEL": model, "BENCH_KEY": key}
+        timeout_s: int = 10, face: str = "chat") -> WrkResult:
+    """One wrk thread (the load generator must not eat the 2 cores the proxies are measured on).
+    ``face``: chat, responses or messages (tenbin's API faces; other targets speak chat only)."""
+    env = {**os.environ, "BENCH_MODEL": model, "BENCH_KEY": key, "BENCH_FACE": face}
     out = subprocess.run(
         ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", f"--timeout={timeout_s}s", "-s", str(LUA), url],
         env=env, capture_output=True, text=True, timeout=seconds + timeout_s + 30, check=False,

@@ -51,6 +51,37 @@ def measure_target(t: targets.Target, pid: int, dur: dict[str, int], slow_model:
     return r
 
 
+FACES = ("chat", "responses", "messages")
+
+
+def measure_faces(t: targets.Target, pid: int, dur: dict[str, int]) -> list[dict[str, Any]]:
+    """The same prompt through each of tenbin's API faces, on the same server, back to back: what
+    translating a Responses or Messages request into the pipeline and back adds over chat."""
+    out = []
+    for face in FACES:
+        measure.wrk(t.url, 16, dur["warm"], key=t.key, face=face)
+        row: dict[str, Any] = {"face": face}
+        for conns in (1, 16):
+            c0 = measure.cpu_seconds(pid)
+            w = measure.wrk(t.url, conns, dur["point"], key=t.key, face=face)
+            row[f"c{conns}"] = {"p50_ms": w.p50_ms, "p99_ms": w.p99_ms, "rps": w.rps, "errors": w.errors,
+                                "cpu_ms_per_req": (measure.cpu_seconds(pid) - c0) * 1000 / max(1, w.requests)}
+        out.append(row)
+    return out
+
+
+def faces_table(rows: list[dict[str, Any]], direct: dict[str, Any]) -> str:
+    head = ("| tenbin face | added p50 c=1 (ms) | CPU ms/req c=1 | CPU ms/req c=16 | req/s c=16 "
+            "| p99 c=16 (ms) | errors |")
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for r in rows:
+        lines.append("| " + " | ".join([
+            r["face"], f"{r['c1']['p50_ms'] - direct['c1']['p50_ms']:+.2f}", _f(r["c1"]["cpu_ms_per_req"], 3),
+            _f(r["c16"]["cpu_ms_per_req"], 3), _f(r["c16"]["rps"], 0), _f(r["c16"]["p99_ms"]),
+            str(r["c1"]["errors"] + r["c16"]["errors"])]) + " |")
+    return "\n".join(lines)
+
+
 def _f(x: float, nd: int = 2) -> str:
     return f"{x:.{nd}f}"
 
@@ -90,6 +121,8 @@ def main() -> None:
     ap.add_argument("--only", default="",
                     help="comma-separated subset: aiohttp,uvloop,starlette,tenbin,tenbin-noprivacy,litellm")
     ap.add_argument("--json", default=str(Path(__file__).with_name("results.json")))
+    ap.add_argument("--faces", action="store_true",
+                    help="also measure tenbin's /v1/responses and /v1/messages beside chat (same server)")
     args = ap.parse_args()
     # A SIGTERM (timeout, Ctrl-C from a wrapper) must still run the finally blocks that stop servers.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -113,6 +146,7 @@ def main() -> None:
     mock = targets.mock()
     mock.start(work)
     results: list[dict[str, Any]] = []
+    faces: list[dict[str, Any]] = []
     try:
         assert mock.proc is not None
         d = targets.direct()
@@ -122,6 +156,8 @@ def main() -> None:
             try:
                 assert t.proc is not None
                 results.append(measure_target(t, t.proc.pid, dur, "bench-delay-200"))
+                if args.faces and t.name == "tenbin":
+                    faces = measure_faces(t, t.proc.pid, dur)
             finally:
                 t.stop()
             print(f"# {t.name} done ({time.time() - started:.0f} s, load {loadavg()})", flush=True)
@@ -129,10 +165,13 @@ def main() -> None:
         mock.stop()
     meta["loadavg_end"] = loadavg()
     meta["seconds"] = round(time.time() - started)
-    Path(args.json).write_text(json.dumps({"meta": meta, "results": results}, indent=1), encoding="utf-8")
+    Path(args.json).write_text(json.dumps({"meta": meta, "results": results, "faces": faces}, indent=1),
+                               encoding="utf-8")
     print(f"\nload average (1/5/15 min) at start {meta['loadavg_start']}, at end {meta['loadavg_end']}; "
           f"{meta['cpus']} CPUs; Python {meta['python']}; {meta['seconds']} s\n")
     print(table(results))
+    if faces:
+        print("\n" + faces_table(faces, results[0]))
     print(f"\n(server logs and configs kept in {work})")
 
 

@@ -13,23 +13,17 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from tenbin.api import body as bodies
 from tenbin.api import edge, guard, refusals
 from tenbin.api.admin import add_admin_routes
 from tenbin.api.auth import Authenticator
 from tenbin.api.errors import Handler, errors_middleware
+from tenbin.api.faces import add_face_routes, serve
 from tenbin.api.openapi import openapi_json
-from tenbin.api.sse import DONE, SSE_HEADERS, frame
-from tenbin.api.validation import parse_json, validate_chat
-from tenbin.context import RequestContext
+from tenbin.api.state import AUTH, REQUEST_ID, RUNTIME
 from tenbin.errors import NotFound
+from tenbin.faces.chat import CHAT
 from tenbin.gateway.models import for_caller, model_states, openai_model, provider_states
-from tenbin.gateway.pipeline import Completion
 from tenbin.gateway.runtime import Runtime
-
-RUNTIME = web.AppKey("runtime", Runtime)
-AUTH = web.AppKey("auth", Authenticator)
-REQUEST_ID = web.RequestKey("request_id", str)
 
 
 @web.middleware
@@ -49,52 +43,8 @@ def _json(obj: Any, status: int = 200, headers: dict[str, str] | None = None) ->
     return web.Response(body=orjson.dumps(obj), status=status, content_type="application/json", headers=headers)
 
 
-def _use_case(request: web.Request, body: dict[str, Any]) -> tuple[str | None, dict[str, str]]:
-    """Use case from ``x-tenbin-use-case`` or ``metadata.use_case`` (removed before sending upstream)."""
-    meta = body.get("metadata")
-    tags: dict[str, str] = {}
-    use_case = request.headers.get("x-tenbin-use-case")
-    if isinstance(meta, dict):
-        tags = {str(k): str(v) for k, v in meta.items()}
-        if "use_case" in meta:
-            use_case = use_case or str(meta["use_case"])
-            rest = {k: v for k, v in meta.items() if k != "use_case"}
-            if rest:
-                body["metadata"] = rest
-            else:
-                del body["metadata"]
-    return use_case, tags
-
-
 async def chat_completions(request: web.Request) -> web.StreamResponse:
-    rt = request.app[RUNTIME]
-    principal = await request.app[AUTH].principal(request)
-    limits = bodies.BodyLimits.of(rt.cfg.server)
-    raw = await bodies.read(request, limits)
-    bodies.check_shape(raw, limits.max_depth, limits.max_elements)
-    body = parse_json(raw)
-    validate_chat(body)
-    edge.check_chat(request, body)
-    use_case, tags = _use_case(request, body)
-    ctx = RequestContext(
-        request_id=request[REQUEST_ID], principal=principal, body=body, requested_model=body["model"],
-        stream=bool(body.get("stream")), use_case=use_case, metadata=tags, body_size=len(raw),
-    )
-    request[refusals.PIPELINE_OWNS] = True  # from here on the pipeline's finish writes the row
-    outcome = await rt.gateway.chat(ctx)
-    headers = outcome.served.headers(ctx.request_id)
-    if isinstance(outcome, Completion):
-        return _json(outcome.response, headers=headers)
-    resp = web.StreamResponse(status=200, headers={**SSE_HEADERS, **headers})
-    try:
-        await resp.prepare(request)  # raises when the client left before the first byte
-        async for chunk in outcome.chunks:
-            await resp.write(frame(chunk))
-    finally:
-        await outcome.aclose()  # the pipeline's one finish: ledger row, audit entry, settlement
-    await resp.write(DONE)
-    await resp.write_eof()
-    return resp
+    return await serve(request, CHAT)
 
 
 async def list_models(request: web.Request) -> web.Response:
@@ -156,6 +106,7 @@ def create_app(runtime: Runtime) -> web.Application:
     app.router.add_get("/v1/models", list_models)
     app.router.add_get("/v1/models/{model:.+}", retrieve_model)  # ids contain a slash: local/smollm2
     app.router.add_get("/healthz", healthz)
+    add_face_routes(app)
     app.router.add_get("/openapi.json", openapi_json)
     add_admin_routes(app, runtime, app[AUTH])
 

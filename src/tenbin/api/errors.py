@@ -2,29 +2,50 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
 import orjson
 from aiohttp import web
+from aiohttp.abc import AbstractStreamWriter
 
 from tenbin.errors import GatewayError
+from tenbin.faces.registry import error_body
 
 log = logging.getLogger("tenbin.api")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def error_response(err: GatewayError, request_id: str | None = None) -> web.Response:
+def error_response(err: GatewayError, request_id: str | None = None, path: str = "") -> web.Response:
+    """``path`` picks the error shape of the face the request came through (``faces.registry``)."""
     headers = dict(err.headers)
     if request_id:
         headers["x-tenbin-request-id"] = request_id
-    resp = web.Response(
-        body=orjson.dumps(err.to_body()), status=err.status, content_type="application/json", headers=headers
+    cls = ClosingResponse if err.status == 408 else web.Response
+    return cls(
+        body=orjson.dumps(error_body(path, err)), status=err.status, content_type="application/json",
+        headers=headers,
     )
-    if err.status == 408:
-        resp.force_close()  # the rest of a body that came too slowly is not waited for
-    return resp
+
+
+class ClosingResponse(web.Response):
+    """A response after which the connection is closed at once. After a 408 the rest of a body
+    that came too slowly is not read: aiohttp would otherwise linger up to 10 s draining it."""
+
+    _transport: object = None
+
+    async def prepare(self, request: web.BaseRequest) -> AbstractStreamWriter | None:
+        self.force_close()
+        self._transport = request.transport
+        return await super().prepare(request)
+
+    async def write_eof(self, data: bytes = b"") -> None:
+        await super().write_eof(data)
+        transport, self._transport = self._transport, None
+        if isinstance(transport, asyncio.Transport):
+            transport.close()  # after the buffered response is flushed
 
 
 _HTTP_MAP = {
@@ -35,7 +56,7 @@ _HTTP_MAP = {
 
 
 def _rid(request: web.Request) -> str | None:
-    from tenbin.api.app import REQUEST_ID
+    from tenbin.api.state import REQUEST_ID
 
     return request.get(REQUEST_ID)
 
@@ -45,16 +66,17 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
     try:
         return await handler(request)
     except GatewayError as e:
-        return error_response(e, _rid(request))
+        return error_response(e, _rid(request), request.path)
     except web.HTTPException as e:
         if e.status in _HTTP_MAP or e.status >= 400:
             msg, typ, code = _HTTP_MAP.get(e.status, (e.reason, "invalid_request_error", None))
-            return error_response(GatewayError(msg, status=e.status, type=typ, code=code), _rid(request))
+            return error_response(GatewayError(msg, status=e.status, type=typ, code=code), _rid(request),
+                                  request.path)
         raise
     except ConnectionResetError:
         raise  # the client went away mid-request: nothing to answer, nothing to log loudly
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(
-            GatewayError("The gateway hit an internal error.", status=500), _rid(request)
+            GatewayError("The gateway hit an internal error.", status=500), _rid(request), request.path
         )

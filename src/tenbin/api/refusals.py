@@ -208,7 +208,7 @@ async def refusals_middleware(request: web.Request, handler: Handler) -> web.Str
         return await handler(request)
     except GatewayError as e:
         if recorded_here(request, e):
-            from tenbin.api.app import REQUEST_ID
+            from tenbin.api.state import REQUEST_ID
 
             request.app[REFUSALS].record(request, e, request.get(REQUEST_ID))
         raise

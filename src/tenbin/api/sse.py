@@ -1,17 +1,7 @@
-"""Server-Sent Events framing exactly as OpenAI sends it: ``data: {json}\\n\\n`` … ``data: [DONE]``."""
+"""The response headers every Server-Sent Events stream carries, whatever the face (framing is the
+face's: ``faces/chat.py`` for OpenAI's ``data:`` lines, ``faces.sse_event`` for named events)."""
 
 from __future__ import annotations
-
-from typing import Any
-
-import orjson
-
-DONE = b"data: [DONE]\n\n"
-
-
-def frame(obj: dict[str, Any]) -> bytes:
-    return b"data: " + orjson.dumps(obj) + b"\n\n"
-
 
 SSE_HEADERS = {
     "content-type": "text/event-stream; charset=utf-8",

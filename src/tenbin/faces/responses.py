@@ -283,7 +283,8 @@ class ResponsesWriter:
                 + self._ev("response.in_progress", response=self._snapshot()))
 
     def _snapshot(self) -> dict[str, Any]:
-        return orjson.loads(orjson.dumps(self.resp))  # a copy: later events must not change sent ones
+        copy: dict[str, Any] = orjson.loads(orjson.dumps(self.resp))  # later events must not change sent ones
+        return copy
 
     def _text(self, delta: str) -> bytes:
         out = b""

@@ -1,0 +1,102 @@
+"""HTTP handlers for the API faces other than chat completions: each translates its request into
+the one pipeline (``Gateway.chat``) and renders the answer in its own shape (``tenbin.faces``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from tenbin.api import body as bodies
+from tenbin.api import edge, refusals
+from tenbin.api.sse import SSE_HEADERS
+from tenbin.api.state import AUTH, REQUEST_ID, RUNTIME
+from tenbin.api.validation import parse_json, validate_chat
+from tenbin.context import RequestContext
+from tenbin.faces import Face
+from tenbin.faces import messages as anthropic
+from tenbin.faces.responses import RESPONSES
+from tenbin.gateway.pipeline import Completion
+
+
+async def _body(request: web.Request) -> tuple[dict[str, Any], int]:
+    limits = bodies.BodyLimits.of(request.app[RUNTIME].cfg.server)
+    raw = await bodies.read(request, limits)
+    bodies.check_shape(raw, limits.max_depth, limits.max_elements)
+    return parse_json(raw), len(raw)
+
+
+def use_case_of(request: web.Request, body: dict[str, Any]) -> tuple[str | None, dict[str, str]]:
+    """Use case from ``x-tenbin-use-case`` or ``metadata.use_case`` (removed before sending upstream)."""
+    meta = body.get("metadata")
+    tags: dict[str, str] = {}
+    use_case = request.headers.get("x-tenbin-use-case")
+    if isinstance(meta, dict):
+        tags = {str(k): str(v) for k, v in meta.items()}
+        if "use_case" in meta:
+            use_case = use_case or str(meta["use_case"])
+            rest = {k: v for k, v in meta.items() if k != "use_case"}
+            if rest:
+                body["metadata"] = rest
+            else:
+                del body["metadata"]
+    return use_case, tags
+
+
+async def serve(request: web.Request, face: Face) -> web.StreamResponse:
+    rt = request.app[RUNTIME]
+    principal = await request.app[AUTH].principal(request)
+    raw_body, size = await _body(request)
+    body = face.to_chat(raw_body)
+    validate_chat(body)  # the translation's output is held to the same contract as a chat request
+    edge.check_chat(request, body)
+    use_case, tags = use_case_of(request, body)
+    ctx = RequestContext(
+        request_id=request[REQUEST_ID], principal=principal, body=body, requested_model=body["model"],
+        stream=bool(body.get("stream")), use_case=use_case, metadata=tags, body_size=size,
+    )
+    request[refusals.PIPELINE_OWNS] = True  # from here on the pipeline's finish writes the row
+    outcome = await rt.gateway.chat(ctx)
+    headers = outcome.served.headers(ctx.request_id)
+    if isinstance(outcome, Completion):
+        return web.Response(body=orjson.dumps(face.render(outcome.response, ctx.request_id, raw_body)),
+                            content_type="application/json", headers=headers)
+    writer = face.writer(ctx.request_id, outcome.served.model.id, raw_body, int(ctx.started))
+    resp = web.StreamResponse(status=200, headers={**SSE_HEADERS, **headers})
+    try:
+        await resp.prepare(request)  # raises when the client left before the first byte
+        await resp.write(writer.start())
+        async for chunk in outcome.chunks:
+            out = writer.feed(chunk)
+            if out:
+                await resp.write(out)
+    finally:
+        await outcome.aclose()  # the pipeline's one finish: ledger row, audit entry, settlement
+    await resp.write(writer.end())
+    await resp.write_eof()
+    return resp
+
+
+async def messages(request: web.Request) -> web.StreamResponse:
+    return await serve(request, anthropic.MESSAGES)
+
+
+async def responses(request: web.Request) -> web.StreamResponse:
+    return await serve(request, RESPONSES)
+
+
+async def count_tokens(request: web.Request) -> web.Response:
+    """Anthropic's ``count_tokens``: no vendor is called (so no ledger row); the number is tenbin's
+    estimate, marked as such in ``x-tenbin-token-count``."""
+    await request.app[AUTH].principal(request)
+    body, _ = await _body(request)
+    n = anthropic.count_tokens(body)
+    return web.Response(body=orjson.dumps({"input_tokens": n}), content_type="application/json",
+                        headers={"x-tenbin-token-count": "estimate"})
+
+
+def add_face_routes(app: web.Application) -> None:
+    app.router.add_post("/v1/responses", responses)
+    app.router.add_post("/v1/messages", messages)
+    app.router.add_post("/v1/messages/count_tokens", count_tokens)

@@ -1,0 +1,219 @@
+"""``/v1/messages`` through the real ``anthropic`` SDK: the same pipeline (routing, privacy, ledger,
+audit) as chat completions, whichever vendor the policy picks, answers in Anthropic's shape."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import anthropic
+import pytest
+
+from tests.conftest import fake_model, openai_provider
+from tests.fakes.base import Reply
+from tests.fakes.fake_anthropic import FakeAnthropic, message, message_events
+from tests.fakes.fake_gemini import FakeGemini
+from tests.fakes.fake_openai import FakeOpenAI
+from tests.harness import GatewayHandle, LoopThread, start_gateway
+
+PII = "山田太郎さん(電話 090-1234-5678)からの問い合わせを要約してください。"
+
+
+def _client(gw: GatewayHandle, key: str = "local") -> anthropic.Anthropic:
+    return anthropic.Anthropic(base_url=gw.url, api_key=key, max_retries=0, timeout=30)
+
+
+@pytest.fixture(params=["openai", "anthropic", "gemini"])
+def vendor_gateway(request: pytest.FixtureRequest, lt: LoopThread,
+                   tmp_path: Path) -> Iterator[tuple[GatewayHandle, Any, str]]:
+    vendor = request.param
+    if vendor == "openai":
+        fake: Any = lt.run(FakeOpenAI(reply="こんにちは、テストです。").start())
+        provider: dict[str, Any] = openai_provider(fake.url)
+        text = fake.reply
+    elif vendor == "anthropic":
+        fake = lt.run(FakeAnthropic(api_key="k").start())
+        provider = {"kind": "anthropic", "base_url": fake.url, "api_key": "${FAKE_KEY}"}
+        text = fake.default_text
+    else:
+        fake = lt.run(FakeGemini(api_key="k").start())
+        provider = {"kind": "gemini", "base_url": fake.url, "api_key": "${FAKE_KEY}"}
+        text = fake.default_text
+    cfg = {"providers": {"v": provider}, "models": [fake_model("m", "v")], "default_model": "m"}
+    gw = start_gateway(lt, cfg, tmp_path, {"FAKE_KEY": "k"})
+    yield gw, fake, text
+    gw.stop()
+    lt.run(fake.stop())
+
+
+def test_plain_and_streamed_answers_from_every_vendor(vendor_gateway: tuple[GatewayHandle, Any, str]) -> None:
+    gw, _fake, text = vendor_gateway
+    c = _client(gw)
+    msg = c.messages.create(model="m", max_tokens=64, system="丁寧に",
+                            messages=[{"role": "user", "content": "こんにちは"}])
+    assert msg.type == "message" and msg.role == "assistant" and msg.model == "m"
+    assert msg.content[0].type == "text" and msg.content[0].text == text
+    assert msg.stop_reason == "end_turn" and msg.usage.input_tokens > 0 and msg.usage.output_tokens > 0
+
+    with c.messages.stream(model="m", max_tokens=64, messages=[{"role": "user", "content": "こんにちは"}]) as s:
+        streamed = "".join(s.text_stream)
+        final = s.get_final_message()
+    assert streamed == text and final.content[0].type == "text" and final.content[0].text == text
+    assert final.stop_reason == "end_turn" and final.usage.output_tokens > 0 and final.usage.input_tokens > 0
+
+    rows = gw.rows()
+    assert [r["status"] for r in rows] == [200, 200]
+    assert all(r["served_model"] == "m" and r["completion_tokens"] > 0 for r in rows)
+    assert rows[0]["request_id"] == "req_" + msg.id.removeprefix("msg_")
+
+
+def test_tool_use_round_trip_plain_and_streamed(lt: LoopThread, tmp_path: Path) -> None:
+    fake = lt.run(FakeAnthropic(api_key="k").start())
+    try:
+        cfg = {"providers": {"a": {"kind": "anthropic", "base_url": fake.url, "api_key": "${FAKE_KEY}"}},
+               "models": [fake_model("claude", "a", capabilities={"tools": True})], "default_model": "claude"}
+        gw = start_gateway(lt, cfg, tmp_path, {"FAKE_KEY": "k"})
+        try:
+            tools: Any = [{"name": "get_weather", "description": "天気", "input_schema": {
+                "type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}]
+            fake.enqueue(Reply(json=message("調べます", tool_uses=[("toolu_1", "get_weather", {"city": "東京"})])))
+            c = _client(gw)
+            msg = c.messages.create(model="claude", max_tokens=64, tools=tools,
+                                    messages=[{"role": "user", "content": "東京の天気は?"}])
+            assert msg.stop_reason == "tool_use"
+            use = msg.content[1]
+            assert use.type == "tool_use" and use.id == "toolu_1" and use.input == {"city": "東京"}
+
+            fake.enqueue(Reply(events=message_events(["晴れ", "です"])))
+            history: Any = [{"role": "user", "content": "東京の天気は?"},
+                            {"role": "assistant", "content": [b.model_dump() for b in msg.content]},
+                            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1",
+                                                          "content": "晴れ 20度"}]}]
+            with c.messages.stream(model="claude", max_tokens=64, tools=tools, messages=history) as s:
+                assert "".join(s.text_stream) == "晴れです"
+            sent = fake.requests[-1].json()
+            assert sent["messages"][1]["content"][-1] == {"type": "tool_use", "id": "toolu_1",
+                                                          "name": "get_weather", "input": {"city": "東京"}}
+            assert sent["messages"][2]["content"][0]["type"] == "tool_result"
+
+            fake.enqueue(Reply(events=message_events([], tool_uses=[("toolu_2", "get_weather", {"city": "大阪"})])))
+            with c.messages.stream(model="claude", max_tokens=64, tools=tools,
+                                   messages=[{"role": "user", "content": "大阪は?"}]) as s:
+                final = s.get_final_message()
+            assert final.stop_reason == "tool_use"
+            blocks = [b for b in final.content if b.type == "tool_use"]
+            assert len(blocks) == 1 and blocks[0].input == {"city": "大阪"} and blocks[0].id == "toolu_2"
+        finally:
+            gw.stop()
+    finally:
+        lt.run(fake.stop())
+
+
+def test_personal_prompt_is_rerouted_to_the_domestic_model(lt: LoopThread, tmp_path: Path) -> None:
+    pytest.importorskip("sudachipy")
+    abroad = lt.run(FakeAnthropic(api_key="k").start())
+    home = lt.run(FakeOpenAI(echo=True).start())
+    try:
+        cfg = {
+            "providers": {"a": {"kind": "anthropic", "base_url": abroad.url, "api_key": "${FAKE_KEY}"},
+                          "jp": openai_provider(home.url)},
+            "models": [fake_model("claude", "a"), fake_model("jp-small", "jp", region="JP")],
+            "default_model": "claude",
+            # Claude Code asks for a Claude model by name: on_sensitive reroute serves it elsewhere
+            "routing": {"on_sensitive": "reroute",
+                        "constraints": [{"name": "personal-in-japan",
+                                         "when": {"data_class": ["PERSONAL", "SPECIAL_CARE"]},
+                                         "require": {"region": ["JP", "on-prem"]}}]},
+        }
+        gw = start_gateway(lt, cfg, tmp_path, {"FAKE_KEY": "k"})
+        try:
+            c = _client(gw)
+            msg = c.messages.create(model="claude", max_tokens=64, messages=[{"role": "user", "content": PII}])
+            assert msg.model == "jp-small"
+            assert msg.content[0].type == "text" and "山田" in msg.content[0].text
+            assert abroad.requests == [] and len(home.requests) == 1
+            public = c.messages.create(model="claude", max_tokens=64,
+                                       messages=[{"role": "user", "content": "敬語の使い方を教えて"}])
+            assert public.model == "claude" and len(abroad.requests) == 1
+            rows = gw.rows()
+            assert [r["served_model"] for r in rows] == ["jp-small", "claude"]
+        finally:
+            gw.stop()
+    finally:
+        lt.run(abroad.stop())
+        lt.run(home.stop())
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["plain", "stream"])
+def test_masked_abroad_and_restored_for_the_client(lt: LoopThread, tmp_path: Path, stream: bool) -> None:
+    pytest.importorskip("sudachipy")
+    fake = lt.run(FakeOpenAI(echo=True).start())
+    try:
+        cfg = {
+            "providers": {"abroad": openai_provider(fake.url)},
+            "models": [fake_model("foreign", "abroad")],
+            "default_model": "foreign",
+            "routing": {"constraints": [{"name": "personal-in-japan",
+                                         "when": {"data_class": ["PERSONAL", "SPECIAL_CARE"]},
+                                         "require": {"region": ["JP", "on-prem"]}, "unless_masked": True}],
+                        "rules": [{"name": "mask", "when": {}, "model": "foreign", "on_sensitive": "mask"}]},
+        }
+        gw = start_gateway(lt, cfg, tmp_path, {"FAKE_KEY": "k"})
+        try:
+            c = _client(gw)
+            if stream:
+                with c.messages.stream(model="foreign", max_tokens=256,
+                                       messages=[{"role": "user", "content": PII}]) as s:
+                    answer = "".join(s.text_stream)
+            else:
+                block = c.messages.create(model="foreign", max_tokens=256,
+                                          messages=[{"role": "user", "content": PII}]).content[0]
+                assert block.type == "text"
+                answer = block.text
+            sent = fake.requests[-1].body.decode()
+            assert "090-1234-5678" not in sent and "山田" not in sent
+            assert "090-1234-5678" in answer and "山田太郎" in answer  # restored on the way back
+            assert gw.rows()[0]["status"] == 200
+        finally:
+            gw.stop()
+    finally:
+        lt.run(fake.stop())
+
+
+def test_errors_come_in_anthropic_shape(lt: LoopThread, tmp_path: Path) -> None:
+    fake = lt.run(FakeOpenAI().start())
+    try:
+        cfg = {"providers": {"v": openai_provider(fake.url)}, "models": [fake_model("m", "v")], "default_model": "m"}
+        gw = start_gateway(lt, cfg, tmp_path, {"FAKE_KEY": "k"})
+        try:
+            c = _client(gw)
+            with pytest.raises(anthropic.BadRequestError) as bad:
+                c.messages.create(model="m", max_tokens=0, messages=[{"role": "user", "content": "x"}])
+            assert bad.value.body == {"type": "error", "error": {"type": "invalid_request_error",
+                                                                 "message": "max_tokens: must be an integer >= 1"}}
+            with pytest.raises(anthropic.NotFoundError) as missing:
+                c.messages.create(model="no-such-model", max_tokens=5, messages=[{"role": "user", "content": "x"}])
+            assert isinstance(missing.value.body, dict) and missing.value.body["type"] == "error"
+            assert fake.requests == []
+        finally:
+            gw.stop()
+    finally:
+        lt.run(fake.stop())
+
+
+def test_count_tokens_estimates_without_calling_a_vendor(lt: LoopThread, tmp_path: Path) -> None:
+    fake = lt.run(FakeOpenAI().start())
+    try:
+        cfg = {"providers": {"v": openai_provider(fake.url)}, "models": [fake_model("m", "v")], "default_model": "m"}
+        gw = start_gateway(lt, cfg, tmp_path, {"FAKE_KEY": "k"})
+        try:
+            c = _client(gw)
+            short = c.messages.count_tokens(model="m", messages=[{"role": "user", "content": "こんにちは"}])
+            long = c.messages.count_tokens(model="m", messages=[{"role": "user", "content": "こんにちは" * 50}])
+            assert 0 < short.input_tokens < long.input_tokens
+            assert fake.requests == [] and gw.rows() == []
+        finally:
+            gw.stop()
+    finally:
+        lt.run(fake.stop())
