@@ -257,13 +257,15 @@ class Gateway:
 
     async def _try_chain(
         self, ctx: RequestContext, decision: Decision, bodies: Bodies,
-        attempt_fn: Callable[[Provider, ChatCall], Any], attempts: list[Attempt],
+        attempt_fn: Callable[[Provider, ChatCall], Any], attempts: list[Attempt], *, judged_later: bool = False,
     ) -> tuple[Served, Any]:
         """``attempts`` (the request's ``Finish.tried``) collects every model that did not answer,
         also when the chain raises, so the audit sees each vendor the data reached.
 
         The whole chain runs under the request's deadline (``timeouts.request_s`` from the
-        request's start): when it passes, no further model is tried."""
+        request's start): when it passes, no further model is tried. ``judged_later``: the
+        answer is a stream whose verdict on the vendor (breaker success or failure) is only
+        known at its end, so the caller gives it."""
         loop = asyncio.get_running_loop()
         until = loop.time() + self.cfg.timeouts.request_s - (time.perf_counter() - ctx.started_mono)
         for model, provider in self._candidates(decision, attempts):
@@ -321,7 +323,8 @@ class Gateway:
                 attempts.append(Attempt(model.id, "interrupted", "the call did not finish", sent=sent,
                                         masked=body is not ctx.body))
                 raise
-            breaker.success()
+            if not judged_later:
+                breaker.success()
             return Served(model, decision, list(attempts), sent, body is not ctx.body), out
         raise _chain_error(attempts)
 
@@ -342,21 +345,41 @@ class Gateway:
         decision = fin.decision
         assert decision is not None
 
-        async def open_stream(p: Provider, c: ChatCall) -> tuple[AsyncIterator[StreamChunk], StreamChunk]:
+        async def open_stream(p: Provider, c: ChatCall) -> tuple[AsyncIterator[StreamChunk], list[StreamChunk]]:
+            """Read the stream up to its first content-bearing chunk, holding back what came
+            before (a role-only or empty first chunk): until then nothing reached the client, so
+            a failure — invalid JSON, a cut, silence — still falls back to the next model. A
+            stream that ends cleanly without content is an (empty) answer."""
             gen = p.stream(c).__aiter__()
+            held: list[StreamChunk] = []
             try:
-                first = await gen.__anext__()
-            except StopAsyncIteration:
-                raise ProviderError("bad_response", "upstream stream was empty") from None
+                while not (held and _bears_content(held[-1].chunk)):
+                    try:
+                        held.append(await gen.__anext__())
+                    except StopAsyncIteration:
+                        if not held:
+                            raise ProviderError("bad_response", "upstream stream was empty") from None
+                        break
             except BaseException:
                 aclose = getattr(gen, "aclose", None)
                 if aclose is not None:
                     await aclose()
                 raise
-            return gen, first
+            return gen, held
 
-        served, (gen, first) = await self._try_chain(ctx, decision, bodies, open_stream, fin.tried)
+        served, (gen, held) = await self._try_chain(ctx, decision, bodies, open_stream, fin.tried,
+                                                    judged_later=True)
         fin.served = served
+        # Committed: the breaker's verdict on this vendor comes at the stream's end — a stream
+        # that breaks after its first chunk is a failure like one that never started, so a
+        # vendor that always breaks its streams leaves rotation; a client that left is no verdict.
+        breaker = self.breakers.get(served.model.id)
+        verdict: list[Callable[[], None]] = [breaker.release]
+
+        def judge(outcome: Callable[[], None]) -> None:
+            if verdict:
+                verdict.clear()
+                outcome()
         fin.ttft = (time.perf_counter() - ctx.started_mono) * 1000
         body = bodies(served.model) or ctx.body  # what the answering model received
         fin.masked = plan.masked_for(served.model) if plan else None
@@ -383,13 +406,15 @@ class Gateway:
         async def closer() -> None:
             # The row first: it is written without awaiting, so nothing that interrupts the close
             # of the upstream (a second cancellation) can lose it.
+            judge(breaker.release)
             await fin(499, "client_disconnected", billed())
             await close_upstream()
 
         async def chunks() -> AsyncIterator[dict[str, Any]]:
             status: int = 200
             error: str | None = None
-            item: StreamChunk | None = first
+            pending = iter(held)
+            item: StreamChunk | None = next(pending)
             try:
                 while item is not None:
                     if item.usage is not None:
@@ -409,10 +434,13 @@ class Gateway:
                         tap.feed_choices(chunk, "delta")
                         delivered.feed(chunk)
                         yield chunk
-                    try:
-                        item = await gen.__anext__()
-                    except StopAsyncIteration:
-                        item = None
+                    item = next(pending, None)
+                    if item is None:
+                        try:
+                            item = await gen.__anext__()
+                        except StopAsyncIteration:
+                            item = None
+                judge(breaker.success)
                 if restorer is not None:
                     tail = restorer.flush_chunk(served.model.id)
                     if tail is not None:
@@ -421,7 +449,7 @@ class Gateway:
                         yield tail
             except ProviderError as e:
                 status, error = 502, e.kind
-                self.breakers.get(served.model.id).failure()  # a stream that breaks mid-way is a failure too
+                judge(breaker.failure)  # a stream that breaks mid-way is a failure too
                 yield {"error": {"message": f"upstream stream failed: {e.message}", "type": "upstream_error",
                                  "param": None, "code": e.kind}}
             except Exception as e:  # a fault of ours mid-stream: 500 with its class, not a disconnect
@@ -433,6 +461,7 @@ class Gateway:
                 status, error = outcome_of(e)
                 raise
             finally:
+                judge(breaker.release)  # no verdict yet: the client left, or a fault of ours
                 await fin(status, error, billed())
                 await close_upstream()
 
@@ -483,6 +512,20 @@ class Gateway:
         if served and served.attempts:
             trace["failed"] = [{"model": a.model, "error": a.error} for a in served.attempts]
         return trace
+
+
+def _bears_content(chunk: dict[str, Any]) -> bool:
+    """Does this stream chunk carry any of the answer (text, a refusal, a tool call, or its end)?
+    Until one does, the stream is not committed to its model."""
+    for choice in chunk.get("choices") or ():
+        if not isinstance(choice, dict):
+            continue
+        if choice.get("finish_reason") is not None:
+            return True
+        delta = choice.get("delta") or {}
+        if delta.get("content") or delta.get("refusal") or delta.get("tool_calls") or delta.get("function_call"):
+            return True
+    return False
 
 
 def _data_class_name(scan: Any) -> str | None:
