@@ -19,8 +19,10 @@ from tenbin.config.schema import Config
 from tenbin.finops.config import FinOpsConfig
 from tenbin.finops.fxstore import load_table, parse_override
 from tenbin.finops.periods import Period, current_month, parse_period, tokyo_now
+from tenbin.finops.reports.chargeback import self_hosted_charges
 from tenbin.finops.reports.costs import DIMENSIONS, Report, cost_report, parse_dimensions
-from tenbin.finops.selfhosted import break_even, unit_prices
+from tenbin.finops.selfhosted import break_even, fixed_cost, same_volume, unit_prices
+from tenbin.ledger.record import from_nanos
 
 
 def fail(msg: str) -> typer.Exit:
@@ -66,7 +68,8 @@ def render(report: Report, fmt: str) -> None:
         doc = {"period": report.period.label, "timezone": "Asia/Tokyo", "by": report.dims,
                "restated": bool(report.fx), "fx_basis": report.fx_basis,
                "fx_restated": {k: str(v) for k, v in report.fx.items()}, "rows": report.rows(),
-               "total": {"requests": total.requests, "cost_jpy": str(total.cost_jpy.quantize(Decimal("0.0001")))}}
+               "total": {"requests": total.requests, "cost_jpy": str(total.cost_jpy.quantize(Decimal("0.0001"))),
+                         "self_hosted_jpy": str(total.self_hosted_jpy.quantize(Decimal("0.0001")))}}
         sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
         return
     rows = report.rows()
@@ -78,7 +81,9 @@ def render(report: Report, fmt: str) -> None:
         w.writerows(rows)
         return
     roi = any(ln.outcome is not None for ln in report.lines)
-    t = Table(*report.dims, "requests", "errors", "tokens", "cost ¥", "¥/request", "¥/1k tok",
+    local = any(ln.self_hosted_jpy for ln in report.lines)
+    t = Table(*report.dims, "requests", "errors", "tokens", "cost ¥", *(["of which self-hosted ¥"] if local else []),
+              "¥/request", "¥/1k tok",
               *(["outcome", "¥/outcome", "value ¥", "ROI"] if roi else []),
               title=f"tenbin costs {report.period.label} (Asia/Tokyo)"
               + (f" — RESTATED ({report.fx_basis.removeprefix('restated ')}), not the booked figures"
@@ -89,16 +94,18 @@ def render(report: Report, fmt: str) -> None:
             extra = [ln.outcome or "", _money(ln.per_outcome), _money(ln.value_jpy, 0),
                      "-" if ln.roi is None else f"{ln.roi:.1f}×"] if ln.outcome else ["", "", "", ""]
         t.add_row(*ln.key, f"{ln.requests:,}", f"{ln.errors:,}", f"{ln.tokens:,}", _money(ln.cost_jpy),
+                  *([_money(ln.self_hosted_jpy)] if local else []),
                   _money(ln.per_request, 4), _money(ln.per_1k_tokens, 4), *extra)
     total = report.total
     t.add_section()
     t.add_row("total", *[""] * (len(report.dims) - 1), f"{total.requests:,}", f"{total.errors:,}",
-              f"{total.tokens:,}", _money(total.cost_jpy), _money(total.per_request, 4),
+              f"{total.tokens:,}", _money(total.cost_jpy), *([_money(total.self_hosted_jpy)] if local else []),
+              _money(total.per_request, 4),
               _money(total.per_1k_tokens, 4), *([""] * 4 if roi else []))
     console.print(t)
 
 
-def show_unit_prices(cfg: Config, fo: FinOpsConfig, clock: Clock) -> None:
+def show_unit_prices(cfg: Config, fo: FinOpsConfig, clock: Clock, period: Period | None = None) -> None:
     catalog = load_catalog(cfg.models)
     fx = with_store(cfg, load_table)
     today = tokyo_now(clock).date()
@@ -121,6 +128,29 @@ def show_unit_prices(cfg: Config, fo: FinOpsConfig, clock: Clock) -> None:
             be = break_even(loc, api)
             b.add_row(be.local, be.api, _money(be.api_jpy_per_million), _money(be.local_jpy_per_million), be.note)
     console.print(b)
+    p = period or current_month(clock)
+    charges = with_store(cfg, lambda s: self_hosted_charges(s, p, fo.self_hosted))
+    volume: dict[str, list[int]] = {}
+    for ch in charges:
+        v = volume.setdefault(str(ch.row["served_model"]), [0, 0, 0])
+        v[0] += ch.prompt_tokens
+        v[1] += ch.completion_tokens
+        v[2] += ch.nanos
+    v_t = Table("local", "tokens in / out", "charged back ¥", "vs API", "API ¥, same tokens", "local saves ¥",
+                title=f"Make or buy at the real volume of {p.label} (today's API prices and FX)")
+    for model, (pt, ct, nanos) in sorted(volume.items()):
+        charged = from_nanos(nanos)
+        for sv in same_volume(model, pt, ct, charged, apis):
+            v_t.add_row(sv.local, f"{pt:,} / {ct:,}", _money(sv.local_jpy), sv.api, _money(sv.api_jpy),
+                        _money(sv.saving_jpy))
+        fixed = fixed_cost(fo.self_hosted[model], len(p.days()))
+        if fixed is not None:
+            console.print(f"{model}: the server costs {_money(fixed)} over {p.label}; {_money(charged)} of it was"
+                          f" charged to teams, {_money(max(fixed - charged, Decimal(0)))} is idle capacity")
+    if volume:
+        console.print(v_t)
+    else:
+        console.print(f"No self-hosted traffic in {p.label} to compare at the same volume.")
 
 
 PeriodOpt = Annotated[str | None, typer.Option(help="YYYY-MM, YYYY-MM-DD or A..B (Asia/Tokyo); default: this month")]
@@ -144,7 +174,7 @@ def register(app: typer.Typer) -> None:
         cfg = load(config)
         fo = finops_config(cfg)
         if unit_prices_:
-            show_unit_prices(cfg, fo, clock_of(ctx))
+            show_unit_prices(cfg, fo, clock_of(ctx), period_arg(period, clock_of(ctx)) if period else None)
             return
         if fmt not in ("table", "csv", "json"):
             raise fail("--format must be table, csv or json")
@@ -153,5 +183,6 @@ def register(app: typer.Typer) -> None:
         except ValueError as e:
             raise fail(str(e)) from None
         p, rates = period_arg(period, clock_of(ctx)), fx_args(fx)
-        report = with_store(cfg, lambda s: cost_report(s, p, dims, fx=rates, use_cases=fo.use_cases))
+        report = with_store(cfg, lambda s: cost_report(s, p, dims, fx=rates, use_cases=fo.use_cases,
+                                                        self_hosted=fo.self_hosted))
         render(report, fmt)

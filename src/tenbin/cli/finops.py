@@ -191,7 +191,8 @@ def _export_app() -> typer.Typer:
         cfg = load(config)
         p = period_arg(period, clock_of(ctx))
         catalog = load_catalog(cfg.models)
-        rows = with_store(cfg, lambda s: focus_rows(s, catalog, p, billing_account))
+        self_hosted = finops_config(cfg).self_hosted
+        rows = with_store(cfg, lambda s: focus_rows(s, catalog, p, billing_account, self_hosted))
         try:
             (write_parquet if fmt == "parquet" else write_csv)(rows, out)
         except RuntimeError as e:

@@ -57,18 +57,29 @@ class BudgetRule(_Strict):
 
 
 class SelfHosted(_Strict):
-    """What a local model really costs: pay-per-GPU-hour, or a fixed server per month."""
+    """What a local model really costs, charged back to the teams that use it per token processed:
+    GPU hours (``gpu_hour_jpy`` at ``tokens_per_second`` and ``utilization``), a fixed server per
+    month spread over its capacity, or an amortised price per 1M tokens set by finance."""
 
     gpu_hour_jpy: Decimal | None = Field(default=None, gt=0)
     server_month_jpy: Decimal | None = Field(default=None, gt=0)
-    tokens_per_second: Decimal = Field(gt=0, description="sustained output throughput")
+    jpy_per_million_tokens: Decimal | None = Field(default=None, gt=0, description="amortised ¥ per 1M tokens")
+    tokens_per_second: Decimal | None = Field(default=None, gt=0, description="sustained throughput, all tokens")
     utilization: Decimal = Field(default=Decimal(1), gt=0, le=1, description="share of paid hours in use")
 
     @model_validator(mode="after")
     def _one(self) -> SelfHosted:
-        if (self.gpu_hour_jpy is None) == (self.server_month_jpy is None):
-            raise ValueError("set exactly one of gpu_hour_jpy or server_month_jpy")
+        given = [n for n in ("gpu_hour_jpy", "server_month_jpy", "jpy_per_million_tokens") if getattr(self, n)]
+        if len(given) != 1:
+            raise ValueError("set exactly one of gpu_hour_jpy, server_month_jpy or jpy_per_million_tokens")
+        if self.jpy_per_million_tokens is None and self.tokens_per_second is None:
+            raise ValueError(f"{given[0]} needs tokens_per_second (the sustained throughput)")
         return self
+
+    @property
+    def basis(self) -> str:
+        return ("gpu_hour" if self.gpu_hour_jpy is not None else
+                "server_month" if self.server_month_jpy is not None else "per_million_tokens")
 
 
 class UseCase(_Strict):

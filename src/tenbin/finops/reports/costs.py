@@ -1,6 +1,10 @@
 """Cost reports grouped by any of team, model, project, use case, provider, region, key; unit
 economics (per request, per 1k tokens); ROI for use cases that declare an outcome; restatement at
-another FX rate (the ledger keeps vendor-currency cost, so any rate can be applied later)."""
+another FX rate (the ledger keeps vendor-currency cost, so any rate can be applied later).
+
+``cost_jpy`` is the full cost: what vendors bill (``vendor_jpy``) plus the charge-back of
+self-hosted models (``self_hosted_jpy``, see :mod:`tenbin.finops.reports.chargeback`), so a team
+that used the on-prem GPU sees it on its bill and ROI counts it."""
 
 from __future__ import annotations
 
@@ -8,8 +12,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from tenbin.finops.config import UseCase
+from tenbin.finops.config import SelfHosted, UseCase
 from tenbin.finops.periods import Period
+from tenbin.finops.reports.chargeback import self_hosted_charges
 from tenbin.finops.reports.sql import day_range
 from tenbin.ledger.record import NANO, from_nanos
 from tenbin.store.base import Store
@@ -37,7 +42,8 @@ class Line:
     errors: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
-    cost_jpy: Decimal = Decimal(0)
+    cost_jpy: Decimal = Decimal(0)  # vendor + self-hosted
+    self_hosted_jpy: Decimal = Decimal(0)  # of which charged back for self-hosted models
     vendor_cost: dict[str, Decimal] = field(default_factory=dict)  # currency → amount
     outcome: str | None = None
     outcomes: Decimal | None = None
@@ -46,6 +52,10 @@ class Line:
     @property
     def tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
+
+    @property
+    def vendor_jpy(self) -> Decimal:
+        return self.cost_jpy - self.self_hosted_jpy
 
     @property
     def per_request(self) -> Decimal | None:
@@ -84,6 +94,7 @@ class Report:
             t.prompt_tokens += ln.prompt_tokens
             t.completion_tokens += ln.completion_tokens
             t.cost_jpy += ln.cost_jpy
+            t.self_hosted_jpy += ln.self_hosted_jpy
         return t
 
     @property
@@ -102,6 +113,7 @@ class Report:
             r: dict[str, Any] = dict(zip(self.dims, ln.key, strict=True))
             r.update(requests=ln.requests, errors=ln.errors, prompt_tokens=ln.prompt_tokens,
                      completion_tokens=ln.completion_tokens, cost_jpy=_s(ln.cost_jpy, 4),
+                     vendor_jpy=_s(ln.vendor_jpy, 4), self_hosted_jpy=_s(ln.self_hosted_jpy, 4),
                      jpy_per_request=_s(ln.per_request, 6), jpy_per_1k_tokens=_s(ln.per_1k_tokens, 6))
             for ccy, amount in sorted(ln.vendor_cost.items()):
                 r[f"cost_{ccy.lower()}"] = _s(amount, 6)
@@ -118,7 +130,8 @@ def _s(v: Decimal | None, places: int) -> str | None:
 
 
 async def cost_report(store: Store, period: Period, dims: list[str], *, fx: dict[str, Decimal] | None = None,
-                      use_cases: dict[str, UseCase] | None = None) -> Report:
+                      use_cases: dict[str, UseCase] | None = None,
+                      self_hosted: dict[str, SelfHosted] | None = None) -> Report:
     fx = fx or {}
     cols = [DIMENSIONS[d] for d in dims]
     sel = ", ".join(f"CASE WHEN {c} = '' THEN '-' ELSE {c} END AS d{i}" for i, c in enumerate(cols))
@@ -141,6 +154,11 @@ async def cost_report(store: Store, period: Period, dims: list[str], *, fx: dict
         if ccy:
             ln.vendor_cost[ccy] = ln.vendor_cost.get(ccy, Decimal(0)) + vendor
         ln.cost_jpy += vendor * fx[ccy] if ccy in fx else from_nanos(int(r["jpy"] or 0))
+    for ch in await self_hosted_charges(store, period, self_hosted or {}):
+        key = tuple("-" if ch.row[c] == "" else str(ch.row[c]) for c in cols)
+        ln = lines.get(key) or lines.setdefault(key, Line(key))
+        ln.cost_jpy += from_nanos(ch.nanos)
+        ln.self_hosted_jpy += from_nanos(ch.nanos)
     if use_cases and "use-case" in dims:
         i = dims.index("use-case")
         for ln in lines.values():

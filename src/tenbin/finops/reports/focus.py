@@ -5,6 +5,15 @@ with the spec's data types). One row per Tokyo day × team × project × use cas
 kind (input, cached input, output), so a BI tool gets list unit prices that multiply out exactly.
 Billing is in JPY (the currency tenbin meters in); the vendor's own currency and prices are in the
 PricingCurrency* columns that FOCUS 1.2 added for exactly this case.
+
+Self-hosted models get their own charge rows (one per Tokyo day × team × project × use case ×
+model): ChargeCategory ``Usage`` (the cost of consuming a service, priced per unit), ServiceCategory
+``AI and Machine Learning`` / ``Generative AI`` like the vendors' rows, so make-or-buy compares like
+with like. Nothing is invoiced for them — the GPU or server was paid for elsewhere — so, as FOCUS
+treats amortised prepaid cost, ``BilledCost`` is 0 and ``EffectiveCost`` (= ListCost =
+ContractedCost) carries the amortised charge-back; ``InvoiceIssuerName`` is null and
+``SkuPriceDetails`` says how the rate was derived. Σ BilledCost therefore matches the vendors'
+invoices and the ledger, and Σ EffectiveCost matches ``tenbin costs`` (vendors + self-hosted).
 """
 
 from __future__ import annotations
@@ -19,7 +28,9 @@ from typing import Any
 import orjson
 
 from tenbin.catalog.catalog import Catalog
+from tenbin.finops.config import SelfHosted
 from tenbin.finops.periods import TOKYO, Period, month
+from tenbin.finops.reports.chargeback import self_hosted_charges
 from tenbin.finops.reports.sql import day_of, day_range
 from tenbin.ledger.record import NANO
 from tenbin.store.base import Store
@@ -57,8 +68,17 @@ def _utc(d: dt.datetime) -> dt.datetime:
     return d.astimezone(dt.UTC)
 
 
-async def focus_rows(store: Store, catalog: Catalog, period: Period,
-                     billing_account: str = "tenbin") -> list[dict[str, Any]]:
+async def focus_rows(store: Store, catalog: Catalog, period: Period, billing_account: str = "tenbin",
+                     self_hosted: dict[str, SelfHosted] | None = None) -> list[dict[str, Any]]:
+    """Vendor usage rows, then the self-hosted charge-back rows."""
+    self_hosted = self_hosted or {}
+    out = await _vendor_rows(store, catalog, period, billing_account, self_hosted)
+    out.extend(await _self_hosted_rows(store, period, billing_account, self_hosted))
+    return out
+
+
+async def _vendor_rows(store: Store, catalog: Catalog, period: Period, billing_account: str,
+                       self_hosted: dict[str, SelfHosted]) -> list[dict[str, Any]]:
     rows = await store.query(
         "SELECT day AS d, team, project, use_case, served_model, provider, region, currency, fx_rate,"
         " sum(prompt_tokens) AS p, sum(cached_tokens) AS c, sum(completion_tokens) AS o, sum(cost_nanos) AS cost,"
@@ -76,6 +96,8 @@ async def focus_rows(store: Store, catalog: Catalog, period: Period,
         p, c, o = int(r["p"] or 0), int(r["c"] or 0), int(r["o"] or 0)
         jpy_total = Decimal(int(r["jpy"] or 0)) / NANO
         vendor_total = Decimal(int(r["cost"] or 0)) / NANO
+        if r["served_model"] in self_hosted and not vendor_total:
+            continue  # nothing billed: its cost is the charge-back row
         parts: list[tuple[str, str, int, Decimal | None, str | None]] = []  # kind, meter, qty, unit price
         if model is not None:
             price = model.price_at(d)
@@ -131,6 +153,58 @@ def decimal_text(v: Decimal, places: int) -> str:
     unit = Decimal(1).scaleb(-places)
     q = Decimal(v).quantize(unit)
     return format(q if q else unit * 0, "f")  # a zero (or -0) is written unsigned
+
+
+async def _self_hosted_rows(store: Store, period: Period, billing_account: str,
+                            self_hosted: dict[str, SelfHosted]) -> list[dict[str, Any]]:
+    groups: dict[tuple[Any, ...], list[Any]] = {}  # key → [prompt, completion, nanos, rate]
+    for ch in await self_hosted_charges(store, period, self_hosted):
+        r = ch.row
+        key = (r["day"], r["team"], r["project"], r["use_case"], r["served_model"], r["provider"], r["region"])
+        g = groups.setdefault(key, [0, 0, 0, ch.jpy_per_million])
+        g[0] += ch.prompt_tokens
+        g[1] += ch.completion_tokens
+        g[2] += ch.nanos
+    out: list[dict[str, Any]] = []
+    for (d_num, team, project, use_case, model, provider, region), (p, o, nanos, rate) in sorted(groups.items()):
+        d = day_of(d_num)
+        start = dt.datetime(d.year, d.month, d.day, tzinfo=TOKYO)
+        bp = month(d.year, d.month)
+        sh = self_hosted[model]
+        cost = (Decimal(nanos) / NANO).quantize(SCALE)
+        unit = rate.quantize(SCALE)
+        basis = {"CoreTokenKind": "all", "Basis": sh.basis, "JPYPer1MTokens": str(unit)}
+        basis.update({k: str(v) for k, v in (("GpuHourJPY", sh.gpu_hour_jpy), ("ServerMonthJPY", sh.server_month_jpy),
+                                              ("TokensPerSecond", sh.tokens_per_second),
+                                              ("Utilization", sh.utilization)) if v is not None})
+        out.append({
+            "AvailabilityZone": None, "BilledCost": Decimal(0).quantize(SCALE), "BillingAccountId": billing_account,
+            "BillingAccountName": billing_account, "BillingAccountType": "AI Gateway", "BillingCurrency": "JPY",
+            "BillingPeriodEnd": _utc(bp.end), "BillingPeriodStart": _utc(bp.start),
+            "CapacityReservationId": None, "CapacityReservationStatus": None, "ChargeCategory": "Usage",
+            "ChargeClass": None,
+            "ChargeDescription": f"Self-hosted charge-back: {p + o:,} tokens on {model} at ¥{unit.normalize():f}"
+                                 f" per 1M ({sh.basis.replace('_', ' ')}, amortised; not invoiced)",
+            "ChargeFrequency": "Usage-Based", "ChargePeriodEnd": _utc(start + dt.timedelta(days=1)),
+            "ChargePeriodStart": _utc(start), "CommitmentDiscountCategory": None, "CommitmentDiscountId": None,
+            "CommitmentDiscountName": None, "CommitmentDiscountQuantity": None, "CommitmentDiscountStatus": None,
+            "CommitmentDiscountType": None, "CommitmentDiscountUnit": None, "ConsumedQuantity": Decimal(p + o),
+            "ConsumedUnit": "Tokens", "ContractedCost": cost, "ContractedUnitPrice": unit, "EffectiveCost": cost,
+            "InvoiceId": None, "InvoiceIssuerName": None, "ListCost": cost, "ListUnitPrice": unit,
+            "PricingCategory": "Standard", "PricingCurrency": "JPY", "PricingCurrencyContractedUnitPrice": unit,
+            "PricingCurrencyEffectiveCost": cost, "PricingCurrencyListUnitPrice": unit,
+            "PricingQuantity": (Decimal(p + o) / MILLION).quantize(SCALE), "PricingUnit": "1M Tokens",
+            "ProviderName": provider, "PublisherName": provider, "RegionId": region or "on-prem",
+            "RegionName": REGION_NAMES.get(region or "on-prem", region), "ResourceId": model, "ResourceName": model,
+            "ResourceType": "Model", "ServiceCategory": "AI and Machine Learning",
+            "ServiceName": "Self-hosted models", "ServiceSubcategory": "Generative AI",
+            "SkuId": f"{model}:self-hosted", "SkuMeter": "Tokens Processed", "SkuPriceDetails": basis,
+            "SkuPriceId": f"{model}:self-hosted:{sh.basis}", "SubAccountId": team, "SubAccountName": team,
+            "SubAccountType": "Team",
+            "Tags": {"team": team, "project": project, "use_case": use_case or None, "requested_via": "tenbin",
+                     "charge": "self-hosted"},
+        })
+    return out
 
 
 def _text(v: Any, column: str = "") -> str:
