@@ -118,9 +118,16 @@ class AdminAPI:
 
     # ---- configuration (read) -----------------------------------------------------------------
     async def budgets(self, request: web.Request) -> web.Response:
+        """Config and stored (``tenbin budgets set``) budgets, and where each stands this period:
+        spend, held reservations, thresholds crossed, downgrading/blocking since when."""
         team = await self._scope(request)
-        budgets = self.rt.cfg.finops.get("budgets", [])
-        return _json({"team": team, "budgets": _team_budgets(budgets, team)})
+        fo = self.rt.finops
+        if fo is None:
+            return _json({"team": team, "budgets": _team_budgets(self.rt.cfg.finops.get("budgets", []), team),
+                          "status": []})
+        rules = [{**r.model_dump(mode="json"), "source": "config" if fo.config_budget(r.name) else "store"}
+                 for r in fo.rules]
+        return _json({"team": team, "budgets": _team_budgets(rules, team), "status": await fo.status(team)})
 
     async def policies(self, request: web.Request) -> web.Response:
         who = await self._who(request)

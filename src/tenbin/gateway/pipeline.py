@@ -74,12 +74,16 @@ class Served:
     masked: bool = False  # it received the masked body
 
     def headers(self, request_id: str) -> dict[str, str]:
-        return {
+        out = {
             "x-tenbin-request-id": request_id,
             "x-tenbin-model": self.model.id,
             "x-tenbin-provider": self.model.provider,
             "x-tenbin-route": self.decision.header(),
         }
+        budget = self.decision.budget_header()
+        if budget is not None:
+            out["x-tenbin-budget"] = budget
+        return out
 
 
 @dataclass(slots=True)
@@ -106,6 +110,19 @@ class Stream:
         finally:
             if self.closer is not None:
                 await self.closer()  # idempotent: finishes a request the generator never started
+
+
+def _with_budget(decision: Decision, err: GatewayError) -> GatewayError:
+    """A chain a budget downgraded failed: say so first, or the client reads only "model
+    unavailable" about a model it never asked for."""
+    budget = decision.budget_header()
+    bd = decision.trace.get("budget_downgrade")
+    if budget is None or not isinstance(bd, dict):
+        return err
+    err.message = (f"Budget `{bd.get('budget')}` is exhausted, so this request was downgraded from"
+                   f" {bd.get('from')} to {bd.get('to')}, which did not answer: {err.message}")
+    err.headers["x-tenbin-budget"] = budget
+    return err
 
 
 def _chain_error(attempts: list[Attempt]) -> GatewayError:
@@ -326,7 +343,7 @@ class Gateway:
             if not judged_later:
                 breaker.success()
             return Served(model, decision, list(attempts), sent, body is not ctx.body), out
-        raise _chain_error(attempts)
+        raise _with_budget(decision, _chain_error(attempts))
 
     async def _complete(self, ctx: RequestContext, decision: Decision, bodies: Bodies,
                         attempts: list[Attempt], cacheable: bool = True) -> tuple[Served, ChatResult]:
