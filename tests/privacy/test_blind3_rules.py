@@ -1,26 +1,17 @@
 """Rules added after the blind3 set: OCR-spaced phones and words, free-dial numbers after a memo
 word, spaces around phone hyphens, IPv6 after a label colon, 号 after a room number in a 丁目 block,
-birth-date columns of pasted tables, hiragana full names after なまえ and their surname mentioned
-alone. The text is written for these tests (not taken from any set) and each rule has a negative
-case next to it."""
+birth-date columns of pasted tables (the name rules of that round are tested by behaviour in
+tests/privacy/names/). The text is written for these tests (not taken from any set) and each rule
+has a negative case next to it."""
 
 from __future__ import annotations
 
-import pytest
-
-from tenbin.privacy import Detector, sudachi
 from tenbin.privacy.address import AddressRecognizer
 from tenbin.privacy.recognizers.birth_date import BirthDateRecognizer
 from tenbin.privacy.recognizers.ip_address import IpAddressRecognizer
 from tenbin.privacy.recognizers.phone import PhoneRecognizer
 
 from .conftest import spans, surfaces
-
-needs_sudachi = pytest.mark.skipif(not sudachi.available(), reason="sudachipy not installed")
-
-
-def found(det: Detector, text: str) -> list[tuple[str, str]]:
-    return [(f.label, f.text) for f in det.scan_messages([{"role": "user", "content": text}]).findings]
 
 
 def test_phone_with_ocr_spaces_between_digits() -> None:
@@ -62,34 +53,6 @@ def test_birth_date_column_of_a_pasted_table() -> None:
     assert [t for _, t in spans(r, tsv)] == ["12/31/1988"]
     # a date column under another header is not a birth date
     assert surfaces(r, "名前,入会日\n甲,2021/05/01\n") == []
-
-
-@needs_sudachi
-def test_hiragana_full_name_and_its_surname_alone(full: Detector) -> None:
-    text = "おなまえ：ほしの あかり\nおむかえは ほしの（ちち）です。"
-    assert found(full, text) == [("PERSON", "ほしの あかり"), ("PERSON", "ほしの")]
-    # a kinship word after the label is not a name
-    assert found(full, "なまえ：はは") == []
-
-
-@needs_sudachi
-def test_ocr_spaced_common_word_is_not_a_name(full: Detector) -> None:
-    assert [t for lab, t in found(full, "品 目　　単 価　　金 額\n") if lab == "PERSON"] == []
-    assert [t for lab, t in found(full, "担当 金 賢 様") if lab == "PERSON"] == ["金 賢"]
-
-
-@needs_sudachi
-def test_surname_before_addressee_mark(full: Detector) -> None:
-    assert found(full, "書類は経理部 日下部宛にお送りください") == [("PERSON", "日下部")]
-    # an organisation or place before 宛 is no person
-    assert found(full, "本社宛に送付、大阪宛の荷物") == []
-
-
-@needs_sudachi
-def test_reading_after_an_honorific(full: Detector) -> None:
-    assert found(full, "窓口：日下部様（ｸｻｶﾍﾞ）") == [("PERSON", "日下部"), ("PERSON", "ｸｻｶﾍﾞ")]
-    # a place in parentheses after 様 is not a reading
-    assert found(full, "窓口：日下部様（東京）") == [("PERSON", "日下部")]
 
 
 def test_dotted_phone_and_label_dot() -> None:

@@ -1,4 +1,4 @@
-"""Name rules added after the blind2 set: old-form kanji, titles glued to a surname, one-kanji given
+"""Name layouts through PersonRecognizer: old-form kanji, titles glued to a surname, one-kanji given
 names, hiragana given names after "姓 ", self-introductions in katakana, furigana written between the
 name parts, kinship notes and joint names. Text here is written for these tests (not from any set),
 and every rule has a negative case next to it."""
@@ -9,7 +9,7 @@ from tenbin.privacy import sudachi
 from tenbin.privacy.itaiji import fold
 from tenbin.privacy.names import PersonRecognizer
 
-from .conftest import surfaces
+from ..conftest import surfaces
 
 needs_sudachi = pytest.mark.skipif(not sudachi.available(), reason="sudachipy not installed")
 R = PersonRecognizer()

@@ -3,7 +3,7 @@ import pytest
 from tenbin.privacy import sudachi
 from tenbin.privacy.names import PersonRecognizer
 
-from .conftest import surfaces
+from ..conftest import surfaces
 
 needs_sudachi = pytest.mark.skipif(not sudachi.available(), reason="sudachipy not installed")
 R = PersonRecognizer()

@@ -1,4 +1,4 @@
-"""Name shapes the dev set lacks: place-name surnames with role labels, given names the dictionary
+"""Name shapes through PersonRecognizer: place-name surnames with role labels, given names the dictionary
 calls adverbs, hiragana children's names, dotted foreign names, half-width voiced kana, English
 sign-offs, and re-mentions of a name introduced once. Text here is written for these tests."""
 
@@ -11,7 +11,7 @@ from tenbin.privacy.names.spread import spread
 from tenbin.privacy.normalize import normalize
 from tenbin.privacy.types import PERSON, Span
 
-from .conftest import surfaces
+from ..conftest import surfaces
 
 needs_sudachi = pytest.mark.skipif(not sudachi.available(), reason="sudachipy not installed")
 R = PersonRecognizer()
