@@ -159,3 +159,34 @@ def test_a_rule_can_widen_the_scope(lt: LoopThread, fakes: Fakes, tmp_path: Path
             assert (NAME not in sent(fakes["jp-jp"])) is masked, use_case
     finally:
         g.stop()
+
+
+PNG = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9"
+       "awAAAABJRU5ErkJggg==")
+
+
+def test_refused_attachments_skip_only_the_fallback_that_needs_masking(
+        lt: LoopThread, fakes: Fakes, tmp_path: Path) -> None:
+    """``privacy.binary: refuse``: the on-prem first choice gets the image as sent; when it fails,
+    the foreign fallback would need the request masked, which the image forbids, so it is
+    skipped (never called) and the client gets the chain's error, not a leak."""
+    cfg = config(fakes)
+    cfg["privacy"] = {"binary": "refuse"}
+    g = start_gateway(lt, cfg, tmp_path, {"FAKE_KEY": "k"})
+    try:
+        c = openai.OpenAI(base_url=g.base_url, api_key="local", max_retries=0, timeout=30)
+        msgs: Any = [{"role": "user", "content": [{"type": "text", "text": DOC},
+                                                  {"type": "image_url", "image_url": {"url": PNG}}]}]
+        fakes["onprem"].answer(lambda b: completion("見ました"))
+        assert c.chat.completions.create(model="onprem", messages=msgs).choices[0].message.content == "見ました"
+        assert PNG in sent(fakes["onprem"]) and NAME in sent(fakes["onprem"])
+        n_us = len(fakes["us"].requests)
+        fakes["onprem"].enqueue(Reply(status=500, json={"error": {"message": "down", "type": "server_error"}}))
+        with pytest.raises(openai.APIStatusError) as ei:
+            c.chat.completions.create(model="onprem", messages=msgs)
+        assert ei.value.status_code == 502 and len(fakes["us"].requests) == n_us
+        with pytest.raises(openai.PermissionDeniedError):  # a first choice that needs masking: 403
+            c.chat.completions.create(model="us", messages=msgs)
+        assert len(fakes["us"].requests) == n_us
+    finally:
+        g.stop()
