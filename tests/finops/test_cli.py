@@ -94,6 +94,10 @@ def test_fx_and_budgets(cfg: Path, tmp_path: Path) -> None:
     assert "152.3" in out and "170.5" in out
     cli("budgets", "set", "dev-day", "--limit", "100", "--scope", "team", "--match", "dev", "--period", "day",
         "-c", str(cfg))
+    # sales has spent ¥4.50 this month: a ¥5 budget added now is already past 50% and 80%
+    out = cli("budgets", "set", "sales-late", "--limit", "5", "--scope", "team", "--match", "sales", "-c", str(cfg))
+    assert "sales: ¥4.50 spent this month — already past 50%, 80% (each alert is sent once)" in out
+    cli("budgets", "rm", "sales-late", "-c", str(cfg))
     out = cli("budgets", "-c", str(cfg))
     assert "sales-month" in out and "dev-day" in out
     cli("budgets", "rm", "dev-day", "-c", str(cfg))

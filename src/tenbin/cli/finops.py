@@ -18,7 +18,7 @@ from rich.table import Table
 from tenbin.catalog.catalog import load_catalog
 from tenbin.cli.common import ConfigOption, clock_of, console, load, with_store
 from tenbin.cli.costs import FxOpt, PeriodOpt, fail, finops_config, fx_args, period_arg
-from tenbin.finops.budgets.rules import delete_rule, merge, save_rule, spend_so_far, stored_rules
+from tenbin.finops.budgets.rules import delete_rule, merge, save_rule, spend_so_far, split_bucket, stored_rules
 from tenbin.finops.budgets.status import status_rows, stored_events
 from tenbin.finops.config import BudgetRule
 from tenbin.finops.fx import FxTable
@@ -38,6 +38,7 @@ from tenbin.finops.replay.shapes import Shape, load_key_models, load_shapes
 from tenbin.finops.replay.simulate import replay, scenario_config, uses_weights
 from tenbin.finops.reports.focus import FOCUS_VERSION, focus_rows, write_csv, write_parquet
 from tenbin.finops.reports.forecast import METHOD, Forecast, forecast_period
+from tenbin.ledger.record import from_nanos, to_nanos
 from tenbin.routing.schema import RoutingPolicy
 from tenbin.store.base import Store
 
@@ -139,6 +140,7 @@ def _budgets_app() -> typer.Typer:
 
     @b.command("set")
     def budgets_set(
+        ctx: typer.Context,
         name: str, limit: Annotated[str, typer.Option("--limit", help="JPY")],
         config: ConfigOption = None,
         scope: Annotated[str, typer.Option(help="team, project, key, use_case or all")] = "team",
@@ -160,8 +162,19 @@ def _budgets_app() -> typer.Typer:
             raise fail(f"budget {name}: {e}") from None
         if rule.downgrade_to and rule.downgrade_to not in load_catalog(cfg.models):
             raise fail(f"--downgrade-to: unknown model {rule.downgrade_to!r}")
-        with_store(cfg, lambda s: save_rule(s, rule))
+        now = clock_of(ctx).now().timestamp()
+
+        async def go(s: Store) -> dict[str, int]:
+            await save_rule(s, rule)
+            return await spend_so_far(s, [rule], now)
+
+        spent = with_store(cfg, go)
         console.print(f"budget {name}: {rule.scope} {rule.match}, ¥{rule.limit_jpy:,} per {rule.period}, {rule.action}")
+        for bk, n in sorted(spent.items()):  # what the gateway will announce on its next refresh
+            passed = [t for t in rule.thresholds if n * 100 >= to_nanos(rule.limit_jpy) * t]
+            if passed:
+                console.print(f"  {split_bucket(bk)[1]}: ¥{from_nanos(n):,.2f} spent this {rule.period} — already past "
+                              + ", ".join(f"{t}%" for t in passed) + " (each alert is sent once)")
 
     @b.command("rm")
     def budgets_rm(name: str, config: ConfigOption = None) -> None:

@@ -284,7 +284,9 @@ class _Replayer:
         kept = set(bd.get("kept") or ())
         recorded = set(route_chain(s.route or {}))
         facts = s.facts or {}
-        tokens, out = int(facts.get("tokens", 0)), int(facts.get("max_output", 0)) or 4096
+        # the output the guard reserved (recorded since reservations use the learned p95), else as before
+        tokens = int(facts.get("tokens", 0))
+        out = int(bd.get("output_tokens") or 0) or int(facts.get("max_output", 0)) or 4096
 
         def cap(m: ModelSpec) -> Decimal:
             p = m.price_at(s.day)
