@@ -1,6 +1,6 @@
-"""Interleaved A/B of structured-tier throughput: a git revision of tenbin.privacy vs the work tree.
+"""Interleaved A/B of detector throughput (structured tier, or --full): a git revision vs the work tree.
 
-Usage: .venv/bin/python bench/pii_speed_ab.py [REV] [--rounds N]      (REV defaults to 79f91e4)
+Usage: .venv/bin/python bench/pii_speed_ab.py [REV] [--rounds N] [--full]   (REV defaults to 79f91e4)
 
 Why interleaved: the benchmark machine is shared, and absolute MB/s moves by 2x with the load.
 Each document is scanned by the old and the new detector back to back in one process and CPU
@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="interleaved A/B of the structured tier")
     ap.add_argument("rev", nargs="?", default="79f91e4")
     ap.add_argument("--rounds", type=int, default=10)
+    ap.add_argument("--full", action="store_true", help="the full tier (names, addresses) instead")
     args = ap.parse_args(argv)
     import pii_speed
 
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
 
         from tenbin.privacy import Detector, PrivacyConfig
 
-        ref, new = RefDetector(RefConfig(ner=False)), Detector(PrivacyConfig(ner=False))
+        ref, new = RefDetector(RefConfig(ner=args.full)), Detector(PrivacyConfig(ner=args.full))
         for name, docs in (("pii-dense", pii_speed._corpus()), ("typical", pii_speed._typical())):
             nbytes = sum(len(d.encode("utf-8")) for d in docs) * args.rounds
             t_ref = t_new = 0.0
