@@ -163,8 +163,9 @@ def test_summary_block(tmp_path: Path) -> None:
 
 
 def test_serve_prints_the_summary_when_ready(tmp_path: Path) -> None:
-    """The real command: the block appears once the socket listens, and its address answers."""
-    config = write_config(tmp_path)
+    """The real command: the block appears once the socket listens, and its address answers.
+    (Without orphan/x: a model whose provider is not configured stops the start, tests/config.)"""
+    config = write_config(tmp_path, models=[fake_model("gpt-4o", "fake"), fake_model("team/tiny", "fake")])
     exe = Path(sys.executable).with_name("tenbin")
     proc = subprocess.Popen([str(exe), "serve", "-c", str(config), "--port", "0", "--log-level", "warning"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -27,7 +27,8 @@ def chain_db(gw: GatewayHandle, tmp_path: Path) -> Path:
     c = openai.OpenAI(base_url=gw.base_url, api_key="local", max_retries=0)
     for i in range(6):
         c.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": f"質問 {i}"}])
-    assert len(audit_rows(gw)) == 6
+    # the config in force at start first (config.load), then one entry per request
+    assert [r["action"] for r in audit_rows(gw)] == ["config.load"] + ["chat.completions"] * 6
     gw.stop()
     return tmp_path / "tenbin.db"
 
@@ -50,7 +51,7 @@ def sql(db: Path, *stmts: str) -> None:
 def test_intact_chain_verifies(chain_db: Path) -> None:
     code, out = cli(chain_db, "verify")
     assert code == 0, out
-    assert "OK: 6 entries verified" in out
+    assert "OK: 7 entries verified" in out
 
 
 def test_modified_entry_is_caught(chain_db: Path) -> None:
@@ -114,10 +115,10 @@ def test_checkpoint_catches_rewrite_and_truncation(chain_db: Path) -> None:
     code, out = cli(chain_db, "checkpoint")
     assert code == 0
     seq, published = out.split()
-    assert seq == "6" and len(published) == 64
+    assert seq == "7" and len(published) == 64
     assert cli(chain_db, "verify", "--against", published)[0] == 0
     # Truncating the tail leaves a valid chain: only the checkpoint shows it.
-    sql(chain_db, "DELETE FROM audit_log WHERE seq = 6")
+    sql(chain_db, "DELETE FROM audit_log WHERE seq = 7")
     assert cli(chain_db, "verify")[0] == 0
     code, out = cli(chain_db, "verify", "--against", published)
     assert code == 1 and "is not in the chain" in out

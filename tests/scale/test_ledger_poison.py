@@ -98,7 +98,8 @@ def run_poisoned(lt: LoopThread, fake: FakeOpenAI, tmp: Path, store: str, poison
     async def read() -> tuple[list[dict[str, Any]], ...]:
         try:
             usage = await reopen.query("SELECT * FROM usage ORDER BY ts_start")
-            audit = await reopen.query("SELECT * FROM audit_log ORDER BY seq")
+            # the request entries (the chain also starts with the config in force, config.load)
+            audit = await reopen.query("SELECT * FROM audit_log WHERE action <> 'config.load' ORDER BY seq")
             quarantine = await reopen.query("SELECT * FROM quarantine ORDER BY kind")
             res = await verify_store(reopen)
             return usage, audit, quarantine, [{"checked": res.checked, "ok": res.ok}]
@@ -119,7 +120,7 @@ def check(o: Outcome, bad_use_case: str, escaped: str) -> None:
     row = next(r for r in o.usage if r["request_id"] == o.poisoned_id)
     assert row["use_case"] == bad_use_case and row["status"] == 200 and row["cost_jpy_nanos"] > 0
     # the chain verifies end to end; the repaired entry sits in request order and says it was quarantined
-    assert o.chain_ok and o.verified == N + 1
+    assert o.chain_ok and o.verified == N + 2  # the requests' entries and config.load
     assert [r["request_id"] for r in o.audit] == [r["request_id"] for r in o.usage]
     marked = [r for r in o.audit if r["detail"] and "quarantined" in r["detail"]]
     assert [r["request_id"] for r in marked] == [o.poisoned_id] and marked[0]["use_case"] == bad_use_case

@@ -40,7 +40,27 @@ def clock_of(ctx: typer.Context) -> Clock:
     return obj if isinstance(obj, Clock) else SYSTEM
 
 
+def sqlite_path(cfg: Config) -> Path | None:
+    """The SQLite file the store URL names (absolute), or None for PostgreSQL / in-memory."""
+    if not cfg.store.startswith("sqlite:///"):
+        return None
+    raw = cfg.store.removeprefix("sqlite:///")
+    return None if raw in ("", ":memory:") else Path(raw).resolve()
+
+
+def announce_new_store(cfg: Config) -> None:
+    """Say so when a command is about to create an empty SQLite database: run from the wrong
+    folder or with the wrong config, a report would otherwise show ¥0 from a new, empty file."""
+    path = sqlite_path(cfg)
+    if path is not None and not path.exists():
+        err_console.print(f"[yellow]note:[/yellow] no database at {path}; creating an empty one "
+                          "(relative store paths are read against the config file's folder; "
+                          "`tenbin config check` shows the store in use)")
+
+
 def with_store(cfg: Config, fn: Callable[[Store], Awaitable[T]]) -> T:
+    announce_new_store(cfg)
+
     async def go() -> T:
         store = open_store(cfg.store)
         await store.migrate()

@@ -83,6 +83,8 @@ def register(app: typer.Typer) -> None:
         from aiohttp import web
 
         from tenbin.api.app import create_app
+        from tenbin.api.server import run
+        from tenbin.config.validate import check_config
         from tenbin.gateway.runtime import build_runtime
         from tenbin.logs import setup_logging
 
@@ -94,9 +96,14 @@ def register(app: typer.Typer) -> None:
             logging.getLogger("tenbin").warning("non-loopback bind: API keys are required for every request")
         try:
             runtime = build_runtime(cfg)
+            findings = check_config(cfg, runtime.catalog)
+            findings.raise_for_errors(str(config) if config is not None else "defaults")
         except (ValueError, RuntimeError) as e:
             err_console.print(f"[red]error:[/red] {e}")
             raise typer.Exit(2) from None
+        for w in findings.warnings:
+            logging.getLogger("tenbin").warning("config: %s", w)
+        runtime.config_source = str(config.resolve()) if config is not None else None
         try:
             import uvloop
 
@@ -122,5 +129,5 @@ def register(app: typer.Typer) -> None:
 
         # handler_cancellation: a client that leaves cancels its request, so the vendor call stops
         # (and stops being billed); the pipeline's one finish still writes the 499 row.
-        web.run_app(app, host=server.host, port=server.port, access_log=None, print=ready,
-                    handler_cancellation=True)
+        # api.server.run: web.run_app whose connections answer even unparsable requests in OpenAI's shape
+        run(app, server.host, server.port, print=ready, access_log=None, handler_cancellation=True)

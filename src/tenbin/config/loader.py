@@ -2,10 +2,15 @@
 
 Errors name the field path and the reason (``providers.openai.base_url: Field required``) and
 are raised before the server binds, so a wrong config never half-starts.
+
+Relative paths in a config file (the SQLite store, the ledger spool, a GGUF model) are read
+against the file's folder, not the current directory: ``tenbin costs -c /etc/tenbin/policy.yaml``
+run from anywhere opens the gateway's database instead of creating an empty one where it stands.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Mapping
@@ -85,6 +90,45 @@ def build_config(raw: Mapping[str, Any] | None, env: Mapping[str, str] | None = 
     return cfg.model_copy(update={"providers": merged})
 
 
+def _relative_to(base: Path, value: str) -> str:
+    p = Path(value).expanduser()
+    return value if p.is_absolute() else str(base / p)
+
+
+def resolve_paths(raw: dict[str, Any], base: Path) -> dict[str, Any]:
+    """``raw`` with its relative file paths made absolute against ``base`` (the config's folder)."""
+    out = dict(raw)
+    store = out.get("store")
+    if isinstance(store, str) and store.startswith("sqlite:///"):
+        path = store.removeprefix("sqlite:///")
+        if path and path != ":memory:":
+            out["store"] = "sqlite:///" + _relative_to(base, path)
+    ledger = out.get("ledger")
+    if isinstance(ledger, Mapping) and isinstance(ledger.get("spool_dir"), str):
+        out["ledger"] = {**ledger, "spool_dir": _relative_to(base, ledger["spool_dir"])}
+    providers = out.get("providers")
+    if isinstance(providers, Mapping):
+        out["providers"] = {
+            name: ({**p, "model_path": _relative_to(base, p["model_path"])}
+                   if isinstance(p, Mapping) and isinstance(p.get("model_path"), str) else p)
+            for name, p in providers.items()}
+    return out
+
+
+def config_hash(cfg: Config) -> str:
+    """SHA-256 of the configuration in force (every field, defaults included, secrets as the
+    variable names they came from): what the audit records at start and ``config check`` prints."""
+    import json
+
+    data = cfg.model_dump(mode="json")
+    for name, p in data.get("providers", {}).items():
+        if p.get("api_key") is not None:
+            p["api_key"] = "set"  # the value is never hashed or shown; only whether there is one
+        p["missing_secret"] = cfg.providers[name].missing_secret
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def load_config(path: str | Path | None, env: Mapping[str, str] | None = None) -> Config:
     """Read ``path`` (or return the no-config default: local model only, loopback)."""
     if path is None:
@@ -100,4 +144,4 @@ def load_config(path: str | Path | None, env: Mapping[str, str] | None = None) -
         raise ConfigError(f"{p}: not valid YAML: {e}") from None
     if raw is not None and not isinstance(raw, dict):
         raise ConfigError(f"{p}: the top level must be a mapping")
-    return build_config(raw, env, origin=str(p))
+    return build_config(resolve_paths(raw or {}, p.resolve().parent), env, origin=str(p))

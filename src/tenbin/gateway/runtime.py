@@ -45,6 +45,7 @@ class Runtime:
     audit: AuditWriter | None = None
     finops: FinOps | None = None
     shared: Shared | None = None
+    config_source: str | None = None  # the file the config came from (tenbin serve sets it)
 
     async def start(self) -> None:
         await self.store.migrate()
@@ -55,6 +56,7 @@ class Runtime:
             self.shared.start()
         if self.audit is not None:
             self.audit.start()
+            self.audit.config_loaded(self.cfg, self.config_source, "start")  # which config is in force
         for p in self.providers.values():
             start = getattr(p, "start", None)  # optional: providers that own processes (embedded)
             if start is not None:

@@ -97,6 +97,10 @@ def request_entries(ctx: RequestContext, rec: UsageRecord, facts: dict[str, Any]
     return out
 
 
+# The actor of what the gateway does by itself (loading its config at start): no key, no team.
+SYSTEM_ACTOR = Principal(key_id="-", team="-", project="-", role="system")
+
+
 def admin_entry(actor: Principal, action: str, *, target: str | None = None, team: str | None = None,
                 detail: dict[str, Any] | None = None, ts: float | None = None) -> dict[str, Any]:
     """An admin action (``key.create``, ``key.revoke``, ``budget.update``, ``config.reload`` …).

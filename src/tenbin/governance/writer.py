@@ -16,10 +16,11 @@ from typing import Any
 from tenbin.batching import BatchWriter
 from tenbin.catalog.catalog import Catalog
 from tenbin.clock import SYSTEM, Clock
+from tenbin.config.schema import Config
 from tenbin.context import Principal, RequestContext
 from tenbin.governance.chain import seal
 from tenbin.governance.config import GovernanceConfig
-from tenbin.governance.entries import admin_entry, prompt_bytes, refusal_entry, request_entries
+from tenbin.governance.entries import SYSTEM_ACTOR, admin_entry, prompt_bytes, refusal_entry, request_entries
 from tenbin.governance.quarantine import keep
 from tenbin.governance.raw import RawVault
 from tenbin.ledger.record import UsageRecord
@@ -63,6 +64,16 @@ class AuditWriter(BatchWriter[dict[str, Any]]):
               detail: dict[str, Any] | None = None) -> None:
         """Queue an admin action; callers that must see it durable await ``flush()``."""
         self.push(admin_entry(actor, action, target=target, team=team, detail=detail,
+                              ts=self.clock.now().timestamp()))
+
+    def config_loaded(self, cfg: Config, source: str | None, reason: str) -> None:
+        """Record which configuration is in force (its hash; ``config.load`` at start, later
+        ``config.reload``), so any request can be tied to the policy that routed it."""
+        from tenbin.config.loader import config_hash
+
+        self.push(admin_entry(SYSTEM_ACTOR, f"config.{reason}" if reason != "start" else "config.load",
+                              target=source, team="-",
+                              detail={"config_sha256": config_hash(cfg), "reason": reason},
                               ts=self.clock.now().timestamp()))
 
     def refusal(self, request_id: str | None, key_id: str, status: int, reason: str,

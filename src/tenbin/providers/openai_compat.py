@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import quote
 
 import orjson
 
@@ -30,12 +31,30 @@ def usage_from_openai(u: Any) -> Usage | None:
     )
 
 
+def azure_url(base_url: str, deployment: str, api_version: str) -> str:
+    """Azure OpenAI's chat URL, ``{resource}/openai/deployments/{deployment}/chat/completions``.
+
+    The deployment is the model's ``upstream`` (one provider serves every deployment of the
+    resource), so ``base_url`` is the resource (``https://x.openai.azure.com``), or that with
+    ``/openai`` or ``/openai/deployments``. A base_url that already names a deployment
+    (``…/openai/deployments/gpt4o``) is used as is, for configs written one provider per deployment.
+    """
+    base = base_url.rstrip("/")
+    head, sep, tail = base.partition("/openai/deployments")
+    if sep and tail.strip("/"):
+        return f"{base}/chat/completions?api-version={api_version}"
+    if sep:
+        base = head
+    elif base.endswith("/openai"):
+        base = base.removesuffix("/openai")
+    return f"{base}/openai/deployments/{quote(deployment, safe='')}/chat/completions?api-version={api_version}"
+
+
 class OpenAICompatProvider(HTTPAdapter):
     def _url(self, call: ChatCall) -> str:
         base = (self.cfg.base_url or "").rstrip("/")
         if self.cfg.azure_deployment:
-            # base_url is https://{resource}.openai.azure.com/openai/deployments/{deployment}
-            return f"{base}/chat/completions?api-version={self.cfg.api_version or '2024-10-21'}"
+            return azure_url(base, call.model.upstream, self.cfg.api_version or "2024-10-21")
         return f"{base}/chat/completions"
 
     def _headers(self) -> dict[str, str]:

@@ -1,0 +1,123 @@
+"""Cross-checks of a whole config against the catalog, at start and in ``tenbin config check``.
+
+The schema validates each field alone; these checks catch what only the whole can show, the
+typos that used to start silently and route wrong: ``region: [JP, onprem]`` (never matches an
+on-prem model, so 日報 went to a SaaS), a model whose ``provider`` is not configured, a rule
+naming an unknown model, a sovereignty constraint no model can ever meet. Errors name the field
+and stop the start; warnings (a vendor key missing, a rule whose models are all unavailable) are
+printed and let it run.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tenbin.catalog.catalog import Catalog, ModelSpec
+from tenbin.config.iso3166 import check_region
+from tenbin.config.loader import ConfigError
+from tenbin.config.schema import Config
+
+
+class ConfigInvalid(ConfigError, ValueError):
+    """Raised at start with every error found (a ValueError, so ``tenbin serve`` reports it)."""
+
+
+@dataclass(slots=True)
+class Findings:
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def raise_for_errors(self, origin: str = "config") -> None:
+        if self.errors:
+            raise ConfigInvalid("\n".join([f"invalid configuration in {origin}:",
+                                           *(f"  {e}" for e in self.errors)]))
+
+
+def _did_you_mean(value: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _model_paths(cfg: Config, catalog: Catalog) -> list[tuple[str, ModelSpec]]:
+    """Each catalog model with the path an operator would edit: ``models.N(id)`` for the config's
+    own, ``catalog(id)`` for the shipped ones it did not override."""
+    own = {m.id: i for i, m in enumerate(cfg.models)}
+    out = []
+    for m in catalog:
+        out.append((f"models.{own[m.id]}({m.id})" if m.id in own else f"catalog({m.id})", m))
+    return out
+
+
+def _check_models(cfg: Config, catalog: Catalog, f: Findings) -> None:
+    configured = sorted(cfg.providers)
+    for path, m in _model_paths(cfg, catalog):
+        why = check_region(m.region, allow_on_prem=True)
+        if why:
+            f.errors.append(f"{path}.region: {why}")
+        why = check_region(m.jurisdiction, allow_on_prem=False)
+        if why:
+            f.errors.append(f"{path}.jurisdiction: {why}")
+        if m.provider not in cfg.providers:
+            f.errors.append(f"{path}.provider: {m.provider!r} is not a configured provider (configured: "
+                            f"{', '.join(configured)}){_did_you_mean(m.provider, configured)}")
+
+
+def _available(cfg: Config, m: ModelSpec) -> bool:
+    p = cfg.providers.get(m.provider)
+    return p is not None and not p.missing_secret
+
+
+def _check_routing(cfg: Config, catalog: Catalog, f: Findings) -> Any:
+    from tenbin.routing.constraints import violation
+    from tenbin.routing.schema import RoutingPolicy
+    from tenbin.routing.validate import check_model_refs
+
+    try:
+        policy = RoutingPolicy.from_section(cfg.routing)
+    except ValueError as e:
+        f.errors.extend(str(e).split("; "))
+        return None
+    try:
+        check_model_refs(policy, cfg, catalog)
+    except ValueError as e:
+        msg = str(e)
+        bad = msg.rsplit("unknown model ", 1)[-1].strip("'") if "unknown model" in msg else ""
+        f.errors.append(msg + (_did_you_mean(bad, [m.id for m in catalog]) if bad else ""))
+    models = list(catalog)
+    for i, c in enumerate(policy.constraints):
+        path = f"routing.constraints.{i}({c.name or f'constraint-{i + 1}'})"
+        for key in ("region", "jurisdiction"):
+            for v in getattr(c.require, key) or ():
+                why = check_region(v, allow_on_prem=key == "region")
+                if why:
+                    f.errors.append(f"{path}.require.{key}: {why}")
+        meets = [m for m in models if violation(c.require, m) is None]
+        if not meets:
+            if c.unless_masked:
+                f.warnings.append(f"{path}.require: no model meets it, so every request it matches is "
+                                  "masked (unless_masked) — check the values")
+            else:
+                f.errors.append(f"{path}.require: no model in the catalog meets it, so every request it "
+                                "matches would be refused")
+        elif not any(_available(cfg, m) for m in meets):
+            f.warnings.append(f"{path}: only {', '.join(m.id for m in meets)} meet it, and none of their "
+                              "providers is available now")
+    return policy
+
+
+def check_config(cfg: Config, catalog: Catalog) -> Findings:
+    """Every error and warning of ``cfg`` as a whole (the fields themselves are already valid)."""
+    f = Findings()
+    _check_models(cfg, catalog, f)
+    if cfg.default_model not in catalog:
+        f.errors.append(f"default_model: unknown model {cfg.default_model!r}"
+                        + _did_you_mean(cfg.default_model, [m.id for m in catalog]))
+    _check_routing(cfg, catalog, f)
+    for name, p in sorted(cfg.providers.items()):
+        if p.missing_secret and any(m.provider == name for m in cfg.models):
+            f.warnings.append(f"providers.{name}: environment variable {p.missing_secret} is not set; its "
+                              "models are unavailable")
+    return f

@@ -1,0 +1,54 @@
+"""A fake Azure OpenAI resource: chat completions only under
+``/openai/deployments/{deployment}/chat/completions?api-version=…`` with an ``api-key`` header,
+answering as Azure does — 404 ``DeploymentNotFound`` for a deployment the resource does not have,
+401 without the key, 404 ``Resource not found`` for any other path (e.g. a missing deployment
+segment) — and OpenAI's chat.completion body otherwise."""
+
+from __future__ import annotations
+
+import time
+
+from aiohttp import web
+
+from tests.fakes.base import FakeUpstream, Reply
+
+
+class FakeAzure(FakeUpstream):
+    def __init__(self, deployments: dict[str, str], api_key: str) -> None:
+        """``deployments``: deployment name -> the model it runs (what Azure reports as ``model``)."""
+        super().__init__()
+        self.deployments = deployments
+        self.api_key = api_key
+
+    def routes(self) -> list[web.RouteDef]:
+        return [web.post("/openai/deployments/{deployment}/chat/completions", self._chat),
+                web.post("/{tail:.*}", self._not_found)]
+
+    async def _not_found(self, request: web.Request) -> web.StreamResponse:
+        await self.record(request)
+        return await self.send(request, Reply(status=404, json={"error": {"code": "404",
+                                                                           "message": "Resource not found"}}))
+
+    async def _chat(self, request: web.Request) -> web.StreamResponse:
+        rec = await self.record(request)
+        if rec.headers.get("api-key") != self.api_key:
+            return await self.send(request, Reply(status=401, json={"error": {
+                "code": "401", "message": "Access denied due to invalid subscription key or wrong API endpoint."}}))
+        if not rec.query.get("api-version"):
+            return await self.send(request, Reply(status=404, json={"error": {
+                "code": "404", "message": "Resource not found"}}))
+        name = request.match_info["deployment"]
+        if name not in self.deployments:
+            return await self.send(request, Reply(status=404, json={"error": {
+                "code": "DeploymentNotFound",
+                "message": "The API deployment for this resource does not exist. If you created the deployment "
+                           "within the last 5 minutes, please wait a moment and try again."}}))
+        if self.script:
+            return await self.send(request, self.script.popleft())
+        return await self.send(request, Reply(json={
+            "id": "chatcmpl-azure1", "object": "chat.completion", "created": int(time.time()),
+            "model": self.deployments[name],
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": f"{name} です"},
+                         "finish_reason": "stop", "content_filter_results": {}}],
+            "usage": {"prompt_tokens": 12, "completion_tokens": 3, "total_tokens": 15},
+            "prompt_filter_results": [], "system_fingerprint": "fp_azure"}))
