@@ -158,6 +158,29 @@ def test_request_deadline_bounds_the_whole_chain(lt: LoopThread, tmp_path: Path)
         stop(lt, c)
 
 
+def test_connect_deadline_covers_the_wait_for_a_pooled_connection(lt: LoopThread, tmp_path: Path) -> None:
+    """With its one connection busy, a call waits for the pool no longer than connect_timeout_s;
+    nothing was sent, so it is retried like a connection error (max_retries), not treated as a
+    paid timeout, and then the chain moves on."""
+    c = start_chain(lt, tmp_path, max_connections=1, connect_timeout_s=0.25, first_byte_timeout_s=3,
+                    max_retries=1)
+    try:
+        c.fakes["primary"].reply = "x" * 40
+        c.fakes["primary"].script = [{"drip": 0.1}]  # holds the only connection for ~2 s
+        client = c.client()
+        with client.chat.completions.with_streaming_response.create(
+                model="primary", messages=MSGS, stream=True) as held:
+            assert held.headers["x-tenbin-model"] == "primary"
+            served, _, took = c.ask()
+            assert served == "backup" and c.calls("primary") == 1  # the second never reached it
+            assert 0.5 <= took < 1.5  # two waits of 0.25 s: the try and its retry
+            assert "".join(ch.choices[0].delta.content or "" for ch in held.parse() if ch.choices) == "x" * 40
+        row = c.gw.rows("served_model = ?", ("backup",))[0]
+        assert '"timeout"' in row["route"]
+    finally:
+        stop(lt, c)
+
+
 # ---- a healthy slow stream ------------------------------------------------------------------
 
 def test_healthy_drip_stream_outlives_every_total(lt: LoopThread, tmp_path: Path) -> None:

@@ -185,3 +185,30 @@ def test_client_leaving_mid_stream_is_no_verdict(pair: Pair) -> None:
         time.sleep(0.02)
     assert rows[0]["served_model"] == "primary"
     assert pair.breaker().failures == 1 and not pair.breaker().trial_in_flight
+
+
+def test_a_fault_of_ours_mid_stream_frees_the_half_open_trial(pair: Pair) -> None:
+    """A bug of ours after the commit says nothing about the vendor: the trial ends without a
+    verdict (neither reopened nor closed), and the next request is the new trial."""
+    pair.primary.script = [{"status": 500}] * 3
+    for _ in range(3):
+        assert pair.stream()[0] == "backup"
+    pair.clock.advance(30)
+    provider = pair.gw.runtime.gateway.providers["p"]
+    real = provider.stream
+
+    async def broken(call: Any) -> Any:
+        n = 0
+        async for item in real(call):
+            if n == 2:
+                raise RuntimeError("a bug of ours")
+            n += 1
+            yield item
+
+    provider.stream = broken  # type: ignore[method-assign]
+    with pytest.raises(openai.APIError, match="internal error"):
+        pair.stream()
+    assert pair.breaker().state() == "half_open" and not pair.breaker().trial_in_flight
+    provider.stream = real  # type: ignore[method-assign]
+    assert pair.stream() == ("primary", "primary answer")
+    assert pair.breaker().state() == "closed"

@@ -397,11 +397,22 @@ class Gateway:
             if verdict:
                 verdict.clear()
                 outcome()
+
         fin.ttft = (time.perf_counter() - ctx.started_mono) * 1000
-        body = bodies(served.model) or ctx.body  # what the answering model received
-        fin.masked = plan.masked_for(served.model) if plan else None
+        try:
+            body = bodies(served.model) or ctx.body  # what the answering model received
+            fin.masked = plan.masked_for(served.model) if plan else None
+            restorer = fin.masked.stream_restorer() if fin.masked else None
+        except BaseException:
+            # A fault of ours before the stream is handed over: nobody will read or close it, so
+            # free a half-open trial and stop the vendor here (the request is finished by chat()).
+            judge(breaker.release)
+            aclose = getattr(gen, "aclose", None)
+            if aclose is not None:
+                with contextlib.suppress(Exception):
+                    await aclose()
+            raise
         want_usage = bool((ctx.body.get("stream_options") or {}).get("include_usage"))
-        restorer = fin.masked.stream_restorer() if fin.masked else None
         tap = fin.answer = AnswerTap(self.audit.keeps_raw)
         delivered = Delivered()
         reported: list[Usage] = []
