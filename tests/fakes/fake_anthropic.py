@@ -157,6 +157,11 @@ def stream_error(kind: str = "overloaded_error", msg: str = "Overloaded") -> byt
     return sse("error", error_body(kind, msg))
 
 
+def _is_4_5(model: str) -> bool:
+    """Claude 4.5 models (and later) refuse ``temperature`` and ``top_p`` together."""
+    return "-4-5" in model or "-4.5" in model
+
+
 class FakeAnthropic(FakeUpstream):
     sse_content_type = "text/event-stream; charset=utf-8"
 
@@ -203,4 +208,8 @@ class FakeAnthropic(FakeUpstream):
                 return anthropic_error(
                     400, "invalid_request_error", f"messages.{n}.role: Input should be 'user' or 'assistant'"
                 )
+        if _is_4_5(str(body["model"])) and body.get("temperature") is not None and body.get("top_p") is not None:
+            return anthropic_error(400, "invalid_request_error",
+                                   "`temperature` and `top_p` cannot both be specified for this model. "
+                                   "Please use only one.")
         return None

@@ -202,4 +202,29 @@ class FakeGemini(FakeUpstream):
                 return gemini_error(
                     400, f"* GenerateContentRequest.contents[{n}].parts: contents.parts must not be empty."
                 )
+        return self._refused_by_model(rec.path.rsplit("/", 1)[-1].partition(":")[0], body)
+
+    @staticmethod
+    def _refused_by_model(model: str, body: dict[str, Any]) -> Reply | None:
+        """What the real service refuses depending on the model (documented behaviour, 2025-26)."""
+        gc = body.get("generationConfig") or {}
+        if body.get("tools") and gc.get("responseMimeType") == "application/json":
+            return gemini_error(400, "Function calling with a response mime type: 'application/json' is unsupported")
+        if model.startswith(("gemini-2.5", "gemini-3")) and (gc.get("presencePenalty") or gc.get("frequencyPenalty")):
+            return gemini_error(400, f"Penalty is not enabled for models/{model}")
+        if model.startswith("gemini-3"):
+            for n, c in enumerate(body.get("contents") or []):
+                for k, part in enumerate(c.get("parts") or []):
+                    if c.get("role") == "model" and "functionCall" in part and not part.get("thoughtSignature"):
+                        return gemini_error(400, f"Function call is missing a thought_signature in functionCall "
+                                                 f"parts. (contents[{n}].parts[{k}])")
+        # One function call answered by more (or fewer) function responses than calls.
+        contents = body.get("contents") or []
+        for n, c in enumerate(contents[:-1]):
+            calls = sum("functionCall" in p for p in c.get("parts") or [])
+            nxt = contents[n + 1]
+            answers = sum("functionResponse" in p for p in nxt.get("parts") or [])
+            if calls and nxt.get("role") == "user" and answers and answers != calls:
+                return gemini_error(400, "Please ensure that the number of function response parts is equal "
+                                         "to the number of function call parts of the function call turn.")
         return None

@@ -152,7 +152,7 @@ async def test_request_translation_is_exact(fake: FakeAnthropic, provider: Anthr
             },
         ],
         "temperature": 0.2,
-        "top_p": 0.9,
+        # no top_p: temperature was given too, and Claude 4.5 models refuse the pair
         "stop_sequences": ["END"],
         "metadata": {"user_id": "u-42"},
         "tools": [
@@ -429,3 +429,25 @@ async def test_default_answer_for_unscripted_requests(
     chunks = await collect(provider.stream(call()))
     text = "".join(c.chunk["choices"][0]["delta"].get("content", "") for c in chunks if c.chunk["choices"])
     assert text == "Hello from fake Anthropic."
+
+
+@pytest.mark.parametrize(("sampling", "sent"), [({"temperature": 0.3, "top_p": 0.9}, {"temperature": 0.3}),
+                                                ({"top_p": 0.9}, {"top_p": 0.9})])
+async def test_claude_4_5_never_gets_temperature_and_top_p_together(
+        fake: FakeAnthropic, provider: AnthropicProvider, sampling: dict[str, float], sent: dict[str, float]) -> None:
+    model = MODEL.model_copy(update={"upstream": "claude-sonnet-4-5-20250929"})
+    await provider.complete(ChatCall(model=model, body={"model": "c", "messages": [
+        {"role": "user", "content": "Hi"}], **sampling}, request_id="r"))
+    body = fake.requests[-1].json()
+    assert {k: body[k] for k in ("temperature", "top_p") if k in body} == sent
+
+
+async def test_cache_control_breakpoints_reach_anthropic(fake: FakeAnthropic, provider: AnthropicProvider) -> None:
+    mark = {"type": "ephemeral"}
+    await provider.complete(ChatCall(model=MODEL, body={"model": "c", "messages": [
+        {"role": "system", "content": [{"type": "text", "text": "長い社内規程…", "cache_control": mark}]},
+        {"role": "user", "content": [{"type": "text", "text": "第3条は?", "cache_control": mark}]}]},
+        request_id="r"))
+    body = fake.requests[-1].json()
+    assert body["system"] == [{"type": "text", "text": "長い社内規程…", "cache_control": mark}]
+    assert body["messages"][0]["content"] == [{"type": "text", "text": "第3条は?", "cache_control": mark}]

@@ -95,11 +95,16 @@ async def test_request_translation_is_exact(fake: FakeGemini, provider: GeminiPr
                     "id": "call_0",
                     "type": "function",
                     "function": {"name": "weather", "arguments": '{"city":"Tokyo"}'},
-                }
+                },
+                {
+                    "id": "call_1",
+                    "type": "function",
+                    "function": {"name": "weather", "arguments": '{"city":"Osaka"}'},
+                },
             ],
         },
         {"role": "tool", "tool_call_id": "call_0", "content": '{"sky": "晴れ"}'},
-        {"role": "tool", "tool_call_id": "call_0", "content": "plain text"},
+        {"role": "tool", "tool_call_id": "call_1", "content": "plain text"},
         {"role": "assistant", "content": "晴れです。"},
         {"role": "user", "content": "Thanks"},
     ]
@@ -141,6 +146,7 @@ async def test_request_translation_is_exact(fake: FakeGemini, provider: GeminiPr
                 "parts": [
                     {"text": "Checking."},
                     {"functionCall": {"name": "weather", "args": {"city": "Tokyo"}}},
+                    {"functionCall": {"name": "weather", "args": {"city": "Osaka"}}},
                 ],
             },
             {
@@ -159,7 +165,7 @@ async def test_request_translation_is_exact(fake: FakeGemini, provider: GeminiPr
             "maxOutputTokens": 256,
             "stopSequences": ["END"],
             "candidateCount": 2,
-            "responseMimeType": "application/json",
+            # no responseMimeType: Gemini refuses JSON mode together with function declarations
         },
         "tools": [
             {
@@ -405,3 +411,73 @@ async def test_default_answer_for_unscripted_requests(fake: FakeGemini, provider
     r = (await provider.complete(call())).response
     assert r["choices"][0]["message"]["content"] == "Hello from fake Gemini."
     assert text_of(await collect(provider.stream(call()))) == "Hello from fake Gemini."
+
+
+def _model(upstream: str) -> ModelSpec:
+    return MODEL.model_copy(update={"upstream": upstream})
+
+
+async def test_thought_signature_survives_the_round_trip_gemini_3(fake: FakeGemini, provider: GeminiProvider) -> None:
+    sig = base64.b64encode(b"opaque-signature").decode()
+    part = {"functionCall": {"name": "weather", "args": {"city": "Tokyo"}}, "thoughtSignature": sig}
+    fake.enqueue(Reply(json={"candidates": [candidate([part], "STOP")], "usageMetadata": {}}))
+    g3 = _model("gemini-3-pro-preview")
+    first = await provider.complete(ChatCall(model=g3, body={"model": "g", "messages": [
+        {"role": "user", "content": "Weather?"}]}, request_id="r1"))
+    tc = first.response["choices"][0]["message"]["tool_calls"][0]
+    assert tc["extra_content"] == {"google": {"thought_signature": sig}}  # as Google's OpenAI API hands it out
+    history = [{"role": "user", "content": "Weather?"}, {"role": "assistant", "content": None, "tool_calls": [tc]},
+               {"role": "tool", "tool_call_id": tc["id"], "content": "晴れ"}]
+    await provider.complete(ChatCall(model=g3, body={"model": "g", "messages": history}, request_id="r2"))
+    sent = fake.requests[-1].json()["contents"][1]["parts"][0]
+    assert sent["thoughtSignature"] == sig
+
+    without = [history[0], {"role": "assistant", "content": None, "tool_calls": [
+        {k: v for k, v in tc.items() if k != "extra_content"}]}, history[2]]
+    with pytest.raises(ProviderError) as e:  # the fake refuses what Gemini 3 refuses
+        await provider.complete(ChatCall(model=g3, body={"model": "g", "messages": without}, request_id="r3"))
+    assert e.value.kind == "bad_request" and "thought_signature" in e.value.message
+
+
+@pytest.mark.parametrize(("upstream", "sent"), [("gemini-2.5-flash", False), ("gemini-2.0-flash", True)])
+async def test_penalties_only_where_the_model_takes_them(fake: FakeGemini, provider: GeminiProvider,
+                                                         upstream: str, sent: bool) -> None:
+    await provider.complete(ChatCall(model=_model(upstream), body={
+        "model": "g", "messages": [{"role": "user", "content": "Hi"}], "presence_penalty": 0.5,
+        "frequency_penalty": 0.2}, request_id="r"))
+    gc = fake.requests[-1].json().get("generationConfig", {})
+    assert ("presencePenalty" in gc and "frequencyPenalty" in gc) is sent
+
+
+async def test_json_mode_without_tools_keeps_the_mime_type(fake: FakeGemini, provider: GeminiProvider) -> None:
+    schema = {"type": "object", "properties": {"ok": {"type": "boolean"}}}
+    fmt = {"type": "json_schema", "json_schema": {"name": "a", "schema": schema}}
+    await provider.complete(call(response_format=fmt))
+    gc = fake.requests[-1].json()["generationConfig"]
+    assert gc["responseMimeType"] == "application/json" and gc["responseJsonSchema"] == schema
+
+
+@pytest.mark.parametrize(("upstream", "effort", "thinking"), [
+    ("gemini-2.5-flash", "low", {"thinkingBudget": 1024}),
+    ("gemini-2.5-flash", "minimal", {"thinkingBudget": 0}),
+    ("gemini-3-pro-preview", "high", {"thinkingLevel": "high"}),
+])
+async def test_reasoning_effort_becomes_a_thinking_config(fake: FakeGemini, provider: GeminiProvider, upstream: str,
+                                                          effort: str, thinking: dict[str, Any]) -> None:
+    await provider.complete(ChatCall(model=_model(upstream), body={
+        "model": "g", "messages": [{"role": "user", "content": "Hi"}], "reasoning_effort": effort}, request_id="r"))
+    assert fake.requests[-1].json()["generationConfig"]["thinkingConfig"] == thinking
+
+
+@pytest.mark.parametrize("reason", ["MALFORMED_FUNCTION_CALL", "UNEXPECTED_TOOL_CALL"])
+async def test_a_failed_function_call_is_a_bad_response_not_an_answer(fake: FakeGemini, provider: GeminiProvider,
+                                                                       reason: str) -> None:
+    fake.enqueue(Reply(json={"candidates": [candidate([], reason)], "usageMetadata": {}}))
+    with pytest.raises(ProviderError) as e:
+        await provider.complete(call())
+    assert e.value.kind == "bad_response" and reason in e.value.message
+    fake.enqueue(Reply(events=sse_frames([{"candidates": [candidate([{"text": "x"}], reason)]}])))
+    with pytest.raises(ProviderError) as e:
+        async for _ in provider.stream(call()):
+            pass
+    assert e.value.kind == "bad_response"

@@ -56,7 +56,12 @@ def _blocks(content: Any) -> list[dict[str, Any]]:
         kind = part.get("type")
         if kind == "text":
             if part.get("text"):
-                out.append({"type": "text", "text": part["text"]})
+                block: dict[str, Any] = {"type": "text", "text": part["text"]}
+                if isinstance(part.get("cache_control"), dict):
+                    # prompt-caching breakpoints (the OpenAI-shaped extension LiteLLM and OpenRouter
+                    # use, and what /v1/messages keeps in translation): without them nothing is cached
+                    block["cache_control"] = part["cache_control"]
+                out.append(block)
         elif kind == "image_url":
             img = part.get("image_url")
             url = img.get("url") if isinstance(img, dict) else img
@@ -152,6 +157,19 @@ def _tool_choice(choice: Any, parallel: Any) -> dict[str, Any] | None:
     return tc
 
 
+def _cached_system(messages: Any) -> list[dict[str, Any]] | None:
+    """System text as blocks when one of its parts carries a ``cache_control`` breakpoint (the
+    system prompt is what callers cache most); None when none does, so the plain string is sent."""
+    blocks: list[dict[str, Any]] = []
+    marked = False
+    for m in messages if isinstance(messages, list) else []:
+        if isinstance(m, dict) and m.get("role") in ("system", "developer"):
+            new = _blocks(m.get("content"))
+            marked = marked or any("cache_control" in b for b in new)
+            blocks.extend(new)
+    return blocks if marked else None
+
+
 def build_request(call: ChatCall, stream: bool) -> dict[str, Any]:
     """Translate, turning any shape error in the client's body into a 400 instead of a crash."""
     try:
@@ -175,11 +193,14 @@ def _build_request(call: ChatCall, stream: bool) -> dict[str, Any]:
         "messages": _messages(rest),
     }
     if system:
-        req["system"] = "\n\n".join(system)
+        cached = _cached_system(body.get("messages"))
+        req["system"] = cached if cached is not None else "\n\n".join(system)
     if body.get("temperature") is not None:
         # OpenAI allows 0-2, Anthropic 0-1: clamp rather than fail a request that is fine elsewhere.
         req["temperature"] = min(float(body["temperature"]), 1.0)
-    if body.get("top_p") is not None:
+    elif body.get("top_p") is not None:
+        # Claude 4.5 models refuse temperature and top_p together; Anthropic advises setting one, so
+        # temperature wins when a client (written for OpenAI) sends both.
         req["top_p"] = body["top_p"]
     stop = body.get("stop")
     if stop:

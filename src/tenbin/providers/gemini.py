@@ -45,9 +45,16 @@ FINISH_REASONS: dict[str, str] = {
     "SPII": "content_filter",
     "IMAGE_SAFETY": "content_filter",
     "LANGUAGE": "content_filter",
-    "MALFORMED_FUNCTION_CALL": "stop",
     "OTHER": "stop",
 }
+# The model tried to call a function and failed (invalid call, or a call nobody declared): not an
+# answer — mapped to "stop" an agent would end silently — but a bad response, so the request is
+# retried or falls back like any other broken answer.
+FAILED_CALLS = frozenset({"MALFORMED_FUNCTION_CALL", "UNEXPECTED_TOOL_CALL"})
+
+# OpenAI reasoning_effort → Gemini 2.5 thinkingBudget (tokens) and Gemini 3 thinkingLevel.
+THINKING_BUDGETS = {"minimal": 0, "low": 1024, "medium": 8192, "high": 24576}
+THINKING_LEVELS = {"minimal": "low", "low": "low", "medium": "high", "high": "high"}
 
 
 # ---- request translation --------------------------------------------------------------------
@@ -83,6 +90,15 @@ def _tool_response(content: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {"result": value}
 
 
+def thought_signature(tool_call: Mapping[str, Any]) -> str | None:
+    """The signature Gemini put on a function call, as its OpenAI-compatible API hands it to clients
+    (``extra_content.google.thought_signature``): Gemini 3 refuses the next turn without it."""
+    extra = tool_call.get("extra_content")
+    google = extra.get("google") if isinstance(extra, dict) else None
+    sig = google.get("thought_signature") if isinstance(google, dict) else None
+    return sig if isinstance(sig, str) and sig else None
+
+
 def _contents(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Translate turns, merging consecutive same-role ones; tool results become user turns."""
     names: dict[str, str] = {}  # tool_call_id → function name (Gemini answers by name)
@@ -96,9 +112,12 @@ def _contents(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for tc in m.get("tool_calls") or []:
                 fn = tc.get("function") or {}
                 names[str(tc.get("id"))] = str(fn.get("name"))
-                parts.append(
-                    {"functionCall": {"name": fn.get("name"), "args": json_args(fn.get("arguments"))}}
-                )
+                fcall = {"name": fn.get("name"), "args": json_args(fn.get("arguments"))}
+                part: dict[str, Any] = {"functionCall": fcall}
+                sig = thought_signature(tc)
+                if sig:
+                    part["thoughtSignature"] = sig
+                parts.append(part)
         elif role == "tool":
             name = m.get("name") or names.get(str(m.get("tool_call_id")))
             if not name:
@@ -118,18 +137,32 @@ def _contents(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _generation_config(body: Mapping[str, Any]) -> dict[str, Any]:
+def _no_penalties(upstream: str) -> bool:
+    """Gemini 2.5 and later refuse presence/frequency penalties ("Penalty is not enabled")."""
+    name = upstream.rsplit("/", 1)[-1]
+    return name.startswith(("gemini-2.5", "gemini-3"))
+
+
+def _thinking(upstream: str, effort: Any) -> dict[str, Any] | None:
+    if not isinstance(effort, str) or effort not in THINKING_BUDGETS:
+        return None
+    name = upstream.rsplit("/", 1)[-1]
+    if name.startswith("gemini-3"):
+        return {"thinkingLevel": THINKING_LEVELS[effort]}
+    return {"thinkingBudget": THINKING_BUDGETS[effort]}
+
+
+def _generation_config(body: Mapping[str, Any], upstream: str = "") -> dict[str, Any]:
     gc: dict[str, Any] = {}
-    simple = {
-        "temperature": "temperature",
-        "top_p": "topP",
-        "seed": "seed",
-        "presence_penalty": "presencePenalty",
-        "frequency_penalty": "frequencyPenalty",
-    }
+    simple = {"temperature": "temperature", "top_p": "topP", "seed": "seed"}
+    if not _no_penalties(upstream):
+        simple.update(presence_penalty="presencePenalty", frequency_penalty="frequencyPenalty")
     for src, dst in simple.items():
         if body.get(src) is not None:
             gc[dst] = body[src]
+    thinking = _thinking(upstream, body.get("reasoning_effort"))
+    if thinking is not None:
+        gc["thinkingConfig"] = thinking
     max_tokens = body.get("max_completion_tokens") or body.get("max_tokens")
     if max_tokens:
         gc["maxOutputTokens"] = int(max_tokens)
@@ -139,7 +172,9 @@ def _generation_config(body: Mapping[str, Any]) -> dict[str, Any]:
     if (body.get("n") or 1) != 1:
         gc["candidateCount"] = int(body["n"])
     fmt = body.get("response_format") or {}
-    if fmt.get("type") in ("json_object", "json_schema"):
+    # Gemini refuses a JSON response mime type together with function declarations; with tools the
+    # format is left to the prompt (the tools decide the shape of a call anyway).
+    if fmt.get("type") in ("json_object", "json_schema") and not body.get("tools"):
         gc["responseMimeType"] = "application/json"
         schema = (fmt.get("json_schema") or {}).get("schema")
         if schema:
@@ -192,7 +227,7 @@ def _build_request(call: ChatCall) -> dict[str, Any]:
     req: dict[str, Any] = {"contents": _contents(rest)}
     if system:
         req["systemInstruction"] = {"parts": [{"text": "\n\n".join(system)}]}
-    gc = _generation_config(call.body)
+    gc = _generation_config(call.body, call.model.upstream)
     if gc:
         req["generationConfig"] = gc
     req.update(_tools(call.body))
@@ -231,11 +266,16 @@ def _split_parts(cand: Mapping[str, Any], call_ids: list[str]) -> tuple[str, lis
             ident = str(fc.get("id") or f"call_{len(call_ids)}")
             call_ids.append(ident)
             fn = {"name": fc.get("name"), "arguments": dumps(fc.get("args") or {})}
-            calls.append({"id": ident, "type": "function", "function": fn})
+            call: dict[str, Any] = {"id": ident, "type": "function", "function": fn}
+            if isinstance(part.get("thoughtSignature"), str):
+                call["extra_content"] = {"google": {"thought_signature": part["thoughtSignature"]}}
+            calls.append(call)
     return "".join(text), calls
 
 
 def _finish(reason: Any, has_calls: bool) -> str:
+    if reason in FAILED_CALLS:
+        raise ProviderError("bad_response", f"gemini: the model's function call failed ({reason})")
     finish = FINISH_REASONS.get(str(reason), "content_filter")
     return "tool_calls" if has_calls and finish == "stop" else finish
 
