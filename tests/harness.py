@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from tenbin.api.app import create_app
+from tenbin.api.server import AppRunner
 from tenbin.clock import SYSTEM, Clock
 from tenbin.config.loader import build_config
 from tenbin.gateway.runtime import Runtime, build_runtime
@@ -68,7 +69,7 @@ def start_gateway(lt: LoopThread, cfg: dict[str, Any], tmp: Path, env: dict[str,
     app = create_app(runtime)
 
     async def go() -> tuple[web.AppRunner, int]:
-        runner = web.AppRunner(app, access_log=None, handler_cancellation=True)  # as `tenbin serve` runs it
+        runner = AppRunner(app, access_log=None, handler_cancellation=True)  # as `tenbin serve` runs it
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()

@@ -153,14 +153,16 @@ JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_
 @settings(max_examples=400, deadline=None)
 @given(JSON, st.booleans())
 def test_the_byte_scan_counts_what_the_parser_builds(value: Any, ascii_only: bool) -> None:
-    raw = json.dumps(value, ensure_ascii=ascii_only).encode()  # big ints too (orjson would refuse them)
+    # big ints too (orjson would refuse them); compact when ASCII, the shape closest to the length bound
+    raw = json.dumps(value, ensure_ascii=ascii_only, separators=(",", ":") if ascii_only else None).encode()
     depth, values = _depth(value), _values(value)
     check_shape(raw, depth, values)  # exactly at both caps: accepted
     if depth:
         with pytest.raises(BadRequest, match="nested"):
             check_shape(raw, depth - 1, 10**9)
-    with pytest.raises(BadRequest, match="JSON values"):
-        check_shape(raw, 10**9, values - 1)
+    for max_depth in (depth, 10**9):  # the fast paths (few brackets, short body) must not let it through
+        with pytest.raises(BadRequest, match="JSON values"):
+            check_shape(raw, max_depth, values - 1)
 
 
 @pytest.mark.skipif(ORJSON_HEAP_BUG, reason="this orjson aborts the process on such bodies (see below)")

@@ -17,7 +17,9 @@
 :func:`check_shape` looks at the bytes, not at a parsed tree: escaped backslashes and quotes are
 dropped, the quoted strings cut out with one ``split``, and what remains filtered to brackets and
 commas — C-speed passes over the body. Most bodies skip even that: when the whole body holds at
-most ``max_depth`` opening brackets and few enough commas, neither cap can be exceeded.
+most ``max_depth`` opening brackets (found at memchr speed) and is shorter than about twice
+``max_elements`` bytes (each value but one takes at least two: itself and a comma) or holds few
+enough commas, neither cap can be exceeded (bench/body_shape.py measures both paths).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from itertools import accumulate
 from typing import Any
 
 from aiohttp import http_exceptions, web
+from aiohttp.web_protocol import RequestPayloadError
 
 from tenbin.api.validation import parse_json
 from tenbin.config.schema import ServerConfig
@@ -44,6 +47,13 @@ class RequestTimeout(GatewayError):
     status = 408
     type = "invalid_request_error"
     code = "request_timeout"
+    close_connection = True  # the rest of the body is not waited for (api/errors.py ClosingResponse)
+
+
+class UnreadableBody(BadRequest):
+    """The body's bytes cannot be decoded: what follows on the connection cannot be trusted either."""
+
+    close_connection = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,12 +76,27 @@ def _structure(raw: bytes) -> bytes:
     return b"".join(s.split(b'"')[::2]).translate(None, _NOT_STRUCTURE)
 
 
+def _few_brackets(raw: bytes, limit: int) -> bool:
+    """At most ``limit`` opening brackets in ``raw`` (strings included)? ``find`` runs at memchr
+    speed where ``count`` walks byte by byte, and stops after ``limit`` + 1 of them."""
+    seen = 0
+    for b in (b"[", b"{"):
+        i = raw.find(b)
+        while i >= 0:
+            seen += 1
+            if seen > limit:
+                return False
+            i = raw.find(b, i + 1)
+    return True
+
+
 def check_shape(raw: bytes, max_depth: int, max_elements: int) -> None:
     """Refuse a body nested deeper than ``max_depth`` or holding more than ``max_elements`` JSON
     values (one per array item or object member, plus the root; an empty container counts one)."""
-    opens = raw.count(b"[") + raw.count(b"{")
-    if opens <= max_depth and raw.count(b",") + opens < max_elements:
-        return  # counted over the strings too, so an upper bound of both: the common case
+    if _few_brackets(raw, max_depth) and (
+            len(raw) + 2 * max_depth < 2 * max_elements  # each value but one takes >= 2 bytes (itself, a comma)
+            or raw.count(b",") + 2 * max_depth < max_elements):
+        return  # counted over the strings too, so upper bounds of both: the common case
     s = _structure(raw)
     opens = s.count(b"[") + s.count(b"{")
     if s.count(b",") + opens + 1 > max_elements:  # checked first: it bounds the bracket walk below
@@ -93,11 +118,15 @@ async def read(request: web.Request, limits: BodyLimits) -> bytes:
         raise RequestTimeout(f"The request body did not arrive within {limits.timeout_s:g} s.") from None
     except web.HTTPRequestEntityTooLarge:
         raise PayloadTooLarge(f"Request body exceeds the limit of {limits.max_bytes} bytes.") from None
-    except http_exceptions.ContentEncodingError:
-        raise BadRequest("The request body could not be decoded with its Content-Encoding.",
-                         code="invalid_content_encoding") from None
-    except http_exceptions.HttpProcessingError:  # chunked framing, a body cut short of its length
-        raise BadRequest("The request body is malformed (framing or length).", code="invalid_body") from None
+    except (RequestPayloadError, http_exceptions.HttpProcessingError) as e:
+        cause = e.__cause__ if isinstance(e, RequestPayloadError) else e  # aiohttp wraps the parser's error
+        if isinstance(cause, http_exceptions.ContentEncodingError):
+            raise UnreadableBody("The request body could not be decoded with its Content-Encoding.",
+                                 code="invalid_content_encoding") from None
+        if isinstance(cause, http_exceptions.DecompressSizeError):
+            raise PayloadTooLarge(f"Request body exceeds the limit of {limits.max_bytes} bytes.") from None
+        # chunked framing, a body cut short of its length
+        raise UnreadableBody("The request body is malformed (framing or length).", code="invalid_body") from None
 
 
 async def read_json(request: web.Request, limits: BodyLimits) -> dict[str, Any]:

@@ -23,7 +23,7 @@ def error_response(err: GatewayError, request_id: str | None = None, path: str =
     headers = dict(err.headers)
     if request_id:
         headers["x-tenbin-request-id"] = request_id
-    cls = ClosingResponse if err.status == 408 else web.Response
+    cls = ClosingResponse if getattr(err, "close_connection", False) else web.Response
     return cls(
         body=orjson.dumps(error_body(path, err)), status=err.status, content_type="application/json",
         headers=headers,
@@ -31,8 +31,9 @@ def error_response(err: GatewayError, request_id: str | None = None, path: str =
 
 
 class ClosingResponse(web.Response):
-    """A response after which the connection is closed at once. After a 408 the rest of a body
-    that came too slowly is not read: aiohttp would otherwise linger up to 10 s draining it."""
+    """A response after which the connection is closed at once, for errors marked
+    ``close_connection`` (api/body.py): the rest of a body that came too slowly or cannot be
+    decoded is not read — aiohttp would otherwise linger up to 10 s draining it."""
 
     _transport: object = None
 
