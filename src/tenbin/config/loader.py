@@ -98,7 +98,9 @@ def _relative_to(base: Path, value: str) -> str:
 def resolve_paths(raw: dict[str, Any], base: Path) -> dict[str, Any]:
     """``raw`` with its relative file paths made absolute against ``base`` (the config's folder)."""
     out = dict(raw)
-    store = out.get("store")
+    # The default store too: a config file that names none keeps its database beside itself, so
+    # the CLI finds it from any folder.
+    store = out.setdefault("store", Config.model_fields["store"].default)
     if isinstance(store, str) and store.startswith("sqlite:///"):
         path = store.removeprefix("sqlite:///")
         if path and path != ":memory:":

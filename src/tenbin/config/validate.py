@@ -108,6 +108,41 @@ def _check_routing(cfg: Config, catalog: Catalog, f: Findings) -> Any:
     return policy
 
 
+@dataclass(frozen=True, slots=True)
+class Dependency:
+    """A routing target (``routing.rules.2(support-draft)``, ``routing.tiers.light``…), the models
+    it can send to (target, pool, fallbacks, reroute pool) and the providers behind them."""
+
+    where: str
+    models: tuple[str, ...]
+    providers: tuple[str, ...]
+
+
+def dependencies(cfg: Config, catalog: Catalog) -> list[Dependency]:
+    """Which rules, aliases and tiers depend on which providers (``tenbin config check``)."""
+    from tenbin.routing.schema import RoutingPolicy
+
+    try:
+        policy = RoutingPolicy.from_section(cfg.routing)
+    except ValueError:
+        return []
+    targets: list[tuple[str, tuple[str, ...]]] = []
+    for i, r in enumerate(policy.rules):
+        names = (*(r.models if r.has_target else ()), *r.fallbacks, *(r.reroute_to or ()))
+        targets.append((f"routing.rules.{i}({r.name})", names))
+    targets += [(f"routing.aliases.{n}", (*t.models, *t.fallbacks)) for n, t in policy.aliases.items()]
+    targets += [(f"routing.tiers.{n}", (*t.models, *t.fallbacks)) for n, t in policy.tiers.items()]
+    if policy.reroute_to:
+        targets.append(("routing.reroute_to", policy.reroute_to))
+    targets.append(("default_model", (cfg.default_model, *cfg.fallbacks.get(cfg.default_model, ()))))
+    out = []
+    for where, names in targets:
+        specs = [m for n in dict.fromkeys(names) if (m := catalog.get(n)) is not None]
+        if specs:
+            out.append(Dependency(where, tuple(m.id for m in specs), tuple(dict.fromkeys(m.provider for m in specs))))
+    return out
+
+
 def check_config(cfg: Config, catalog: Catalog) -> Findings:
     """Every error and warning of ``cfg`` as a whole (the fields themselves are already valid)."""
     f = Findings()
@@ -120,4 +155,9 @@ def check_config(cfg: Config, catalog: Catalog) -> Findings:
         if p.missing_secret and any(m.provider == name for m in cfg.models):
             f.warnings.append(f"providers.{name}: environment variable {p.missing_secret} is not set; its "
                               "models are unavailable")
+    for d in dependencies(cfg, catalog):
+        if d.where.startswith("routing.rules.") and not any(_available(cfg, m) for n in d.models
+                                                              if (m := catalog.get(n)) is not None):
+            f.warnings.append(f"{d.where}: none of its models ({', '.join(d.models)}) has an available "
+                              "provider now; requests it matches will fail or fall through")
     return f
