@@ -49,6 +49,10 @@ BAD: list[tuple[str, dict[str, Any], dict[str, Any], str, str]] = [
      "string_above_max_length"),
     ("huge non-string metadata value", {}, {"metadata": {"k": {"x": "y" * 1000}}}, "metadata.k",
      "string_above_max_length"),
+    *[(f"latency_budget_ms {v!r}", {}, {"metadata": {"latency_budget_ms": v}}, "metadata.latency_budget_ms",
+       "invalid_value")  # issue 11: "²" was a 500; 400 digits overflowed the ledger row
+      for v in ("²", "١٢", "５００", "-1", "1e3", "1.5", "", "9" * 400, 1.5, True, -5, edge.LATENCY_BUDGET_MAX_MS + 1,
+                {"ms": 5})],
 ]
 
 
@@ -81,6 +85,14 @@ def test_strings_at_their_caps_are_served_and_stored_as_sent(gw: GatewayHandle) 
     assert (r1.status_code, r2.status_code) == (200, 200)
     assert [row["use_case"] for row in ledger_rows(gw)] == [uc, "請求書処理"]
     assert gw.runtime.ledger.quarantined == 0
+
+
+def test_a_latency_budget_in_range_is_served_and_routed(gw: GatewayHandle) -> None:
+    for v in (1500, "1500", 0, edge.LATENCY_BUDGET_MAX_MS):
+        r = httpx.post(gw.base_url + "/chat/completions", json={**BODY, "metadata": {"latency_budget_ms": v}},
+                       timeout=10)
+        assert r.status_code == 200, r.text
+    assert gw.runtime.ledger.quarantined == 0 and len(ledger_rows(gw)) == 4
 
 
 def test_a_key_header_that_is_not_utf8_is_a_401_not_a_false_503(gw: GatewayHandle, fake_openai: FakeOpenAI) -> None:

@@ -19,6 +19,8 @@ Caps, in characters (documented constants; OpenAI's own limits where it has them
 ``KEY_NAME_MAX`` 128       admin API key ``name``
 ``QUERY_MAX`` 1024         each query-string value and path parameter
 ``API_KEY_MAX`` 512        the API key header; a bad one is a 401 like any wrong key
+``LATENCY_BUDGET_MAX_MS``  ``metadata.latency_budget_ms``: an integer or ASCII digits, 0 to
+                           86,400,000 (a day)
 =========================  ===================================================================
 
 What the edge misses, the writers still survive: a row the store refuses is quarantined, not
@@ -45,6 +47,7 @@ TEAM_MAX = 64
 KEY_NAME_MAX = 128
 QUERY_MAX = 1024
 API_KEY_MAX = 512
+LATENCY_BUDGET_MAX_MS = 86_400_000  # ``metadata.latency_budget_ms``: a whole number of ms, at most a day
 
 USE_CASE_HEADER = "x-tenbin-use-case"
 _KEY_HEADERS = ("authorization", "api-key", "x-api-key")
@@ -98,6 +101,23 @@ def check_chat(request: web.Request, body: dict[str, Any]) -> None:
             check_text(k, "metadata", METADATA_KEY_MAX)
             limit = USE_CASE_MAX if k == "use_case" else METADATA_VALUE_MAX
             check_text(v if isinstance(v, str) else str(v), f"metadata.{k}", limit)
+        if "latency_budget_ms" in meta:
+            check_latency_budget(meta["latency_budget_ms"])
+
+
+def check_latency_budget(v: Any) -> None:
+    """A routing tag the router compares as a number: an integer or a string of ASCII digits
+    (``"²"`` and ``"１２"`` are digits to ``str.isdigit`` but not to ``int``), within a day
+    (a 400-digit number would reach the ledger's route column and overflow its integers)."""
+    ms = -1
+    if isinstance(v, int) and not isinstance(v, bool):
+        ms = v
+    elif isinstance(v, str) and v.isascii() and v.isdigit():
+        ms = int(v)
+    if not 0 <= ms <= LATENCY_BUDGET_MAX_MS:
+        raise BadRequest(f"Invalid 'metadata.latency_budget_ms': expected a whole number of milliseconds "
+                         f"between 0 and {LATENCY_BUDGET_MAX_MS}.", param="metadata.latency_budget_ms",
+                         code="invalid_value")
 
 
 def check_admin(body: dict[str, Any]) -> None:

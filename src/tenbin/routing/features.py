@@ -85,6 +85,8 @@ def extract(ctx: RequestContext, scan: Any, unscanned_as: DataClass) -> Features
         turns=sum(1 for m in messages if isinstance(m, dict) and m.get("role") == "user"),
         tools=bool(body.get("tools") or body.get("functions")), json_mode=json_mode,
         max_output=max_out if isinstance(max_out, int) else 0,
-        latency_budget_ms=int(budget) if budget is not None and str(budget).isdigit() else None,
+        # ASCII only: "²".isdigit() is True but int("²") raises (api/edge.py refuses it with a 400 first)
+        latency_budget_ms=int(budget) if budget is not None and str(budget).isascii() and str(budget).isdigit()
+        else None,
         tags=ctx.metadata, request_id=ctx.request_id,
     )
