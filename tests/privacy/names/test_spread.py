@@ -34,3 +34,11 @@ def test_surname_of_a_spaced_full_name_is_spread_alone() -> None:
 
 def test_one_character_names_are_not_spread() -> None:
     assert _spread("敦さん。敦", "敦") == []
+
+
+def test_overlapping_mentions_of_equal_length_names_resolve_the_same_way_every_run() -> None:
+    # ゆり子 and 子安井 overlap in ゆり子安井 and both stand alone there; the tie goes by text, never
+    # by set order (string hashes change per process: the old order gave either name)
+    text = "ゆり子さん、子安井さん。ゆり子安井"
+    found = [Span(PERSON, 0, 3, 0.9), Span(PERSON, 6, 9, 0.9)]
+    assert [text[sp.start : sp.end] for sp in spread(text, found)] == ["ゆり子"]

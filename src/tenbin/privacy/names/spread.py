@@ -62,12 +62,14 @@ def spread(norm: str, spans: Iterable[Span]) -> list[Span]:
 
 
 def _spreadable(norm: str, found: list[Span]) -> list[str]:
-    """The found names of 2+ characters, longest first, plus the surname of a spaced full name."""
+    """The found names of 2+ characters, plus the surname of a spaced full name."""
     texts = {norm[sp.start : sp.end] for sp in found if sp.end - sp.start >= 2}
     # The surname of a full name found as "姓 名" is the same person when mentioned alone later
     # (なまえ：たかぎ ゆうま … おむかえ：たかぎ（はは）); the given name alone is too often a word.
     texts |= {t.split(" ", 1)[0] for t in texts if t.count(" ") == 1 and len(t.split(" ", 1)[0]) >= 2}
-    return sorted(texts, key=len, reverse=True)
+    # Longest first; equal lengths in text order, so the outcome never depends on set order
+    # (string hashes change from process to process).
+    return sorted(texts, key=lambda t: (-len(t), t))
 
 
 def _free_mentions(norm: str, name: str, covered: list[tuple[int, int]]) -> list[int]:
