@@ -6,7 +6,6 @@ candidates measured on this machine (bench/gateway_overhead/README.md); handlers
 
 from __future__ import annotations
 
-import random
 import time
 from typing import Any
 
@@ -18,6 +17,8 @@ from tenbin.api.admin import add_admin_routes
 from tenbin.api.auth import Authenticator
 from tenbin.api.errors import Handler, errors_middleware
 from tenbin.api.faces import add_face_routes, serve
+from tenbin.api.metrics import add_metrics_route
+from tenbin.api.ids import request_id
 from tenbin.api.openapi import openapi_json
 from tenbin.api.state import AUTH, REQUEST_ID, RUNTIME
 from tenbin.errors import NotFound
@@ -28,10 +29,7 @@ from tenbin.gateway.runtime import Runtime
 
 @web.middleware
 async def request_id_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    # 96 bits from the module PRNG (seeded from os.urandom, reseeded after fork): unique enough for
-    # a primary key, and unlike secrets.token_hex it costs no getrandom() syscall per request.
-    # Request ids are correlation handles, not secrets.
-    rid = f"req_{random.getrandbits(96):024x}"
+    rid = request_id()  # api/ids.py: why not the random module's own generator
     request[REQUEST_ID] = rid
     resp = await handler(request)
     if not resp.prepared:
@@ -107,6 +105,7 @@ def create_app(runtime: Runtime) -> web.Application:
     app.router.add_get("/v1/models/{model:.+}", retrieve_model)  # ids contain a slash: local/smollm2
     app.router.add_get("/healthz", healthz)
     add_face_routes(app)
+    add_metrics_route(app)
     app.router.add_get("/openapi.json", openapi_json)
     add_admin_routes(app, runtime, app[AUTH])
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from aiohttp import web
 from tenbin.api.auth import PRINCIPAL
 from tenbin.api.errors import Handler
 from tenbin.api.guard import NonLocalRequest, UnsupportedMediaType
+from tenbin.api.ids import request_id
 from tenbin.clock import Clock
 from tenbin.errors import GatewayError, Unauthorized
 from tenbin.governance.entries import refusal_entry
@@ -171,7 +171,7 @@ class Refusals:
 
     @staticmethod
     def _rid() -> str:
-        return f"req_{random.getrandbits(96):024x}"
+        return request_id()
 
     # ---- lifecycle: a minute that ends quietly is still summarised ----------------------------
     async def _ticker(self) -> None:

@@ -21,6 +21,7 @@ from tenbin.gateway.pipeline import Gateway
 from tenbin.gateway.privacy_stage import PrivacyStage
 from tenbin.governance import AuditWriter, GovernanceConfig
 from tenbin.ledger.writer import LedgerWriter
+from tenbin.observe.metrics import Metrics
 from tenbin.providers.base import Provider
 from tenbin.providers.registry import build_providers
 from tenbin.providers.resilience import Breakers
@@ -46,6 +47,7 @@ class Runtime:
     finops: FinOps | None = None
     shared: Shared | None = None
     config_source: str | None = None  # the file the config came from (tenbin serve sets it)
+    metrics: Metrics | None = None
 
     async def start(self) -> None:
         await self.store.migrate()
@@ -98,8 +100,10 @@ def build_runtime(cfg: Config, *, store: Store | None = None, clock: Clock = SYS
         cache=shared.cache, clock=clock,
     )
     finops.guard.usable = functools.partial(can_serve, providers, shared.breakers)
+    metrics = Metrics([m.id for m in catalog], providers)
+    ledger.observers.append(metrics.observe)
     return Runtime(cfg, store, catalog, providers, KeyRing(store, clock=clock), ledger, gateway, audit=audit,
-                   finops=finops, shared=shared)
+                   finops=finops, shared=shared, metrics=metrics)
 
 
 def can_serve(providers: dict[str, Provider], breakers: Breakers, model: ModelSpec) -> bool:

@@ -26,6 +26,7 @@ import contextlib
 import dataclasses
 import logging
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 
 from tenbin import quarantine as qt
@@ -57,6 +58,7 @@ class LedgerWriter(BatchWriter[UsageRecord]):
         self.cfg = cfg
         self._segs: deque[int] = deque()  # spool segment of each buffered row (0: not spooled)
         self.spool = Spool(Path(cfg.spool_dir), cfg.spool_fsync) if cfg.spool_dir else None
+        self.observers: list[Callable[[UsageRecord], None]] = []
         self.recovered = 0
         self._replay_task: asyncio.Task[None] | None = None
 
@@ -66,7 +68,13 @@ class LedgerWriter(BatchWriter[UsageRecord]):
         super().start()
 
     def record(self, rec: UsageRecord) -> None:
-        """Spool (if configured) and buffer one row; a row the full buffer refuses stays in the spool."""
+        """Spool (if configured) and buffer one row; a row the full buffer refuses stays in the spool.
+        Observers (metrics) see every row here, the one place every request's outcome passes."""
+        for observe in self.observers:
+            try:
+                observe(rec)
+            except Exception:  # a metrics bug must never cost a ledger row
+                log.exception("ledger observer %r failed", observe)
         seg = self._spool(rec) if self.spool is not None else 0
         if self.push(rec):
             self._segs.append(seg)

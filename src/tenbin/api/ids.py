@@ -1,0 +1,20 @@
+"""Request ids: 96 bits from a generator of tenbin's own.
+
+Not the ``random`` module's shared generator: any code in the process that seeds it (a library, a
+test framework such as hypothesis, which seeds it before every example) would make ids repeat, and
+the ledger and audit rows are keyed by request id (PostgreSQL drops a repeated id on conflict).
+Not ``secrets`` either: ids are correlation handles, not secrets, and ``getrandbits`` costs no
+``getrandom()`` syscall per request. Seeded from ``os.urandom`` and again in every forked child.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+
+_RNG = random.Random()
+os.register_at_fork(after_in_child=_RNG.seed)
+
+
+def request_id() -> str:
+    return f"req_{_RNG.getrandbits(96):024x}"

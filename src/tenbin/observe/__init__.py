@@ -1,0 +1,2 @@
+"""Observability: Prometheus metrics (``metrics``); every number comes from the ledger record or
+from state read at scrape time, never from a second count kept beside it."""
