@@ -55,9 +55,9 @@ def spread(norm: str, spans: Iterable[Span]) -> list[Span]:
     covered = [(sp.start, sp.end) for sp in found]
     out: list[Span] = []
     for name in _spreadable(norm, found):
-        mentions = _free_mentions(norm, name, covered)
-        out.extend(Span(PERSON, pos, pos + len(name), 0.75) for pos in mentions)
-        covered.extend((pos, pos + len(name)) for pos in mentions)
+        for pos in _free_mentions(norm, name, covered):
+            out.append(Span(PERSON, pos, pos + len(name), 0.75))
+            covered.append((pos, pos + len(name)))
     return out
 
 
@@ -79,7 +79,7 @@ def _free_mentions(norm: str, name: str, covered: list[tuple[int, int]]) -> list
     pos = norm.find(name)
     while pos >= 0:
         end = pos + len(name)
-        if _stands_alone(norm, pos, end, first, last) and not any(s < end and pos < e for s, e in covered):
+        if not any(s < end and pos < e for s, e in covered) and _stands_alone(norm, pos, end, first, last):
             out.append(pos)
         pos = norm.find(name, end)
     return out
