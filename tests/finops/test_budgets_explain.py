@@ -249,3 +249,40 @@ def test_p95_is_an_observed_value_and_needs_enough_samples() -> None:
     assert est.estimate("b").tokens == 900  # only 5 of its own: all traffic's p95 (900 is in its top 5%)
     est.learn([])
     assert est.estimate("a").tokens == 1024
+
+
+def test_two_replicas_announce_a_threshold_and_an_action_once(lt: LoopThread, tmp_path: Path) -> None:
+    """Two gateways (two Alerters) on one store both see the bucket pass 80% and both block in it:
+    the row decides who sends, so the webhook hears each event once and the count adds up."""
+    from tenbin.finops.budgets.alerts import Alerter
+    from tenbin.finops.budgets.rules import compile_rules
+    from tenbin.finops.budgets.status import stored_events
+    from tenbin.store.sqlite import SQLiteStore
+
+    hook = lt.run(Hook().start())
+    rule = BudgetRule.model_validate({"name": "b", "scope": "team", "match": "t", "limit_jpy": "1",
+                                      "webhook": hook.url + "/hook"})
+    (c,) = compile_rules([rule])
+
+    async def go() -> tuple[int, int]:
+        store = SQLiteStore(str(tmp_path / "shared.db"))
+        await store.migrate()
+        replicas = [Alerter(store, ManualClock(NOON)) for _ in range(2)]
+        for a in replicas:
+            await a.load()
+        for a in replicas:
+            a.crossed(c, "b|t|2026-11", 700_000_000, 850_000_000)
+            a.action(c, "b|t|2026-11", "block", {"spent_jpy": "0.85"}, "req")
+        for a in replicas:
+            await a.flush()
+        _, actions = await stored_events(store)
+        await store.close()
+        return len(hook.posted), actions[("b|t|2026-11", "block")].count
+
+    try:
+        posted, count = lt.run(go())
+        assert posted == 2  # the 80% alert and the block, once each
+        assert sorted(p["event"] for p in hook.posted) == ["budget_action", "budget_alert"]
+        assert count == 2  # both replicas' blocked requests are counted
+    finally:
+        lt.run(hook.stop())
