@@ -100,3 +100,18 @@ def test_budget_utilisation_counts_held_reservations() -> None:
     rows = [{"budget": "cs", "subject": "sales", "limit_jpy": "100", "spent_jpy": "40.5", "reserved_jpy": "9.5"},
             {"budget": "zero", "subject": "x", "limit_jpy": "0", "spent_jpy": "1", "reserved_jpy": "0"}]
     assert budget_utilisation(rows) == {("cs", "sales"): 0.5}
+
+
+def test_the_grafana_dashboard_uses_only_metrics_we_export(gw: GatewayHandle) -> None:
+    import json
+    import re
+
+    admin, _ = gw.lt.run(gw.runtime.keyring.create("ops", "mon", "admin"))
+    openai.OpenAI(base_url=gw.base_url, api_key=admin, max_retries=0).chat.completions.create(
+        model="m", messages=[{"role": "user", "content": "hi"}])
+    text = httpx.get(gw.url + "/metrics", headers={"authorization": f"Bearer {admin}"}).text
+    exported = set(_samples(text)) | {f.name for f in text_string_to_metric_families(text)}  # + empty families
+    dash = json.loads((Path(__file__).parents[2] / "deploy/grafana/tenbin.json").read_text(encoding="utf-8"))
+    exprs = [t["expr"] for p in dash["panels"] for t in p["targets"]]
+    used = {name for e in exprs for name in re.findall(r"\btenbin_[a-z_]+", e)}
+    assert used and used <= exported, used - exported
