@@ -33,6 +33,7 @@ from tenbin.ledger.record import UsageRecord, from_nanos
 from tenbin.ledger.writer import LedgerWriter
 from tenbin.providers.base import ChatCall, ChatResult, Provider, ProviderError, StreamChunk
 from tenbin.providers.deadlines import ATTEMPT, DeadlineExceeded, Deadlines
+from tenbin.providers.public import describe, redact
 from tenbin.providers.resilience import Breakers, with_retries
 from tenbin.routing.decision import Decision
 from tenbin.routing.features import estimate_tokens
@@ -317,21 +318,24 @@ class Gateway:
             try:
                 out = await self._attempt(model, once, until)
             except ProviderError as e:
-                attempts.append(Attempt(model.id, e.kind, e.message, e.retry_after, sent, e.status,
-                                        body is not ctx.body))
+                attempts.append(Attempt(model.id, e.kind, describe(e), e.retry_after, sent, e.status,
+                                        body is not ctx.body))  # the vendor's own text only in the log
                 if e.kind == "bad_request":
                     if e.status is None:
                         breaker.release()  # refused before it was sent: no verdict on the vendor
                     else:
                         breaker.success()  # the vendor is healthy; the request is wrong
-                    raise BadRequest(e.message, status=e.status if e.status in (400, 413, 422) else 400,
+                    log.info("request %s: %s refused it: %s", ctx.request_id, model.id, redact(e.message))
+                    raise BadRequest(f"{model.id} {describe(e)}.",
+                                     status=e.status if e.status in (400, 413, 422) else 400,
                                      code="upstream_bad_request") from None
                 if isinstance(e, DeadlineExceeded) and e.phase == "request":
                     breaker.release()  # the request's time ran out, spent partly elsewhere: no verdict
                     log.warning("request %s: deadline passed while %s was working", ctx.request_id, model.id)
                     break
                 breaker.failure()
-                log.warning("request %s: %s failed (%s), trying next", ctx.request_id, model.id, e.kind)
+                log.warning("request %s: %s failed (%s: %s), trying next", ctx.request_id, model.id, e.kind,
+                            redact(e.message))
                 continue
             except BaseException:
                 # Cancelled (the client left) or a fault of ours: no verdict on the vendor, but a
@@ -478,7 +482,10 @@ class Gateway:
             except ProviderError as e:
                 status, error = 502, e.kind
                 judge(breaker.failure)  # a stream that breaks mid-way is a failure too
-                yield {"error": {"message": f"upstream stream failed: {e.message}", "type": "upstream_error",
+                log.warning("request %s: stream from %s failed (%s: %s)", ctx.request_id, served.model.id, e.kind,
+                            redact(e.message))
+                yield {"error": {"message": f"upstream stream failed: {served.model.id} {describe(e)}",
+                                 "type": "upstream_error",
                                  "param": None, "code": e.kind}}
             except Exception as e:  # a fault of ours mid-stream: 500 with its class, not a disconnect
                 status, error = outcome_of(e)
