@@ -26,8 +26,9 @@ from rich.table import Table
 from tenbin.catalog.catalog import load_catalog
 from tenbin.config.loader import build_config
 from tenbin.context import Usage
+from tenbin.finops.budgets.estimate import recent_outputs
 from tenbin.finops.budgets.rules import spend_so_far
-from tenbin.finops.config import BudgetRule
+from tenbin.finops.config import BudgetRule, SelfHosted
 from tenbin.finops.fx import FxTable
 from tenbin.finops.periods import TOKYO, parse_period
 from tenbin.finops.pricing import Pricer
@@ -152,6 +153,15 @@ async def main(n: int, path: str) -> None:
                 lambda r: f"{len(r)} buckets")
     await timed("export focus (rows built)", lambda: focus_rows(store, catalog, nov), results,
                 lambda r: f"{len(r):,} FOCUS rows")
+    local = {"local/smollm2": SelfHosted(gpu_hour_jpy=Decimal(350), tokens_per_second=Decimal(40))}
+    await timed("costs --by team,use-case with self-hosted charge-back",
+                lambda: cost_report(store, nov, ["team", "use-case"], self_hosted=local), results,
+                lambda r: f"¥{r.total.self_hosted_jpy:,.0f} charged back")
+    await timed("export focus with self-hosted charge rows", lambda: focus_rows(store, catalog, nov, self_hosted=local),
+                results, lambda r: f"{len(r):,} FOCUS rows")
+    await timed("budget reservations: learn output p95 (newest 20k answers)",
+                lambda: recent_outputs(store, parse_period("2026-11-30").start_ts + 3600), results,
+                lambda r: f"{len(r):,} rows sampled")
     shapes = await timed("simulate: load shapes (per-day queries, grouped by route)",
                          lambda: load_shapes(store, nov), results, lambda r: f"{len(r):,} shapes")
     # Pass-through routing, no sovereignty constraints: the synthetic ledger's random data classes
