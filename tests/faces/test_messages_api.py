@@ -217,3 +217,26 @@ def test_count_tokens_estimates_without_calling_a_vendor(lt: LoopThread, tmp_pat
             gw.stop()
     finally:
         lt.run(fake.stop())
+
+
+def test_langchain_chat_anthropic_plain_and_streamed(lt: LoopThread, tmp_path: Path) -> None:
+    from langchain_anthropic import ChatAnthropic
+
+    fake = lt.run(FakeOpenAI(reply="こんにちは、テストです。").start())
+    try:
+        cfg = {"providers": {"v": openai_provider(fake.url)},
+               "models": [fake_model("m", "v", capabilities={"tools": True})], "default_model": "m"}
+        gw = start_gateway(lt, cfg, tmp_path, {"FAKE_KEY": "k"})
+        try:
+            llm = ChatAnthropic(model_name="m", base_url=gw.url, api_key="local", max_retries=0,  # type: ignore[call-arg]
+                                timeout=30, max_tokens_to_sample=64)
+            assert llm.invoke("こんにちは").content == "こんにちは、テストです。"
+            assert "".join(str(c.content) for c in llm.stream("こんにちは")) == "こんにちは、テストです。"
+            sent = fake.requests[-1].json
+            assert sent["messages"][-1]["content"] == [{"type": "text", "text": "こんにちは"}]
+            rows = gw.rows()
+            assert [r["status"] for r in rows] == [200, 200]
+        finally:
+            gw.stop()
+    finally:
+        lt.run(fake.stop())
