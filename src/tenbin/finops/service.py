@@ -61,12 +61,12 @@ class FinOps:
     async def refresh(self) -> None:
         self.pricer.fx = await load_table(self.store)  # swap, never mutate: in-flight pricing is stable
         rules = merge(self.cfg.budgets, await stored_rules(self.store))
-        for r in rules:
+        known = {r.name: r for r in self._rules}
+        fresh = [r for r in rules if known.get(r.name) != r]
+        for r in fresh:  # said once per new or changed rule, not on every refresh
             if r.downgrade_to and r.downgrade_to not in self.catalog:
                 log.error("budget %s: downgrade_to %r is not in the catalog; it will block instead",
                           r.name, r.downgrade_to)
-        known = {r.name: r for r in self._rules}
-        fresh = [r for r in rules if known.get(r.name) != r]
         now = self.clock.now().timestamp()
         compiled = compile_rules(rules)
         if fresh:  # new rules start from the spend already in the usage table
