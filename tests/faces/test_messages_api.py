@@ -3,7 +3,6 @@ audit) as chat completions, whichever vendor the policy picks, answers in Anthro
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +10,9 @@ import anthropic
 import pytest
 
 from tests.conftest import fake_model, openai_provider
+from tests.faces.conftest import VendorGateway
 from tests.fakes.base import Reply
 from tests.fakes.fake_anthropic import FakeAnthropic, message, message_events
-from tests.fakes.fake_gemini import FakeGemini
 from tests.fakes.fake_openai import FakeOpenAI
 from tests.harness import GatewayHandle, LoopThread, start_gateway
 
@@ -24,30 +23,7 @@ def _client(gw: GatewayHandle, key: str = "local") -> anthropic.Anthropic:
     return anthropic.Anthropic(base_url=gw.url, api_key=key, max_retries=0, timeout=30)
 
 
-@pytest.fixture(params=["openai", "anthropic", "gemini"])
-def vendor_gateway(request: pytest.FixtureRequest, lt: LoopThread,
-                   tmp_path: Path) -> Iterator[tuple[GatewayHandle, Any, str]]:
-    vendor = request.param
-    if vendor == "openai":
-        fake: Any = lt.run(FakeOpenAI(reply="こんにちは、テストです。").start())
-        provider: dict[str, Any] = openai_provider(fake.url)
-        text = fake.reply
-    elif vendor == "anthropic":
-        fake = lt.run(FakeAnthropic(api_key="k").start())
-        provider = {"kind": "anthropic", "base_url": fake.url, "api_key": "${FAKE_KEY}"}
-        text = fake.default_text
-    else:
-        fake = lt.run(FakeGemini(api_key="k").start())
-        provider = {"kind": "gemini", "base_url": fake.url, "api_key": "${FAKE_KEY}"}
-        text = fake.default_text
-    cfg = {"providers": {"v": provider}, "models": [fake_model("m", "v")], "default_model": "m"}
-    gw = start_gateway(lt, cfg, tmp_path, {"FAKE_KEY": "k"})
-    yield gw, fake, text
-    gw.stop()
-    lt.run(fake.stop())
-
-
-def test_plain_and_streamed_answers_from_every_vendor(vendor_gateway: tuple[GatewayHandle, Any, str]) -> None:
+def test_plain_and_streamed_answers_from_every_vendor(vendor_gateway: VendorGateway) -> None:
     gw, _fake, text = vendor_gateway
     c = _client(gw)
     msg = c.messages.create(model="m", max_tokens=64, system="丁寧に",
@@ -181,42 +157,26 @@ def test_masked_abroad_and_restored_for_the_client(lt: LoopThread, tmp_path: Pat
         lt.run(fake.stop())
 
 
-def test_errors_come_in_anthropic_shape(lt: LoopThread, tmp_path: Path) -> None:
-    fake = lt.run(FakeOpenAI().start())
-    try:
-        cfg = {"providers": {"v": openai_provider(fake.url)}, "models": [fake_model("m", "v")], "default_model": "m"}
-        gw = start_gateway(lt, cfg, tmp_path, {"FAKE_KEY": "k"})
-        try:
-            c = _client(gw)
-            with pytest.raises(anthropic.BadRequestError) as bad:
-                c.messages.create(model="m", max_tokens=0, messages=[{"role": "user", "content": "x"}])
-            assert bad.value.body == {"type": "error", "error": {"type": "invalid_request_error",
-                                                                 "message": "max_tokens: must be an integer >= 1"}}
-            with pytest.raises(anthropic.NotFoundError) as missing:
-                c.messages.create(model="no-such-model", max_tokens=5, messages=[{"role": "user", "content": "x"}])
-            assert isinstance(missing.value.body, dict) and missing.value.body["type"] == "error"
-            assert fake.requests == []
-        finally:
-            gw.stop()
-    finally:
-        lt.run(fake.stop())
+def test_errors_come_in_anthropic_shape(openai_gateway: tuple[GatewayHandle, FakeOpenAI]) -> None:
+    gw, fake = openai_gateway
+    c = _client(gw)
+    with pytest.raises(anthropic.BadRequestError) as bad:
+        c.messages.create(model="m", max_tokens=0, messages=[{"role": "user", "content": "x"}])
+    assert bad.value.body == {"type": "error", "error": {"type": "invalid_request_error",
+                                                         "message": "max_tokens: must be an integer >= 1"}}
+    with pytest.raises(anthropic.NotFoundError) as missing:
+        c.messages.create(model="no-such-model", max_tokens=5, messages=[{"role": "user", "content": "x"}])
+    assert isinstance(missing.value.body, dict) and missing.value.body["type"] == "error"
+    assert fake.requests == []
 
 
-def test_count_tokens_estimates_without_calling_a_vendor(lt: LoopThread, tmp_path: Path) -> None:
-    fake = lt.run(FakeOpenAI().start())
-    try:
-        cfg = {"providers": {"v": openai_provider(fake.url)}, "models": [fake_model("m", "v")], "default_model": "m"}
-        gw = start_gateway(lt, cfg, tmp_path, {"FAKE_KEY": "k"})
-        try:
-            c = _client(gw)
-            short = c.messages.count_tokens(model="m", messages=[{"role": "user", "content": "こんにちは"}])
-            long = c.messages.count_tokens(model="m", messages=[{"role": "user", "content": "こんにちは" * 50}])
-            assert 0 < short.input_tokens < long.input_tokens
-            assert fake.requests == [] and gw.rows() == []
-        finally:
-            gw.stop()
-    finally:
-        lt.run(fake.stop())
+def test_count_tokens_estimates_without_calling_a_vendor(openai_gateway: tuple[GatewayHandle, FakeOpenAI]) -> None:
+    gw, fake = openai_gateway
+    c = _client(gw)
+    short = c.messages.count_tokens(model="m", messages=[{"role": "user", "content": "こんにちは"}])
+    long = c.messages.count_tokens(model="m", messages=[{"role": "user", "content": "こんにちは" * 50}])
+    assert 0 < short.input_tokens < long.input_tokens
+    assert fake.requests == [] and gw.rows() == []
 
 
 def test_langchain_chat_anthropic_plain_and_streamed(lt: LoopThread, tmp_path: Path) -> None:

@@ -5,7 +5,6 @@ translated to whichever vendor the policy picks."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +12,9 @@ import openai
 import pytest
 
 from tests.conftest import fake_model, openai_provider
+from tests.faces.conftest import VendorGateway
 from tests.fakes.base import Reply
 from tests.fakes.fake_anthropic import FakeAnthropic, message, message_events
-from tests.fakes.fake_gemini import FakeGemini
 from tests.fakes.fake_openai import FakeOpenAI
 from tests.harness import GatewayHandle, LoopThread, start_gateway
 
@@ -27,30 +26,7 @@ def _client(gw: GatewayHandle) -> openai.OpenAI:
     return openai.OpenAI(base_url=gw.base_url, api_key="local", max_retries=0, timeout=30)
 
 
-@pytest.fixture(params=["openai", "anthropic", "gemini"])
-def vendor_gateway(request: pytest.FixtureRequest, lt: LoopThread,
-                   tmp_path: Path) -> Iterator[tuple[GatewayHandle, Any, str]]:
-    vendor = request.param
-    if vendor == "openai":
-        fake: Any = lt.run(FakeOpenAI(reply="こんにちは、テストです。").start())
-        provider: dict[str, Any] = openai_provider(fake.url)
-        text = fake.reply
-    elif vendor == "anthropic":
-        fake = lt.run(FakeAnthropic(api_key="k").start())
-        provider = {"kind": "anthropic", "base_url": fake.url, "api_key": "${FAKE_KEY}"}
-        text = fake.default_text
-    else:
-        fake = lt.run(FakeGemini(api_key="k").start())
-        provider = {"kind": "gemini", "base_url": fake.url, "api_key": "${FAKE_KEY}"}
-        text = fake.default_text
-    cfg = {"providers": {"v": provider}, "models": [fake_model("m", "v")], "default_model": "m"}
-    gw = start_gateway(lt, cfg, tmp_path, {"FAKE_KEY": "k"})
-    yield gw, fake, text
-    gw.stop()
-    lt.run(fake.stop())
-
-
-def test_plain_and_streamed_answers_from_every_vendor(vendor_gateway: tuple[GatewayHandle, Any, str]) -> None:
+def test_plain_and_streamed_answers_from_every_vendor(vendor_gateway: VendorGateway) -> None:
     gw, _fake, text = vendor_gateway
     c = _client(gw)
     r = c.responses.create(model="m", instructions="丁寧に", input="こんにちは", max_output_tokens=64,
@@ -137,21 +113,13 @@ def test_json_schema_format_reaches_an_openai_vendor(lt: LoopThread, tmp_path: P
         lt.run(fake.stop())
 
 
-def test_unsupported_parts_are_refused_in_openai_shape(lt: LoopThread, tmp_path: Path) -> None:
-    fake = lt.run(FakeOpenAI().start())
-    try:
-        cfg = {"providers": {"v": openai_provider(fake.url)}, "models": [fake_model("m", "v")], "default_model": "m"}
-        gw = start_gateway(lt, cfg, tmp_path, {"FAKE_KEY": "k"})
-        try:
-            c = _client(gw)
-            with pytest.raises(openai.BadRequestError) as e:
-                c.responses.create(model="m", input="続き", previous_response_id="resp_123")
-            assert isinstance(e.value.body, dict) and e.value.body["param"] == "previous_response_id"
-            with pytest.raises(openai.BadRequestError) as e:
-                c.responses.create(model="m", input="検索して", tools=[{"type": "web_search"}])
-            assert isinstance(e.value.body, dict) and e.value.body["param"] == "tools[0].type"
-            assert fake.requests == []
-        finally:
-            gw.stop()
-    finally:
-        lt.run(fake.stop())
+def test_unsupported_parts_are_refused_in_openai_shape(openai_gateway: tuple[GatewayHandle, FakeOpenAI]) -> None:
+    gw, fake = openai_gateway
+    c = _client(gw)
+    with pytest.raises(openai.BadRequestError) as e:
+        c.responses.create(model="m", input="続き", previous_response_id="resp_123")
+    assert isinstance(e.value.body, dict) and e.value.body["param"] == "previous_response_id"
+    with pytest.raises(openai.BadRequestError) as e:
+        c.responses.create(model="m", input="検索して", tools=[{"type": "web_search"}])
+    assert isinstance(e.value.body, dict) and e.value.body["param"] == "tools[0].type"
+    assert fake.requests == []

@@ -8,7 +8,8 @@ request came through, so none of them can be skipped by choosing another API.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import orjson
@@ -26,24 +27,6 @@ class StreamWriter(Protocol):
     def end(self) -> bytes: ...
 
 
-class Face(Protocol):
-    name: str
-
-    def to_chat(self, body: dict[str, Any]) -> dict[str, Any]:
-        """The face's request as a chat-completions body; raises ``BadRequest`` naming the face's param."""
-        ...
-
-    def render(self, completion: dict[str, Any], request_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        """``body`` is the face's own request, for the fields its answer echoes."""
-        ...
-
-    def writer(self, request_id: str, model: str, body: dict[str, Any], created: int) -> StreamWriter:
-        """``created``: the request's start (Unix seconds), for faces whose events carry it."""
-        ...
-
-    def error_body(self, err: GatewayError) -> dict[str, Any]: ...
-
-
 def sse_event(name: str, data: dict[str, Any]) -> bytes:
     """A named SSE event (``event:`` line first), as Anthropic and the Responses API send them."""
     return b"event: " + name.encode() + b"\ndata: " + orjson.dumps(data) + b"\n\n"
@@ -51,3 +34,28 @@ def sse_event(name: str, data: dict[str, Any]) -> bytes:
 
 def join(frames: Iterable[bytes]) -> bytes:
     return b"".join(frames)
+
+
+def first_choice(chunk: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str | None]]:
+    """The delta and finish reason of choice 0 in a pipeline chunk: the faces that translate speak
+    for one answer (``n`` = 1), so other choices never reach their clients."""
+    for choice in chunk.get("choices") or []:
+        if choice.get("index", 0) == 0:
+            yield choice.get("delta") or {}, choice.get("finish_reason")
+
+
+@dataclass(frozen=True, slots=True)
+class Face:
+    """One API face, made of its module's functions.
+
+    ``to_chat(body)``: the face's request as a chat-completions body (``BadRequest`` naming the
+    face's own param); ``render(completion, request_id, body)``: a ``chat.completion`` in the face's
+    shape (``body`` is the face's request, for the fields its answer echoes); ``writer(request_id,
+    model, body, created)``: a stream renderer (``created`` is the request's start, Unix seconds);
+    ``error_body(err)``: an error in the face's shape."""
+
+    name: str
+    to_chat: Callable[[dict[str, Any]], dict[str, Any]]
+    render: Callable[[dict[str, Any], str, dict[str, Any]], dict[str, Any]]
+    writer: Callable[[str, str, dict[str, Any], int], StreamWriter]
+    error_body: Callable[[GatewayError], dict[str, Any]]

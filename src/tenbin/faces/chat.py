@@ -8,6 +8,7 @@ from typing import Any
 import orjson
 
 from tenbin.errors import GatewayError
+from tenbin.faces import Face
 
 DONE = b"data: [DONE]\n\n"
 
@@ -28,20 +29,9 @@ class ChatWriter:
         return DONE
 
 
-class ChatFace:
-    name = "chat"
-
-    def to_chat(self, body: dict[str, Any]) -> dict[str, Any]:
-        return body  # validated by the handler, as every face's output is
-
-    def render(self, completion: dict[str, Any], request_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        return completion
-
-    def writer(self, request_id: str, model: str, body: dict[str, Any], created: int) -> ChatWriter:
-        return ChatWriter()
-
-    def error_body(self, err: GatewayError) -> dict[str, Any]:
-        return err.to_body()
+def _identity(completion: dict[str, Any], request_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    return completion
 
 
-CHAT = ChatFace()
+# The body is validated by the handler, as every face's output is.
+CHAT = Face("chat", lambda body: body, _identity, lambda *_: ChatWriter(), GatewayError.to_body)

@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 
 from tenbin.errors import BadRequest, GatewayError
-from tenbin.faces import sse_event
+from tenbin.faces import Face, first_choice, sse_event
 from tenbin.routing.features import estimate_tokens
 
 # OpenAI finish_reason → Anthropic stop_reason.
@@ -364,10 +364,7 @@ class MessagesWriter:
         out = b""
         if chunk.get("usage"):
             self.usage = chunk["usage"]
-        for choice in chunk.get("choices") or []:
-            if choice.get("index", 0) != 0:
-                continue
-            delta = choice.get("delta") or {}
+        for delta, finish in first_choice(chunk):
             text = delta.get("content")
             if text:
                 if self.kind != "text":
@@ -380,8 +377,8 @@ class MessagesWriter:
                 call["name"] = call["name"] or fn.get("name")
                 if fn.get("arguments"):
                     call["args"].append(fn["arguments"])
-            if choice.get("finish_reason"):
-                self.stop = STOP_REASONS.get(str(choice["finish_reason"]), "end_turn")
+            if finish:
+                self.stop = STOP_REASONS.get(finish, "end_turn")
         return out
 
     def _tool_blocks(self) -> bytes:
@@ -402,20 +399,6 @@ class MessagesWriter:
             "usage": usage(self.usage)}) + sse_event("message_stop", {"type": "message_stop"})
 
 
-class MessagesFace:
-    name = "messages"
-
-    def to_chat(self, body: dict[str, Any]) -> dict[str, Any]:
-        return to_chat(body)
-
-    def render(self, completion: dict[str, Any], request_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        return render(completion, request_id)
-
-    def writer(self, request_id: str, model: str, body: dict[str, Any], created: int) -> MessagesWriter:
-        return MessagesWriter(request_id, model)
-
-    def error_body(self, err: GatewayError) -> dict[str, Any]:
-        return error_body(err)
-
-
-MESSAGES = MessagesFace()
+MESSAGES = Face(
+    "messages", to_chat, lambda completion, request_id, body: render(completion, request_id),
+    lambda request_id, model, body, created: MessagesWriter(request_id, model), error_body)

@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 
 from tenbin.errors import BadRequest, GatewayError
-from tenbin.faces import sse_event
+from tenbin.faces import Face, first_choice, sse_event
 
 
 def _bad(message: str, param: str) -> BadRequest:
@@ -330,16 +330,13 @@ class ResponsesWriter:
         out = b""
         if chunk.get("usage"):
             self.usage = chunk["usage"]
-        for choice in chunk.get("choices") or []:
-            if choice.get("index", 0) != 0:
-                continue
-            delta = choice.get("delta") or {}
+        for delta, finish in first_choice(chunk):
             if delta.get("content"):
                 out += self._text(delta["content"])
             for tc in delta.get("tool_calls") or []:
                 out += self._call(tc)
-            if choice.get("finish_reason"):
-                self.finish = choice["finish_reason"]
+            if finish:
+                self.finish = finish
         return out
 
     def end(self) -> bytes:
@@ -365,20 +362,4 @@ class ResponsesWriter:
         return out + self._ev(kind, response=self._snapshot())
 
 
-class ResponsesFace:
-    name = "responses"
-
-    def to_chat(self, body: dict[str, Any]) -> dict[str, Any]:
-        return to_chat(body)
-
-    def render(self, completion: dict[str, Any], request_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        return render(completion, request_id, body)
-
-    def writer(self, request_id: str, model: str, body: dict[str, Any], created: int) -> ResponsesWriter:
-        return ResponsesWriter(request_id, model, body, created)
-
-    def error_body(self, err: GatewayError) -> dict[str, Any]:
-        return error_body(err)
-
-
-RESPONSES = ResponsesFace()
+RESPONSES = Face("responses", to_chat, render, ResponsesWriter, error_body)
