@@ -49,7 +49,9 @@ def test_check_prints_store_providers_dependencies_and_warnings(tmp_path: Path) 
     assert ("warning: routing.rules.0(nippo): none of its models (saas-jp) has an available provider now; "
             "requests it matches will fail or fall through") in lines
     assert "warning: providers.saas: environment variable SAAS_KEY is not set; its models are unavailable" in lines
-    assert lines[-1] == "OK: 0 errors, 2 warnings"
+    assert ("warning: governance.vendors: no entry for provider 'fake', which sends data abroad (the APPI record "
+            "cannot name its legal entity or legal basis)") in lines
+    assert lines[-1] == "OK: 0 errors, 3 warnings"
     assert not (tmp_path / "data").exists()  # checking creates nothing
 
 

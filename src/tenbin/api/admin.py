@@ -19,6 +19,8 @@ from tenbin.errors import BadRequest
 from tenbin.gateway.models import model_states, provider_states
 from tenbin.gateway.runtime import Runtime
 from tenbin.governance import reports
+from tenbin.governance.appi import appi_report
+from tenbin.governance.config import GovernanceConfig
 from tenbin.governance.keyadmin import KeyAdmin, key_view
 from tenbin.governance.roles import read_scope, require_admin, require_console
 from tenbin.governance.verify import head, verify_store
@@ -172,6 +174,24 @@ class AdminAPI:
         rows = await reports.processing(self.rt.store, request.query.get("period"), team)
         return _json({"object": "list", "team": team, "data": rows})
 
+    async def report_appi(self, request: web.Request) -> web.Response:
+        """The APPI Art. 28/29 record joined with the vendor register (governance/appi.py)."""
+        team = await self._scope(request)
+        await self._audit_written()
+        rep = await appi_report(self.rt.store, GovernanceConfig.from_section(self.rt.cfg.governance),
+                                request.query.get("period"), team)
+        return _json({"object": "list", "team": team, **rep.as_dict()})
+
+    async def vendors(self, request: web.Request) -> web.Response:
+        """The vendor register: who receives data, on which legal basis, reviewed when."""
+        await self._scope(request)
+        gov = GovernanceConfig.from_section(self.rt.cfg.governance)
+        return _json({"object": "list", "review_max_age_days": gov.review_max_age_days,
+                      "data": [{"provider": name, **v.model_dump(mode="json"), "legal_basis_ja": v.basis_ja,
+                                "review_due": (d.isoformat() if (d := v.review_due(gov.review_max_age_days))
+                                               else None)}
+                               for name, v in sorted(gov.vendors.items())]})
+
     async def ledger(self, request: web.Request) -> web.Response:
         team = await self._scope(request)
         limit = _int_param(request, "limit", 100, 1, MAX_LIMIT)
@@ -224,6 +244,8 @@ def add_admin_routes(app: web.Application, runtime: Runtime, auth: Authenticator
     r.add_get("/admin/reports/costs", api.report_costs)
     r.add_get("/admin/reports/cross-border", api.report_cross_border)
     r.add_get("/admin/reports/processing", api.report_processing)
+    r.add_get("/admin/reports/appi", api.report_appi)
+    r.add_get("/admin/vendors", api.vendors)
     r.add_get("/admin/ledger", api.ledger)
     r.add_get("/admin/audit", api.audit)
     r.add_get("/admin/audit/verify", api.audit_verify)
@@ -232,6 +254,6 @@ def add_admin_routes(app: web.Application, runtime: Runtime, auth: Authenticator
 
 # Read endpoints that take ?team= — the cross-tenant tests walk this list so a new route is covered.
 TEAM_SCOPED_GETS = ("/admin/keys", "/admin/budgets", "/admin/policies", "/admin/reports/costs",
-                    "/admin/reports/cross-border", "/admin/reports/processing", "/admin/ledger",
-                    "/admin/audit")
+                    "/admin/reports/cross-border", "/admin/reports/processing", "/admin/reports/appi",
+                    "/admin/vendors", "/admin/ledger", "/admin/audit")
 ADMIN_ONLY_GETS = ("/admin/audit/verify", "/admin/audit/checkpoint")

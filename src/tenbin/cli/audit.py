@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from tenbin.cli.common import ConfigOption, console, err_console, load, with_store
+from tenbin.cli.common import ConfigOption, clock_of, console, err_console, load, with_store
+from tenbin.clock import Clock
+from tenbin.config.schema import Config
 from tenbin.errors import GatewayError
 from tenbin.governance import reports
+from tenbin.governance.period import JST
 from tenbin.governance.raw import RawVault
 from tenbin.governance.verify import VerifyResult, head, verify_store
 
@@ -44,18 +49,25 @@ def checkpoint(config: ConfigOption = None) -> None:
 
 @audit_app.command("report")
 def report(
+    ctx: typer.Context,
     cross_border: bool = typer.Option(False, "--cross-border", help="APPI Art. 28 transfers abroad"),
     processing: bool = typer.Option(False, "--processing", help="records of processing summary"),
+    appi: bool = typer.Option(False, "--appi", help="APPI Art. 28/29 record joined with the vendor register"),
     period: str | None = typer.Option(None, help="month in JST, e.g. 2026-11 (default: all time)"),
     team: str | None = typer.Option(None, help="one team only"),
     as_json: bool = typer.Option(False, "--json", help="machine-readable output"),
+    csv_path: Annotated[Path | None, typer.Option("--csv", help="--appi: write the record as CSV here")] = None,
+    html_path: Annotated[Path | None, typer.Option("--html", help="--appi: printable Japanese pages")] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Cross-border transfer records or the records-of-processing summary."""
-    if cross_border == processing:
-        err_console.print("[red]error:[/red] choose exactly one of --cross-border or --processing")
+    """Cross-border transfer records, the records-of-processing summary, or the APPI record."""
+    if cross_border + processing + appi != 1:
+        err_console.print("[red]error:[/red] choose exactly one of --cross-border, --processing or --appi")
         raise typer.Exit(2)
     cfg = load(config)
+    if appi:
+        _appi(cfg, period, team, as_json, csv_path, html_path, clock_of(ctx))
+        return
     try:
         if cross_border:
             rows = [r.as_dict() for r in with_store(cfg, lambda s: reports.cross_border(s, period, team))]
@@ -82,6 +94,40 @@ def report(
                       ", ".join(f"{k}={v}" for k, v in r["use_cases"].items()),
                       ", ".join(f"{k}={v}" for k, v in r["data_classes"].items()))
     console.print(t)
+
+
+def _appi(cfg: Config, period: str | None, team: str | None, as_json: bool, csv_path: Path | None,
+          html_path: Path | None, clock: Clock) -> None:
+    from tenbin.governance.appi import AppiReport, appi_report
+    from tenbin.governance.appi_render import to_csv, to_html
+    from tenbin.governance.config import GovernanceConfig
+
+    try:
+        gov = GovernanceConfig.from_section(cfg.governance)
+        rep: AppiReport = with_store(cfg, lambda s: appi_report(s, gov, period, team))
+    except ValueError as e:
+        err_console.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(2) from None
+    except GatewayError as e:
+        err_console.print(f"[red]error:[/red] {e.message}")
+        raise typer.Exit(2) from None
+    if csv_path is not None:
+        csv_path.write_text(to_csv(rep), encoding="utf-8")
+    if html_path is not None:
+        stamp = clock.now().astimezone(JST).strftime("%Y-%m-%d %H:%M JST")
+        html_path.write_text(to_html(rep, stamp), encoding="utf-8")
+    if as_json:
+        typer.echo(json.dumps(rep.as_dict(), ensure_ascii=False, indent=2))
+        return
+    t = Table("period", "vendor", "legal entity", "country", "basis", "last review", "transfers", "personal",
+              "unmasked", "items", title=f"APPI Art. 28 record {period or '(all)'}")
+    for r in rep.rows:
+        t.add_row(r.period, r.provider, r.legal_entity or "(not registered)", r.country or "-", r.legal_basis or "-",
+                  r.last_review or "-", str(r.transfers), str(r.personal), str(r.personal_unmasked),
+                  ", ".join(f"{k}={v}" for k, v in sorted(r.items.items())))
+    console.print(t)
+    for w in rep.warnings:
+        err_console.print(f"[yellow]warning:[/yellow] {w}", highlight=False, soft_wrap=True)
 
 
 @audit_app.command("purge")

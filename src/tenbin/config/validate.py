@@ -10,6 +10,7 @@ printed and let it run.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -34,6 +35,18 @@ class Findings:
         if self.errors:
             raise ConfigInvalid("\n".join([f"invalid configuration in {origin}:",
                                            *(f"  {e}" for e in self.errors)]))
+
+
+def _section_errors(model: Any, section: dict[str, Any], prefix: str) -> list[str]:
+    """Each field error of a package's section as its own line (``governance.vendors.x.country: …``)."""
+    from pydantic import ValidationError
+
+    try:
+        model.model_validate(section)
+    except ValidationError as e:
+        return [f"{prefix}." + ".".join(str(p) for p in err["loc"]) + ": " + err["msg"].removeprefix("Value error, ")
+                for err in e.errors()]
+    return []
 
 
 def _did_you_mean(value: str, known: Iterable[str]) -> str:
@@ -78,7 +91,8 @@ def _check_routing(cfg: Config, catalog: Catalog, f: Findings) -> Any:
     try:
         policy = RoutingPolicy.from_section(cfg.routing)
     except ValueError as e:
-        f.errors.extend(str(e).split("; "))
+        section = cfg.routing if "constraints" in cfg.routing else {**cfg.routing, "constraints": []}
+        f.errors.extend(_section_errors(RoutingPolicy, section, "routing") or [str(e)])
         return None
     try:
         check_model_refs(policy, cfg, catalog)
@@ -143,14 +157,42 @@ def dependencies(cfg: Config, catalog: Catalog) -> list[Dependency]:
     return out
 
 
-def check_config(cfg: Config, catalog: Catalog) -> Findings:
-    """Every error and warning of ``cfg`` as a whole (the fields themselves are already valid)."""
+def _check_register(cfg: Config, catalog: Catalog, f: Findings, today: dt.date) -> None:
+    """The vendor register (``governance.vendors``) names configured providers; every provider that
+    can send data abroad has an entry; no review is older than ``review_max_age_days``."""
+    from tenbin.governance.config import GovernanceConfig
+
+    try:
+        gov = GovernanceConfig.from_section(cfg.governance)
+    except ValueError as e:
+        f.errors.extend(_section_errors(GovernanceConfig, cfg.governance, "governance") or [str(e)])
+        return
+    for name in sorted(gov.vendors):
+        if name not in cfg.providers:
+            f.errors.append(f"governance.vendors.{name}: not a configured provider{_did_you_mean(name, cfg.providers)}")
+    abroad = sorted({m.provider for m in catalog if not (m.domestic and m.jurisdiction == "JP")})
+    for name in abroad:
+        if name in cfg.providers and _available(cfg, next(m for m in catalog if m.provider == name)) \
+                and name not in gov.vendors:
+            f.warnings.append(f"governance.vendors: no entry for provider {name!r}, which sends data abroad "
+                              "(the APPI record cannot name its legal entity or legal basis)")
+    for name, v in sorted(gov.vendors.items()):
+        due = v.review_due(gov.review_max_age_days)
+        if due is not None and today > due:
+            f.warnings.append(f"governance.vendors.{name}.last_review: {v.last_review} is more than "
+                              f"{gov.review_max_age_days} days old; transfers now rely on an expired Art. 28(3) review")
+
+
+def check_config(cfg: Config, catalog: Catalog, today: dt.date | None = None) -> Findings:
+    """Every error and warning of ``cfg`` as a whole (the fields themselves are already valid).
+    ``today`` (the Tokyo date) dates the vendor reviews; the system's when not given."""
     f = Findings()
     _check_models(cfg, catalog, f)
     if cfg.default_model not in catalog:
         f.errors.append(f"default_model: unknown model {cfg.default_model!r}"
                         + _did_you_mean(cfg.default_model, [m.id for m in catalog]))
     _check_routing(cfg, catalog, f)
+    _check_register(cfg, catalog, f, today or dt.datetime.now(dt.timezone(dt.timedelta(hours=9))).date())
     for name, p in sorted(cfg.providers.items()):
         if p.missing_secret and any(m.provider == name for m in cfg.models):
             f.warnings.append(f"providers.{name}: environment variable {p.missing_secret} is not set; its "

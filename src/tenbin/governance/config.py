@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from tenbin.config.sections import validate_section
+from tenbin.governance.register import Vendor
 
 
 class _Strict(BaseModel):
@@ -24,6 +25,10 @@ class RetainRaw(_Strict):
 
 class GovernanceConfig(_Strict):
     audit: bool = True
+    # The vendor register, by provider name, joined into `tenbin audit report --appi`.
+    vendors: dict[str, Vendor] = {}
+    review_max_age_days: int = Field(default=365, gt=0, le=3650,
+                                     description="how old an Art. 28(3) review may be before transfers warn")
     batch_size: int = Field(default=256, gt=0)
     flush_interval_s: float = Field(default=0.2, gt=0)
     max_buffer: int = Field(default=100_000, gt=0)
