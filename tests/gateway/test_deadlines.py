@@ -98,7 +98,7 @@ def test_hung_vendor_falls_back_at_its_first_byte_deadline(chain: Chain, stream:
     served, text, took = chain.ask(stream)
     assert (served, text) == ("backup", "backup answer")
     assert chain.calls("primary") == 1  # max_retries is 2, but a sent call that timed out is not repeated
-    assert 0.3 <= took < 2.0
+    assert 0.3 <= took < 5.0  # before: three calls of 0.3 s each, and a 60 s read timeout by default
     row = chain.gw.rows()[-1]
     assert row["status"] == 200 and row["attempts"] == 2
     assert '"error": "timeout"' in row["route"] or '"error":"timeout"' in row["route"]
@@ -135,7 +135,7 @@ def test_plain_call_stalled_mid_body_is_cut_at_its_total(chain: Chain) -> None:
     chain.fakes["primary"].script = [{"body_stall": 30}] * 3
     served, _, took = chain.ask()
     assert served == "backup" and chain.calls("primary") == 1
-    assert 1.0 <= took < 3.0
+    assert 1.0 <= took < 6.0
 
 
 def test_request_deadline_bounds_the_whole_chain(lt: LoopThread, tmp_path: Path) -> None:
@@ -151,7 +151,7 @@ def test_request_deadline_bounds_the_whole_chain(lt: LoopThread, tmp_path: Path)
             c.ask()
         took = time.perf_counter() - t0
         assert ei.value.status_code == 504
-        assert 1.2 <= took < 2.5
+        assert 1.2 <= took < 3.5  # each model for its full deadline and retries: 4.5 s
         assert c.calls("primary") == 1 and c.calls("second") == 1  # the third was cut by the request deadline
         row = c.gw.rows()[-1]
         assert (row["status"], row["error_class"]) == (504, "upstream_timeout")
@@ -174,7 +174,7 @@ def test_connect_deadline_covers_the_wait_for_a_pooled_connection(lt: LoopThread
             assert held.headers["x-tenbin-model"] == "primary"
             served, _, took = c.ask()
             assert served == "backup" and c.calls("primary") == 1  # the second never reached it
-            assert 0.5 <= took < 1.5  # two waits of 0.25 s: the try and its retry
+            assert 0.5 <= took < 3.0  # two waits of 0.25 s: the try and its retry
             assert "".join(ch.choices[0].delta.content or "" for ch in held.parse() if ch.choices) == "x" * 40
         row = c.gw.rows("served_model = ?", ("backup",))[0]
         assert '"timeout"' in row["route"]
@@ -189,7 +189,7 @@ def test_healthy_drip_stream_outlives_every_total(lt: LoopThread, tmp_path: Path
     deadline: it is neither cut (before, aiohttp's total covered the whole body) nor failed
     over; the vendor's usage at the end reaches the ledger."""
     reply = "".join(f"{n:02d}" for n in range(30))  # 30 chunks of 2 characters
-    c = start_chain(lt, tmp_path, timeouts={"request_s": 1.0}, timeout_s=1.0, idle_timeout_s=0.5)
+    c = start_chain(lt, tmp_path, timeouts={"request_s": 1.0}, timeout_s=1.0, idle_timeout_s=0.8)
     try:
         c.fakes["primary"].reply = reply
         c.fakes["primary"].script = [{"drip": 0.1}]
@@ -207,7 +207,7 @@ def test_anthropic_usage_at_message_stop_arrives_after_a_long_stream(lt: LoopThr
     """Anthropic sends usage only at message_stop: a stream longer than every total must reach it."""
     fake = lt.run(FakeAnthropic(api_key="vk").start())
     cfg = {"providers": {"a": {"kind": "anthropic", "base_url": fake.url, "api_key": "${VENDOR_KEY}",
-                               "first_byte_timeout_s": 0.5, "idle_timeout_s": 0.5, "timeout_s": 1.0}},
+                               "first_byte_timeout_s": 0.5, "idle_timeout_s": 0.8, "timeout_s": 1.0}},
            "models": [fake_model("claude", "a")], "default_model": "claude", "timeouts": {"request_s": 1.0}}
     gw = start_gateway(lt, cfg, tmp_path, ENV)
     try:
@@ -233,7 +233,7 @@ def test_stream_silent_mid_way_is_cut_at_its_idle_deadline(chain: Chain) -> None
     t0 = time.perf_counter()
     with pytest.raises(openai.APIError):
         chain.ask(stream=True)
-    assert time.perf_counter() - t0 < 2.0
+    assert time.perf_counter() - t0 < 5.0  # the vendor is silent for 30 s
     row = chain.gw.rows()[-1]
     assert (row["status"], row["error_class"], row["served_model"]) == (502, "timeout", "primary")
     assert chain.calls("backup") == 0  # bytes were already sent: no switch mid-answer
