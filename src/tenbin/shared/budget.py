@@ -7,6 +7,12 @@ every claim and then adds every claim in one script (all or nothing across repli
 
 Keys assume one Redis (or a primary with replicas), not Redis Cluster: a script touches several
 buckets' keys.
+
+While Redis is down (fail-open), a reservation is held in the in-process fallback ledger and is
+settled or released there too, whenever that happens (Redis may be back by then): a reservation
+the fallback took but never gave back would pile up until every request got a budget 429, turning
+fail-open into fail-closed. A Redis reservation whose settlement cannot reach Redis expires there
+by TTL; its spend is counted in the fallback, so the local limit still sees it during the outage.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ from collections.abc import Mapping, Sequence
 
 from tenbin.finops.budgets.ledger import BudgetLedger, Claim, Settled
 from tenbin.shared.link import RedisDown, RedisLink
+
+_LOCAL = "local"  # stands for a reservation held by the fallback ledger (Redis ids are hex)
 
 _PURGE = """
 local function now_ms()
@@ -122,7 +130,12 @@ class RedisBudgetLedger:
             refused = int(await self.link.call(lambda r: self._reserve(keys=keys, args=args, client=r)))
         except RedisDown:
             self.degraded += 1
-            return await self.fallback.reserve(claims) if self.fail_open else 0
+            if not self.fail_open:
+                return 0
+            local = await self.fallback.reserve(claims)
+            if local is None:
+                self._ids.setdefault(self._sig(claims), []).append(_LOCAL)
+            return local
         if refused:
             return refused - 1
         with contextlib.suppress(RedisDown):  # only feeds snapshot(); the reservation itself holds
@@ -131,17 +144,27 @@ class RedisBudgetLedger:
         return None
 
     async def _end(self, claims: Sequence[Claim], actual: int) -> list[int]:
+        """Finish a reservation where it was taken; ``actual`` < 0 releases it."""
         ids = self._ids.get(self._sig(claims))
-        rid = ids.pop(0) if ids else "-"  # unknown: reserved while Redis was down; just count
+        rid = ids.pop(0) if ids else "-"  # unknown: just count the spend
         if ids == []:
             self._ids.pop(self._sig(claims), None)
+        if rid == _LOCAL:
+            return await self._end_local(claims, actual)
         keys = [self._base(c.bucket) for c in claims]
         try:
             return [int(x) for x in await self.link.call(
                 lambda r: self._finish(keys=keys, args=[rid, actual], client=r))]
         except RedisDown:
-            self.degraded += 1  # the reservation expires by TTL; the usage table stays the truth
+            self.degraded += 1  # the Redis reservation expires by TTL; the usage table stays the truth
+            # nothing was reserved locally: count the spend only, without touching local reservations
+            return await self._end_local([Claim(c.bucket, 0, c.limit) for c in claims], actual)
+
+    async def _end_local(self, claims: Sequence[Claim], actual: int) -> list[int]:
+        if actual < 0:
+            await self.fallback.release(claims)
             return [0 for _ in claims]
+        return [s.before for s in await self.fallback.settle(claims, actual)]
 
     async def settle(self, claims: Sequence[Claim], actual: int) -> list[Settled]:
         before = await self._end(claims, actual)
