@@ -17,8 +17,8 @@ offending line, which may be an ``Authorization`` header. The log gets the same,
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
+import signal
 from collections.abc import Callable
 from typing import Any
 
@@ -91,10 +91,16 @@ class AppRunner(web.AppRunner):
 
 def run(app: web.Application, host: str, port: int, print: Callable[[str], None] | None = None,
         **kwargs: Any) -> None:
-    """``web.run_app`` with :class:`AppRunner`: serve until SIGINT/SIGTERM, then clean up."""
+    """``web.run_app`` with :class:`AppRunner`: serve until SIGINT/SIGTERM, then clean up — the
+    app's shutdown and cleanup (last refusal summary, ledger and audit flush) run before any other
+    task is cancelled, as ``run_app`` orders it."""
 
     async def serve() -> None:
-        runner = AppRunner(app, handle_signals=True, **kwargs)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        runner = AppRunner(app, handle_signals=False, **kwargs)
         await runner.setup()
         try:
             site = web.TCPSite(runner, host, port)
@@ -102,10 +108,8 @@ def run(app: web.Application, host: str, port: int, print: Callable[[str], None]
             if print is not None:
                 names = ", ".join(sorted(str(s.name) for s in runner.sites))
                 print(f"======== Running on {names} ========\n(Press CTRL+C to quit)")
-            while True:
-                await asyncio.sleep(3600)
+            await stop.wait()
         finally:
             await runner.cleanup()
 
-    with contextlib.suppress(web.GracefulExit, KeyboardInterrupt):  # the signal that ends serving
-        asyncio.run(serve())
+    asyncio.run(serve())
