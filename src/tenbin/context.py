@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+#: What the request asks a model for: a chat answer (chat completions, responses, messages) or
+#: vectors (embeddings). The one pipeline runs both; routing only picks models of the same kind.
+Operation = Literal["chat", "embed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,5 +61,6 @@ class RequestContext:
     use_case: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
     body_size: int = 0
+    operation: Operation = "chat"
     started: float = field(default_factory=time.time)
     started_mono: float = field(default_factory=time.perf_counter)

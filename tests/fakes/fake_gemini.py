@@ -21,6 +21,7 @@ from aiohttp import web
 
 from tests.fakes.base import FakeUpstream, Recorded
 from tests.fakes.base import Reply as Reply  # re-exported for tests
+from tests.fakes.vectors import vector
 
 MODEL = "gemini-2.5-flash"
 
@@ -159,7 +160,10 @@ class FakeGemini(FakeUpstream):
 
     async def _models(self, request: web.Request) -> web.StreamResponse:
         rec = await self.record(request)
-        _, _, method = request.match_info["target"].partition(":")
+        model, _, method = request.match_info["target"].partition(":")
+        if method in ("embedContent", "batchEmbedContents"):
+            got = self._key_error(rec) or (self.script.popleft() if self.script else None)
+            return await self.send(request, got or self._embed(f"models/{model}", method, rec))
         streaming = method == "streamGenerateContent"
         if method not in ("generateContent", "streamGenerateContent"):
             return await self.send(request, gemini_error(404, f"Method {method!r} not found"))
@@ -182,12 +186,45 @@ class FakeGemini(FakeUpstream):
         items = [f[len(b"data: ") :].strip() for f in reply.events or ()]
         return Reply(raw=b"[" + b",\r\n".join(items) + b"]", headers=reply.headers)
 
-    def _validate(self, rec: Recorded) -> Reply | None:
+    def _key_error(self, rec: Recorded) -> Reply | None:
         key = rec.headers.get("x-goog-api-key") or rec.query.get("key")
         if not key:
             return gemini_error(403, "Method doesn't allow unregistered callers. Please use API Key.")
         if self.api_key is not None and key != self.api_key:
             return bad_key()
+        return None
+
+    @staticmethod
+    def _embed(model: str, method: str, rec: Recorded) -> Reply:
+        """``embedContent`` (``{content, outputDimensionality}`` → ``{embedding: {values}}``) and
+        ``batchEmbedContents`` (``{requests: [{model, content, …}]}`` → ``{embeddings: [{values}]}``),
+        each request's ``model`` the one in the URL, as the real service requires."""
+        try:
+            body = rec.json()
+        except orjson.JSONDecodeError:
+            return gemini_error(400, "Invalid JSON payload received.")
+        requests = body.get("requests") if method == "batchEmbedContents" else [body]
+        if not isinstance(requests, list) or not requests:
+            return gemini_error(400, "* BatchEmbedContentsRequest.requests: requests is not specified")
+        out = []
+        for n, req in enumerate(requests):
+            if method == "batchEmbedContents" and req.get("model") != model:
+                return gemini_error(400, f"Model name in request ({req.get('model')}) does not match the model "
+                                         f"in the URL ({model}). (requests[{n}])")
+            parts = (req.get("content") or {}).get("parts") or []
+            texts = [t for p in parts if isinstance(p, dict) and isinstance(t := p.get("text"), str) and t]
+            if not texts or len(texts) != len(parts):
+                return gemini_error(400, f"* EmbedContentRequest.content: contents is not specified (requests[{n}])")
+            dims = req.get("outputDimensionality") or 3072
+            if not isinstance(dims, int) or not 1 <= dims <= 3072:
+                return gemini_error(400, "outputDimensionality must be between 1 and 3072")
+            out.append({"values": vector("".join(texts), dims)})
+        return Reply(json={"embedding": out[0]} if method == "embedContent" else {"embeddings": out})
+
+    def _validate(self, rec: Recorded) -> Reply | None:
+        refused = self._key_error(rec)
+        if refused is not None:
+            return refused
         try:
             body = rec.json()
         except orjson.JSONDecodeError:

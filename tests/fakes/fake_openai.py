@@ -16,17 +16,28 @@
   {"invalid_after": 0}                  (stream) after N content chunks, an event that is not JSON
   {"stall_after": 1, "stall": 5.0}      (stream) after N content chunks, silence for that long
   {"body_stall": 5.0}                   (plain) headers and half the body, then silence that long
+
+``POST /v1/embeddings`` answers as OpenAI does (``embeddings``): ``input`` a string, strings or
+token arrays, ``encoding_format`` float or base64 (little-endian float32), ``dimensions`` only for
+``text-embedding-3-*`` models, the same 400s for an empty or malformed input.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import struct
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 from aiohttp import web
+
+from tests.fakes.vectors import vector
+
+#: Native sizes of OpenAI's embedding models (anything else: ``default_dims``).
+NATIVE_DIMS = {"text-embedding-3-small": 1536, "text-embedding-3-large": 3072, "text-embedding-ada-002": 1536}
 
 
 @dataclass
@@ -48,6 +59,7 @@ class FakeOpenAI:
     prompt_tokens: int = 11
     delay: float = 0.0
     echo: bool = False
+    default_dims: int = 64
     url: str = ""
     _runner: web.AppRunner | None = None
 
@@ -200,9 +212,58 @@ class FakeOpenAI:
         await resp.write_eof()
         return resp
 
+    @staticmethod
+    def _invalid(message: str, param: str | None) -> web.Response:
+        return web.json_response({"error": {"message": message, "type": "invalid_request_error", "param": param,
+                                            "code": None}}, status=400)
+
+    async def embeddings(self, request: web.Request) -> web.StreamResponse:
+        raw = await request.read()
+        self.requests.append(Recorded(request.path, dict(request.headers), raw))
+        fault = self.script.pop(0) if self.script else {}
+        if "status" in fault:
+            return web.json_response({"error": {"message": f"injected {fault['status']}",
+                                                "type": fault.get("type", "server_error"), "param": None,
+                                                "code": fault.get("code")}}, status=fault["status"])
+        body = orjson.loads(raw)
+        model, inp = body.get("model"), body.get("input")
+        if not isinstance(model, str):
+            return self._invalid("you must provide a model parameter", None)
+        if isinstance(inp, str) or (isinstance(inp, list) and inp and all(isinstance(t, int) for t in inp)):
+            items: list[Any] = [inp]
+        elif isinstance(inp, list) and inp and (all(isinstance(x, str) for x in inp)
+                                                or all(isinstance(x, list) and x for x in inp)):
+            items = inp
+        else:
+            return self._invalid("'$.input' is invalid. Please check the API reference: "
+                                 "https://platform.openai.com/docs/api-reference.", None)
+        if any(x == "" for x in items):
+            return self._invalid("'$.input' is invalid. Please check the API reference: "
+                                 "https://platform.openai.com/docs/api-reference.", None)
+        dims = body.get("dimensions")
+        native = NATIVE_DIMS.get(model, self.default_dims)
+        if dims is not None:
+            if not model.startswith("text-embedding-3"):
+                return self._invalid("This model does not support specifying dimensions.", None)
+            if not isinstance(dims, int) or not 1 <= dims <= native:
+                return self._invalid(f"Invalid value for 'dimensions' = {dims}. Must be between 1 and {native}.",
+                                     "dimensions")
+        encoding = body.get("encoding_format", "float")
+        if encoding not in ("float", "base64"):
+            return self._invalid(f"Invalid value for 'encoding_format' = {encoding}.", "encoding_format")
+        data = []
+        for i, item in enumerate(items):
+            vec = vector(item, dims or native)
+            emb: Any = base64.b64encode(struct.pack(f"<{len(vec)}f", *vec)).decode() if encoding == "base64" else vec
+            data.append({"object": "embedding", "index": i, "embedding": emb})
+        tokens = sum(len(x) if isinstance(x, list) else max(1, len(x.encode()) // 3) for x in items)
+        return web.json_response({"object": "list", "data": data, "model": model,
+                                  "usage": {"prompt_tokens": tokens, "total_tokens": tokens}})
+
     async def start(self) -> FakeOpenAI:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_post("/v1/chat/completions", self.handle)
+        app.router.add_post("/v1/embeddings", self.embeddings)
         # handler_cancellation: a hung reply whose client gave up (deadline tests) must not keep
         # its handler, and so stop(), waiting.
         self._runner = web.AppRunner(app, access_log=None, handler_cancellation=True, shutdown_timeout=0.1)

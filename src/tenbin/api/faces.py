@@ -1,5 +1,6 @@
 """HTTP handlers for the API faces other than chat completions: each translates its request into
-the one pipeline (``Gateway.chat``) and renders the answer in its own shape (``tenbin.faces``)."""
+the one pipeline (``Gateway.chat``, or ``Gateway.embed`` for embeddings) and renders the answer in
+its own shape (``tenbin.faces``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from tenbin.api.state import AUTH, REQUEST_ID, RUNTIME
 from tenbin.api.validation import parse_json, validate_chat
 from tenbin.context import RequestContext
 from tenbin.faces import Face
+from tenbin.faces import embeddings as embedding_face
 from tenbin.faces import messages as anthropic
 from tenbin.faces.responses import RESPONSES
 from tenbin.gateway.pipeline import Completion
@@ -78,6 +80,25 @@ async def serve(request: web.Request, face: Face) -> web.StreamResponse:
     return resp
 
 
+async def embeddings(request: web.Request) -> web.Response:
+    """``POST /v1/embeddings``: the same stages as a chat (scan, routing under the constraints,
+    budgets, one ledger row and audit entry); vectors are never computed from masked text."""
+    rt = request.app[RUNTIME]
+    principal = await request.app[AUTH].principal(request)
+    raw_body, size = await _body(request)
+    body, encoding = embedding_face.parse(raw_body)
+    edge.check_chat(request, body)  # model and user reach the ledger and audit as on a chat
+    ctx = RequestContext(
+        request_id=request[REQUEST_ID], principal=principal, body=body, requested_model=body["model"],
+        stream=False, use_case=request.headers.get("x-tenbin-use-case"), body_size=size, operation="embed",
+    )
+    request[refusals.PIPELINE_OWNS] = True  # from here on the pipeline's finish writes the row
+    out = await rt.gateway.embed(ctx)
+    answer = embedding_face.render(out.vectors, out.usage.prompt_tokens, out.served.model.id, encoding)
+    return web.Response(body=orjson.dumps(answer), content_type="application/json",
+                        headers=out.served.headers(ctx.request_id))
+
+
 async def messages(request: web.Request) -> web.StreamResponse:
     return await serve(request, anthropic.MESSAGES)
 
@@ -98,5 +119,7 @@ async def count_tokens(request: web.Request) -> web.Response:
 
 def add_face_routes(app: web.Application) -> None:
     app.router.add_post("/v1/responses", responses)
+    app.router.add_post("/v1/embeddings", embeddings)
+    app.router.add_post("/embeddings", embeddings)  # base_url without /v1, as for chat completions
     app.router.add_post("/v1/messages", messages)
     app.router.add_post("/v1/messages/count_tokens", count_tokens)

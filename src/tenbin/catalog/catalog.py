@@ -16,6 +16,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Tier = Literal["light", "standard", "frontier"]
+#: What a model does: answer chats, or turn text into vectors. Routing never sends a request to a
+#: model of the other kind (routing/router.py), whatever the rules or the client ask for.
+Kind = Literal["chat", "embedding"]
 
 
 class Price(BaseModel):
@@ -68,6 +71,7 @@ class ModelSpec(BaseModel):
     trains_on_data: bool = False
     context_window: int = Field(gt=0)
     tier: Tier = "standard"
+    kind: Kind = "chat"
     capabilities: Capabilities = Capabilities()
     prices: tuple[Price, ...] = Field(min_length=1)
     aliases: tuple[str, ...] = ()

@@ -16,7 +16,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 
@@ -31,12 +31,21 @@ from tenbin.gateway.hooks import AnswerTap, AuditSink, BudgetGuard, NoAudit, NoB
 from tenbin.gateway.privacy_stage import PrivacyPlan, PrivacyStage
 from tenbin.ledger.record import UsageRecord, from_nanos
 from tenbin.ledger.writer import LedgerWriter
-from tenbin.providers.base import ChatCall, ChatResult, Provider, ProviderError, StreamChunk
+from tenbin.providers.base import (
+    ChatCall,
+    ChatResult,
+    Embedder,
+    EmbedResult,
+    Provider,
+    ProviderError,
+    StreamChunk,
+    float32_base64,
+)
 from tenbin.providers.deadlines import ATTEMPT, DeadlineExceeded, Deadlines
 from tenbin.providers.public import describe, redact
 from tenbin.providers.resilience import Breakers, with_retries
 from tenbin.routing.decision import Decision
-from tenbin.routing.features import estimate_tokens
+from tenbin.routing.features import embed_texts, estimate_tokens
 from tenbin.routing.router import Router
 
 if TYPE_CHECKING:
@@ -48,6 +57,7 @@ log = logging.getLogger("tenbin.gateway")
 Bodies = Callable[[ModelSpec], dict[str, Any] | None]
 # Prices and FX rates take effect on Japanese calendar days, like budgets and reports.
 TOKYO = dt.timezone(dt.timedelta(hours=9), "Asia/Tokyo")
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -90,6 +100,15 @@ class Served:
 @dataclass(slots=True)
 class Completion:
     response: dict[str, Any]
+    served: Served
+
+
+@dataclass(slots=True)
+class Embedding:
+    """An embeddings answer: one float vector per input, in order, and what was billed."""
+
+    vectors: list[list[float]]
+    usage: Usage
     served: Served
 
 
@@ -182,27 +201,62 @@ class Gateway:
 
     # ---- the pipeline -----------------------------------------------------------------------
     async def chat(self, ctx: RequestContext) -> Completion | Stream:
+        return await self._begin(ctx, self._run)
+
+    async def embed(self, ctx: RequestContext) -> Embedding:
+        """``/v1/embeddings`` through the same stages as a chat: the input is scanned, routed under
+        the same constraints (to embedding models only), reserved against budgets and written as
+        one ledger row and one audit entry. It is never masked: see ``_run_embed``."""
+        ctx.operation = "embed"
+        return await self._begin(ctx, self._run_embed)
+
+    async def _begin(self, ctx: RequestContext, run: Callable[[RequestContext, Finish], Awaitable[T]]) -> T:
         # The request's time comes from the gateway's clock: it decides the Tokyo day the request
         # is priced on (catalog price and FX rate), the budget period it charges and its ledger and
         # audit timestamps, so all of them agree and tests can pin it to a month boundary.
         ctx.started = self.clock.now().timestamp()
         fin = Finish(self, ctx)
         try:
-            return await self._run(ctx, fin)
+            return await run(ctx, fin)
         except BaseException as e:
             await fin.failed(e)  # a no-op when the request already finished (a stream's own end)
             raise
 
-    async def _run(self, ctx: RequestContext, fin: Finish) -> Completion | Stream:
+    async def _prepare(self, ctx: RequestContext, fin: Finish) -> PrivacyPlan | None:
+        """The stages every operation shares before a provider is called: scan, route, reserve."""
         self._check_request(ctx)
         scan = fin.scan = await self.privacy.scan_async(ctx.body, ctx.body_size) if self.privacy else None
         decision = fin.decision = fin.routed = self.router.decide(ctx, scan)
-        decision, fin.reservation = await self.budget.reserve(ctx, decision)
-        fin.decision = decision
+        fin.decision, fin.reservation = await self.budget.reserve(ctx, decision)
+        return self.privacy.plan(ctx.body, scan, fin.decision) if self.privacy and scan else None
+
+    async def _run_embed(self, ctx: RequestContext, fin: Finish) -> Embedding:
+        plan = await self._prepare(ctx, fin)
+        assert fin.decision is not None
+        # A vector of masked text is not the text's vector, so the router never asks to mask an
+        # embeddings request (it reroutes or refuses); should a destination still need masking,
+        # it is skipped, never sent the input.
+        def as_written(model: ModelSpec) -> dict[str, Any] | None:
+            return ctx.body if plan is None or plan.action_for(model) == "allow" else None
+
+        served, result = await self._try_chain(ctx, fin.decision, as_written, _embed_call, fin.tried)
+        fin.served = served
+        usage = result.usage
+        if not usage.reported:  # Gemini counts no tokens here: estimate them, marked as such
+            usage = Usage(prompt_tokens=estimate_tokens("\n".join(embed_texts(ctx.body))) or len(result.vectors))
+        fin.answer = AnswerTap(self.audit.keeps_raw)
+        for vec in result.vectors:  # the audit digests the vectors as a base64 client receives them
+            fin.answer.feed(float32_base64(vec))
+        await fin(200, None, usage)
+        return Embedding(result.vectors, usage, served)
+
+    async def _run(self, ctx: RequestContext, fin: Finish) -> Completion | Stream:
+        plan = await self._prepare(ctx, fin)
+        decision = fin.decision
+        assert decision is not None
         # Masked or not is decided per destination (Decision.privacy_for): the first choice's body
         # is built now (a refused attachment is the client's 403 before any call), a fallback's
         # when the chain reaches it.
-        plan = self.privacy.plan(ctx.body, scan, decision) if self.privacy and scan else None
         fin.masked = plan.masked_for(decision.model) if plan else None
         bodies: Bodies = plan.body_for if plan else (lambda _m: ctx.body)
         if ctx.stream:
@@ -547,6 +601,12 @@ class Gateway:
         if served and served.attempts:
             trace["failed"] = [{"model": a.model, "error": a.error} for a in served.attempts]
         return trace
+
+
+async def _embed_call(provider: Provider, call: ChatCall) -> EmbedResult:
+    if not isinstance(provider, Embedder):  # config validation refuses this; a fallback all the same
+        raise ProviderError("unavailable", f"provider {provider.name} serves no embeddings", sent=False)
+    return await provider.embed(call)
 
 
 def _bears_content(chunk: dict[str, Any]) -> bool:

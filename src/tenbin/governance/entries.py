@@ -22,7 +22,10 @@ from tenbin.ledger.record import UsageRecord
 
 
 def prompt_bytes(body: dict[str, Any]) -> bytes:
-    """The prompt as digested: the request's ``messages`` as compact JSON (orjson, key order kept)."""
+    """The prompt as digested: the request's ``messages`` as compact JSON (orjson, key order kept);
+    an embeddings request's ``input`` (its only text)."""
+    if "messages" not in body and "input" in body:
+        return orjson.dumps(body["input"])
     return orjson.dumps(body.get("messages") or [])
 
 

@@ -1,4 +1,5 @@
-"""The one interface every vendor adapter implements: complete, stream, usage out.
+"""The one interface every vendor adapter implements: complete, stream, usage out; and, for
+adapters whose vendor serves embedding models, ``embed`` (:class:`Embedder`).
 
 Adapters translate OpenAI-shaped request bodies to their wire format and back, and raise
 ``ProviderError`` with a ``kind`` that the resilience layer understands (retry? fall back?).
@@ -6,9 +7,11 @@ Adapters translate OpenAI-shaped request bodies to their wire format and back, a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import base64
+import struct
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from tenbin.catalog.catalog import ModelSpec
 from tenbin.context import Usage
@@ -92,6 +95,20 @@ class StreamChunk:
 
 
 @dataclass(slots=True)
+class EmbedResult:
+    """One vector per input, in input order, as floats (the face encodes base64 itself, so every
+    vendor answers the same way); ``usage.prompt_tokens`` is what the vendor counted."""
+
+    vectors: list[list[float]]
+    usage: Usage
+
+
+def float32_base64(vec: Sequence[float]) -> str:
+    """A vector as OpenAI's ``encoding_format: base64`` sends it: little-endian float32, base64."""
+    return base64.b64encode(struct.pack(f"<{len(vec)}f", *vec)).decode("ascii")
+
+
+@dataclass(slots=True)
 class Availability:
     ok: bool
     reason: str | None = None
@@ -108,3 +125,12 @@ class Provider(Protocol):
     def stream(self, call: ChatCall) -> AsyncIterator[StreamChunk]: ...
 
     async def aclose(self) -> None: ...
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """A provider that serves ``kind: embedding`` models. ``call.body`` is the embeddings request
+    as OpenAI defines it (``input`` a string, strings or token arrays; ``dimensions``; ``user``),
+    without ``encoding_format``."""
+
+    async def embed(self, call: ChatCall) -> EmbedResult: ...

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import orjson
 
 from tenbin.context import Usage
-from tenbin.providers.base import ChatCall, ChatResult, ProviderError, StreamChunk
+from tenbin.providers.base import ChatCall, ChatResult, EmbedResult, ProviderError, StreamChunk
 from tenbin.providers.http import HTTPAdapter
 from tenbin.providers.openai_shapes import (
     client_model,
@@ -350,6 +350,23 @@ def _on_response(st: _StreamState, data: Mapping[str, Any]) -> list[StreamChunk]
     return out
 
 
+def _embed_texts(inp: Any) -> tuple[list[str], bool]:
+    """The texts to embed and whether the client sent a list; Gemini takes text only."""
+    items = inp if isinstance(inp, list) else [inp]
+    if not items or not all(isinstance(x, str) for x in items):
+        raise ProviderError("bad_request", "Gemini embeds text only, not token arrays: send the input as strings",
+                            sent=False)
+    return items, isinstance(inp, list)
+
+
+def _vector(name: str, emb: Any) -> list[float]:
+    values = emb.get("values") if isinstance(emb, dict) else None
+    if not isinstance(values, list) or not all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                                               for x in values):
+        raise ProviderError("bad_response", f"{name}: embedding has no float 'values'")
+    return [float(x) for x in values]
+
+
 class GeminiProvider(HTTPAdapter):
     def _url(self, call: ChatCall, method: str) -> str:
         base = (self.cfg.base_url or "https://generativelanguage.googleapis.com").rstrip("/")
@@ -388,6 +405,32 @@ class GeminiProvider(HTTPAdapter):
         url = self._url(call, "generateContent")
         data = await self.post_json(url, build_request(call), self._headers())
         return translate_response(data, client_model(call), f"chatcmpl-{call.request_id}")
+
+    async def embed(self, call: ChatCall) -> EmbedResult:
+        """``embedContent`` for one string, ``batchEmbedContents`` for a list; ``dimensions`` is
+        ``outputDimensionality``. Gemini reports no token count here, so the usage is unreported
+        (the pipeline estimates it for the ledger, marked ``tokens_reported = false``)."""
+        self._ready()
+        texts, batch = _embed_texts(call.body.get("input"))
+        dims = call.body.get("dimensions")
+        name = call.model.upstream if "/" in call.model.upstream else f"models/{call.model.upstream}"
+
+        def one(text: str) -> dict[str, Any]:
+            req: dict[str, Any] = {"content": {"parts": [{"text": text}]}}
+            if isinstance(dims, int):
+                req["outputDimensionality"] = dims
+            return req
+
+        if not batch:
+            data = await self.post_json(self._url(call, "embedContent"), one(texts[0]), self._headers())
+            return EmbedResult([_vector(self.name, data.get("embedding") if isinstance(data, dict) else None)],
+                               Usage())
+        body = {"requests": [{"model": name, **one(t)} for t in texts]}
+        data = await self.post_json(self._url(call, "batchEmbedContents"), body, self._headers())
+        embs = data.get("embeddings") if isinstance(data, dict) else None
+        if not isinstance(embs, list) or len(embs) != len(texts):
+            raise ProviderError("bad_response", f"{self.name}: batchEmbedContents answer has no embedding per input")
+        return EmbedResult([_vector(self.name, e) for e in embs], Usage())
 
     async def stream(self, call: ChatCall) -> AsyncIterator[StreamChunk]:
         self._ready()

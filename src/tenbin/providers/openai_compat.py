@@ -14,7 +14,7 @@ from urllib.parse import quote
 import orjson
 
 from tenbin.context import Usage
-from tenbin.providers.base import ChatCall, ChatResult, ProviderError, StreamChunk
+from tenbin.providers.base import ChatCall, ChatResult, EmbedResult, ProviderError, StreamChunk
 from tenbin.providers.http import HTTPAdapter
 from tenbin.providers.sse import SSEDecoder
 
@@ -31,8 +31,9 @@ def usage_from_openai(u: Any) -> Usage | None:
     )
 
 
-def azure_url(base_url: str, deployment: str, api_version: str) -> str:
-    """Azure OpenAI's chat URL, ``{resource}/openai/deployments/{deployment}/chat/completions``.
+def azure_url(base_url: str, deployment: str, api_version: str, op: str = "chat/completions") -> str:
+    """Azure OpenAI's URL for ``op``, ``{resource}/openai/deployments/{deployment}/chat/completions``
+    (or ``…/embeddings``).
 
     The deployment is the model's ``upstream`` (one provider serves every deployment of the
     resource), so ``base_url`` is the resource (``https://x.openai.azure.com``), or that with
@@ -42,20 +43,43 @@ def azure_url(base_url: str, deployment: str, api_version: str) -> str:
     base = base_url.rstrip("/")
     head, sep, tail = base.partition("/openai/deployments")
     if sep and tail.strip("/"):
-        return f"{base}/chat/completions?api-version={api_version}"
+        return f"{base}/{op}?api-version={api_version}"
     if sep:
         base = head
     elif base.endswith("/openai"):
         base = base.removesuffix("/openai")
-    return f"{base}/openai/deployments/{quote(deployment, safe='')}/chat/completions?api-version={api_version}"
+    return f"{base}/openai/deployments/{quote(deployment, safe='')}/{op}?api-version={api_version}"
+
+
+def vectors_from_openai(name: str, data: Any, n: int) -> list[list[float]]:
+    """``data[*].embedding`` in input order (``index``), checked: one float vector per input."""
+    items = data.get("data") if isinstance(data, dict) else None
+    if not isinstance(items, list) or len(items) != n:
+        raise ProviderError("bad_response", f"{name}: embeddings answer has no 'data' for each of the {n} inputs")
+    out: list[list[float] | None] = [None] * n
+    for pos, item in enumerate(items):
+        idx = item.get("index", pos) if isinstance(item, dict) else None
+        vec = item.get("embedding") if isinstance(item, dict) else None
+        if not isinstance(idx, int) or not 0 <= idx < n or out[idx] is not None or not isinstance(vec, list) \
+                or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in vec):
+            raise ProviderError("bad_response", f"{name}: embeddings answer item {pos} is not a float vector")
+        out[idx] = [float(x) for x in vec]
+    return [v for v in out if v is not None]
+
+
+def input_count(inp: Any) -> int:
+    """How many vectors an OpenAI ``input`` asks for: one for a string or a single token array."""
+    if isinstance(inp, list) and inp and not all(isinstance(x, int) for x in inp):
+        return len(inp)
+    return 1
 
 
 class OpenAICompatProvider(HTTPAdapter):
-    def _url(self, call: ChatCall) -> str:
+    def _url(self, call: ChatCall, op: str = "chat/completions") -> str:
         base = (self.cfg.base_url or "").rstrip("/")
         if self.cfg.azure_deployment:
-            return azure_url(base, call.model.upstream, self.cfg.api_version or "2024-10-21")
-        return f"{base}/chat/completions"
+            return azure_url(base, call.model.upstream, self.cfg.api_version or "2024-10-21", op)
+        return f"{base}/{op}"
 
     def _headers(self) -> dict[str, str]:
         h = {"content-type": "application/json", **self.cfg.headers}
@@ -89,6 +113,16 @@ class OpenAICompatProvider(HTTPAdapter):
             raise ProviderError("bad_response", f"{self.name}: answer has no 'choices'")
         usage = usage_from_openai(data.get("usage")) or Usage()
         return ChatResult(response=data, usage=usage)
+
+    async def embed(self, call: ChatCall) -> EmbedResult:
+        """``POST {base}/embeddings``, always asking for floats (the face encodes base64 itself)."""
+        if self.cfg.missing_secret:
+            raise ProviderError("unavailable", self.availability().reason or "unavailable")
+        body = {**call.body, "model": call.model.upstream, "encoding_format": "float"}
+        data = await self.post_json(self._url(call, "embeddings"), body, self._headers())
+        vectors = vectors_from_openai(self.name, data, input_count(call.body.get("input")))
+        u = data.get("usage") if isinstance(data.get("usage"), dict) else {}
+        return EmbedResult(vectors, Usage(prompt_tokens=int(u.get("prompt_tokens") or 0), reported=bool(u)))
 
     async def stream(self, call: ChatCall) -> AsyncIterator[StreamChunk]:
         if self.cfg.missing_secret:

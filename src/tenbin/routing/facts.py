@@ -48,6 +48,8 @@ def record(f: Features, needles: tuple[str, ...], tag_keys: tuple[str, ...]) -> 
         out["tools"] = True
     if f.json_mode:
         out["json_mode"] = True
+    if f.operation != "chat":
+        out["operation"] = f.operation  # a replay must not route an embeddings request to a chat model
     if f.max_output:
         out["max_output"] = f.max_output
     if f.latency_budget_ms is not None:
@@ -82,6 +84,7 @@ def features_from(facts: dict[str, Any], *, team: str, project: str, key_id: str
         turns=int(facts.get("turns", 1)), tools=bool(facts.get("tools")), json_mode=bool(facts.get("json_mode")),
         max_output=int(facts.get("max_output", 0)), latency_budget_ms=facts.get("latency_budget_ms"),
         tags=dict(facts.get("tags") or {}), request_id=request_id, cx=complexity,
+        operation=str(facts.get("operation", "chat")),
     )
     f._lower = "\n".join(contains)
     return f

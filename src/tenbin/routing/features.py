@@ -34,6 +34,7 @@ class Features:
     latency_budget_ms: int | None
     tags: dict[str, str]
     request_id: str
+    operation: str = "chat"  # "embed": only embedding models qualify (context.Operation)
     cx: tuple[float, str] | None = None  # (score, tier), filled on first use: most rules never ask
     cx_signals: tuple[str, ...] = ()
     _lower: str | None = None
@@ -64,10 +65,20 @@ def estimate_tokens(text: str) -> int:
     return (len(text) - ascii_n) + (ascii_n + 3) // 4
 
 
+def embed_texts(body: dict[str, Any]) -> list[str]:
+    """The strings of an embeddings request's ``input`` (token arrays carry no text we can read)."""
+    inp = body.get("input")
+    items = inp if isinstance(inp, list) else [inp]
+    return [x for x in items if isinstance(x, str)]
+
+
 def extract(ctx: RequestContext, scan: Any, unscanned_as: DataClass) -> Features:
     body = ctx.body
     messages = body.get("messages") or []
-    text = "\n".join(_content_text(m.get("content")) for m in messages if isinstance(m, dict))
+    if ctx.operation == "embed":
+        text = "\n".join(embed_texts(body))
+    else:
+        text = "\n".join(_content_text(m.get("content")) for m in messages if isinstance(m, dict))
     if scan is None:
         data_class, classes, labels = unscanned_as, frozenset((unscanned_as,)), frozenset[str]()
     else:
@@ -88,5 +99,5 @@ def extract(ctx: RequestContext, scan: Any, unscanned_as: DataClass) -> Features
         # ASCII only: "²".isdigit() is True but int("²") raises (api/edge.py refuses it with a 400 first)
         latency_budget_ms=int(budget) if budget is not None and str(budget).isascii() and str(budget).isdigit()
         else None,
-        tags=ctx.metadata, request_id=ctx.request_id,
+        tags=ctx.metadata, request_id=ctx.request_id, operation=ctx.operation,
     )

@@ -87,6 +87,7 @@ class Router:
         self._fallbacks = {k: [catalog.get(x).id for x in v if catalog.get(x)]  # type: ignore[union-attr]
                            for k, v in cfg.fallbacks.items()}
         self._caps = {m.id: (m.capabilities.tools, m.capabilities.json_mode, m.context_window) for m in catalog}
+        self._embedding = frozenset(m.id for m in catalog if m.kind == "embedding")
         self._by_id = {m.id: m for m in catalog}
         self._domestic = tuple(m.id for m in catalog if not sent_abroad(m))
         self._unmasked_memo: dict[tuple[int, ...], frozenset[str]] = {}
@@ -174,6 +175,11 @@ class Router:
             if mid in seen:
                 continue
             seen.add(mid)
+            if (mid in self._embedding) != (f.operation == "embed"):
+                # Before any other check: a model of the other kind is no candidate at all, so it
+                # neither explains a refusal nor turns a sovereignty 403 into a capability 400.
+                out.rejected.append((mid, "kind", "a chat model" if f.operation == "embed" else "an embedding model"))
+                continue
             if allowed is not None and mid not in allowed:
                 c = next(c for c in binding if mid not in c.compliant)
                 out.rejected.append((mid, "sovereignty", f"{c.name}: {c.why_not.get(mid, 'not compliant')}"))
@@ -259,6 +265,10 @@ class Router:
         if action == "block":
             raise Forbidden(f"{who} blocks requests containing {f.data_class.name} data "
                             f"(found: {', '.join(sorted(f.labels)) or 'unscanned'}).", code="policy_blocked")
+        if f.operation == "embed" and action in ("mask", "redact"):
+            # A vector of masked text is not the vector of the text (docs/faces.md): the input goes
+            # as written to a model the constraints allow (unless_masked waives nothing), or is refused.
+            action = "reroute"
         masked = action in ("mask", "redact") and scan is not None and bool(scan.findings)
         trace["action"] = action
 
@@ -337,8 +347,14 @@ class Router:
         return out
 
     def _no_model(self, who: str, f: Features, plan: Plan, screen: Screen, applied: list[str]) -> Exception:
-        cats = {c for _, c, _ in screen.rejected}
-        detail = "; ".join(f"{m}: {why}" for m, _, why in screen.rejected[:6])
+        cats = {c for _, c, _ in screen.rejected if c != "kind"}
+        if not cats:  # only models of the other kind were asked for
+            what = "an embeddings request needs an embedding model" if f.operation == "embed" \
+                else "embedding models only serve /v1/embeddings"
+            names = ", ".join(m for m, _, _ in screen.rejected[:6])
+            return BadRequest(f"No model of the right kind: {what} ({names}).", code="model_kind_mismatch",
+                              param="model")
+        detail = "; ".join(f"{m}: {why}" for m, c, why in [r for r in screen.rejected if r[1] != "kind"][:6])
         if "rpm" in cats:
             return RateLimited(f"Every eligible model is at its requests-per-minute limit ({detail}).")
         if "capability" in cats:

@@ -60,6 +60,8 @@ class BudgetReservation:
 def prompt_token_bound(ctx: RequestContext) -> int:
     """Byte length of what becomes the prompt: byte-level BPE never makes more tokens than bytes."""
     b = ctx.body
+    if ctx.operation == "embed":  # token arrays too: each id is at least one byte of JSON
+        return len(orjson.dumps(b.get("input"))) + 16
     return len(orjson.dumps([b.get("messages"), b.get("tools")])) + 16
 
 
@@ -71,6 +73,8 @@ def choices(ctx: RequestContext) -> int:
 def output_estimate(ctx: RequestContext, estimator: OutputEstimator) -> OutputEstimate:
     """Output tokens per choice: the request's own limit, or what its use case usually produces."""
     b = ctx.body
+    if ctx.operation == "embed":
+        return OutputEstimate(0, "embeddings")  # vectors are not billed as output tokens
     n = b.get("max_completion_tokens") or b.get("max_tokens")
     if isinstance(n, int) and not isinstance(n, bool) and n > 0:
         return OutputEstimate(n, "max_completion_tokens" if b.get("max_completion_tokens") else "max_tokens")
@@ -197,6 +201,8 @@ class LedgerGuard:
             return None, f"downgrade model {c.rule.downgrade_to} is not in the catalog"
         if target.id == decision.model.id:
             return None, f"the request is already on {target.id}"
+        if target.kind != decision.model.kind:
+            return None, f"{target.id} is {'an embedding' if target.kind == 'embedding' else 'a chat'} model"
         if not ctx.principal.may_use(target.id):
             return None, f"this key may not use {target.id}"
         if decision.model.domestic and not target.domestic:

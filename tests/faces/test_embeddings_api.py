@@ -1,0 +1,254 @@
+"""``/v1/embeddings`` through the real ``openai`` SDK and LangChain's ``OpenAIEmbeddings``, against
+fake vendors speaking OpenAI's and Gemini's exact embeddings wire formats: the same pipeline as a
+chat (scan, routing under the constraints, budgets, one ledger row and one audit entry), to
+embedding models only, never masked."""
+
+from __future__ import annotations
+
+import base64
+import struct
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import openai
+import pytest
+
+from tenbin.clock import ManualClock
+from tests.conftest import fake_model, openai_provider
+from tests.fakes.fake_gemini import FakeGemini
+from tests.fakes.fake_openai import FakeOpenAI
+from tests.fakes.vectors import vector
+from tests.harness import GatewayHandle, LoopThread, start_gateway
+
+ENV = {"FAKE_KEY": "k"}
+NOON = "2026-11-20T03:00:00Z"
+PRICE = [{"effective": "2025-01-01", "currency": "USD", "input": "0.13", "output": "0"}]
+PII = "山田太郎さん(電話 090-1234-5678)からの問い合わせ履歴"
+SECRET = "【社外秘】来期の買収計画の検討資料"
+
+
+def emb_model(id: str, provider: str, region: str = "US", **kw: Any) -> dict[str, Any]:
+    return fake_model(id, provider, region=region, kind="embedding", context_window=8191, prices=PRICE, **kw)
+
+
+def _client(gw: GatewayHandle) -> openai.OpenAI:
+    return openai.OpenAI(base_url=gw.base_url, api_key="local", max_retries=0, timeout=30)
+
+
+def _audit(gw: GatewayHandle) -> list[dict[str, Any]]:
+    assert gw.runtime.audit is not None
+    gw.lt.run(gw.runtime.audit.flush())
+    return gw.lt.run(gw.runtime.store.query("SELECT * FROM audit_log WHERE request_id IS NOT NULL ORDER BY seq"))
+
+
+def _close(got: list[float], want: list[float]) -> bool:
+    return len(got) == len(want) and all(abs(a - b) < 1e-6 for a, b in zip(got, want, strict=True))
+
+
+@pytest.fixture
+def openai_gw(lt: LoopThread, tmp_path: Path) -> Iterator[tuple[GatewayHandle, FakeOpenAI]]:
+    fake = lt.run(FakeOpenAI().start())
+    cfg = {"providers": {"oa": openai_provider(fake.url)},
+           "models": [fake_model("chat", "oa"), emb_model("text-embedding-3-large", "oa")],
+           "default_model": "chat", "routing": {"constraints": []},
+           "finops": {"budgets": [{"name": "team", "scope": "team", "match": "local", "period": "month",
+                                   "limit_jpy": "100"}]}}
+    gw = start_gateway(lt, cfg, tmp_path, ENV, clock=ManualClock(NOON))
+    yield gw, fake
+    gw.stop()
+    lt.run(fake.stop())
+
+
+def test_openai_sdk_base64_default_float_and_dimensions(openai_gw: tuple[GatewayHandle, FakeOpenAI]) -> None:
+    gw, fake = openai_gw
+    c = _client(gw)
+    texts = ["社内規程の第3条", "経費精算の締め日"]
+    # The SDK asks for base64 unless told otherwise, and decodes it: the floats must survive.
+    r = c.embeddings.create(model="text-embedding-3-large", input=texts, dimensions=8)
+    assert r.object == "list" and r.model == "text-embedding-3-large"
+    assert [d.index for d in r.data] == [0, 1] and all(d.object == "embedding" for d in r.data)
+    assert all(_close(d.embedding, vector(t, 8)) for d, t in zip(r.data, texts, strict=True))
+    sent = fake.requests[-1].json
+    assert sent["dimensions"] == 8 and sent["encoding_format"] == "float" and sent["input"] == texts
+    assert r.usage.prompt_tokens == r.usage.total_tokens > 0
+
+    f = c.embeddings.create(model="text-embedding-3-large", input="経費精算の締め日", encoding_format="float")
+    assert len(f.data) == 1 and _close(f.data[0].embedding, vector("経費精算の締め日", 3072))
+
+    # base64 on the wire is little-endian float32 of exactly those floats, as OpenAI sends it
+    raw = httpx.post(f"{gw.base_url}/embeddings", headers={"authorization": "Bearer local"},
+                     json={"model": "text-embedding-3-large", "input": texts, "dimensions": 4,
+                           "encoding_format": "base64"}, timeout=30)
+    assert raw.status_code == 200 and raw.headers["x-tenbin-model"] == "text-embedding-3-large"
+    for d, t in zip(raw.json()["data"], texts, strict=True):
+        assert isinstance(d["embedding"], str)
+        assert base64.b64decode(d["embedding"]) == struct.pack("<4f", *vector(t, 4))
+
+    rows = gw.rows()
+    assert [row["status"] for row in rows] == [200, 200, 200]
+    assert all(row["served_model"] == "text-embedding-3-large" and row["completion_tokens"] == 0
+               and row["prompt_tokens"] > 0 and row["tokens_reported"] for row in rows)
+    # cost is the input price alone: $0.13 per 1M prompt tokens at the configured FX rate
+    first = rows[0]
+    usd = Decimal(first["prompt_tokens"]) * Decimal("0.13") / 1_000_000
+    assert first["cost_nanos"] == int(usd * 10**9)
+    audit = _audit(gw)
+    assert sorted(a["request_id"] for a in audit) == sorted(row["request_id"] for row in rows)
+    # the budget holds nothing after the requests and charged what the rows cost
+    assert gw.runtime.finops is not None
+    snap = gw.lt.run(gw.runtime.finops.guard.ledger.snapshot())
+    spent, held = next(iter(snap.values()))
+    assert held == 0 and spent == sum(row["cost_jpy_nanos"] for row in rows) > 0
+
+
+def test_token_arrays_reach_the_vendor_as_sent(openai_gw: tuple[GatewayHandle, FakeOpenAI]) -> None:
+    gw, fake = openai_gw
+    c = _client(gw)
+    many = c.embeddings.create(model="text-embedding-3-large", input=[[101, 2023, 7], [5, 6]], dimensions=4)
+    assert [len(d.embedding) for d in many.data] == [4, 4]
+    assert _close(many.data[1].embedding, vector([5, 6], 4))
+    one = c.embeddings.create(model="text-embedding-3-large", input=[101, 2023, 7], dimensions=4)
+    assert len(one.data) == 1 and _close(one.data[0].embedding, vector([101, 2023, 7], 4))
+    assert fake.requests[-1].json["input"] == [101, 2023, 7]
+    assert [r["prompt_tokens"] for r in gw.rows()] == [5, 3]  # the vendor's count
+
+
+@pytest.mark.parametrize(("body", "param"), [
+    ({"input": ""}, "input"),
+    ({"input": []}, "input"),
+    ({"input": ["ok", 3]}, "input"),
+    ({"input": [[1, 2], []]}, "input[1]"),
+    ({"input": "x", "encoding_format": "int8"}, "encoding_format"),
+    ({"input": "x", "dimensions": 0}, "dimensions"),
+    ({"input": "x", "temperature": 1}, "temperature"),
+    ({}, "input"),
+])
+def test_bad_requests_are_openai_400s(openai_gw: tuple[GatewayHandle, FakeOpenAI], body: dict[str, Any],
+                                      param: str) -> None:
+    gw, fake = openai_gw
+    r = httpx.post(f"{gw.base_url}/embeddings", headers={"authorization": "Bearer local"},
+                   json={"model": "text-embedding-3-large", **body}, timeout=30)
+    err = r.json()["error"]
+    assert r.status_code == 400 and err["param"] == param and err["type"] == "invalid_request_error"
+    assert fake.requests == []
+    assert [row["status"] for row in gw.rows()] == [400]  # a refused input is still one row
+
+
+def test_models_of_the_other_kind_are_never_chosen(openai_gw: tuple[GatewayHandle, FakeOpenAI]) -> None:
+    gw, fake = openai_gw
+    c = _client(gw)
+    with pytest.raises(openai.BadRequestError) as ei:
+        c.embeddings.create(model="chat", input="経費精算")
+    assert isinstance(ei.value.body, dict) and ei.value.body["code"] == "model_kind_mismatch"
+    with pytest.raises(openai.BadRequestError) as ei:
+        c.chat.completions.create(model="text-embedding-3-large", messages=[{"role": "user", "content": "hi"}])
+    assert isinstance(ei.value.body, dict) and ei.value.body["code"] == "model_kind_mismatch"
+    assert fake.requests == []
+    assert [r["status"] for r in gw.rows()] == [400, 400]
+
+
+def test_langchain_openai_embeddings(openai_gw: tuple[GatewayHandle, FakeOpenAI]) -> None:
+    from langchain_openai import OpenAIEmbeddings
+
+    gw, fake = openai_gw
+    # check_embedding_ctx_length=False: LangChain otherwise tokenizes with tiktoken first (which
+    # downloads its vocabulary) and sends token arrays, which tenbin cannot scan for PII.
+    emb = OpenAIEmbeddings(model="text-embedding-3-large", base_url=gw.base_url, api_key="local",  # type: ignore[arg-type]
+                           check_embedding_ctx_length=False, dimensions=16, max_retries=0)
+    docs = ["就業規則", "育児休業の申請手順", "出張旅費規程"]
+    vecs = emb.embed_documents(docs)
+    assert all(_close(v, vector(t, 16)) for v, t in zip(vecs, docs, strict=True))
+    assert _close(emb.embed_query("育児休業"), vector("育児休業", 16))
+    assert [r["status"] for r in gw.rows()] == [200, 200]
+    assert fake.requests[0].json["dimensions"] == 16
+
+
+def test_gemini_embed_content_and_batch(lt: LoopThread, tmp_path: Path) -> None:
+    fake = lt.run(FakeGemini(api_key="k").start())
+    cfg = {"providers": {"g": {"kind": "gemini", "base_url": fake.url, "api_key": "${FAKE_KEY}"}},
+           "models": [fake_model("chat", "g"), emb_model("gemini-embedding-001", "g")],
+           "default_model": "chat", "routing": {"constraints": []}}
+    gw = start_gateway(lt, cfg, tmp_path, ENV)
+    try:
+        c = _client(gw)
+        texts = ["人事評価の基準", "評価面談の進め方"]
+        r = c.embeddings.create(model="gemini-embedding-001", input=texts, dimensions=12)
+        assert all(_close(d.embedding, vector(t, 12)) for d, t in zip(r.data, texts, strict=True))
+        batch = fake.requests[-1]
+        assert batch.path.endswith("/models/gemini-embedding-001:batchEmbedContents")
+        assert batch.json() == {"requests": [
+            {"model": "models/gemini-embedding-001", "content": {"parts": [{"text": t}]}, "outputDimensionality": 12}
+            for t in texts]}
+        one = c.embeddings.create(model="gemini-embedding-001", input="人事評価の基準", encoding_format="float")
+        assert _close(one.data[0].embedding, vector("人事評価の基準", 3072))
+        assert fake.requests[-1].path.endswith(":embedContent")
+        assert "outputDimensionality" not in fake.requests[-1].json()
+        with pytest.raises(openai.BadRequestError):  # Gemini takes text only
+            c.embeddings.create(model="gemini-embedding-001", input=[[1, 2, 3]])
+        assert len(fake.requests) == 2
+        rows = gw.rows()
+        assert [row["status"] for row in rows] == [200, 200, 400]
+        # Gemini reports no tokens for embeddings: the ledger has tenbin's estimate, marked as such
+        assert rows[0]["prompt_tokens"] > 0 and not rows[0]["tokens_reported"] and rows[0]["cost_nanos"] > 0
+    finally:
+        gw.stop()
+        lt.run(fake.stop())
+
+
+def test_personal_input_is_rerouted_to_the_domestic_model(lt: LoopThread, tmp_path: Path) -> None:
+    """The default policy masks personal data bound abroad; a vector of masked text is not the
+    text's vector, so the input goes as written to a domestic embedding model instead."""
+    pytest.importorskip("sudachipy")
+    abroad = lt.run(FakeOpenAI().start())
+    home = lt.run(FakeOpenAI().start())
+    try:
+        cfg = {"providers": {"us": openai_provider(abroad.url), "jp": openai_provider(home.url)},
+               "models": [fake_model("chat", "us"), emb_model("text-embedding-3-small", "us"),
+                          emb_model("jp-embed", "jp", region="JP")],
+               "default_model": "chat"}  # no routing section: the safe default constraints
+        gw = start_gateway(lt, cfg, tmp_path, ENV)
+        try:
+            c = _client(gw)
+            raw = c.embeddings.with_raw_response.create(model="text-embedding-3-small", input=[PII, "営業時間"])
+            r = raw.parse()
+            assert r.model == "jp-embed" and raw.headers["x-tenbin-model"] == "jp-embed"
+            assert abroad.requests == [] and home.requests[0].json["input"] == [PII, "営業時間"]  # not masked
+            assert _close(r.data[0].embedding, vector(PII, 64))
+            public = c.embeddings.create(model="text-embedding-3-small", input="営業時間を教えて")
+            assert public.model == "text-embedding-3-small" and len(abroad.requests) == 1
+            rows = gw.rows()
+            assert [(row["served_model"], row["data_class"]) for row in rows] == [
+                ("jp-embed", "personal"), ("text-embedding-3-small", rows[1]["data_class"])]
+            assert rows[1]["data_class"] != "personal"
+        finally:
+            gw.stop()
+    finally:
+        lt.run(abroad.stop())
+        lt.run(home.stop())
+
+
+def test_confidential_input_is_refused_when_only_a_foreign_model_exists(lt: LoopThread, tmp_path: Path) -> None:
+    abroad = lt.run(FakeOpenAI().start())
+    try:
+        cfg = {"providers": {"us": openai_provider(abroad.url)},
+               "models": [fake_model("chat", "us"), emb_model("text-embedding-3-small", "us")],
+               "default_model": "chat"}
+        gw = start_gateway(lt, cfg, tmp_path, ENV)
+        try:
+            with pytest.raises(openai.PermissionDeniedError) as ei:
+                _client(gw).embeddings.create(model="text-embedding-3-small", input=[SECRET])
+            body = ei.value.body
+            assert isinstance(body, dict) and body["code"] == "policy_no_compliant_model"
+            assert "CONFIDENTIAL" in body["message"] and "text-embedding-3-small" in body["message"]
+            assert abroad.requests == []
+            rows = gw.rows()
+            assert [(r["status"], r["data_class"], r["served_model"]) for r in rows] == [
+                (403, "confidential", None)]
+            assert [a["request_id"] for a in _audit(gw)] == [rows[0]["request_id"]]
+        finally:
+            gw.stop()
+    finally:
+        lt.run(abroad.stop())
