@@ -14,6 +14,7 @@ import contextlib
 import json
 import time
 from collections.abc import Callable
+from typing import Any
 
 import orjson
 
@@ -24,7 +25,7 @@ DEPTH, ELEMENTS = 64, 100_000
 
 
 def chat(size: int, text: str) -> bytes:
-    body = {"model": "gpt-4o", "temperature": 0.2, "messages": [
+    body: dict[str, Any] = {"model": "gpt-4o", "temperature": 0.2, "messages": [
         {"role": "system", "content": "あなたは経理担当のアシスタントです。"}, {"role": "user", "content": ""}]}
     base = len(orjson.dumps(body))
     body["messages"][1]["content"] = (text * (size // len(text.encode()) + 1)).encode()[: size - base].decode(

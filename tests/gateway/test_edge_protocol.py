@@ -87,7 +87,7 @@ def exchange(gw: GatewayHandle, chunks: list[bytes], gap: float = 0.0, wait: flo
     return gw.lt.run(_exchange(gw.url, chunks, gap, wait), timeout=60)
 
 
-def request(head: str, body: bytes = b"", key: str | None = None, **headers: str) -> bytes:
+def request(head: str, body: bytes = b"", *, key: str | None = None, **headers: str) -> bytes:
     hs = {"host": "127.0.0.1", "content-type": "application/json", **headers}
     if key:
         hs["authorization"] = f"Bearer {key}"
@@ -152,7 +152,7 @@ def test_a_quoted_secret_in_a_bad_header_is_neither_echoed_nor_logged(gw: Gatewa
 
 def test_a_slow_drip_body_is_cut_with_a_408_after_body_timeout(gw: GatewayHandle, fake_openai: FakeOpenAI) -> None:
     key = make_key(gw, "sales")
-    head = request("POST /v1/chat/completions HTTP/1.1", key=key, **{"content-length": str(len(BODY))})
+    head = request("POST /v1/chat/completions HTTP/1.1", b"", key=key, **{"content-length": str(len(BODY))})
     r = exchange(gw, [head] + [BODY[i:i + 1] for i in range(len(BODY))], gap=0.1, wait=5)
     assert r.status == 408 and r.error()["code"] == "request_timeout"
     assert TIMEOUT <= r.elapsed < TIMEOUT + 1.5
@@ -173,7 +173,7 @@ def test_a_content_length_larger_than_the_body_is_a_408_not_a_hang(gw: GatewayHa
 def test_many_slow_bodies_are_all_closed(gw: GatewayHandle) -> None:
     """Issue 11: 50 of 50 authenticated slow bodies were still open after 100 s."""
     key = make_key(gw, "sales")
-    head = request("POST /v1/chat/completions HTTP/1.1", key=key, **{"content-length": "100000"})
+    head = request("POST /v1/chat/completions HTTP/1.1", b"", key=key, **{"content-length": "100000"})
 
     async def many() -> list[Reply]:
         return await asyncio.gather(*(_exchange(gw.url, [head, b"{", b'"'], 0.2, 5) for _ in range(50)))

@@ -23,7 +23,7 @@ VENDOR_KEY = "sk-ant-api03-REALLOOKINGKEY0123456789abcdefXYZ"
 LEAKS = (VENDOR_KEY, "sk-ant-api03", "10.20.30.40", "8443", "llm-internal.corp", "9443")
 QUOTING = (f"proxy auth failed with 'Authorization: Bearer {VENDOR_KEY}' while calling "
            "http://10.20.30.40:8443/v1/messages via llm-internal.corp:9443")
-MESSAGES = [{"role": "user", "content": "hi"}]
+MESSAGES: Any = [{"role": "user", "content": "hi"}]
 
 
 def _gateway(lt: LoopThread, tmp_path: Path, base_url: str) -> GatewayHandle:
