@@ -200,3 +200,96 @@ def test_langchain_chat_anthropic_plain_and_streamed(lt: LoopThread, tmp_path: P
             gw.stop()
     finally:
         lt.run(fake.stop())
+
+
+THINKING = {"type": "thinking", "thinking": "東京の天気を調べる必要がある。", "signature": "EqQBCgIYAhIM1gbc"}
+
+
+def test_extended_thinking_and_cache_marks_survive_through_the_anthropic_adapter(lt: LoopThread,
+                                                                                 tmp_path: Path) -> None:
+    fake = lt.run(FakeAnthropic(api_key="k").start())
+    try:
+        cfg = {"providers": {"a": {"kind": "anthropic", "base_url": fake.url, "api_key": "${FAKE_KEY}"}},
+               "models": [fake_model("claude", "a", capabilities={"tools": True})], "default_model": "claude"}
+        gw = start_gateway(lt, cfg, tmp_path, {"FAKE_KEY": "k"})
+        try:
+            tools: Any = [{"name": "get_weather", "input_schema": {"type": "object"},
+                           "cache_control": {"type": "ephemeral"}}]
+            system: Any = [{"type": "text", "text": "社内規程(長文)…", "cache_control": {"type": "ephemeral"}}]
+            answer = message(None, tool_uses=[("toolu_1", "get_weather", {"city": "東京"})])
+            answer["content"].insert(0, THINKING)
+            fake.enqueue(Reply(json=answer))
+            c = _client(gw)
+            thinking: Any = {"type": "enabled", "budget_tokens": 1024}
+            msg = c.messages.create(model="claude", max_tokens=2048, thinking=thinking, tools=tools, system=system,
+                                    extra_body={"temperature": 0.5},
+                                    messages=[{"role": "user", "content": "東京の天気は?"}])
+            assert [b.type for b in msg.content] == ["thinking", "tool_use"]
+            assert msg.content[0].type == "thinking" and msg.content[0].signature == THINKING["signature"]
+            sent = fake.requests[-1].json()
+            assert sent["thinking"] == thinking and "temperature" not in sent
+            assert sent["system"] == system and sent["tools"][0]["cache_control"] == {"type": "ephemeral"}
+
+            # The next turn carries the signed thinking block back; the fake refuses the turn without it.
+            fake.enqueue(Reply(events=message_events(["晴れです"])))
+            history: Any = [{"role": "user", "content": "東京の天気は?"},
+                            {"role": "assistant", "content": [b.model_dump(exclude_none=True) for b in msg.content]},
+                            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1",
+                                                          "content": "晴れ"}]}]
+            with c.messages.stream(model="claude", max_tokens=2048, thinking=thinking, tools=tools,
+                                   messages=history) as s:
+                assert "".join(s.text_stream) == "晴れです"
+            assert fake.requests[-1].json()["messages"][1]["content"][0] == THINKING
+        finally:
+            gw.stop()
+    finally:
+        lt.run(fake.stop())
+
+
+def test_streamed_thinking_arrives_as_a_signed_thinking_block(lt: LoopThread, tmp_path: Path) -> None:
+    from tests.fakes.fake_anthropic import sse
+
+    fake = lt.run(FakeAnthropic(api_key="k").start())
+    try:
+        cfg = {"providers": {"a": {"kind": "anthropic", "base_url": fake.url, "api_key": "${FAKE_KEY}"}},
+               "models": [fake_model("claude", "a")], "default_model": "claude"}
+        gw = start_gateway(lt, cfg, tmp_path, {"FAKE_KEY": "k"})
+        try:
+            events = message_events(["答え"])
+            start = {"type": "content_block_start", "index": 0,
+                     "content_block": {"type": "thinking", "thinking": "", "signature": ""}}
+            thinking_events = [
+                sse("content_block_start", start),
+                sse("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                            "delta": {"type": "thinking_delta", "thinking": "考え中"}}),
+                sse("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                            "delta": {"type": "signature_delta", "signature": "sig-1"}}),
+                sse("content_block_stop", {"type": "content_block_stop", "index": 0}),
+            ]
+            # message_start first, then the thinking block, then the text block (renumbered by the client)
+            fake.enqueue(Reply(events=[events[0], *thinking_events, *events[1:]]))
+            with _client(gw).messages.stream(model="claude", max_tokens=2048,
+                                             thinking={"type": "enabled", "budget_tokens": 1024},
+                                             messages=[{"role": "user", "content": "質問"}]) as s:
+                final = s.get_final_message()
+            assert [b.type for b in final.content] == ["thinking", "text"]
+            first = final.content[0]
+            assert first.type == "thinking" and first.thinking == "考え中" and first.signature == "sig-1"
+        finally:
+            gw.stop()
+    finally:
+        lt.run(fake.stop())
+
+
+def test_anthropic_only_fields_never_reach_an_openai_vendor(openai_gateway: tuple[GatewayHandle, FakeOpenAI]) -> None:
+    gw, fake = openai_gateway
+    system: Any = [{"type": "text", "text": "規程", "cache_control": {"type": "ephemeral"}}]
+    history: Any = [{"role": "user", "content": "a"},
+                    {"role": "assistant", "content": [THINKING, {"type": "text", "text": "b"}]},
+                    {"role": "user", "content": [{"type": "text", "text": "c",
+                                                  "cache_control": {"type": "ephemeral"}}]}]
+    msg = _client(gw).messages.create(model="m", max_tokens=64, system=system, messages=history,
+                                      thinking={"type": "enabled", "budget_tokens": 1024})
+    assert msg.content[0].type == "text"  # the fake refuses unknown fields, so this proves they were left out
+    sent = fake.requests[-1].json
+    assert "thinking" not in sent and "thinking_blocks" not in sent["messages"][2]

@@ -208,6 +208,20 @@ class FakeAnthropic(FakeUpstream):
                 return anthropic_error(
                     400, "invalid_request_error", f"messages.{n}.role: Input should be 'user' or 'assistant'"
                 )
+        thinking = body.get("thinking") or {}
+        if thinking.get("type") == "enabled":
+            if body.get("temperature") not in (None, 1) or body.get("top_k") is not None:
+                return anthropic_error(400, "invalid_request_error",
+                                       "`temperature` may only be set to 1 when thinking is enabled.")
+            assistants = [m for m in body["messages"] if m.get("role") == "assistant"]
+            last = assistants[-1] if assistants else None
+            blocks = last.get("content") if last else None
+            if isinstance(blocks, list) and any(b.get("type") == "tool_use" for b in blocks) and \
+                    blocks[0].get("type") not in ("thinking", "redacted_thinking"):
+                return anthropic_error(400, "invalid_request_error",
+                                       "messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, "
+                                       "but found `tool_use`. When `thinking` is enabled, a final `assistant` "
+                                       "message must start with a thinking block.")
         if _is_4_5(str(body["model"])) and body.get("temperature") is not None and body.get("top_p") is not None:
             return anthropic_error(400, "invalid_request_error",
                                    "`temperature` and `top_p` cannot both be specified for this model. "

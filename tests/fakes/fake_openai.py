@@ -51,6 +51,24 @@ class Recorded:
         return orjson.loads(self.body)
 
 
+def _anthropic_only(body: dict[str, Any]) -> str | None:
+    """The first Anthropic-only field in a chat body (OpenAI refuses them), or None."""
+    if "thinking" in body:
+        return "thinking"
+    for t in body.get("tools") or []:
+        if isinstance(t, dict) and "cache_control" in t:
+            return "tools.cache_control"
+    for m in body.get("messages") or []:
+        if not isinstance(m, dict):
+            continue
+        if "thinking_blocks" in m:
+            return "messages.thinking_blocks"
+        for p in m.get("content") if isinstance(m.get("content"), list) else []:
+            if isinstance(p, dict) and "cache_control" in p:
+                return "messages.content.cache_control"
+    return None
+
+
 @dataclass
 class FakeOpenAI:
     reply: str = "こんにちは、テストです。"
@@ -101,6 +119,11 @@ class FakeOpenAI:
             request.transport.close()
             return web.Response()
         body = orjson.loads(raw)
+        unknown = _anthropic_only(body)
+        if unknown:  # what the real API answers for fields it does not know
+            return web.json_response({"error": {"message": f"Unrecognized request argument supplied: {unknown}",
+                                                "type": "invalid_request_error", "param": unknown,
+                                                "code": None}}, status=400)
         text = self.answer_text(body)
         if fault.get("malformed"):
             return web.Response(body=b'{"id": "chatcmpl-x", "choices": [', content_type="application/json")

@@ -3,11 +3,13 @@
 Applications built on Anthropic's SDK — Claude Code above all, via ``ANTHROPIC_BASE_URL`` — send
 Messages requests; the policy may still route a PERSONAL prompt to a domestic model or a budget may
 downgrade it, so the request is translated into the pipeline's chat body and the answer back into
-Anthropic's ``message`` and event stream. What chat completions cannot carry is said here, not
-silently lost: ``thinking`` blocks in the history and ``cache_control`` marks are dropped in
-translation (no other vendor takes them), ``top_k`` is dropped, and a stop caused by one of the
-``stop_sequences`` is reported as ``end_turn`` because chat completions does not say which
-sequence matched. Cache reads the vendor reported come back as ``cache_read_input_tokens``.
+Anthropic's ``message`` and event stream. What only Anthropic understands travels in the chat body
+as extensions — ``thinking``, signed ``thinking_blocks`` of the history, ``cache_control`` marks —
+which the Anthropic adapter sends on and every other adapter leaves out, so extended thinking and
+prompt caching work when Anthropic serves, and nothing breaks when another vendor does. ``top_k``
+is dropped; a stop caused by one of the ``stop_sequences`` is reported as ``end_turn`` because
+chat completions does not say which sequence matched. Cache reads come back as
+``cache_read_input_tokens``.
 """
 
 from __future__ import annotations
@@ -96,6 +98,22 @@ def _blocks(content: Any, param: str) -> list[dict[str, Any]]:
     return content
 
 
+def _cached(part: dict[str, Any], block: dict[str, Any]) -> dict[str, Any]:
+    """Keep a block's prompt-caching breakpoint on its chat part: the Anthropic adapter sends it on,
+    the other adapters leave it out (``openai_shapes.without_anthropic_extensions``)."""
+    if isinstance(block.get("cache_control"), dict):
+        part["cache_control"] = block["cache_control"]
+    return part
+
+
+def _thinking_block(b: dict[str, Any], where: str) -> dict[str, Any]:
+    if b["type"] == "thinking" and isinstance(b.get("thinking"), str) and isinstance(b.get("signature"), str):
+        return {"type": "thinking", "thinking": b["thinking"], "signature": b["signature"]}
+    if b["type"] == "redacted_thinking" and isinstance(b.get("data"), str):
+        return {"type": "redacted_thinking", "data": b["data"]}
+    raise _bad("thinking blocks need 'thinking' and 'signature' (redacted_thinking: 'data')", where)
+
+
 def _user(content: Any, param: str) -> list[dict[str, Any]]:
     """One user turn → tool messages (they must directly follow the assistant's calls) then the rest."""
     tools: list[dict[str, Any]] = []
@@ -103,7 +121,7 @@ def _user(content: Any, param: str) -> list[dict[str, Any]]:
     for k, b in enumerate(_blocks(content, param)):
         kind, where = b["type"], f"{param}.{k}"
         if kind == "text":
-            parts.append({"type": "text", "text": _text(b, where)})
+            parts.append(_cached({"type": "text", "text": _text(b, where)}, b))
         elif kind == "image":
             parts.append({"type": "image_url", "image_url": {"url": _image_url(b, where)}})
         elif kind == "tool_result":
@@ -124,6 +142,7 @@ def _user(content: Any, param: str) -> list[dict[str, Any]]:
 def _assistant(content: Any, param: str) -> dict[str, Any]:
     text: list[str] = []
     calls: list[dict[str, Any]] = []
+    thinking: list[dict[str, Any]] = []
     for k, b in enumerate(_blocks(content, param)):
         kind, where = b["type"], f"{param}.{k}"
         if kind == "text":
@@ -135,22 +154,33 @@ def _assistant(content: Any, param: str) -> dict[str, Any]:
             args = b.get("input") if b.get("input") is not None else {}
             calls.append({"id": ident, "type": "function",
                           "function": {"name": name, "arguments": orjson.dumps(args).decode()}})
-        elif kind not in _HISTORY_ONLY:
+        elif kind in _HISTORY_ONLY:
+            thinking.append(_thinking_block(b, where))
+        else:
             raise _bad(f"content block type {kind!r} is not supported in assistant turns", where)
     msg: dict[str, Any] = {"role": "assistant", "content": "".join(text) if text or not calls else None}
     if calls:
         msg["tool_calls"] = calls
+    if thinking:
+        # Signed by Anthropic and required back in the history when thinking is on; only the
+        # Anthropic adapter sends them, the others leave them out.
+        msg["thinking_blocks"] = thinking
     return msg
 
 
-def _system(system: Any) -> str | None:
+def _system(system: Any) -> str | list[dict[str, Any]] | None:
+    """A string, or text parts when a block carries a cache breakpoint (the system prompt is what
+    Claude Code and most callers cache)."""
     if system is None:
         return None
     if isinstance(system, str):
         return system
     if isinstance(system, list):
-        return "\n\n".join(_text(b, f"system.{k}") if isinstance(b, dict) else _text({}, f"system.{k}")
-                           for k, b in enumerate(system))
+        blocks = [b if isinstance(b, dict) else {} for b in system]
+        texts = [_text(b, f"system.{k}") for k, b in enumerate(blocks)]
+        if any(isinstance(b.get("cache_control"), dict) for b in blocks):
+            return [_cached({"type": "text", "text": t}, b) for t, b in zip(texts, blocks, strict=True)]
+        return "\n\n".join(texts)
     raise _bad("system must be a string or a list of text blocks", "system")
 
 
@@ -166,7 +196,7 @@ def _tools(tools: Any) -> list[dict[str, Any]]:
         fn: dict[str, Any] = {"name": t["name"], "parameters": t.get("input_schema") or {"type": "object"}}
         if isinstance(t.get("description"), str):
             fn["description"] = t["description"]
-        out.append({"type": "function", "function": fn})
+        out.append(_cached({"type": "function", "function": fn}, t))
     return out
 
 
@@ -247,6 +277,11 @@ def to_chat(body: dict[str, Any], *, count_only: bool = False) -> dict[str, Any]
             raise _bad("must be an object", "metadata")
         if isinstance(meta.get("user_id"), str):
             chat["user"] = meta["user_id"]
+    thinking = body.get("thinking")
+    if thinking is not None:
+        if not isinstance(thinking, dict) or thinking.get("type") not in ("enabled", "disabled", "adaptive"):
+            raise _bad("thinking must be {type: enabled, budget_tokens} or {type: disabled}", "thinking")
+        chat["thinking"] = thinking  # an Anthropic-only extension: other adapters leave it out
     stream = body.get("stream")
     if stream is not None and not isinstance(stream, bool):
         raise _bad("must be a boolean", "stream")
@@ -285,7 +320,7 @@ def render(completion: dict[str, Any], request_id: str) -> dict[str, Any]:
     """A ``chat.completion`` → an Anthropic ``message``."""
     choice = (completion.get("choices") or [{}])[0]
     msg = choice.get("message") or {}
-    content: list[dict[str, Any]] = []
+    content: list[dict[str, Any]] = [b for b in msg.get("thinking_blocks") or [] if isinstance(b, dict)]
     if msg.get("content"):
         content.append({"type": "text", "text": msg["content"]})
     for tc in msg.get("tool_calls") or []:
@@ -365,6 +400,8 @@ class MessagesWriter:
         if chunk.get("usage"):
             self.usage = chunk["usage"]
         for delta, finish in first_choice(chunk):
+            for block in delta.get("thinking_blocks") or []:
+                out += self._thinking(block)
             text = delta.get("content")
             if text:
                 if self.kind != "text":
@@ -379,6 +416,20 @@ class MessagesWriter:
                     call["args"].append(fn["arguments"])
             if finish:
                 self.stop = STOP_REASONS.get(finish, "end_turn")
+        return out
+
+    def _thinking(self, block: dict[str, Any]) -> bytes:
+        """Thinking from the Anthropic adapter's deltas (``thinking_blocks`` fragments) → a thinking
+        block with ``thinking_delta`` and ``signature_delta`` events, or a whole redacted block."""
+        if block.get("type") == "redacted_thinking":
+            return self._open("redacted", {"type": "redacted_thinking", "data": block.get("data")})
+        out = b""
+        if self.kind != "thinking":
+            out += self._open("thinking", {"type": "thinking", "thinking": "", "signature": ""})
+        if block.get("thinking"):
+            out += self._delta({"type": "thinking_delta", "thinking": block["thinking"]})
+        if block.get("signature"):
+            out += self._delta({"type": "signature_delta", "signature": block["signature"]})
         return out
 
     def _tool_blocks(self) -> bytes:

@@ -90,7 +90,9 @@ def _message_blocks(msg: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
         }
         return "user", [result]
     if role == "assistant":
-        blocks = _blocks(msg.get("content"))
+        # Signed thinking blocks go back first, as Anthropic requires when thinking is on.
+        blocks = [dict(b) for b in msg.get("thinking_blocks") or [] if isinstance(b, dict)]
+        blocks += _blocks(msg.get("content"))
         for tc in msg.get("tool_calls") or []:
             fn = tc.get("function") or {}
             blocks.append(
@@ -135,6 +137,8 @@ def _tools(tools: Any) -> list[dict[str, Any]]:
         }
         if fn.get("description"):
             tool["description"] = fn["description"]
+        if isinstance(t.get("cache_control"), dict):
+            tool["cache_control"] = t["cache_control"]
         out.append(tool)
     return out
 
@@ -195,7 +199,12 @@ def _build_request(call: ChatCall, stream: bool) -> dict[str, Any]:
     if system:
         cached = _cached_system(body.get("messages"))
         req["system"] = cached if cached is not None else "\n\n".join(system)
-    if body.get("temperature") is not None:
+    thinking = body.get("thinking")
+    if isinstance(thinking, dict):
+        req["thinking"] = thinking  # from /v1/messages (faces/messages.py); Anthropic-only
+    if isinstance(thinking, dict) and thinking.get("type") == "enabled":
+        pass  # extended thinking refuses temperature and top_p changes: neither is sent
+    elif body.get("temperature") is not None:
         # OpenAI allows 0-2, Anthropic 0-1: clamp rather than fail a request that is fine elsewhere.
         req["temperature"] = min(float(body["temperature"]), 1.0)
     elif body.get("top_p") is not None:
@@ -239,11 +248,14 @@ def translate_response(data: Any, model: str) -> ChatResult:
         raise ProviderError("bad_response", "anthropic: answer has no 'content' list")
     text: list[str] = []
     calls: list[dict[str, Any]] = []
+    thinking: list[dict[str, Any]] = []
     for block in data["content"]:
         if not isinstance(block, dict):
             continue
         if block.get("type") == "text":
             text.append(str(block.get("text") or ""))
+        elif block.get("type") in ("thinking", "redacted_thinking"):
+            thinking.append(block)
         elif block.get("type") == "tool_use":
             calls.append(
                 {
@@ -255,6 +267,11 @@ def translate_response(data: Any, model: str) -> ChatResult:
     message: dict[str, Any] = {"role": "assistant", "content": "".join(text) if text or not calls else None}
     if calls:
         message["tool_calls"] = calls
+    if thinking:
+        # Outside OpenAI's shape, under the names LiteLLM uses: /v1/messages renders them back as
+        # blocks (with their signatures, which the next turn must carry); chat clients ignore them.
+        message["thinking_blocks"] = thinking
+        message["reasoning_content"] = "".join(str(b.get("thinking") or "") for b in thinking)
     finish = FINISH_REASONS.get(str(data.get("stop_reason")), "stop")
     usage = usage_from_anthropic(data.get("usage"))
     choice = {"index": 0, "message": message, "logprobs": None, "finish_reason": finish}
@@ -302,6 +319,8 @@ def _on_event(st: _StreamState, ev: dict[str, Any]) -> list[StreamChunk]:
             return [st.chunk({"tool_calls": [call]})]
         if block.get("type") == "text" and block.get("text"):
             return [st.chunk({"content": block["text"]})]
+        if block.get("type") == "redacted_thinking":
+            return [st.chunk({"thinking_blocks": [dict(block)]})]
         return []
     if kind == "content_block_delta":
         delta = ev.get("delta") or {}
@@ -313,7 +332,13 @@ def _on_event(st: _StreamState, ev: dict[str, Any]) -> list[StreamChunk]:
                 raise ProviderError("bad_response", "anthropic: input_json_delta for an unknown block")
             frag = {"index": tool, "function": {"arguments": delta.get("partial_json") or ""}}
             return [st.chunk({"tool_calls": [frag]})]
-        return []  # thinking_delta, signature_delta, citations: not part of the OpenAI shape
+        if delta.get("type") == "thinking_delta":
+            t = str(delta.get("thinking") or "")
+            return [st.chunk({"reasoning_content": t, "thinking_blocks": [{"type": "thinking", "thinking": t}]})]
+        if delta.get("type") == "signature_delta":
+            sig = str(delta.get("signature") or "")
+            return [st.chunk({"thinking_blocks": [{"type": "thinking", "thinking": "", "signature": sig}]})]
+        return []  # citations: not part of the OpenAI shape
     if kind == "message_delta":
         reason = (ev.get("delta") or {}).get("stop_reason")
         if reason:

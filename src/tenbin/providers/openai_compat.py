@@ -16,6 +16,7 @@ import orjson
 from tenbin.context import Usage
 from tenbin.providers.base import ChatCall, ChatResult, EmbedResult, ProviderError, StreamChunk
 from tenbin.providers.http import HTTPAdapter
+from tenbin.providers.openai_shapes import without_anthropic_extensions
 from tenbin.providers.sse import SSEDecoder
 
 
@@ -92,7 +93,7 @@ class OpenAICompatProvider(HTTPAdapter):
         return h
 
     def _body(self, call: ChatCall, stream: bool) -> dict[str, Any]:
-        body = dict(call.body)
+        body = dict(without_anthropic_extensions(call.body))
         body["model"] = call.model.upstream
         body["stream"] = stream
         if stream:

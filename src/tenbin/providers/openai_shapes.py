@@ -128,3 +128,43 @@ def split_system(messages: Any) -> tuple[list[str], list[dict[str, Any]]]:
         else:
             rest.append(m)
     return system, rest
+
+
+# Fields only the Anthropic adapter sends on (faces/messages.py puts them in the chat body):
+_ANTHROPIC_TOP = ("thinking",)
+
+
+def without_anthropic_extensions(body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` without Anthropic-only extensions (``thinking``, history ``thinking_blocks``,
+    ``cache_control`` marks), which OpenAI-compatible servers refuse as unknown fields. The body
+    is copied only when it has some, so the common case costs a few lookups."""
+    msgs = body.get("messages")
+    marked = any(k in body for k in _ANTHROPIC_TOP) or any(
+        isinstance(t, dict) and "cache_control" in t for t in body.get("tools") or [])
+    if isinstance(msgs, list):
+        for m in msgs:
+            if isinstance(m, dict) and ("thinking_blocks" in m or _has_marks(m.get("content"))):
+                marked = True
+                break
+    if not marked:
+        return body
+    out = {k: v for k, v in body.items() if k not in _ANTHROPIC_TOP}
+    if isinstance(body.get("tools"), list):
+        out["tools"] = [{k: v for k, v in t.items() if k != "cache_control"} if isinstance(t, dict) else t
+                        for t in body["tools"]]
+    if isinstance(msgs, list):
+        out["messages"] = [_plain_message(m) if isinstance(m, dict) else m for m in msgs]
+    return out
+
+
+def _has_marks(content: Any) -> bool:
+    return isinstance(content, list) and any(isinstance(p, dict) and "cache_control" in p for p in content)
+
+
+def _plain_message(m: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in m.items() if k != "thinking_blocks"}
+    content = m.get("content")
+    if isinstance(content, list) and _has_marks(content):
+        out["content"] = [{k: v for k, v in p.items() if k != "cache_control"} if isinstance(p, dict) else p
+                          for p in content]
+    return out
