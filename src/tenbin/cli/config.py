@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from tenbin.cli.common import ConfigOption, console, load, sqlite_path
+from tenbin.cli.common import ConfigOption, console, err_console, load, sqlite_path
 from tenbin.config.loader import config_hash
 from tenbin.config.schema import Config
 
@@ -99,3 +99,41 @@ def check(
 
 def register(app: typer.Typer) -> None:
     app.add_typer(config_app, name="config")
+    register_reload(app)
+
+
+def register_reload(app: typer.Typer) -> None:
+    @app.command("reload")
+    def reload(
+        url: str = typer.Option("http://127.0.0.1:8787", help="the running gateway"),
+        key: str | None = typer.Option(None, envvar="TENBIN_ADMIN_KEY", help="an admin API key"),
+        pid: int | None = typer.Option(None, help="send SIGHUP to this gateway process instead"),
+    ) -> None:
+        """Make a running gateway re-read its config file: policy, models, budgets and FX are swapped
+        without dropping requests in flight, and the change is audited (config.reload)."""
+        if pid is not None:
+            import os
+            import signal
+
+            os.kill(pid, signal.SIGHUP)
+            console.print(f"sent SIGHUP to {pid}; the gateway logs the result")
+            return
+        import httpx
+
+        if not key:
+            err_console.print("[red]error:[/red] an admin key is needed (--key or TENBIN_ADMIN_KEY), or use --pid")
+            raise typer.Exit(2)
+        try:
+            r = httpx.post(url.rstrip("/") + "/admin/config/reload", headers={"Authorization": f"Bearer {key}"},
+                           timeout=30)
+        except httpx.HTTPError as e:
+            err_console.print(f"[red]error:[/red] cannot reach {url}: {e}")
+            raise typer.Exit(1) from None
+        body = r.json() if r.headers.get("content-type", "").startswith("application/json") else {}
+        if r.status_code != 200:
+            err_console.print(f"[red]error:[/red] {(body.get('error') or {}).get('message') or r.text}")
+            raise typer.Exit(1)
+        console.print(f"reloaded: {body['previous_sha256'][:12]} → {body['sha256'][:12]} "
+                      f"(changed: {', '.join(body['changed']) or 'nothing'})", highlight=False, soft_wrap=True)
+        for w in body["warnings"]:
+            console.print(f"[yellow]warning:[/yellow] {w}", highlight=False, soft_wrap=True)

@@ -38,6 +38,7 @@ from tenbin.finops.replay.shapes import Shape, load_key_models, load_shapes
 from tenbin.finops.replay.simulate import replay, scenario_config, uses_weights
 from tenbin.finops.reports.focus import FOCUS_VERSION, focus_rows, write_csv, write_parquet
 from tenbin.finops.reports.forecast import METHOD, Forecast, forecast_period
+from tenbin.governance.operator import audited
 from tenbin.ledger.record import from_nanos, to_nanos
 from tenbin.routing.schema import RoutingPolicy
 from tenbin.store.base import Store
@@ -64,7 +65,13 @@ def _fx_app() -> typer.Typer:
         except ValueError as e:
             raise fail(str(e)) from None
         at = clock_of(ctx).now().timestamp()
-        with_store(cfg, lambda s: set_rate(s, ccy, day, value, at=at))
+
+        async def go(s: Store) -> None:
+            await set_rate(s, ccy, day, value, at=at)
+            await audited(cfg, s, "fx.set", f"{ccy}JPY", detail={"date": day.isoformat(), "rate": str(value)},
+                          clock=clock_of(ctx))
+
+        with_store(cfg, go)
         start = applies_from(day, at)
         note = "" if start == day else f" — prices requests from {start}: a Tokyo day keeps the rate it started with"
         console.print(f"{ccy}JPY = {value} from {day}{note} (running gateways pick it up on their next refresh)")
@@ -78,7 +85,12 @@ def _fx_app() -> typer.Typer:
         except (OSError, ValueError) as e:
             raise fail(f"{path}: {e}") from None
         at = clock_of(ctx).now().timestamp()
-        with_store(cfg, lambda s: load_rates(s, rows, f"csv:{path.name}", at=at))
+
+        async def go(s: Store) -> None:
+            await load_rates(s, rows, f"csv:{path.name}", at=at)
+            await audited(cfg, s, "fx.load", f"csv:{path.name}", detail={"rates": len(rows)}, clock=clock_of(ctx))
+
+        with_store(cfg, go)
         console.print(f"loaded {len(rows)} rates from {path}")
 
     @fx.command("list")
@@ -166,6 +178,8 @@ def _budgets_app() -> typer.Typer:
 
         async def go(s: Store) -> dict[str, int]:
             await save_rule(s, rule)
+            await audited(cfg, s, "budget.set", name, team=rule.match if rule.scope == "team" and rule.match != "*"
+                          else None, detail=rule.model_dump(mode="json"), clock=clock_of(ctx))
             return await spend_so_far(s, [rule], now)
 
         spent = with_store(cfg, go)
@@ -180,7 +194,14 @@ def _budgets_app() -> typer.Typer:
     def budgets_rm(name: str, config: ConfigOption = None) -> None:
         """Delete a stored budget."""
         cfg = load(config)
-        if not with_store(cfg, lambda s: delete_rule(s, name)):
+
+        async def go(s: Store) -> bool:
+            gone = await delete_rule(s, name)
+            if gone:
+                await audited(cfg, s, "budget.rm", name)
+            return gone
+
+        if not with_store(cfg, go):
             raise fail(f"no stored budget named {name!r} (config budgets are removed from the config file)")
         console.print(f"budget {name} deleted")
 

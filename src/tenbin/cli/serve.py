@@ -121,6 +121,24 @@ def register(app: typer.Typer) -> None:
 
         app.on_startup.append(count_keys)
 
+        async def reload_on_sighup(_: web.Application) -> None:
+            # SIGHUP re-reads the config file and swaps policy, models, budgets and FX in place.
+            import signal
+
+            from tenbin.config.loader import ConfigError
+            from tenbin.gateway.reload import reload_runtime
+
+            async def go() -> None:
+                try:
+                    await reload_runtime(runtime)
+                except (ConfigError, ValueError) as e:
+                    logging.getLogger("tenbin").error("reload refused, the running config stays: %s", e)
+
+            loop = asyncio.get_running_loop()
+            loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(go(), name="config-reload"))
+
+        app.on_startup.append(reload_on_sighup)
+
         def ready(message: str) -> None:
             # aiohttp calls this once every site listens; its message names the bound address(es).
             m = _RUNNING_ON.search(message)

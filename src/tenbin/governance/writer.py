@@ -66,15 +66,17 @@ class AuditWriter(BatchWriter[dict[str, Any]]):
         self.push(admin_entry(actor, action, target=target, team=team, detail=detail,
                               ts=self.clock.now().timestamp()))
 
-    def config_loaded(self, cfg: Config, source: str | None, reason: str) -> None:
+    def config_loaded(self, cfg: Config, source: str | None, reason: str, previous: str | None = None) -> None:
         """Record which configuration is in force (its hash; ``config.load`` at start, later
-        ``config.reload``), so any request can be tied to the policy that routed it."""
+        ``config.reload`` with the hash it replaced), so any request can be tied to the policy
+        that routed it."""
         from tenbin.config.loader import config_hash
 
+        detail: dict[str, Any] = {"config_sha256": config_hash(cfg), "reason": reason}
+        if previous is not None:
+            detail["previous_sha256"] = previous
         self.push(admin_entry(SYSTEM_ACTOR, f"config.{reason}" if reason != "start" else "config.load",
-                              target=source, team="-",
-                              detail={"config_sha256": config_hash(cfg), "reason": reason},
-                              ts=self.clock.now().timestamp()))
+                              target=source, team="-", detail=detail, ts=self.clock.now().timestamp()))
 
     def refusal(self, request_id: str | None, key_id: str, status: int, reason: str,
                 detail: dict[str, Any]) -> None:
