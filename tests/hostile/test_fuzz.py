@@ -47,7 +47,7 @@ class Fuzzed:
         self.seen: list[Seen] = []
 
     def judge(self, label: str, category: str, a: Answer, chat: bool) -> None:
-        TALLY.tried(category, label, a.status, a.seconds)
+        TALLY.tried(category, label, a.status, a.seconds, a.bound)
         self.seen.append(Seen(label, chat, a.status, a.request_id))
         problems = judge(a)
         if a.status is None:
