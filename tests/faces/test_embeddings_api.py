@@ -6,6 +6,7 @@ embedding models only, never masked."""
 from __future__ import annotations
 
 import base64
+import json
 import struct
 from collections.abc import Iterator
 from decimal import Decimal
@@ -252,3 +253,32 @@ def test_confidential_input_is_refused_when_only_a_foreign_model_exists(lt: Loop
             gw.stop()
     finally:
         lt.run(abroad.stop())
+
+
+def test_token_arrays_are_routed_as_unscanned(lt: LoopThread, tmp_path: Path) -> None:
+    """Token ids cannot be scanned for PII: the request is as sensitive as ``routing.unscanned_as``
+    (PERSONAL by default), so it goes as sent to a domestic model, never abroad; text is routed
+    by what it holds."""
+    abroad = lt.run(FakeOpenAI().start())
+    home = lt.run(FakeOpenAI().start())
+    try:
+        cfg = {"providers": {"us": openai_provider(abroad.url), "jp": openai_provider(home.url)},
+               "models": [fake_model("chat", "us"), emb_model("text-embedding-3-small", "us"),
+                          emb_model("jp-embed", "jp", region="JP")],
+               "default_model": "chat"}
+        gw = start_gateway(lt, cfg, tmp_path, ENV)
+        try:
+            c = _client(gw)
+            r = c.embeddings.create(model="text-embedding-3-small", input=[[9906, 1917], [15339]])
+            assert r.model == "jp-embed" and abroad.requests == []
+            assert home.requests[0].json["input"] == [[9906, 1917], [15339]]
+            text = c.embeddings.create(model="text-embedding-3-small", input="営業時間")
+            assert text.model == "text-embedding-3-small" and len(abroad.requests) == 1
+            route = gw.rows()[0]["route"]
+            trace = json.loads(route) if isinstance(route, str) else route
+            assert trace["data_class"] == "unscanned:personal" and trace["chosen"] == "jp-embed"
+        finally:
+            gw.stop()
+    finally:
+        lt.run(abroad.stop())
+        lt.run(home.stop())

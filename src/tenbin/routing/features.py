@@ -72,6 +72,12 @@ def embed_texts(body: dict[str, Any]) -> list[str]:
     return [x for x in items if isinstance(x, str)]
 
 
+def _input_count(inp: Any) -> int:
+    if isinstance(inp, list) and inp and not all(isinstance(x, int) for x in inp):
+        return len(inp)
+    return 1
+
+
 def extract(ctx: RequestContext, scan: Any, unscanned_as: DataClass) -> Features:
     body = ctx.body
     messages = body.get("messages") or []
@@ -84,6 +90,11 @@ def extract(ctx: RequestContext, scan: Any, unscanned_as: DataClass) -> Features
     else:
         data_class, classes = scan.data_class, scan.classes
         labels = frozenset(f.label for f in scan.findings)
+    opaque = ctx.operation == "embed" and len(embed_texts(body)) != _input_count(body.get("input"))
+    if opaque and scan is not None:
+        # Token arrays are ids of some vendor's tokenizer: no scan can read them, so the request is
+        # as sensitive as an unscanned one (routing.unscanned_as), whatever its strings held.
+        data_class, classes, scan = max(data_class, unscanned_as), classes | {unscanned_as}, None
     rf = body.get("response_format")
     json_mode = isinstance(rf, dict) and rf.get("type") in ("json_object", "json_schema")
     max_out = body.get("max_completion_tokens") or body.get("max_tokens") or 0
