@@ -156,3 +156,21 @@ def test_alert_thresholds_fire_once() -> None:
         return [e["threshold_pct"] for e in g.alerter.events]
 
     assert run(go()) == [50, 80, 100]
+
+
+def test_reservation_is_the_requests_own_limit_times_n() -> None:
+    """jp-big costs ¥1000 per 1M tokens in and out (1,000,000 nano-yen a token); the prompt bound of
+    ``ctx()`` is the 38 bytes of ``[[{"role":"user","content":"x"}],null]`` + 16 = 54."""
+    g = guard({"action": "block", "limit_jpy": "0.001"})
+    c = ctx()
+    big = decision().model
+    assert g.max_cost(c, [big], 0, 10) == (54 + 10) * 1_000_000
+    c.body["n"] = 3
+    c.body["max_completion_tokens"] = 20  # wins over max_tokens (10)
+    with pytest.raises(BudgetExceeded) as ei:
+        run(g.reserve(c, decision()))
+    msg = ei.value.message
+    assert "60 output tokens [max_completion_tokens, × n=3]" in msg
+    assert "reserves up to ¥0.1140" in msg  # (54 + 3 × 20) tokens × ¥0.001
+    assert "Nothing fits until the period resets" in msg  # ¥0.001 does not cover the prompt
+    assert ei.value.headers["x-should-retry"] == "false"
