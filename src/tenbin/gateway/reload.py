@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("tenbin.reload")
 
 SWAPPED = ("models", "default_model", "fallbacks", "routing", "privacy", "finops", "governance")
-RESTART_ONLY = ("server", "store", "redis", "providers", "ledger", "shared", "breaker", "retry")
+RESTART_ONLY = ("store", "redis", "providers", "ledger", "shared", "breaker", "retry")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +54,11 @@ async def reload_runtime(rt: Runtime, cfg: Config | None = None) -> Reloaded:
             if rt.config_source is None:
                 raise ConfigError("this gateway was started without a config file; nothing to reload")
             cfg = load_config(Path(rt.config_source))
+        kept: list[str] = []
+        if cfg.server != rt.cfg.server:
+            # the listening socket stays (and `serve --port` overrides are not in the file)
+            cfg = cfg.model_copy(update={"server": rt.cfg.server})
+            kept.append("server: kept as running (bind address, limits and auth change at the next start)")
         changed = _changed(rt.cfg, cfg)
         restart = [k for k in changed if k in RESTART_ONLY]
         if restart:
@@ -90,6 +95,6 @@ async def reload_runtime(rt: Runtime, cfg: Config | None = None) -> Reloaded:
         if rt.audit is not None:
             rt.audit.config_loaded(cfg, rt.config_source, "reload", previous=before)
             await rt.audit.flush()
-        done = Reloaded(before, config_hash(cfg), tuple(changed), tuple(findings.warnings))
+        done = Reloaded(before, config_hash(cfg), tuple(changed), tuple(kept + findings.warnings))
         log.info("config reloaded (%s): %s → %s", ", ".join(changed) or "no change", before[:12], done.sha256[:12])
         return done
