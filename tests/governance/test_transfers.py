@@ -156,3 +156,26 @@ def test_budget_downgrade_keeps_the_policy_rule_and_names_the_budget(
     budget = json.loads(rows[0]["detail"])["budget"]
     assert budget["action"] == "downgrade" and budget["budget"] == "cs-daily"
     assert (budget["from"], budget["to"]) == ("claude-x", "cheap-x")
+
+
+def test_masked_is_per_destination(lt: LoopThread, tmp_path: Path, fake_openai: FakeOpenAI) -> None:
+    """Default policy: the domestic first choice gets the prompt as written, the fallback abroad
+    gets it masked — each transfer record says what its vendor received."""
+    domestic = lt.run(FakeOpenAI().start())
+    domestic.script = [{"status": 500}, {"status": 500}]
+    cfg = {"providers": {"jp": openai_provider(domestic.url), "fake": openai_provider(fake_openai.url)},
+           "models": [fake_model("jp-jp", "jp", region="JP"), fake_model("gpt-x", "fake")],
+           "default_model": "jp-jp", "fallbacks": {"jp-jp": ["gpt-x"]}}
+    gw = start_gateway(lt, cfg, tmp_path, ENV, clock=ManualClock("2026-11-16T03:00:00Z"))
+    try:
+        c = openai.OpenAI(base_url=gw.base_url, api_key="local", max_retries=0)
+        answer = c.chat.completions.create(model="jp-jp", messages=[{"role": "user", "content": PII}])
+        rows = [r for r in audit_rows(gw) if r["kind"] == "request"]
+    finally:
+        gw.stop()
+        lt.run(domestic.stop())
+    assert answer.model == "gpt-x"
+    assert b"090-1234-5678" in domestic.requests[0].body  # Japan, Japanese law: as written
+    assert b"090-1234-5678" not in fake_openai.requests[0].body  # abroad: masked
+    assert [(r["model"], r["region"], r["jurisdiction"], r["masked"], r["status"]) for r in rows] == [
+        ("jp-jp", "JP", "JP", 0, 500), ("gpt-x", "US", "US", 1, 200)]
