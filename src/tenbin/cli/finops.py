@@ -128,7 +128,7 @@ def _budgets_app() -> typer.Typer:
         async def go(s: Store) -> list[dict[str, Any]]:
             rules = merge(fo.budgets, await stored_rules(s))
             spent = {b: (n, 0) for b, n in (await spend_so_far(s, rules, now)).items()}
-            alerts, actions = await stored_events(s)
+            alerts, actions = await stored_events(s, now)
             return status_rows(rules, {r.name for r in fo.budgets}, spent, alerts, actions, now)
 
         rows = with_store(cfg, go)

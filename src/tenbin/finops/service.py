@@ -89,9 +89,10 @@ class FinOps:
         """Every budget's standing this period (``budgets.status``), from the live counters (settled
         and held) and the stored events of every replica."""
         await self.alerter.flush()
-        alerts, actions = await stored_events(self.store)
+        now = self.clock.now().timestamp()
+        alerts, actions = await stored_events(self.store, now)
         return status_rows(self._rules, {r.name for r in self.cfg.budgets}, await self.guard.ledger.snapshot(),
-                           alerts, actions, self.clock.now().timestamp(), team)
+                           alerts, actions, now, team)
 
     async def learn(self) -> None:
         """Re-learn the per-use-case p95 of output tokens from the ledger's recent answers."""

@@ -30,6 +30,7 @@ from tenbin.store.base import Store
 
 log = logging.getLogger("tenbin.finops.budget")
 ACTION_KINDS = ("downgrade", "block")
+RECENT_S = 32 * 86400  # the longest budget period (a month) and a day: actions older than this are history
 
 
 def yen(nanos: int) -> str:
@@ -64,8 +65,10 @@ class Alerter:
             return
         rows = await self.store.query("SELECT bucket, threshold FROM budget_alerts")
         self.sent = {(r["bucket"], int(r["threshold"])) for r in rows}
+        recent = self.clock.now().timestamp() - RECENT_S  # older actions belong to periods that are over
         for r in await self.store.query(
-                "SELECT bucket, kind, budget, since_ts, last_ts, count, detail FROM budget_actions"):
+                "SELECT bucket, kind, budget, since_ts, last_ts, count, detail FROM budget_actions WHERE last_ts >= ?",
+                (recent,)):
             self.actions[(r["bucket"], r["kind"])] = ActionState(
                 r["budget"], r["bucket"], r["kind"], float(r["since_ts"]), float(r["last_ts"]), int(r["count"]),
                 orjson.loads(r["detail"]))

@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from tenbin.finops.budgets.alerts import ActionState
+from tenbin.finops.budgets.alerts import RECENT_S, ActionState
 from tenbin.finops.budgets.rules import bucket, split_bucket
 from tenbin.finops.config import BudgetRule
 from tenbin.finops.periods import TOKYO, period_key, period_of_key
@@ -24,15 +24,20 @@ def tokyo_time(ts: float | None) -> str | None:
     return None if ts is None else dt.datetime.fromtimestamp(ts, TOKYO).isoformat(timespec="seconds")
 
 
-async def stored_events(store: Store) -> tuple[dict[str, list[tuple[int, float]]], dict[tuple[str, str], ActionState]]:
-    """Thresholds sent per bucket (pct, when) and the actions per (bucket, kind)."""
+async def stored_events(store: Store, now: float | None = None,
+                        ) -> tuple[dict[str, list[tuple[int, float]]], dict[tuple[str, str], ActionState]]:
+    """Thresholds sent per bucket (pct, when) and the actions per (bucket, kind); with ``now``,
+    only those of the last :data:`RECENT_S` (the current periods' are always among them)."""
+    since = 0.0 if now is None else now - RECENT_S
     alerts: dict[str, list[tuple[int, float]]] = {}
-    for r in await store.query("SELECT bucket, threshold, ts FROM budget_alerts ORDER BY threshold"):
+    for r in await store.query("SELECT bucket, threshold, ts FROM budget_alerts WHERE ts >= ? ORDER BY threshold",
+                               (since,)):
         alerts.setdefault(r["bucket"], []).append((int(r["threshold"]), float(r["ts"])))
     actions = {(r["bucket"], r["kind"]): ActionState(r["budget"], r["bucket"], r["kind"], float(r["since_ts"]),
                                                      float(r["last_ts"]), int(r["count"]), orjson.loads(r["detail"]))
                for r in await store.query(
-                   "SELECT bucket, kind, budget, since_ts, last_ts, count, detail FROM budget_actions")}
+                   "SELECT bucket, kind, budget, since_ts, last_ts, count, detail FROM budget_actions"
+                   " WHERE last_ts >= ?", (since,))}
     return alerts, actions
 
 
