@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -17,6 +17,7 @@ from tenbin.governance import reports
 from tenbin.governance.period import JST
 from tenbin.governance.raw import RawVault
 from tenbin.governance.verify import VerifyResult, head, verify_store
+from tenbin.store.base import Store
 
 audit_app = typer.Typer(help="Tamper-evident audit log: verify, checkpoint, APPI reports.",
                         no_args_is_help=True)
@@ -36,7 +37,8 @@ def verify(
     if res.broken is not None:
         err_console.print(f"[red]BROKEN[/red] at {res.broken} ({res.checked} entries verified before it)")
         raise typer.Exit(1)
-    console.print(f"OK: {res.checked} entries verified; head seq {res.head_seq} hash {res.head_hash}")
+    sealed = f" (entries up to seq {res.purged_through} dropped by retention, sealed)" if res.purged_through else ""
+    console.print(f"OK: {res.checked} entries verified; head seq {res.head_seq} hash {res.head_hash}{sealed}")
 
 
 @audit_app.command("checkpoint")
@@ -128,6 +130,36 @@ def _appi(cfg: Config, period: str | None, team: str | None, as_json: bool, csv_
     console.print(t)
     for w in rep.warnings:
         err_console.print(f"[yellow]warning:[/yellow] {w}", highlight=False, soft_wrap=True)
+
+
+@audit_app.command("retain")
+def retain(ctx: typer.Context, config: ConfigOption = None) -> None:
+    """Drop audit entries of whole JST months older than governance.record_retention_years, sealed
+    by an audit.purge entry so `tenbin audit verify` still passes (and still catches any other gap)."""
+    from tenbin.catalog import load_catalog
+    from tenbin.governance.config import GovernanceConfig
+    from tenbin.governance.operator import OPERATOR
+    from tenbin.governance.retention import purge_expired
+    from tenbin.governance.writer import AuditWriter
+
+    cfg = load(config)
+    clock = clock_of(ctx)
+    gov = GovernanceConfig.from_section(cfg.governance)
+
+    async def go(s: Store) -> Any:
+        writer = AuditWriter(s, load_catalog(cfg.models), gov, clock=clock)
+        return await purge_expired(s, writer, OPERATOR, gov.record_retention_years, clock)
+
+    try:
+        done = with_store(cfg, go)
+    except ValueError as e:
+        err_console.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(1) from None
+    if done.rows:
+        console.print(f"dropped {done.rows} entries before {done.before} (through seq {done.through_seq}); "
+                      f"kept {gov.record_retention_years} years", highlight=False)
+    else:
+        console.print(f"nothing older than {done.before} to drop", highlight=False)
 
 
 @audit_app.command("purge")

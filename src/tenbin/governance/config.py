@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -27,6 +27,8 @@ class GovernanceConfig(_Strict):
     audit: bool = True
     # The vendor register, by provider name, joined into `tenbin audit report --appi`.
     vendors: dict[str, Vendor] = {}
+    # APPI Art. 29 / Rule 21: records kept 1 or 3 years; `tenbin audit retain` drops older months.
+    record_retention_years: Literal[1, 3] = 3
     review_max_age_days: int = Field(default=365, gt=0, le=3650,
                                      description="how old an Art. 28(3) review may be before transfers warn")
     batch_size: int = Field(default=256, gt=0)

@@ -21,6 +21,7 @@ class VerifyResult:
     head_hash: str
     broken: ChainBreak | None
     checkpoint_seq: int | None = None  # where --against was found, if given and found
+    purged_through: int | None = None  # entries up to this seq were dropped by retention (audit.purge)
 
     @property
     def ok(self) -> bool:
@@ -33,9 +34,21 @@ async def head(store: Store) -> tuple[int, str]:
 
 
 async def verify_store(store: Store, against: str | None = None, page: int = 5000) -> VerifyResult:
+    from tenbin.governance.retention import seal_of
+
     v = Verifier()
     found: int | None = None
     last = 0
+    purged: int | None = None
+    first = await store.query("SELECT min(seq) AS lo FROM audit_log")
+    lo = int(first[0]["lo"]) if first and first[0]["lo"] is not None else 1
+    if lo > 1:  # the head was dropped: only an audit.purge entry inside the chain may say so
+        seal = await seal_of(store, lo)
+        if seal is None:
+            return VerifyResult(0, lo - 1, GENESIS, ChainBreak(1, f"entries 1..{lo - 1} are missing and no "
+                                                                   "audit.purge entry accounts for them"))
+        v.expected_seq, v.prev_hash, purged = lo, seal[1], lo - 1
+        last = lo - 1
     while True:
         rows = await store.query("SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?", (last, page))
         if not rows:
@@ -53,4 +66,4 @@ async def verify_store(store: Store, against: str | None = None, page: int = 500
     if against is not None and found is None and broken is None:
         broken = ChainBreak(v.expected_seq, f"checkpoint {against[:16]}… is not in the chain: entries up to "
                                             "it were removed or the chain was rewritten")
-    return VerifyResult(v.checked, v.expected_seq - 1, v.prev_hash, broken, found)
+    return VerifyResult(v.checked, v.expected_seq - 1, v.prev_hash, broken, found, purged)
