@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from tenbin.observe.tracing import RequestTrace
 
 #: What the request asks a model for: a chat answer (chat completions, responses, messages) or
 #: vectors (embeddings). The one pipeline runs both; routing only picks models of the same kind.
@@ -64,3 +68,7 @@ class RequestContext:
     operation: Operation = "chat"
     started: float = field(default_factory=time.time)
     started_mono: float = field(default_factory=time.perf_counter)
+    # W3C trace context (observe/tracing.py): the client's request headers, read for their
+    # ``traceparent`` only when tracing is on, and the request's open trace once it began.
+    trace_headers: Mapping[str, str] | None = None
+    trace: RequestTrace | None = None

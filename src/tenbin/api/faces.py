@@ -57,6 +57,7 @@ async def serve(request: web.Request, face: Face) -> web.StreamResponse:
     ctx = RequestContext(
         request_id=request[REQUEST_ID], principal=principal, body=body, requested_model=body["model"],
         stream=bool(body.get("stream")), use_case=use_case, metadata=tags, body_size=size,
+        trace_headers=request.headers,
     )
     request[refusals.PIPELINE_OWNS] = True  # from here on the pipeline's finish writes the row
     outcome = await rt.gateway.chat(ctx)
@@ -91,6 +92,7 @@ async def embeddings(request: web.Request) -> web.Response:
     ctx = RequestContext(
         request_id=request[REQUEST_ID], principal=principal, body=body, requested_model=body["model"],
         stream=False, use_case=request.headers.get("x-tenbin-use-case"), body_size=size, operation="embed",
+        trace_headers=request.headers,
     )
     request[refusals.PIPELINE_OWNS] = True  # from here on the pipeline's finish writes the row
     out = await rt.gateway.embed(ctx)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
@@ -132,6 +133,32 @@ class LedgerConfig(_Strict):
     spool_fsync: Literal["always", "interval", "never"] = "interval"
 
 
+class TracingConfig(_Strict):
+    """OpenTelemetry traces over OTLP/HTTP (the ``otel`` extra; observe/tracing.py,
+    docs/observability.md). Off by default; prompts and answers stay out of spans unless
+    ``capture_content``. A collector's credentials go in ``OTEL_EXPORTER_OTLP_TRACES_HEADERS``,
+    never in this file."""
+
+    enabled: bool = False
+    endpoint: str = Field(default="http://127.0.0.1:4318/v1/traces", description="the collector's OTLP/HTTP traces URL")
+    service_name: str = Field(default="tenbin", min_length=1, max_length=128)
+    capture_content: bool = Field(default=False, description="put prompts and answers in spans")
+    # Of the traces that start here; a client's traceparent decides for its own (sampled or not).
+    sample_ratio: float = Field(default=1.0, ge=0, le=1, description="share of new traces recorded")
+    export_timeout_s: float = Field(default=10.0, gt=0, description="one export call to the collector")
+    max_queue: int = Field(default=2048, gt=0, description="spans waiting for export; beyond it new ones are dropped")
+
+    @field_validator("endpoint")
+    @classmethod
+    def _endpoint(cls, v: str) -> str:
+        u = urlsplit(v)
+        if u.scheme not in ("http", "https") or not u.hostname:
+            raise ValueError("must be an http:// or https:// URL, e.g. http://127.0.0.1:4318/v1/traces")
+        if u.username or u.password:
+            raise ValueError("must not carry credentials; put them in OTEL_EXPORTER_OTLP_TRACES_HEADERS")
+        return v
+
+
 class Config(_Strict):
     server: ServerConfig = ServerConfig()
     store: str = Field(default="sqlite:///var/tenbin.db", description="sqlite:///path or postgresql://…")
@@ -144,6 +171,7 @@ class Config(_Strict):
     retry: RetryConfig = RetryConfig()
     timeouts: TimeoutsConfig = TimeoutsConfig()
     ledger: LedgerConfig = LedgerConfig()
+    tracing: TracingConfig = TracingConfig()
     # Sections owned by other packages; validated by their own schemas when those packages load.
     routing: dict[str, Any] = {}
     privacy: dict[str, Any] = {}

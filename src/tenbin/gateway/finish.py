@@ -20,6 +20,7 @@ from tenbin.routing.features import estimate_tokens
 
 if TYPE_CHECKING:
     from tenbin.gateway.pipeline import Attempt, Gateway, Served
+    from tenbin.observe.tracing import RequestTrace
 
 __all__ = ["Delivered", "Finish", "outcome_of"]
 
@@ -56,6 +57,22 @@ class Delivered:
                     self.tokens += estimate_tokens(args)
 
 
+class _Traced(Delivered):
+    """With tracing on, the stream's chunks are also shown to its trace (finish reasons; the
+    answer text when content is captured); a plain ``Delivered`` otherwise, so tracing off adds
+    nothing per chunk."""
+
+    __slots__ = ("trace",)
+
+    def __init__(self, trace: RequestTrace) -> None:
+        super().__init__()
+        self.trace = trace
+
+    def feed(self, chunk: dict[str, Any]) -> None:
+        super().feed(chunk)
+        self.trace.delivered(chunk)
+
+
 class Finish:
     """The one place a request ends, whatever the outcome (answered, refused, failed, the client
     gone before or after the first byte, cancelled): one ledger row, one audit entry, and the
@@ -63,7 +80,7 @@ class Finish:
     once, however many paths reach it."""
 
     __slots__ = ("answer", "ctx", "decision", "gw", "masked", "rec", "reservation", "routed", "scan", "served",
-                 "tried", "ttft")
+                 "trace", "tried", "ttft")
 
     def __init__(self, gw: Gateway, ctx: RequestContext) -> None:
         self.gw, self.ctx = gw, ctx
@@ -77,6 +94,8 @@ class Finish:
         self.ttft: float | None = None
         self.answer: AnswerTap | None = None
         self.rec: UsageRecord | None = None
+        # The request's span (observe/tracing.py), from now until the row is written; None when off.
+        self.trace: RequestTrace | None = gw.tracing.begin(ctx) if gw.tracing is not None else None
 
     async def __call__(self, status: int, error: str | None, usage: Usage | None = None) -> UsageRecord:
         if self.rec is not None:
@@ -85,6 +104,8 @@ class Finish:
             self.ctx, self.decision, self.served, usage or Usage(), status, error, scan=self.scan,
             masked=self.masked, stream=self.ctx.stream, ttft_ms=self.ttft, answer=self.answer,
             routed=self.routed, tried=self.tried)
+        if self.trace is not None:
+            self.trace.end(self, rec)
         reservation, self.reservation = self.reservation, None
         if reservation is not None:
             if status == 200 or rec.prompt_tokens or rec.completion_tokens:
@@ -95,3 +116,7 @@ class Finish:
 
     async def failed(self, exc: BaseException) -> None:
         await self(*outcome_of(exc))
+
+    def delivered(self) -> Delivered:
+        """What counts a stream's delivered text (and, with tracing on, shows it to the trace)."""
+        return Delivered() if self.trace is None else _Traced(self.trace)

@@ -26,7 +26,7 @@ from tenbin.config.schema import Config, ProviderConfig
 from tenbin.context import RequestContext, Usage
 from tenbin.errors import BadRequest, GatewayError, RateLimited, UpstreamError
 from tenbin.finops.pricing import Pricer
-from tenbin.gateway.finish import Delivered, Finish, outcome_of
+from tenbin.gateway.finish import Finish, outcome_of
 from tenbin.gateway.hooks import AnswerTap, AuditSink, BudgetGuard, NoAudit, NoBudget
 from tenbin.gateway.privacy_stage import PrivacyPlan, PrivacyStage
 from tenbin.ledger.record import UsageRecord, from_nanos
@@ -49,6 +49,7 @@ from tenbin.routing.features import embed_texts, estimate_tokens
 from tenbin.routing.router import Router
 
 if TYPE_CHECKING:
+    from tenbin.observe.tracing import Tracing
     from tenbin.shared.cache import ResponseCache
 
 log = logging.getLogger("tenbin.gateway")
@@ -181,6 +182,7 @@ class Gateway:
         audit: AuditSink | None = None,
         cache: ResponseCache | None = None,
         clock: Clock = SYSTEM,
+        tracing: Tracing | None = None,
     ) -> None:
         self.cfg = cfg
         self.clock = clock
@@ -194,6 +196,7 @@ class Gateway:
         self.budget: BudgetGuard = budget or NoBudget()
         self.audit: AuditSink = audit or NoAudit()
         self.cache = cache  # opt-in exact-match response cache (tenbin.shared.cache)
+        self.tracing = tracing  # opt-in OpenTelemetry spans (observe/tracing.py), opened by Finish
         unknown = sorted(m for m in cfg.timeouts.models if m not in catalog)
         if unknown:
             raise ValueError(f"timeouts.models: unknown model {unknown[0]!r}")
@@ -340,6 +343,7 @@ class Gateway:
         known at its end, so the caller gives it."""
         loop = asyncio.get_running_loop()
         until = loop.time() + self.cfg.timeouts.request_s - (time.perf_counter() - ctx.started_mono)
+        trace = ctx.trace
         for model, provider in self._candidates(decision, attempts):
             if loop.time() >= until:
                 attempts.append(Attempt(model.id, "timeout", f"not tried: the request's deadline "
@@ -355,6 +359,7 @@ class Gateway:
                 continue
             call = ChatCall(model=model, body=body, request_id=ctx.request_id)
             sent = 0
+            span = trace.attempt(model, body is not ctx.body) if trace is not None else None
 
             async def once(provider: Provider = provider, call: ChatCall = call) -> Any:
                 nonlocal sent
@@ -372,6 +377,8 @@ class Gateway:
             try:
                 out = await self._attempt(model, once, until)
             except ProviderError as e:
+                if span is not None:
+                    span.failed(e.kind, sent)
                 attempts.append(Attempt(model.id, e.kind, describe(e), e.retry_after, sent, e.status,
                                         body is not ctx.body))  # the vendor's own text only in the log
                 if e.kind == "bad_request":
@@ -395,9 +402,13 @@ class Gateway:
                 # Cancelled (the client left) or a fault of ours: no verdict on the vendor, but a
                 # half-open trial must end here, or the model is never tried again.
                 breaker.release()
+                if span is not None:
+                    span.failed("interrupted", sent)
                 attempts.append(Attempt(model.id, "interrupted", "the call did not finish", sent=sent,
                                         masked=body is not ctx.body))
                 raise
+            if span is not None:
+                span.served(out, sent)
             if not judged_later:
                 breaker.success()
             return Served(model, decision, list(attempts), sent, body is not ctx.body), out
@@ -472,7 +483,7 @@ class Gateway:
             raise
         want_usage = bool((ctx.body.get("stream_options") or {}).get("include_usage"))
         tap = fin.answer = AnswerTap(self.audit.keeps_raw)
-        delivered = Delivered()
+        delivered = fin.delivered()
         reported: list[Usage] = []
 
         def billed() -> Usage:

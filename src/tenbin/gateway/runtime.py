@@ -22,6 +22,7 @@ from tenbin.gateway.privacy_stage import PrivacyStage
 from tenbin.governance import AuditWriter, GovernanceConfig
 from tenbin.ledger.writer import LedgerWriter
 from tenbin.observe.metrics import Metrics
+from tenbin.observe.tracing import Tracing
 from tenbin.providers.base import Provider
 from tenbin.providers.registry import build_providers
 from tenbin.providers.resilience import Breakers
@@ -48,6 +49,7 @@ class Runtime:
     shared: Shared | None = None
     config_source: str | None = None  # the file the config came from (tenbin serve sets it)
     metrics: Metrics | None = None
+    tracing: Tracing | None = None
 
     async def start(self) -> None:
         await self.store.migrate()
@@ -74,6 +76,8 @@ class Runtime:
             await self.audit.close()
         for p in self.providers.values():
             await p.aclose()
+        if self.tracing is not None:
+            await self.tracing.shutdown()  # the spans of the last requests, flushed to the collector
         await self.store.close()
 
 
@@ -90,6 +94,7 @@ def build_runtime(cfg: Config, *, store: Store | None = None, clock: Clock = SYS
     gov = GovernanceConfig.from_section(cfg.governance)
     audit = AuditWriter(store, catalog, gov, clock=clock) if gov.audit else None
     shared = build_shared(cfg, clock)  # Redis-backed when cfg.redis is set, so replicas agree
+    tracing = Tracing.from_config(cfg)  # None unless tracing.enabled (no OpenTelemetry import then)
     finops = FinOps(FinOpsConfig.from_section(cfg.finops), catalog, store, ledger=shared.budget_ledger,
                     clock=clock)
     gateway = Gateway(
@@ -97,13 +102,13 @@ def build_runtime(cfg: Config, *, store: Store | None = None, clock: Clock = SYS
         router=Router(cfg, catalog, breakers=shared.breakers, providers=providers, clock=clock), ledger=ledger,
         pricer=finops.pricer, breakers=shared.breakers, privacy=privacy, audit=audit,
         budget=shared.guard(finops.guard),
-        cache=shared.cache, clock=clock,
+        cache=shared.cache, clock=clock, tracing=tracing,
     )
     finops.guard.usable = functools.partial(can_serve, providers, shared.breakers)
     metrics = Metrics([m.id for m in catalog], providers)
     ledger.observers.append(metrics.observe)
     return Runtime(cfg, store, catalog, providers, KeyRing(store, clock=clock), ledger, gateway, audit=audit,
-                   finops=finops, shared=shared, metrics=metrics)
+                   finops=finops, shared=shared, metrics=metrics, tracing=tracing)
 
 
 def can_serve(providers: dict[str, Provider], breakers: Breakers, model: ModelSpec) -> bool:

@@ -14,6 +14,7 @@ import aiohttp
 import orjson
 
 from tenbin.config.schema import ProviderConfig
+from tenbin.observe.tracing import VENDOR_TRACE
 from tenbin.providers.base import Availability, ErrorKind, ProviderError
 from tenbin.providers.deadlines import ATTEMPT, DeadlineExceeded, Deadlines, Phase
 
@@ -236,6 +237,9 @@ class HTTPAdapter:
 
     def _post(self, url: str, data: bytes, headers: dict[str, str], call: _Call) -> Awaitable[aiohttp.ClientResponse]:
         timeout = aiohttp.ClientTimeout(total=None, connect=call.d.connect, sock_connect=call.d.connect)
+        trace = VENDOR_TRACE.get()  # the attempt's W3C traceparent when tracing is on
+        if trace is not None:
+            headers = {**headers, **trace}
         return self.session.post(url, data=data, headers=headers, timeout=timeout, trace_request_ctx=call)
 
     def http_error(self, status: int, headers: Mapping[str, str], raw: bytes) -> ProviderError:
