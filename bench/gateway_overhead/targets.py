@@ -7,6 +7,7 @@ are its own and it does not compete with an idle neighbour.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -46,6 +47,8 @@ class Target:
             self.proc = subprocess.Popen(self.cmd, cwd=REPO, env={**os.environ, **self.env}, stdout=fh,
                                          stderr=subprocess.STDOUT, start_new_session=True)
         _wait_ready(self, ready_s)
+        if self.name.startswith("tenbin"):
+            _wait_engines(self, ready_s)
 
     def stop(self) -> None:
         if self.proc is None:
@@ -80,6 +83,20 @@ def _wait_ready(t: Target, ready_s: float) -> None:
             last = str(e)
         time.sleep(0.3)
     raise RuntimeError(f"{t.name} not ready after {ready_s}s ({last}); see {t.log}")
+
+
+def _wait_engines(t: Target, ready_s: float) -> None:
+    """tenbin answers before its embedded engine (``local``, shipped on by default) has loaded
+    the model in its worker processes; measuring then would count the model load as the
+    gateway's CPU per request. Wait until no engine is still starting."""
+    deadline = time.monotonic() + ready_s
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(t.url + "/healthz", timeout=5) as resp:
+            providers = json.loads(resp.read())["providers"]
+        if all((p.get("engine") or {}).get("state") != "starting" for p in providers.values()):
+            return
+        time.sleep(0.5)
+    raise RuntimeError(f"{t.name}: an embedded engine still starting after {ready_s}s; see {t.log}")
 
 
 def mock(delay_ms: float = 0) -> Target:
