@@ -136,6 +136,10 @@ def test_hostile_input(battery: Battery, case: Case) -> None:
         rows = battery.cut_rows[case.id]
         if rows != 1:
             problems.append(f"the cut request left {rows} ledger rows")
+        if a.request_id is not None:  # 499 if the gateway noticed the client leave, 200 if all was out already
+            got = battery.gw.rows("request_id = ?", (a.request_id,))
+            if [r["status"] for r in got] not in ([499], [200]):
+                problems.append(f"the cut request's rows say {[r['status'] for r in got]}")
     assert not problems, f"{case.id}: {problems}"
 
 
