@@ -17,10 +17,11 @@ from tenbin.api.admin import add_admin_routes
 from tenbin.api.auth import Authenticator
 from tenbin.api.errors import Handler, errors_middleware
 from tenbin.api.faces import add_face_routes, serve
-from tenbin.api.metrics import add_metrics_route
 from tenbin.api.ids import request_id
+from tenbin.api.metrics import add_metrics_route
 from tenbin.api.openapi import openapi_json
-from tenbin.api.state import AUTH, REQUEST_ID, RUNTIME
+from tenbin.api.response_store import ResponseStore
+from tenbin.api.state import AUTH, REQUEST_ID, RESPONSE_STORE, RUNTIME
 from tenbin.errors import NotFound
 from tenbin.faces.chat import CHAT
 from tenbin.gateway.models import for_caller, model_states, openai_model, provider_states
@@ -98,6 +99,8 @@ def create_app(runtime: Runtime) -> web.Application:
     )
     app[RUNTIME] = runtime
     app[AUTH] = Authenticator(runtime.keyring, runtime.cfg.server)
+    vault = runtime.audit.vault if runtime.audit is not None else None
+    app[RESPONSE_STORE] = ResponseStore(runtime.store, vault, runtime.gateway.clock)
     refusals.install(app, runtime.ledger, runtime.audit, runtime.gateway.clock)  # 401/403/415: bounded rows
     app.router.add_post("/v1/chat/completions", chat_completions)
     app.router.add_post("/chat/completions", chat_completions)

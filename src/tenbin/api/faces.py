@@ -4,6 +4,7 @@ its own shape (``tenbin.faces``)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
@@ -12,7 +13,7 @@ from aiohttp import web
 from tenbin.api import body as bodies
 from tenbin.api import edge, refusals
 from tenbin.api.sse import SSE_HEADERS
-from tenbin.api.state import AUTH, REQUEST_ID, RUNTIME
+from tenbin.api.state import AUTH, REQUEST_ID, RESPONSE_STORE, RUNTIME
 from tenbin.api.validation import parse_json, validate_chat
 from tenbin.context import RequestContext
 from tenbin.faces import Face
@@ -46,10 +47,19 @@ def use_case_of(request: web.Request, body: dict[str, Any]) -> tuple[str | None,
     return use_case, tags
 
 
-async def serve(request: web.Request, face: Face) -> web.StreamResponse:
+Before = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
+After = Callable[[dict[str, Any], str, dict[str, Any]], Awaitable[None]]
+
+
+async def serve(request: web.Request, face: Face, before: Before | None = None,
+                after: After | None = None) -> web.StreamResponse:
+    """``before`` may rewrite the face's request (a stored conversation in front of it); ``after``
+    sees the request, its id and the rendered answer once it is complete (to store it)."""
     rt = request.app[RUNTIME]
     principal = await request.app[AUTH].principal(request)
     raw_body, size = await _body(request)
+    if before is not None:
+        raw_body = await before(raw_body)
     body = face.to_chat(raw_body)
     validate_chat(body)  # the translation's output is held to the same contract as a chat request
     edge.check_chat(request, body)
@@ -63,8 +73,10 @@ async def serve(request: web.Request, face: Face) -> web.StreamResponse:
     outcome = await rt.gateway.chat(ctx)
     headers = outcome.served.headers(ctx.request_id)
     if isinstance(outcome, Completion):
-        return web.Response(body=orjson.dumps(face.render(outcome.response, ctx.request_id, raw_body)),
-                            content_type="application/json", headers=headers)
+        rendered = face.render(outcome.response, ctx.request_id, raw_body)
+        if after is not None:
+            await after(raw_body, ctx.request_id, rendered)
+        return web.Response(body=orjson.dumps(rendered), content_type="application/json", headers=headers)
     writer = face.writer(ctx.request_id, outcome.served.model.id, raw_body, int(ctx.started))
     resp = web.StreamResponse(status=200, headers={**SSE_HEADERS, **headers})
     try:
@@ -77,6 +89,9 @@ async def serve(request: web.Request, face: Face) -> web.StreamResponse:
     finally:
         await outcome.aclose()  # the pipeline's one finish: ledger row, audit entry, settlement
     await resp.write(writer.end())
+    final = getattr(writer, "final", None)  # the whole answer, for faces whose writer keeps one
+    if after is not None and final is not None:
+        await after(raw_body, ctx.request_id, final)
     await resp.write_eof()
     return resp
 
@@ -106,7 +121,20 @@ async def messages(request: web.Request) -> web.StreamResponse:
 
 
 async def responses(request: web.Request) -> web.StreamResponse:
-    return await serve(request, RESPONSES)
+    store = request.app[RESPONSE_STORE]
+    principal = await request.app[AUTH].principal(request)
+
+    async def keep(body: dict[str, Any], request_id: str, response: dict[str, Any]) -> None:
+        await store.keep(principal, request_id, body, response)
+
+    return await serve(request, RESPONSES, lambda body: store.expand(principal, body), keep)
+
+
+async def stored_response(request: web.Request) -> web.Response:
+    principal = await request.app[AUTH].principal(request)
+    store, ident = request.app[RESPONSE_STORE], request.match_info["response_id"]
+    out = await (store.delete(principal, ident) if request.method == "DELETE" else store.get(principal, ident))
+    return web.Response(body=orjson.dumps(out), content_type="application/json")
 
 
 async def count_tokens(request: web.Request) -> web.Response:
@@ -121,6 +149,8 @@ async def count_tokens(request: web.Request) -> web.Response:
 
 def add_face_routes(app: web.Application) -> None:
     app.router.add_post("/v1/responses", responses)
+    app.router.add_get("/v1/responses/{response_id}", stored_response)
+    app.router.add_delete("/v1/responses/{response_id}", stored_response)
     app.router.add_post("/v1/embeddings", embeddings)
     app.router.add_post("/embeddings", embeddings)  # base_url without /v1, as for chat completions
     app.router.add_post("/v1/messages", messages)

@@ -3,10 +3,10 @@
 Agents built on the Responses API and the Agents SDK send ``input`` items, ``instructions`` and
 function tools; the request is translated into the pipeline's chat body (whatever vendor the policy
 then picks) and the answer back into a ``response`` object or its typed event stream, with sequence
-numbers. What this face does not do is refused with a 400 that says so, never silently ignored:
-built-in tools (web search, file search, computer use, …), ``background``, ``item_reference``
-and ``input_file``; responses are not stored (``store`` comes back ``false``), so
-``previous_response_id`` is refused and a conversation is continued by sending its items again.
+numbers. ``store`` / ``previous_response_id`` / ``GET`` and ``DELETE /v1/responses/{id}`` are
+served by ``api/response_store.py`` (content only under the raw-retention policy). What this face
+does not do is refused with a 400 that says so, never silently ignored: built-in tools (web
+search, file search, computer use, …), ``background``, ``item_reference`` and ``input_file``.
 ``reasoning`` items in the input are history only and are dropped.
 """
 
@@ -149,8 +149,8 @@ def to_chat(body: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(model, str) or not model:
         raise BadRequest("you must provide a model parameter", param="model", code="missing_required_parameter")
     if body.get("previous_response_id") is not None:
-        raise _bad("previous_response_id is not supported: this gateway does not keep responses; "
-                   "send the conversation's items in 'input'", "previous_response_id")
+        # api/response_store.py replaces it with the stored conversation before translation
+        raise _bad("previous_response_id could not be resolved", "previous_response_id")
     if body.get("background"):
         raise _bad("background responses are not supported by this gateway", "background")
     messages = _messages(body.get("input"))
@@ -277,6 +277,11 @@ class ResponsesWriter:
         data = {"type": kind, "sequence_number": self.seq, **fields}
         self.seq += 1
         return sse_event(kind, data)
+
+    @property
+    def final(self) -> dict[str, Any] | None:
+        """The finished response (after ``end``), or None if the stream failed."""
+        return None if self.failed or self.resp["status"] == "in_progress" else self.resp
 
     def start(self) -> bytes:
         return (self._ev("response.created", response=self._snapshot())

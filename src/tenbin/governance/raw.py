@@ -73,6 +73,17 @@ class RawVault:
         ct = self._aead.encrypt(nonce, plain, request_id.encode())
         return (request_id, team, now, now + self.ttl_s, self.key_ref, nonce, ct)
 
+    def seal_value(self, aad: str, value: Any) -> tuple[str, bytes, bytes]:
+        """(key_ref, nonce, ciphertext) of any JSON value, bound to ``aad`` (its row's id), for the
+        other content kept under this policy (stored Responses)."""
+        nonce = os.urandom(12)
+        return self.key_ref, nonce, self._aead.encrypt(nonce, orjson.dumps(value), aad.encode())
+
+    def open_value(self, aad: str, key_ref: str, nonce: bytes, ciphertext: bytes) -> Any:
+        if key_ref != self.key_ref:
+            raise RetentionError(f"row was encrypted with key {key_ref}, not the current key")
+        return orjson.loads(self._aead.decrypt(bytes(nonce), bytes(ciphertext), aad.encode()))
+
     def open(self, row: Mapping[str, Any]) -> dict[str, Any]:
         if row["key_ref"] != self.key_ref:
             raise RetentionError(f"row was encrypted with key {row['key_ref']}, not the current key")
