@@ -240,7 +240,8 @@ class AdminAPI:
         res = await verify_store(self.rt.store, request.query.get("against"))
         broken = None if res.broken is None else {"seq": res.broken.seq, "reason": res.broken.reason}
         return _json({"ok": res.ok, "checked": res.checked, "head_seq": res.head_seq,
-                      "head_hash": res.head_hash, "checkpoint_seq": res.checkpoint_seq, "broken": broken})
+                      "head_hash": res.head_hash, "checkpoint_seq": res.checkpoint_seq, "broken": broken,
+                      "purged_through": res.purged_through})
 
     async def audit_checkpoint(self, request: web.Request) -> web.Response:
         require_admin(await self._who(request))
