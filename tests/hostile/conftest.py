@@ -1,4 +1,4 @@
-"""Fixtures for the hostile-input suite, and the session summary of what it tried.
+"""The hostile-input suite's session summary of what it tried (and the scale tests' service fixtures).
 
 The summary (inputs by category, status histogram, 5xx, hangs, ledger and audit counts) is printed
 at the end of the run and, when ``TENBIN_HOSTILE_SUMMARY`` names a file, written there as JSON.
@@ -6,35 +6,16 @@ at the end of the run and, when ``TENBIN_HOSTILE_SUMMARY`` names a file, written
 
 from __future__ import annotations
 
-import asyncio
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import orjson
-import pytest
 
 from tests.hostile.probe import TALLY
-from tests.scale.services import PG_BASE, new_schema, pg_url, require
 
-
-@pytest.fixture
-def pg() -> Iterator[str]:
-    """A fresh schema in the machine's PostgreSQL test database, dropped afterwards."""
-    require("PostgreSQL", "127.0.0.1", 5432)
-    schema = new_schema()
-    yield pg_url(schema)
-
-    async def drop() -> None:
-        c = await asyncpg.connect(PG_BASE)
-        try:
-            await c.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        finally:
-            await c.close()
-
-    asyncio.run(drop())
+# the scale tests' fixtures: a fresh schema in the machine's PostgreSQL, a fresh key prefix on its Redis
+from tests.scale.conftest import pg, pg_schema, redis_prefix  # noqa: F401
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -34,7 +34,7 @@ from tests.conftest import fake_model, openai_provider
 from tests.fakes.fake_openai import FakeOpenAI
 from tests.harness import GatewayHandle, LoopThread, start_gateway
 from tests.scale.proxy import TcpProxy
-from tests.scale.services import REDIS_BASE, dead_port, delete_prefix, new_prefix, require
+from tests.scale.services import REDIS_BASE, dead_port
 
 NOON = "2026-11-20T03:00:00Z"  # pinned: the whole test is one budget period (November, Tokyo)
 LIMIT = "0.5"
@@ -88,14 +88,6 @@ def test_redis_down_for_a_whole_budget_period_stays_fail_open(redis_down_gw: Gat
     assert isinstance(ledger, RedisBudgetLedger) and ledger.degraded >= n + 1  # every reserve went local
     snap = gw.lt.run(ledger.fallback.snapshot())
     assert snap == {"team-local|local|2026-11": (spent, 0)}
-
-
-@pytest.fixture
-def redis_prefix() -> Iterator[str]:
-    require("Redis", "127.0.0.1", 6379)
-    prefix = new_prefix()
-    yield prefix
-    delete_prefix(prefix)
 
 
 def test_a_reservation_ends_where_it_was_taken(redis_prefix: str) -> None:
