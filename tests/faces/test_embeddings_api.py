@@ -282,3 +282,23 @@ def test_token_arrays_are_routed_as_unscanned(lt: LoopThread, tmp_path: Path) ->
     finally:
         lt.run(abroad.stop())
         lt.run(home.stop())
+
+
+def test_config_refuses_models_their_provider_cannot_serve() -> None:
+    from tenbin.catalog.catalog import load_catalog
+    from tenbin.config.loader import build_config
+    from tenbin.config.validate import check_config
+
+    raw = {"providers": {"a": {"kind": "anthropic", "api_key": "${FAKE_KEY}"},
+                         "vec": {"kind": "llamacpp", "embedding": True}, "gen": {"kind": "llamacpp"}},
+           "models": [fake_model("chat", "a"), emb_model("a-embed", "a"), emb_model("local-embed", "gen"),
+                      fake_model("local-chat", "vec"), emb_model("ok-embed", "vec")],
+           "default_model": "ok-embed"}
+    cfg = build_config(raw, env=ENV)
+    errors = [e for e in check_config(cfg, load_catalog(cfg.models)).errors if ".kind:" in e or "default_model" in e]
+    assert errors == [
+        "models.1(a-embed).kind: a-embed is an embedding model, and Anthropic's API serves none",
+        "models.2(local-embed).kind: local-embed is an embedding model, so providers.gen needs embedding: true",
+        "models.3(local-chat).kind: local-chat is a chat model, and providers.vec is loaded for embeddings "
+        "(embedding: true)",
+        "default_model: ok-embed is an embedding model; tenbin/auto answers chats"]

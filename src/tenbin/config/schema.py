@@ -77,6 +77,9 @@ class ProviderConfig(_Strict):
     max_concurrency: int = Field(default=1, gt=0)
     max_queue: int = Field(default=64, ge=0)
     seed: int | None = None
+    # Load the GGUF in embedding mode (mean pooling unless the file names its own): the provider
+    # then serves only ``kind: embedding`` models, through /v1/embeddings.
+    embedding: bool = False
     # Weight-repacking buffer types (llama.cpp's "extra bufts", AMX among them). "auto" turns them
     # off on CPUs where that path is known to crash (AMX) and after a worker crashed in its
     # start-up self-test; "on"/"off" force it.

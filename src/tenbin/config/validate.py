@@ -19,7 +19,7 @@ from typing import Any
 from tenbin.catalog.catalog import Catalog, ModelSpec
 from tenbin.config.iso3166 import check_region
 from tenbin.config.loader import ConfigError
-from tenbin.config.schema import Config
+from tenbin.config.schema import Config, ProviderConfig
 
 
 class ConfigInvalid(ConfigError, ValueError):
@@ -76,6 +76,22 @@ def _check_models(cfg: Config, catalog: Catalog, f: Findings) -> None:
         if m.provider not in cfg.providers:
             f.errors.append(f"{path}.provider: {m.provider!r} is not a configured provider (configured: "
                             f"{', '.join(configured)}){_did_you_mean(m.provider, configured)}")
+            continue
+        why = _kind_mismatch(m, cfg.providers[m.provider])
+        if why:
+            f.errors.append(f"{path}.kind: {why}")
+
+
+def _kind_mismatch(m: ModelSpec, p: ProviderConfig) -> str | None:
+    """An embedding model on a provider that cannot embed (or a chat model on an engine loaded for
+    embeddings) would fail every request routed to it: refuse the config instead."""
+    if m.kind == "embedding" and p.kind == "anthropic":
+        return f"{m.id} is an embedding model, and Anthropic's API serves none"
+    if p.kind == "llamacpp" and (m.kind == "embedding") != p.embedding:
+        return (f"{m.id} is an embedding model, so providers.{m.provider} needs embedding: true"
+                if m.kind == "embedding" else
+                f"{m.id} is a chat model, and providers.{m.provider} is loaded for embeddings (embedding: true)")
+    return None
 
 
 def _available(cfg: Config, m: ModelSpec) -> bool:
@@ -191,6 +207,8 @@ def check_config(cfg: Config, catalog: Catalog, today: dt.date | None = None) ->
     if cfg.default_model not in catalog:
         f.errors.append(f"default_model: unknown model {cfg.default_model!r}"
                         + _did_you_mean(cfg.default_model, [m.id for m in catalog]))
+    elif (dm := catalog.get(cfg.default_model)) is not None and dm.kind != "chat":
+        f.errors.append(f"default_model: {dm.id} is an embedding model; tenbin/auto answers chats")
     _check_routing(cfg, catalog, f)
     _check_register(cfg, catalog, f, today or dt.datetime.now(dt.timezone(dt.timedelta(hours=9))).date())
     for name, p in sorted(cfg.providers.items()):

@@ -21,7 +21,7 @@ from typing import Any
 
 from tenbin.config.schema import ProviderConfig
 from tenbin.context import Usage
-from tenbin.providers.base import Availability, ChatCall, ChatResult, ProviderError, StreamChunk
+from tenbin.providers.base import Availability, ChatCall, ChatResult, EmbedResult, ProviderError, StreamChunk
 from tenbin.providers.embedded.supervisor import Supervisor
 
 
@@ -84,6 +84,18 @@ class LlamaCppProvider:
             },
             usage=usage,
         )
+
+    async def embed(self, call: ChatCall) -> EmbedResult:
+        """Vectors from a worker loaded in embedding mode (``providers.<name>.embedding: true``),
+        with the prompt tokens llama.cpp counted."""
+        a = self.availability()
+        if not a.ok:
+            raise ProviderError("unavailable", f"{self.name}: {a.reason}")
+        if not self.cfg.embedding:
+            raise ProviderError("unavailable", f"{self.name}: not loaded for embeddings (set embedding: true)",
+                                sent=False)
+        g = await self.engine.generate(call.body, False, op="embed")
+        return EmbedResult([[float(x) for x in v] for v in g["vectors"]], Usage(int(g["prompt_tokens"]), 0, 0, True))
 
     async def stream(self, call: ChatCall) -> AsyncIterator[StreamChunk]:
         q: asyncio.Queue[str] = asyncio.Queue()

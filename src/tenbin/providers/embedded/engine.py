@@ -30,6 +30,7 @@ class EngineOptions:
     n_threads: int | None = None
     seed: int | None = None
     extra_buffer_types: bool = True
+    embedding: bool = False  # load for vectors (Engine.embed) instead of generation
 
 
 @dataclass(slots=True)
@@ -46,6 +47,17 @@ def _text(content: Any) -> str:
     if isinstance(content, list):
         return "".join(p.get("text", "") for p in content if isinstance(p, dict) and p.get("type") == "text")
     return ""
+
+
+def _pooling(path: str) -> int:
+    """The GGUF's own pooling when it names one (an embedding model: CLS for BGE, mean for E5);
+    mean for a generative model such as SmolLM2, whose per-token states have none."""
+    import llama_cpp
+
+    probe = llama_cpp.Llama(model_path=path, vocab_only=True, verbose=False)
+    named = any(k.endswith(".pooling_type") for k in probe.metadata)
+    del probe
+    return int(llama_cpp.LLAMA_POOLING_TYPE_UNSPECIFIED if named else llama_cpp.LLAMA_POOLING_TYPE_MEAN)
 
 
 @contextlib.contextmanager
@@ -80,10 +92,14 @@ class Engine:
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
         self._llama_cpp = llama_cpp
+        self.embedding = opts.embedding
+        extra: dict[str, Any] = {}
         with _model_params(opts.extra_buffer_types):
+            if opts.embedding:
+                extra = {"embedding": True, "pooling_type": _pooling(path)}
             self.llm = llama_cpp.Llama(
                 model_path=path, n_ctx=opts.n_ctx, n_threads=opts.n_threads or max(1, (os.cpu_count() or 2) // 2),
-                verbose=False, seed=opts.seed if opts.seed is not None else llama_cpp.LLAMA_DEFAULT_SEED,
+                verbose=False, seed=opts.seed if opts.seed is not None else llama_cpp.LLAMA_DEFAULT_SEED, **extra,
             )
         template = self.llm.metadata.get("tokenizer.chat_template")
         eos, bos = self.llm.token_eos(), self.llm.token_bos()
@@ -107,7 +123,31 @@ class Engine:
             stops = [r.stop] if isinstance(r.stop, str) else list(r.stop or [])
         return self.llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True), stops
 
+    def embed(self, body: dict[str, Any]) -> tuple[list[list[float]], int]:
+        """One unit vector per input string, and the prompt tokens they took. Token arrays are
+        refused: they are ids of the client's tokenizer, not this model's."""
+        if not self.embedding:
+            raise EngineError("this local model was not loaded for embeddings (providers.<name>.embedding: true)")
+        inp = body.get("input")
+        items = inp if isinstance(inp, list) else [inp]
+        texts = [t for t in items if isinstance(t, str)]
+        if not texts or len(texts) != len(items):
+            raise EngineError("the local embedding model takes text, not token arrays")
+        width = self.llm.n_embd()
+        dims = body.get("dimensions")
+        if dims is not None and dims != width:
+            raise EngineError(f"the local model's vectors have {width} dimensions; 'dimensions' cannot change that")
+        n_ctx = self.llm.n_ctx()
+        for i, t in enumerate(texts):
+            n = len(self.llm.tokenize(t.encode("utf-8"), add_bos=True))
+            if n > n_ctx:
+                raise EngineError(f"input[{i}] is {n} tokens; the local model's context is {n_ctx}")
+        vectors, count = self.llm.embed(texts, normalize=True, truncate=False, return_count=True)
+        return [[float(x) for x in v] for v in vectors], int(count)
+
     def generate(self, body: dict[str, Any], emit: Callable[[str], None], cancel: threading.Event) -> Generation:
+        if self.embedding:
+            raise EngineError("this local model is loaded for embeddings only; chat needs another provider")
         tokens, template_stops = self.prompt_tokens(body.get("messages") or [])
         n_ctx = self.llm.n_ctx()
         if len(tokens) >= n_ctx:
@@ -153,5 +193,8 @@ class Engine:
     def self_test(self) -> None:
         """One greedy token through the whole path (prompt eval, matmuls, sampling): a CPU kernel
         that crashes does so here, before the worker says it is ready."""
+        if self.embedding:
+            self.embed({"input": "Hi"})
+            return
         self.generate({"messages": [{"role": "user", "content": "Hi"}], "max_tokens": 1, "temperature": 0},
                       lambda _: None, threading.Event())

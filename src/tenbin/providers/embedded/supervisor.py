@@ -199,7 +199,8 @@ class Supervisor:
 
     async def _spawn(self) -> Worker:
         opts = {"path": self.path, "n_ctx": self.cfg.n_ctx, "n_threads": self.cfg.n_threads,
-                "seed": self.cfg.seed, "extra_buffer_types": self.extra_buffer_types}
+                "seed": self.cfg.seed, "extra_buffer_types": self.extra_buffer_types,
+                "embedding": self.cfg.embedding}
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "tenbin.providers.embedded.worker", encode(opts).decode().strip(),
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=MAX_LINE)
@@ -313,15 +314,16 @@ class Supervisor:
                 self._cond.notify()
 
     async def generate(self, body: dict[str, Any], stream: bool,
-                       on_delta: Callable[[str], None] | None = None) -> dict[str, Any]:
-        """Run one request on a free worker; returns the worker's ``done`` frame."""
+                       on_delta: Callable[[str], None] | None = None, op: str = "gen") -> dict[str, Any]:
+        """Run one request on a free worker; returns the worker's ``done`` frame. ``op``: ``gen``
+        (a chat answer) or ``embed`` (vectors, from a worker started in embedding mode)."""
         if self.disabled:
             raise ProviderError("unavailable", f"{self.name}: embedded engine disabled: {self.reason}")
         w = await self._acquire()
         jid = next(self._ids)
         q: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
         w.jobs[jid] = q
-        w.send({"op": "gen", "id": jid, "body": body, "stream": stream})
+        w.send({"op": op, "id": jid, "body": body, "stream": stream})
         settled = False
         try:
             while True:

@@ -55,6 +55,10 @@ def _serve(engine: Any, out: _Out) -> None:
                     out.send({"op": "delta", "id": jid, "text": s, "t": time.monotonic()})
 
             try:
+                if job["op"] == "embed":
+                    vectors, n = engine.embed(job["body"])
+                    out.send({"op": "done", "id": jid, "vectors": vectors, "prompt_tokens": n})
+                    continue
                 g = engine.generate(job["body"], emit, cancel)
                 out.send({"op": "done", "id": jid, "prompt_tokens": g.prompt_tokens,
                           "completion_tokens": g.completion_tokens, "finish": g.finish_reason,
@@ -72,7 +76,7 @@ def _serve(engine: Any, out: _Out) -> None:
         if not line.strip():
             continue
         msg = decode(line)
-        if msg["op"] == "gen":
+        if msg["op"] in ("gen", "embed"):
             jobs.put(msg)
         elif msg["op"] == "cancel":
             with lock:
@@ -93,7 +97,7 @@ def main() -> None:
     try:
         engine = Engine(opts["path"], EngineOptions(
             n_ctx=opts["n_ctx"], n_threads=opts.get("n_threads"), seed=opts.get("seed"),
-            extra_buffer_types=opts["extra_buffer_types"]))
+            extra_buffer_types=opts["extra_buffer_types"], embedding=bool(opts.get("embedding"))))
     except Exception as e:  # a bad file: retrying will not help
         out.send({"op": "fatal", "message": f"cannot load model: {e}"})
         os._exit(3)
