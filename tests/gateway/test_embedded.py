@@ -15,6 +15,7 @@ from tests.harness import GatewayHandle, LoopThread, start_gateway
 llama_cpp = pytest.importorskip("llama_cpp", reason="install the 'local' extra (make test does)")
 
 from tenbin.providers.embedded.engine import Engine, EngineOptions  # noqa: E402
+from tenbin.providers.embedded.supervisor import choose_extra_buffer_types, cpu_flags  # noqa: E402
 from tenbin.providers.llamacpp import default_model_path  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -64,7 +65,10 @@ def test_stream_reports_exact_usage(gw: GatewayHandle) -> None:
 
 def test_prompt_count_matches_llama_cpp() -> None:
     """Our token loop counts the prompt exactly as llama-cpp-python's own chat completion does."""
-    e = Engine(default_model_path() or "", EngineOptions(seed=1))
+    # In this process, not a worker: load it as the supervisor would on this CPU (on an AMX CPU
+    # llama.cpp 0.3.36's repacking kernel crashes the process that generates with them on).
+    on, _ = choose_extra_buffer_types("auto", cpu_flags())
+    e = Engine(default_model_path() or "", EngineOptions(seed=1, extra_buffer_types=on))
     msgs = [{"role": "system", "content": "あなたは社内アシスタントです。"},
             {"role": "user", "content": "日報を三行で要約してください。今日は顧客訪問が二件ありました。"}]
     g = e.generate({"messages": msgs, "temperature": 0, "max_tokens": 4}, lambda s: None, threading.Event())
