@@ -54,13 +54,20 @@ def audit_books(gw: GatewayHandle, seen: list[Seen]) -> Books:
     assert gw.runtime.audit is not None
     gw.lt.run(gw.runtime.audit.flush())
     usage = gw.lt.run(gw.runtime.store.query("SELECT request_id, status, team, cost_jpy_nanos FROM usage"))
-    audit = gw.lt.run(gw.runtime.store.query("SELECT request_id FROM audit_log WHERE request_id IS NOT NULL"))
+    audit = gw.lt.run(gw.runtime.store.query(
+        "SELECT request_id, model FROM audit_log WHERE request_id IS NOT NULL"))
     rows: dict[str, list[dict[str, Any]]] = {}
     for r in usage:
         rows.setdefault(r["request_id"], []).append(r)
+    # One audit entry per vendor a request reached (governance/transfers.py), or one when it
+    # reached none: two entries for the same request and model would be a duplicate.
     entries: dict[str, int] = {}
+    per_model: dict[tuple[str, str | None], int] = {}
     for e in audit:
         entries[e["request_id"]] = entries.get(e["request_id"], 0) + 1
+        k = (e["request_id"], e["model"])
+        per_model[k] = per_model.get(k, 0) + 1
+    twice = {rid for (rid, _), n in per_model.items() if n > 1}
     b = Books()
     for s in seen:
         if s.request_id is None:
@@ -69,12 +76,12 @@ def audit_books(gw: GatewayHandle, seen: list[Seen]) -> Books:
         got = rows.get(s.request_id, [])
         if len(got) > 1:
             b.duplicated.append(s.label)
-        if entries.get(s.request_id, 0) > 1:
+        if s.request_id in twice:
             b.duplicated.append(s.label + " (audit)")
         if s.chat and s.status == 200 and not s.cut and len(got) != 1:
             b.lost.append(s.label)
         if got and got[0]["team"] != "-":
-            if entries.get(s.request_id, 0) != 1:
+            if entries.get(s.request_id, 0) == 0:
                 b.audit_gaps.append(s.label)
             if not s.cut and got[0]["status"] != s.status:
                 b.lost.append(f"{s.label}: the row says {got[0]['status']}, the client got {s.status}")
