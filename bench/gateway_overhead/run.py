@@ -8,14 +8,17 @@ TTFT at c=8, then stopped; the table goes to stdout as Markdown and the raw numb
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
 import shutil
 import signal
+import sqlite3
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +28,12 @@ import targets
 
 def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def sink_stats(sink: targets.Target) -> dict[str, Any]:
+    with urllib.request.urlopen(sink.url + "/stats", timeout=5) as resp:
+        out: dict[str, Any] = json.loads(resp.read())
+    return out
 
 
 def measure_target(t: targets.Target, pid: int, dur: dict[str, int], slow_model: str) -> dict[str, Any]:
@@ -119,7 +128,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     ap.add_argument("--quick", action="store_true", help="1-2 s points, to debug the harness")
     ap.add_argument("--only", default="",
-                    help="comma-separated subset: aiohttp,uvloop,starlette,tenbin,tenbin-noprivacy,litellm")
+                    help="comma-separated subset: aiohttp,uvloop,starlette,tenbin,tenbin-noprivacy,"
+                         "tenbin-tracing,litellm")
     ap.add_argument("--json", default=str(Path(__file__).with_name("results.json")))
     ap.add_argument("--faces", action="store_true",
                     help="also measure tenbin's /v1/responses and /v1/messages beside chat (same server)")
@@ -136,6 +146,7 @@ def main() -> None:
         ("starlette", targets.starlette_pass(9203)),
         ("tenbin", targets.tenbin(9301, work, privacy=True)),
         ("tenbin-noprivacy", targets.tenbin(9302, work, privacy=False)),
+        ("tenbin-tracing", targets.tenbin(9303, work, privacy=True, tracing=True)),
     ]
     if shutil.which(targets.LITELLM_BIN) or Path(targets.LITELLM_BIN).exists():
         candidates.append(("litellm", targets.litellm(9401, work)))
@@ -145,17 +156,27 @@ def main() -> None:
             "python": platform.python_version(), "durations_s": dur}
     mock = targets.mock()
     mock.start(work)
+    # The tracing target exports to a sink of its own process, so the collector's CPU is not
+    # counted as tenbin's; its span count shows every request's spans were exported, none dropped.
+    sink = targets.otlp_sink() if any(t.name.endswith("(tracing on)") for t in chosen) else None
     results: list[dict[str, Any]] = []
     faces: list[dict[str, Any]] = []
     try:
         assert mock.proc is not None
         d = targets.direct()
         results.append(measure_target(d, mock.proc.pid, dur, "bench-delay-200"))
+        if sink is not None:
+            sink.start(work)
         for t in chosen:
             t.start(work)
             try:
                 assert t.proc is not None
                 results.append(measure_target(t, t.proc.pid, dur, "bench-delay-200"))
+                if sink is not None and t.name.endswith("(tracing on)"):
+                    t.stop()  # its shutdown flushes the last spans
+                    results[-1]["otlp_sink"] = sink_stats(sink)
+                    with contextlib.closing(sqlite3.connect(work / "tenbin-privacy-tracing" / "tenbin.db")) as db:
+                        results[-1]["otlp_sink"]["requests"] = db.execute("SELECT count(*) FROM usage").fetchone()[0]
                 if args.faces and t.name == "tenbin":
                     faces = measure_faces(t, t.proc.pid, dur)
             finally:
@@ -163,6 +184,8 @@ def main() -> None:
             print(f"# {t.name} done ({time.time() - started:.0f} s, load {loadavg()})", flush=True)
     finally:
         mock.stop()
+        if sink is not None:
+            sink.stop()
     meta["loadavg_end"] = loadavg()
     meta["seconds"] = round(time.time() - started)
     Path(args.json).write_text(json.dumps({"meta": meta, "results": results, "faces": faces}, indent=1),
@@ -170,6 +193,11 @@ def main() -> None:
     print(f"\nload average (1/5/15 min) at start {meta['loadavg_start']}, at end {meta['loadavg_end']}; "
           f"{meta['cpus']} CPUs; Python {meta['python']}; {meta['seconds']} s\n")
     print(table(results))
+    for r in results:
+        if "otlp_sink" in r:
+            o = r["otlp_sink"]
+            print(f"\n{r['name']}: the OTLP sink received {o['spans']} spans in {o['posts']} export calls"
+                  f" ({o['bytes'] / 1e6:.1f} MB) for {o['requests']} requests (ledger rows)")
     if faces:
         print("\n" + faces_table(faces, results[0]))
     print(f"\n(server logs and configs kept in {work})")

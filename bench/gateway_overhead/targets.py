@@ -21,6 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 PY = sys.executable
 MOCK_PORT = 9100
+SINK_PORT = 9110  # bench/otlp_sink.py: where the tracing target exports its spans
 UPSTREAM_KEY = "sk-bench-upstream"  # what proxies send to the mock; never a real secret
 LITELLM_BIN = os.environ.get("LITELLM_BIN", "/tmp/litellm-venv/bin/litellm")
 LITELLM_MASTER = "sk-bench-master"
@@ -127,10 +128,18 @@ def _model_yaml(model_id: str) -> str:
             " prices: [{effective: 2025-01-01, currency: JPY, input: '15', output: '60'}]}\n")
 
 
-def tenbin(port: int, workdir: Path, *, privacy: bool) -> Target:
+def otlp_sink() -> Target:
+    """The OTLP/HTTP sink the tracing target exports to (accepts and discards; counts spans)."""
+    return Target("otlp sink", SINK_PORT, [PY, "bench/otlp_sink.py", "--port", str(SINK_PORT)])
+
+
+def tenbin(port: int, workdir: Path, *, privacy: bool, tracing: bool = False) -> Target:
     """``tenbin serve`` with only the mock provider routed to (the embedded model is never loaded),
-    SQLite ledger, and a real API key so the auth path is the production one."""
-    d = workdir / f"tenbin-{'privacy' if privacy else 'noprivacy'}"
+    SQLite ledger, and a real API key so the auth path is the production one. ``tracing``: spans
+    exported over OTLP/HTTP to :func:`otlp_sink`, every request sampled, the batch processor
+    exporting every 100 ms (``OTEL_BSP_SCHEDULE_DELAY``) so the export CPU falls inside the
+    measured points rather than after them."""
+    d = workdir / f"tenbin-{'privacy' if privacy else 'noprivacy'}{'-tracing' if tracing else ''}"
     d.mkdir(parents=True, exist_ok=True)
     cfg = d / "tenbin.yaml"
     cfg.write_text(
@@ -141,17 +150,19 @@ def tenbin(port: int, workdir: Path, *, privacy: bool) -> Target:
         " max_retries: 0}\n"
         "models:\n" + _model_yaml("bench") + _model_yaml("bench-delay-200")
         + "default_model: bench\n"
-        + ("" if privacy else "privacy: {enabled: false}\n"),
+        + ("" if privacy else "privacy: {enabled: false}\n")
+        + (f"tracing: {{enabled: true, endpoint: 'http://127.0.0.1:{SINK_PORT}/v1/traces'}}\n" if tracing else ""),
         encoding="utf-8",
     )
-    env = {"MOCK_KEY": UPSTREAM_KEY}
+    env = {"MOCK_KEY": UPSTREAM_KEY, **({"OTEL_BSP_SCHEDULE_DELAY": "100"} if tracing else {})}
     tb = str(Path(PY).with_name("tenbin"))
     out = subprocess.run([tb, "keys", "create", "--team", "bench", "--config", str(cfg)], cwd=REPO,
                          env={**os.environ, **env}, capture_output=True, text=True, check=True)
     key = out.stdout.strip().splitlines()[-1].strip()
-    name = "tenbin" + ("" if privacy else " (privacy off)")
+    name = "tenbin" + ("" if privacy else " (privacy off)") + (" (tracing on)" if tracing else "")
     return Target(name, port, [tb, "serve", "--config", str(cfg), "--log-level", "warning"], key=key, env=env,
-                  note="aiohttp+orjson+uvloop" + ("; default privacy scan on" if privacy else ""))
+                  note="aiohttp+orjson+uvloop" + ("; default privacy scan on" if privacy else "")
+                  + ("; OTLP/HTTP traces to a local sink" if tracing else ""))
 
 
 def litellm(port: int, workdir: Path) -> Target:
