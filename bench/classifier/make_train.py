@@ -27,10 +27,14 @@ import random
 from pathlib import Path
 
 import orjson
+from business import internal_body, internal_plan, public_body
 
 OUT = Path(__file__).with_name("train_ja.jsonl")
 SEED = 20261201
-N_COMPOSED = 3000
+N_COMPOSED = 4500
+#: Standalone prompts from business.py: an organisation's own trade-off (INTERNAL, frontier) and
+#: general questions in the same domains (PUBLIC).
+N_PLANS, N_GENERAL, N_ROUTINE = 150, 300, 300
 
 CO = ["アサギリ工業", "ハヤブサ物流", "ミナモ食品", "クロガネ製作所", "ツバメ電機", "シラカバ商事", "ヒバリ建設",
       "カワセミ薬品", "ユキマチ化成", "ホシゾラ通信", "モミジ精工", "サザナミ不動産", "タカネ医療機器", "ナギサ銀行"]
@@ -477,6 +481,12 @@ LIGHT_TASKS += [
     "{B}\n\n要するに何？", "{B}\n\n英語にして", "{B}\n\nこれをJSONに", "{B}\n\nTL;DR please", "{B}\n\nこの文を丁寧語にするだけでOK",
 ]
 
+# Short routine asks a user appends to pasted internal material (light by the rules).
+ROUTINE_ASKS = ["\n→ 3行にまとめて", "\n\n↑英訳して", "\n\nこれを表にして", "\n\n箇条書きに直して", "\n\n誤字だけ直して",
+                "\n\n一言で要約", "\n\nTL;DR", "\n\nTranslate to English.", "\n\nCSVにして", "\n\n前月比を%で出して",
+                "\n\n数字の大きい順に並べて", "\n\nJSONに変換して", "次のメモを2行に縮めて：\n{B}", "Summarise in one line:\n{B}",
+                "以下を「設備」「人員」「取引先」に分類して。\n{B}", "{B}\n\nこれを丁寧な文面に直すだけでOK", "日付と数字だけ抜き出して：\n{B}"]
+
 # Tasks that carry their own material: (class, tier, text)
 SELF_CONTAINED = [
     ("INTERNAL", "frontier", "来月のフロント係のシフトを作ってください。スタッフ7名（①〜⑦）、毎日早番2名・遅番2名・夜勤1名、夜勤の翌日は休み、1人あたり月{n}回まで夜勤、連勤は5日まで、①と④は同じ日に入れない、⑥は土日不可。実行可能な割当と根拠を示して。"),
@@ -515,19 +525,28 @@ SELF_CONTAINED = [
     ("PERSONAL", "frontier", "{name}さん（{n}歳、契約社員）の雇止めを検討しています。更新{n}回、通算{n}年。雇止め法理に照らして有効か、リスクと代替策を検討して。"),
 ]
 
-CONFIDENTIAL_MARKED_BODIES = INTERNAL_BODIES  # internal material with a marker on top or at the end
 
 FRAMES = ["{P}", "{P}", "{P}", "お疲れさまです。{P}", "{P}\nよろしくお願いします。", "急ぎです。{P}", "{P}\n（チャットより）",
           "Hi, {P}", "{P}\nThanks!", "すみません、{P}", "【依頼】{P}", "{P}\n\n以上です。"]
+
+
+def _literal(text: str) -> str:
+    """A rendered business.py body, safe for the final ``format_map`` (its braces are code)."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def _internal(rng: random.Random) -> str:
+    """Internal material: the hand-written bodies, or (more often) a generated business document."""
+    return _literal(internal_body(rng)) if rng.random() < 0.6 else rng.choice(INTERNAL_BODIES)
 
 
 def compose(rng: random.Random) -> dict[str, str]:
     fill = Fill(rng)
     cls = content = rng.choice(["PUBLIC", "INTERNAL", "CONFIDENTIAL", "PERSONAL"])
     if cls == "PUBLIC":
-        body = rng.choice(PUBLIC_BODIES)
+        body = _literal(public_body(rng)) if rng.random() < 0.45 else rng.choice(PUBLIC_BODIES)
     elif cls == "INTERNAL":
-        body = rng.choice(INTERNAL_BODIES)
+        body = _internal(rng)
     elif cls == "PERSONAL":
         body = rng.choice(PERSONAL_BODIES)
     else:
@@ -536,11 +555,11 @@ def compose(rng: random.Random) -> dict[str, str]:
         if kind < 0.55:
             body, content = rng.choice(CONFIDENTIAL_CONTENT), cls
         elif kind < 0.75:
-            body = rng.choice(MARKERS) + rng.choice(CONFIDENTIAL_MARKED_BODIES)
+            body = rng.choice(MARKERS) + _internal(rng)
         elif kind < 0.88:
-            body = rng.choice(CONFIDENTIAL_MARKED_BODIES) + rng.choice(MARKER_TAILS)
+            body = _internal(rng) + rng.choice(MARKER_TAILS)
         else:
-            body = rng.choice(MARKER_INLINE) + "です。\n" + rng.choice(CONFIDENTIAL_MARKED_BODIES)
+            body = rng.choice(MARKER_INLINE) + "です。\n" + _internal(rng)
     tier = rng.choices(["light", "standard", "frontier"], weights=[3, 3, 3])[0]
     task = rng.choice({"light": LIGHT_TASKS, "standard": STANDARD_TASKS, "frontier": FRONTIER_TASKS}[tier])
     text = task.replace("{B}", body)
@@ -555,6 +574,24 @@ def main() -> None:
         for _ in range(6):
             content = "INTERNAL" if cls == "CONFIDENTIAL" and any(m.strip() in text for m in ("社外秘", "極秘")) else cls
             rows.append({"text": text.format_map(Fill(rng)), "data_class": cls, "tier": tier, "content": content})
+    for _ in range(N_PLANS):  # the organisation's own trade-offs: internal material, hard reasoning
+        ask = rng.choice(["", "\n\nどうすべきか、根拠つきで提案して。", "\n\n簡単にでいいので方針を出して。",
+                          "\n\nWhat should we do? Weigh the options.", "\n\n判断材料を整理して結論を。"])
+        rows.append({"text": internal_plan(rng) + ask, "data_class": "INTERNAL", "tier": "frontier",
+                     "content": "INTERNAL"})
+    for _ in range(N_ROUTINE):  # routine work on internal material: light, however business-like it reads
+        ask = rng.choice(ROUTINE_ASKS)
+        body = internal_body(rng)
+        rows.append({"text": ask.replace("{B}", body) if "{B}" in ask else body + ask, "data_class": "INTERNAL",
+                     "tier": "light", "content": "INTERNAL"})
+    for _ in range(N_GENERAL):  # general questions in the same domains: public, one fact or one concept
+        tier, ask = rng.choice([("light", "一言で。"), ("light", " Answer in one line."), ("light", ""),
+                                ("standard", "例を挙げて説明して。"), ("standard", " Explain with an example."),
+                                ("standard", "初心者向けにわかりやすく解説して。")])
+        q = public_body(rng)
+        if tier == "light" and not ask and "？" not in q:
+            tier = "standard"
+        rows.append({"text": q + ask, "data_class": "PUBLIC", "tier": tier, "content": "PUBLIC"})
     seen: set[str] = set()
     uniq = []
     for r in rows:

@@ -3,7 +3,8 @@
     .venv/bin/python bench/classifier/train.py [--epochs 12] [--out src/tenbin/routing/classifier_weights.json.gz]
 
 Pure Python (no numpy, no scikit-learn), deterministic: fixed seed, fixed example order per
-epoch, weights rounded to 3 decimals, gzip with mtime 0 — the same input gives the same bytes.
+epoch, weights rounded to 2 decimals (enough: a logit sums many of them; the file stays small),
+gzip with mtime 0 — the same input gives the same bytes.
 
 Two softmax regressions share one feature map (``tenbin.routing.classifier.features``): the
 data class (PUBLIC/INTERNAL/CONFIDENTIAL/PERSONAL, the content part of the decision; hard facts
@@ -116,7 +117,7 @@ def main() -> None:
         test = [r for i, r in enumerate(rows) if i % args.holdout == 0]
         rows = [r for i, r in enumerate(rows) if i % args.holdout]
     w, bias = train(rows, args.epochs, args.lr, args.l2, args.seed)
-    kept = {f: [round(x, 3) for x in v] for f, v in sorted(w.items()) if max(abs(x) for x in v) >= 0.01}
+    kept = {f: [round(x, 2) for x in v] for f, v in sorted(w.items()) if max(abs(x) for x in v) >= 0.01}
     print(f"trained on {len(rows)} prompts: {len(w)} features, {len(kept)} kept after pruning")
     acc_c, acc_t = accuracy(w, bias, rows)
     print(f"train accuracy (class, tier): {acc_c:.3f} {acc_t:.3f}")

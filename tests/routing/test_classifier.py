@@ -125,6 +125,18 @@ def test_internal_business_content(clf: LearnedClassifier, full: Detector, text:
     assert label(clf, full, text) is DataClass.INTERNAL
 
 
+# Internal because it is one organisation's own operations, with no 社内 / "internal" in it.
+@pytest.mark.parametrize("text", [
+    "夜勤からの申し送り：冷凍機2号の霜取りが終わらず、予備の冷凍機で運用中。業者は明朝8時に来ます。→ 2行で",
+    "（録音の書き起こし）えー、土曜の棚替えは9時集合で、脚立が1本足りないので誰か持ってきてください、以上です。要約して",
+    "| 店舗 | 客数 | 客単価 |\n|---|---|---|\n| 北口店 | 1,204 | 812 |\n| 南口店 | 986 | 774 |\nこれ前月比も足して表にして",
+    "Our refund worker crashes every night at 2 am with 'deadline exceeded' from the ledger service. What is going on?",
+    "資材の仕入れ先から単価を8%上げたいと言われています。年間の発注量を約束して据え置きを頼むメールの下書きを書いて。",
+])
+def test_internal_by_what_the_material_is_not_by_a_word(clf: LearnedClassifier, full: Detector, text: str) -> None:
+    assert label(clf, full, text) is DataClass.INTERNAL
+
+
 @pytest.mark.parametrize("text", [
     "鎌倉幕府が成立した年には諸説あります。主な説を二つ挙げて。",
     "Explain the difference between a list and a tuple in Python.",
@@ -132,6 +144,29 @@ def test_internal_business_content(clf: LearnedClassifier, full: Detector, text:
 ])
 def test_public_content(clf: LearnedClassifier, full: Detector, text: str) -> None:
     assert label(clf, full, text) is DataClass.PUBLIC
+
+
+@pytest.mark.parametrize("text", [
+    "冷凍機の霜取り運転って、一般的にどういう仕組みで動いているの？",
+    "統計の授業の例題です。架空の店舗A・Bの客数（A 1,200人、B 950人）の差を検定する方法を説明して。",
+])
+def test_specifics_in_general_or_exercise_material_stay_public(clf: LearnedClassifier, full: Detector, text: str) -> None:
+    assert label(clf, full, text) is DataClass.PUBLIC
+
+
+@pytest.mark.parametrize("text", [
+    "We are considering a merger with a regional rival next spring. Draft the board memo outline.",
+    "来期に予定している同業他社の子会社化について、統合準備チームの役割分担表を作って。",
+])
+def test_a_deal_still_being_planned_is_confidential(text: str) -> None:
+    c = LearnedClassifier().classify(text, 1, None)
+    assert c.data_class is DataClass.CONFIDENTIAL and "cue:deal_planned" in c.reasons
+
+
+def test_wanting_to_announce_is_not_having_announced() -> None:
+    """発表したい (wants to announce) is not 発表した (announced): the unfiled invention stays a fact."""
+    c = LearnedClassifier().classify("出願前の発明について、来月の学会で発表したいという声があります。進め方を整理して。", 1, None)
+    assert "cue:unfiled" in c.reasons
 
 
 # ---- personal data: graded facts ------------------------------------------------------------
