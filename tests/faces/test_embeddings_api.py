@@ -302,3 +302,31 @@ def test_config_refuses_models_their_provider_cannot_serve() -> None:
         "models.3(local-chat).kind: local-chat is a chat model, and providers.vec is loaded for embeddings "
         "(embedding: true)",
         "default_model: ok-embed is an embedding model; tenbin/auto answers chats"]
+
+
+@pytest.mark.parametrize(("target", "served"), [("chat", None), ("emb-cheap", "emb-cheap")])
+def test_a_budget_downgrade_keeps_to_embedding_models(lt: LoopThread, tmp_path: Path, target: str,
+                                                      served: str | None) -> None:
+    fake = lt.run(FakeOpenAI().start())
+    cheap = [{"effective": "2025-01-01", "currency": "USD", "input": "0.02", "output": "0"}]
+    cfg = {"providers": {"oa": openai_provider(fake.url)},
+           "models": [fake_model("chat", "oa"), emb_model("emb-big", "oa"),
+                      fake_model("emb-cheap", "oa", kind="embedding", prices=cheap)],
+           "default_model": "chat", "routing": {"constraints": []},
+           # one request reserves 1,016 prompt bytes at $0.13/1M ≈ ¥0.02: over the ¥0.01 limit
+           "finops": {"budgets": [{"name": "small", "scope": "team", "match": "local", "period": "month",
+                                   "limit_jpy": "0.01", "action": "downgrade", "downgrade_to": target}]}}
+    gw = start_gateway(lt, cfg, tmp_path, ENV, clock=ManualClock(NOON))
+    try:
+        c = _client(gw)
+        if served is None:
+            with pytest.raises(openai.RateLimitError) as ei:
+                c.embeddings.create(model="emb-big", input="x" * 1000)
+            assert "chat is a chat model" in str(ei.value) and fake.requests == []
+        else:
+            raw = c.embeddings.with_raw_response.create(model="emb-big", input="x" * 1000)
+            assert raw.parse().model == served and raw.headers["x-tenbin-budget"].startswith("downgraded")
+            assert fake.requests[0].json["model"] == served
+    finally:
+        gw.stop()
+        lt.run(fake.stop())

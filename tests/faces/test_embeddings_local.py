@@ -13,7 +13,7 @@ from tests.conftest import fake_model
 from tests.harness import GatewayHandle, LoopThread, start_gateway
 
 pytest.importorskip("llama_cpp", reason="install the 'local' extra (make test does)")
-from tenbin.providers.llamacpp import default_model_path  # noqa: E402
+from tenbin.providers.llamacpp import default_model_path
 
 pytestmark = pytest.mark.slow
 
