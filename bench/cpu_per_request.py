@@ -28,6 +28,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -69,13 +71,14 @@ class Client:
     """One keep-alive HTTP/1.1 connection that sends a fixed request and reads the answer with
     as little work as possible (its cost is measured and subtracted)."""
 
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> None:
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                 request: Callable[[], bytes]) -> None:
         self.reader, self.writer, self.request = reader, writer, request
 
     async def once(self) -> tuple[float, float | None]:
         """(seconds to the whole answer, seconds to the first text-bearing event or None)."""
         t0 = time.perf_counter()
-        self.writer.write(self.request)
+        self.writer.write(self.request())
         head = await self.reader.readuntil(b"\r\n\r\n")
         if not head.startswith(b"HTTP/1.1 200"):
             raise RuntimeError(head.decode(errors="replace") + (await self.reader.read(2000)).decode(errors="replace"))
@@ -105,7 +108,17 @@ def request_bytes(port: int, key: str, prompt: str, stream: bool) -> bytes:
             f"Authorization: Bearer {key}\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
 
 
-async def drive(port: int, request: bytes, n: int, conc: int, prof: cProfile.Profile | None = None
+def requests(port: int, key: str, prompt: str, stream: bool, unique: bool) -> Callable[[], bytes]:
+    """The same request every time, or (``unique``) one whose prompt ends in a serial number, so
+    no text repeats and nothing is answered from a memo."""
+    if not unique:
+        fixed = request_bytes(port, key, prompt, stream)
+        return lambda: fixed
+    serial = count()
+    return lambda: request_bytes(port, key, f"{prompt}（{next(serial)}）", stream)
+
+
+async def drive(port: int, request: Callable[[], bytes], n: int, conc: int, prof: cProfile.Profile | None = None
                 ) -> dict[str, float]:
     clients = []
     for _ in range(conc):
@@ -166,7 +179,7 @@ async def main_async(args: argparse.Namespace) -> None:
 
     work = Path(tempfile.mkdtemp(prefix="tenbin-cpu-"))
     prompt = LONG if args.prompt == "long" else SHORT
-    mock_req = request_bytes(args.mock_port, "sk-bench-upstream", prompt, args.stream)
+    mock_req = requests(args.mock_port, "sk-bench-upstream", prompt, args.stream, args.unique)
     results: dict[str, list[dict[str, float]]] = {"client": [], "tenbin": []}
     for _ in range(args.repeat):
         results["client"].append(await drive(args.mock_port, mock_req, args.n, args.conc))
@@ -179,7 +192,7 @@ async def main_async(args: argparse.Namespace) -> None:
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     key, _ = await runtime.keyring.create("bench", "default")
-    req = request_bytes(port, key, prompt, args.stream)
+    req = requests(port, key, prompt, args.stream, args.unique)
     prof = cProfile.Profile(time.thread_time) if args.profile else None  # CPU of the loop thread
     try:
         for _ in range(args.repeat):
@@ -192,7 +205,8 @@ async def main_async(args: argparse.Namespace) -> None:
         prof.dump_stats(args.profile)
     med = {k: {m: statistics.median(r[m] for r in v) for m in v[0]} for k, v in results.items()}
     own = med["tenbin"]["cpu_us"] - med["client"]["cpu_us"]
-    mode = f"{'stream' if args.stream else 'json'}, {args.prompt} prompt, privacy {'on' if args.privacy else 'off'}"
+    mode = (f"{'stream' if args.stream else 'json'}, {args.prompt} prompt{' (unique)' if args.unique else ''}, "
+            f"privacy {'on' if args.privacy else 'off'}")
     print(f"tenbin from {Path(tenbin.__file__).parent}; loop {type(asyncio.get_running_loop()).__module__}; "
           f"{mode}; n={args.n} c={args.conc} x{args.repeat}; ledger rows {rows[0]['n']}; "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -210,6 +224,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--prompt", choices=["short", "long"], default="short")
     ap.add_argument("--stream", action="store_true")
+    ap.add_argument("--unique", action="store_true", help="a different prompt on every request (no repeats)")
     ap.add_argument("--no-privacy", dest="privacy", action="store_false")
     ap.add_argument("--no-uvloop", dest="uvloop", action="store_false")
     ap.add_argument("--mock-port", type=int, default=9190)

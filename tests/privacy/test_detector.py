@@ -57,3 +57,27 @@ def test_non_text_parts_and_empty_content(full: Detector) -> None:
         {"role": "user", "content": [{"type": "image_url", "image_url": {"url": "x"}}]},
     ]
     assert full.scan_messages(msgs).findings == []
+
+
+def test_a_clean_text_is_analysed_once_and_remembered_only_as_a_digest(monkeypatch: Any) -> None:
+    """A system prompt or an earlier turn comes back on every request: once found clean, it is
+    not analysed again. Texts with findings are analysed every time, and the memo holds digests,
+    never the text."""
+    det = Detector(PrivacyConfig(custom_terms=("Project Falcon",)))
+    calls: list[str] = []
+    analyze = det._registry.analyze
+
+    def counted(text: str) -> Any:
+        calls.append(text)
+        return analyze(text)
+
+    monkeypatch.setattr(det._registry, "analyze", counted)
+    clean = "来期の販売計画を三行で要約してください。"
+    dirty = "Project Falconの件、担当の山田太郎様に連絡"
+    assert det.scan_text(clean) == [] and det.scan_text(clean) == []
+    first, second = det.scan_text(dirty), det.scan_text(dirty)
+    assert [f.text for f in first] == [f.text for f in second] == ["Project Falcon", "山田太郎"]
+    assert calls == [clean, dirty, dirty]
+    assert all(isinstance(k, bytes) and len(k) == 16 for k in det._clean)
+    scan = det.scan_messages([{"role": "system", "content": clean}, {"role": "user", "content": dirty}])
+    assert scan.counts() == {"CUSTOM_TERM": 1, "PERSON": 1} and calls[-1] == dirty

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -27,6 +28,13 @@ from tenbin.privacy.types import PII_LABELS, Finding, Span
 _JOIN_WINDOW = 40
 
 log = logging.getLogger("tenbin.privacy")
+
+#: How many clean texts the detector remembers (16-byte digests: about 1 MB at most).
+CLEAN_MEMO = 8192
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +73,12 @@ class Detector:
             keep = self.config.labels
             recs = [r for r in recs if r.label in keep or not _is_pii_recognizer(r)]
         self._registry = Registry(recs)
+        # Digests of texts already scanned and found clean: a system prompt, a few-shot example
+        # or a conversation's earlier turns come back on every request and hold nothing new, and
+        # their scan (Sudachi above all) was most of the scan's cost. Only clean texts, and only
+        # as digests, so no personal data is held in memory; the scan is a pure function of the
+        # text and this detector's config (a reload builds a new detector).
+        self._clean: dict[bytes, None] = {}
         # The second look at numbers broken over lines needs only the digit recognizers.
         self._digit_registry = Registry([r for r in recs if isinstance(r, DigitRecognizer)])
 
@@ -86,6 +100,9 @@ class Detector:
         """
         if not text:
             return []
+        digest = _digest(text)
+        if digest in self._clean:
+            return []
         min_score = self.config.min_score
         cleaned, omap = clean(text)
         spans = [sp for sp in self._registry.analyze(cleaned) if sp.score >= min_score]
@@ -95,6 +112,10 @@ class Detector:
         for sp in spans:
             s, e = (sp.start, sp.end) if omap is None else (omap[sp.start], omap[sp.end - 1] + 1)
             out.append(Finding(sp.label, s, e, text[s:e], sp.score, message_index, part_index, field))
+        if not out:
+            if len(self._clean) >= CLEAN_MEMO:
+                self._clean.clear()  # one atomic step (scans may run on threads); refilled by use
+            self._clean[digest] = None
         return out
 
     def _joined(self, text: str, spans: list[Span], min_score: float) -> list[Span]:
