@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from tenbin.context import RequestContext, Usage
 from tenbin.errors import GatewayError
 from tenbin.gateway.hooks import AnswerTap, Reservation
@@ -115,7 +117,25 @@ class Finish:
         return rec
 
     async def failed(self, exc: BaseException) -> None:
-        await self(*outcome_of(exc))
+        status, error = outcome_of(exc)
+        await self(status, error, self._interrupted_prompt() if status == 499 else None)
+
+    def _interrupted_prompt(self) -> Usage | None:
+        """A client that left while a vendor already had the request (before any answer came):
+        the vendor bills the prompt it received, so the row is charged an estimate of it, marked
+        ``reported=False``, to that model — never ¥0."""
+        last = self.tried[-1] if self.tried else None
+        if self.served is not None or last is None or last.error != "interrupted" or not last.sent:
+            return None
+        model = self.gw.catalog.get(last.model)
+        if model is None or self.decision is None:
+            return None
+        from tenbin.gateway.pipeline import Served  # the pipeline imports this module
+
+        self.tried.pop()  # it is the model the request was with, not one that failed
+        self.served = Served(model, self.decision, list(self.tried), last.sent, last.masked)
+        body = self.ctx.body
+        return Usage(prompt_tokens=estimate_tokens(orjson.dumps([body.get("messages"), body.get("tools")]).decode()))
 
     def delivered(self) -> Delivered:
         """What counts a stream's delivered text (and, with tracing on, shows it to the trace)."""
