@@ -204,7 +204,7 @@ class RequestTrace:
         if reasons:
             usage["gen_ai.response.finish_reasons"] = reasons
         attrs: dict[str, Any] = {
-            **usage, "http.response.status_code": rec.status, "tenbin.status": rec.status,
+            **usage, "http.response.status_code": rec.status,
             "tenbin.cost.jpy": rec.cost_jpy_nanos / 1e9, "tenbin.attempts": rec.attempts,
         }
         if rec.served_model is not None:
