@@ -95,7 +95,17 @@ def report(
             t.add_row(r["provider"], r["jurisdiction"], r["region"], str(r["requests"]),
                       ", ".join(f"{k}={v}" for k, v in r["use_cases"].items()),
                       ", ".join(f"{k}={v}" for k, v in r["data_classes"].items()))
+    t.caption = f"store {store_label(cfg)}"
     console.print(t)
+
+
+def store_label(cfg: Config) -> str:
+    """Which store a report was read from, so a ¥0 / empty report from the wrong folder shows it."""
+    from tenbin.cli.common import sqlite_path
+    from tenbin.cli.serve import safe_url
+
+    path = sqlite_path(cfg)
+    return str(path) if path is not None else safe_url(cfg.store)
 
 
 def _appi(cfg: Config, period: str | None, team: str | None, as_json: bool, csv_path: Path | None,
@@ -127,6 +137,7 @@ def _appi(cfg: Config, period: str | None, team: str | None, as_json: bool, csv_
         t.add_row(r.period, r.provider, r.legal_entity or "(not registered)", r.country or "-", r.legal_basis or "-",
                   r.last_review or "-", str(r.transfers), str(r.personal), str(r.personal_unmasked),
                   ", ".join(f"{k}={v}" for k, v in sorted(r.items.items())))
+    t.caption = f"store {store_label(cfg)}"
     console.print(t)
     for w in rep.warnings:
         err_console.print(f"[yellow]warning:[/yellow] {w}", highlight=False, soft_wrap=True)
