@@ -6,6 +6,7 @@ embedding models only, never masked."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import struct
 from collections.abc import Iterator
@@ -97,7 +98,14 @@ def test_openai_sdk_base64_default_float_and_dimensions(openai_gw: tuple[Gateway
     usd = Decimal(first["prompt_tokens"]) * Decimal("0.13") / 1_000_000
     assert first["cost_nanos"] == int(usd * 10**9)
     audit = _audit(gw)
-    assert sorted(a["request_id"] for a in audit) == sorted(row["request_id"] for row in rows)
+    assert sorted({a["request_id"] for a in audit}) == sorted(row["request_id"] for row in rows)
+    # the audit proves what was embedded and answered without keeping it: the digest of `input`
+    # and of the vectors exactly as a base64 client received them
+    entry = next(a for a in audit if a["request_id"] == rows[2]["request_id"] and a["prompt_sha256"])
+    assert entry["prompt_sha256"] == hashlib.sha256(json.dumps(texts, ensure_ascii=False,
+                                                               separators=(",", ":")).encode()).hexdigest()
+    b64 = "".join(d["embedding"] for d in raw.json()["data"])
+    assert entry["answer_sha256"] == hashlib.sha256(b64.encode()).hexdigest()
     # the budget holds nothing after the requests and charged what the rows cost
     assert gw.runtime.finops is not None
     snap = gw.lt.run(gw.runtime.finops.guard.ledger.snapshot())

@@ -81,6 +81,26 @@ _MODEL = {
 }
 
 
+_EMBEDDING_REQUEST = {
+    "type": "object", "required": ["model", "input"],
+    "properties": {
+        "model": {"type": "string"},
+        "input": {"oneOf": [
+            {"type": "string"}, {"type": "array", "items": {"type": "string"}},
+            {"type": "array", "items": {"type": "integer", "minimum": 0}},
+            {"type": "array", "items": {"type": "array", "items": {"type": "integer", "minimum": 0}}}]},
+        "encoding_format": {"type": "string", "enum": ["float", "base64"]},
+        "dimensions": {"type": "integer", "minimum": 1},
+        "user": {"type": "string"},
+    },
+}
+_EMBEDDINGS = {
+    "type": "object", "required": ["object", "data", "model", "usage"],
+    "properties": {"object": {"type": "string"}, "model": {"type": "string"},
+                   "data": {"type": "array", "items": {"type": "object"}}, "usage": {"type": "object"}},
+}
+
+
 def _errors(*codes: int) -> dict[str, Any]:
     return {str(c): {"description": "OpenAI-format error",
                      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -107,6 +127,15 @@ DOCUMENT: dict[str, Any] = {
                 "200": {"description": "a completion (JSON) or, with stream=true, server-sent events",
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ChatCompletion"}},
                                     "text/event-stream": {"schema": {"type": "string"}}}},
+                **_errors(400, 401, 403, 404, 413, 415, 429, 502, 503, 504),
+            },
+        }},
+        "/v1/embeddings": {"post": {
+            "operationId": "createEmbedding",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": _EMBEDDING_REQUEST}}},
+            "responses": {
+                "200": {"description": "one vector per input (floats, or base64 little-endian float32)",
+                        "content": {"application/json": {"schema": _EMBEDDINGS}}},
                 **_errors(400, 401, 403, 404, 413, 415, 429, 502, 503, 504),
             },
         }},
