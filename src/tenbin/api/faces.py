@@ -16,11 +16,13 @@ from tenbin.api.sse import SSE_HEADERS
 from tenbin.api.state import AUTH, REQUEST_ID, RESPONSE_STORE, RUNTIME
 from tenbin.api.validation import parse_json, validate_chat
 from tenbin.context import RequestContext
+from tenbin.errors import BadRequest
 from tenbin.faces import Face
 from tenbin.faces import embeddings as embedding_face
 from tenbin.faces import messages as anthropic
 from tenbin.faces.responses import RESPONSES
 from tenbin.gateway.pipeline import Completion
+from tenbin.gateway.runtime import Runtime
 
 
 async def _body(request: web.Request) -> tuple[dict[str, Any], int]:
@@ -51,6 +53,23 @@ Before = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
 After = Callable[[dict[str, Any], str, dict[str, Any]], Awaitable[None]]
 
 
+def check_labels(rt: Runtime, use_case: str | None, model: str) -> None:
+    """The use-case tag and the model name are stored in the ledger as they came: refuse one that
+    holds personal data (a phone number as a tag, a name as a model) rather than keep it at rest.
+    Labels repeat, and the detector remembers clean strings, so this costs a lookup per request."""
+    privacy = rt.gateway.privacy
+    if privacy is None:
+        return
+    for value, param in ((use_case, "metadata.use_case"), (model, "model")):
+        if value and (param == "metadata.use_case" or value not in rt.catalog):
+            found = privacy.detector.scan_text(value)
+            if found:
+                kinds = ", ".join(sorted({f.label for f in found}))
+                raise BadRequest(f"'{param}' looks like it holds personal data ({kinds}); it is stored as a "
+                                 "label, so send a plain one (e.g. 'support-reply').", param=param,
+                                 code="personal_data_in_label")
+
+
 async def serve(request: web.Request, face: Face, before: Before | None = None,
                 after: After | None = None) -> web.StreamResponse:
     """``before`` may rewrite the face's request (a stored conversation in front of it); ``after``
@@ -64,6 +83,7 @@ async def serve(request: web.Request, face: Face, before: Before | None = None,
     validate_chat(body)  # the translation's output is held to the same contract as a chat request
     edge.check_chat(request, body)
     use_case, tags = use_case_of(request, body)
+    check_labels(rt, use_case, body["model"])
     ctx = RequestContext(
         request_id=request[REQUEST_ID], principal=principal, body=body, requested_model=body["model"],
         stream=bool(body.get("stream")), use_case=use_case, metadata=tags, body_size=size,
@@ -104,6 +124,7 @@ async def embeddings(request: web.Request) -> web.Response:
     raw_body, size = await _body(request)
     body, encoding = embedding_face.parse(raw_body)
     edge.check_chat(request, body)  # model and user reach the ledger and audit as on a chat
+    check_labels(rt, request.headers.get("x-tenbin-use-case"), body["model"])
     ctx = RequestContext(
         request_id=request[REQUEST_ID], principal=principal, body=body, requested_model=body["model"],
         stream=False, use_case=request.headers.get("x-tenbin-use-case"), body_size=size, operation="embed",
