@@ -306,3 +306,14 @@ def test_tracing_off_imports_no_opentelemetry(tmp_path: Path) -> None:
                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_a_reload_that_changes_tracing_asks_for_a_restart(start: Start) -> None:
+    from tenbin.gateway.reload import reload_runtime
+
+    gw = start()
+    changed = gw.runtime.cfg.model_copy(update={"tracing": gw.runtime.cfg.tracing.model_copy(
+        update={"capture_content": True})})
+    with pytest.raises(ConfigError, match="tracing changed: restart"):
+        gw.lt.run(reload_runtime(gw.runtime, changed))
+    assert gw.runtime.cfg.tracing.capture_content is False

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("tenbin.reload")
 
 SWAPPED = ("models", "default_model", "fallbacks", "routing", "privacy", "finops", "governance")
-RESTART_ONLY = ("store", "redis", "providers", "ledger", "shared", "breaker", "retry")
+# tracing: its tracer provider and export thread are built once, at start (observe/tracing.py).
+RESTART_ONLY = ("store", "redis", "providers", "ledger", "shared", "breaker", "retry", "tracing")
 
 
 @dataclass(frozen=True, slots=True)
