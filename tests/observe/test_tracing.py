@@ -317,3 +317,54 @@ def test_a_reload_that_changes_tracing_asks_for_a_restart(start: Start) -> None:
     with pytest.raises(ConfigError, match="tracing changed: restart"):
         gw.lt.run(reload_runtime(gw.runtime, changed))
     assert gw.runtime.cfg.tracing.capture_content is False
+
+
+@pytest.mark.parametrize("vendor", ["anthropic", "gemini"])
+def test_other_vendors_get_the_traceparent_and_their_provider_name(
+        lt: LoopThread, collector: FakeCollector, tmp_path: Path, vendor: str) -> None:
+    from tests.fakes.fake_anthropic import FakeAnthropic
+    from tests.fakes.fake_gemini import FakeGemini
+
+    fake = lt.run((FakeAnthropic(api_key="vk") if vendor == "anthropic" else FakeGemini(api_key="vk")).start())
+    try:
+        gw = start_gateway(lt, {
+            "providers": {"v": {"kind": vendor, "base_url": fake.url, "api_key": "${VENDOR_KEY}"}},
+            "models": [fake_model("m", "v", upstream=f"{vendor}-upstream")], "default_model": "m",
+            "tracing": {"enabled": True, "endpoint": collector.url + "/v1/traces"}}, tmp_path, {"VENDOR_KEY": "vk"})
+        c = client(gw)
+        c.chat.completions.create(model="m", messages=[{"role": "user", "content": PROMPT}], max_tokens=50)
+        list(c.chat.completions.create(model="m", messages=[{"role": "user", "content": PROMPT}], stream=True))
+        gw.stop()
+    finally:
+        lt.run(fake.stop())
+    reqs = [s for s in collector.spans if s.kind == "server"]
+    assert len(reqs) == 2
+    name = {"anthropic": "anthropic", "gemini": "gcp.gemini"}[vendor]
+    for req, sent in zip(sorted(reqs, key=lambda s: s.start_ns), fake.requests, strict=True):
+        [att] = children(collector, req)
+        assert req.attributes["gen_ai.provider.name"] == att.attributes["gen_ai.provider.name"] == name
+        assert att.attributes["gen_ai.request.model"] == f"{vendor}-upstream"
+        assert req.attributes["gen_ai.response.finish_reasons"] and req.attributes["gen_ai.usage.output_tokens"] > 0
+        assert sent.headers["traceparent"].split("-")[1:3] == [req.trace_id, att.span_id]
+
+
+def test_an_embeddings_request_is_traced_as_embeddings(lt: LoopThread, collector: FakeCollector,
+                                                       fakes: tuple[FakeOpenAI, FakeOpenAI], tmp_path: Path) -> None:
+    gw = start_gateway(lt, {
+        "providers": {"va": openai_provider(fakes[0].url)},
+        "models": [fake_model("chat", "va"), fake_model("text-embedding-3-small", "va", kind="embedding",
+                                                         prices=[{"effective": "2025-01-01", "currency": "USD",
+                                                                  "input": "0.02", "output": "0"}])],
+        "default_model": "chat", "tracing": {"enabled": True, "endpoint": collector.url + "/v1/traces"}},
+        tmp_path, ENV)
+    out = client(gw).embeddings.create(model="text-embedding-3-small", input=[PROMPT, "二つ目"])
+    assert len(out.data) == 2
+    [row] = gw.rows()
+    gw.stop()
+    [req] = [s for s in collector.spans if s.kind == "server"]
+    assert req.name == "embeddings text-embedding-3-small"
+    assert req.attributes["gen_ai.operation.name"] == "embeddings"
+    assert req.attributes["gen_ai.usage.input_tokens"] == row["prompt_tokens"] > 0
+    [att] = children(collector, req)
+    assert att.attributes["gen_ai.operation.name"] == "embeddings" and "prompt-marker" not in att.text()
+    assert fakes[0].requests[-1].headers["traceparent"].split("-")[2] == att.span_id
