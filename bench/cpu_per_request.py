@@ -115,7 +115,7 @@ def requests(port: int, key: str, prompt: str, stream: bool, unique: bool) -> Ca
         fixed = request_bytes(port, key, prompt, stream)
         return lambda: fixed
     serial = count()
-    return lambda: request_bytes(port, key, f"{prompt}（{next(serial)}）", stream)
+    return lambda: request_bytes(port, key, f"{prompt} 第{next(serial)}版", stream)
 
 
 async def drive(port: int, request: Callable[[], bytes], n: int, conc: int, prof: cProfile.Profile | None = None
@@ -150,6 +150,89 @@ async def drive(port: int, request: Callable[[], bytes], n: int, conc: int, prof
     done = per * conc
     return {"cpu_us": cpu * 1e6 / done, "rps": done / wall, "p50_ms": statistics.median(lat) * 1000,
             "ttft_p50_ms": statistics.median(ttft) * 1000 if ttft else float("nan")}
+
+
+class Stages:
+    """Timestamps (perf_counter) of one request's stages, taken by wrapping the functions that
+    bound them; meaningful at c=1, where one request is in flight at a time. Relative to the
+    moment the handler started (the body may still be arriving)."""
+
+    def __init__(self) -> None:
+        self.now: dict[str, float] = {}
+        self.runs: list[dict[str, float]] = []
+
+    def mark(self, name: str) -> None:
+        self.now.setdefault(name, time.perf_counter())
+
+    def install(self) -> None:
+        from aiohttp import web
+
+        import tenbin.api.app as app_mod
+        from tenbin.gateway.privacy_stage import PrivacyStage
+        from tenbin.providers.http import HTTPAdapter
+        from tenbin.routing.router import Router
+
+        st = self
+        serve = app_mod.serve
+
+        async def timed_serve(request: Any, face: Any, *a: Any, **k: Any) -> Any:
+            if st.now:
+                st.runs.append(st.now)
+            st.now = {"handler": time.perf_counter()}
+            return await serve(request, face, *a, **k)
+
+        app_mod.serve = timed_serve  # type: ignore[assignment]
+        scan = PrivacyStage.scan_async
+
+        async def timed_scan(self: Any, *a: Any, **k: Any) -> Any:
+            st.mark("scan start")
+            try:
+                return await scan(self, *a, **k)
+            finally:
+                st.mark("scan end")
+
+        PrivacyStage.scan_async = timed_scan  # type: ignore[method-assign]
+        decide = Router.decide
+
+        def timed_decide(self: Any, *a: Any, **k: Any) -> Any:
+            try:
+                return decide(self, *a, **k)
+            finally:
+                st.mark("routed")
+
+        Router.decide = timed_decide  # type: ignore[method-assign]
+        post_stream = HTTPAdapter.post_stream
+
+        async def timed_post_stream(self: Any, *a: Any, **k: Any) -> Any:
+            st.mark("vendor call")
+            async for chunk in post_stream(self, *a, **k):
+                st.mark("vendor first bytes")
+                yield chunk
+
+        HTTPAdapter.post_stream = timed_post_stream  # type: ignore[method-assign]
+        write = web.StreamResponse.write
+
+        async def timed_write(self: Any, data: Any) -> None:
+            if data and b'"content":"' in data and b'"content":""' not in data:
+                st.mark("first text written")
+            await write(self, data)
+
+        web.StreamResponse.write = timed_write  # type: ignore[method-assign]
+
+    def table(self) -> str:
+        runs = self.runs + ([self.now] if self.now else [])
+        names = ["handler", "scan start", "scan end", "routed", "vendor call", "vendor first bytes",
+                 "first text written"]
+        lines = ["  stage (ms after the handler started, median) and the step from the one before:"]
+        prev = 0.0
+        for n in names[1:]:
+            vals = [r[n] - r["handler"] for r in runs if n in r]
+            if not vals:
+                continue
+            m = statistics.median(vals) * 1000
+            lines.append(f"    {n:<20} {m:6.3f} ms  (+{m - prev:.3f})")
+            prev = m
+        return "\n".join(lines)
 
 
 def start_mock(port: int) -> subprocess.Popen[bytes]:
@@ -194,6 +277,9 @@ async def main_async(args: argparse.Namespace) -> None:
     key, _ = await runtime.keyring.create("bench", "default")
     req = requests(port, key, prompt, args.stream, args.unique)
     prof = cProfile.Profile(time.thread_time) if args.profile else None  # CPU of the loop thread
+    stages = Stages() if args.stages else None
+    if stages is not None:
+        stages.install()
     try:
         for _ in range(args.repeat):
             results["tenbin"].append(await drive(port, req, args.n, args.conc, prof))
@@ -213,6 +299,8 @@ async def main_async(args: argparse.Namespace) -> None:
     for k, m in med.items():
         print(f"  {k:<7} CPU {m['cpu_us']:7.1f} µs/req  {m['rps']:7.0f} req/s  p50 {m['p50_ms']:6.2f} ms"
               + (f"  TTFT p50 {m['ttft_p50_ms']:6.2f} ms" if args.stream else ""))
+    if stages is not None:
+        print(stages.table())
     print(f"  tenbin's own CPU: {own:.1f} µs/request (all runs: "
           + ", ".join(f"{r['cpu_us'] - med['client']['cpu_us']:.0f}" for r in results["tenbin"]) + ")")
 
@@ -224,6 +312,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--prompt", choices=["short", "long"], default="short")
     ap.add_argument("--stream", action="store_true")
+    ap.add_argument("--stages", action="store_true", help="time the stages of each request (use c=1)")
     ap.add_argument("--unique", action="store_true", help="a different prompt on every request (no repeats)")
     ap.add_argument("--no-privacy", dest="privacy", action="store_false")
     ap.add_argument("--no-uvloop", dest="uvloop", action="store_false")
