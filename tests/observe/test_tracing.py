@@ -368,3 +368,22 @@ def test_an_embeddings_request_is_traced_as_embeddings(lt: LoopThread, collector
     [att] = children(collector, req)
     assert att.attributes["gen_ai.operation.name"] == "embeddings" and "prompt-marker" not in att.text()
     assert fakes[0].requests[-1].headers["traceparent"].split("-")[2] == att.span_id
+
+
+def test_a_tracing_fault_costs_no_request_and_no_ledger_row(start: Start, collector: FakeCollector,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    gw = start()
+    tracing = gw.runtime.tracing
+    assert tracing is not None
+
+    def broken(*_a: object, **_k: object) -> None:
+        raise RuntimeError("tracer broke")
+
+    monkeypatch.setattr(tracing.tracer, "start_span", broken)
+    c = client(gw)
+    assert c.chat.completions.create(model="a", messages=[{"role": "user", "content": PROMPT}]).choices
+    assert "".join(ch.choices[0].delta.content or "" for ch in c.chat.completions.create(
+        model="a", messages=[{"role": "user", "content": PROMPT}], stream=True) if ch.choices) == ANSWER_A
+    rows = gw.rows()
+    stopped(gw)
+    assert [r["status"] for r in rows] == [200, 200] and collector.spans == []

@@ -120,9 +120,17 @@ class Tracing:
             raise ValueError("tracing.enabled: the OpenTelemetry packages are not installed"
                              f" ({e.name}); install them with: pip install 'tenbin[otel]'") from None
 
-    def begin(self, ctx: RequestContext) -> RequestTrace:
+    def begin(self, ctx: RequestContext) -> RequestTrace | None:
         """Open the request's span (the ``Finish`` of the request calls this), under the client's
-        ``traceparent`` when it sent one; it starts when the request was read, not now."""
+        ``traceparent`` when it sent one; it starts when the request was read, not now. A fault
+        here leaves the request untraced, never unanswered or without its ledger row."""
+        try:
+            return self._begin(ctx)
+        except Exception:
+            log.exception("request %s: its trace could not be started", ctx.request_id)
+            return None
+
+    def _begin(self, ctx: RequestContext) -> RequestTrace:
         parent = self.propagator.extract(ctx.trace_headers) if ctx.trace_headers is not None else None
         op = _OPERATIONS.get(ctx.operation, ctx.operation)
         attrs: dict[str, Any] = {
@@ -167,9 +175,16 @@ class RequestTrace:
         self.texts: dict[int, list[str]] | None = {} if tracing.capture else None  # a stream's answer
         self.response: dict[str, Any] | None = None  # a plain answer, restored in place before the end
 
-    def attempt(self, model: ModelSpec, masked: bool) -> AttemptSpan:
+    def attempt(self, model: ModelSpec, masked: bool) -> AttemptSpan | None:
         """Open a child span for one model of the chain (its retries included) and make its trace
-        context the one the vendor call sends."""
+        context the one the vendor call sends (None, the attempt untraced, should that fail)."""
+        try:
+            return self._attempt(model, masked)
+        except Exception:
+            log.exception("an attempt span for %s could not be started", model.id)
+            return None
+
+    def _attempt(self, model: ModelSpec, masked: bool) -> AttemptSpan:
         t = self.tracing
         attrs: dict[str, Any] = {
             "gen_ai.operation.name": self.op, "gen_ai.request.model": model.upstream,
@@ -256,6 +271,12 @@ class RequestTrace:
     def delivered(self, chunk: dict[str, Any]) -> None:
         """A streamed chunk as the client receives it (restored): its finish reasons, and its
         text when content is captured."""
+        try:
+            self._delivered(chunk)
+        except Exception:
+            log.exception("a streamed chunk could not be shown to its trace")
+
+    def _delivered(self, chunk: dict[str, Any]) -> None:
         for choice in chunk.get("choices") or ():
             if not isinstance(choice, dict):
                 continue
@@ -278,18 +299,30 @@ class AttemptSpan:
         self.trace, self.span, self.token = trace, span, token
 
     def _done(self, sent: int) -> None:
-        VENDOR_TRACE.reset(self.token)
+        try:
+            VENDOR_TRACE.reset(self.token)
+        except ValueError:  # not the context it was set in: clear it all the same
+            VENDOR_TRACE.set(None)
         self.span.set_attribute("tenbin.attempt.calls", sent)
 
     def failed(self, kind: str, sent: int) -> None:
-        self._done(sent)
-        self.span.set_attribute("error.type", kind)
-        self.span.set_status(self.trace.tracing.error)
-        self.span.end()
+        try:
+            self._done(sent)
+            self.span.set_attribute("error.type", kind)
+            self.span.set_status(self.trace.tracing.error)
+            self.span.end()
+        except Exception:  # tracing must never change how a request ends
+            log.exception("an attempt span could not be closed")
 
     def served(self, out: Any, sent: int) -> None:
         """``out`` is what the attempt returned: a ``ChatResult`` (its response is restored in
         place before the request ends), a stream's ``(chunks, held)``, or an ``EmbedResult``."""
+        try:
+            self._served(out, sent)
+        except Exception:
+            log.exception("an attempt span could not be marked as the answer")
+
+    def _served(self, out: Any, sent: int) -> None:
         self._done(sent)
         model: Any = None
         response = getattr(out, "response", None)
