@@ -387,3 +387,31 @@ def test_a_tracing_fault_costs_no_request_and_no_ledger_row(start: Start, collec
     rows = gw.rows()
     stopped(gw)
     assert [r["status"] for r in rows] == [200, 200] and collector.spans == []
+
+
+def test_a_client_that_leaves_mid_stream_ends_both_spans_as_499(start: Start, collector: FakeCollector,
+                                                                 fakes: tuple[FakeOpenAI, FakeOpenAI]) -> None:
+    import time
+
+    import httpx
+
+    gw = start()
+    fakes[0].script = [{"drip": 0.2}]
+    body = {"model": "a", "stream": True, "messages": [{"role": "user", "content": PROMPT}]}
+    with httpx.Client(timeout=10) as h, h.stream("POST", gw.base_url + "/chat/completions", json=body) as r:
+        rid = r.headers["x-tenbin-request-id"]
+        for line in r.iter_lines():
+            if line.startswith("data: ") and '"content":"' in line and '"content":""' not in line:
+                break  # one piece of the answer, then the client goes away
+    for _ in range(100):  # the gateway notices the closed socket at its next write
+        if gw.rows():
+            break
+        time.sleep(0.1)
+    [row] = gw.rows()
+    stopped(gw)
+    assert row["status"] == 499
+    req = request_span(collector, rid)
+    assert req.attributes["http.response.status_code"] == 499
+    assert req.attributes["error.type"] == "client_disconnected" and req.status == 0  # not our error
+    [att] = children(collector, req)
+    assert "error.type" not in att.attributes and att.end_ns <= req.end_ns
