@@ -20,6 +20,7 @@ import pytest
 
 from tenbin.clock import ManualClock
 from tests.conftest import fake_model, openai_provider
+from tests.fakes.fake_azure import FakeAzure
 from tests.fakes.fake_gemini import FakeGemini
 from tests.fakes.fake_openai import FakeOpenAI
 from tests.fakes.vectors import vector
@@ -335,6 +336,34 @@ def test_a_budget_downgrade_keeps_to_embedding_models(lt: LoopThread, tmp_path: 
             raw = c.embeddings.with_raw_response.create(model="emb-big", input="x" * 1000)
             assert raw.parse().model == served and raw.headers["x-tenbin-budget"].startswith("downgraded")
             assert fake.requests[0].json["model"] == served
+    finally:
+        gw.stop()
+        lt.run(fake.stop())
+
+
+def test_azure_embeddings_url_names_the_deployment() -> None:
+    from tenbin.providers.openai_compat import azure_url
+
+    assert azure_url("https://x.openai.azure.com", "emb-large", "2024-10-21", "embeddings") == (
+        "https://x.openai.azure.com/openai/deployments/emb-large/embeddings?api-version=2024-10-21")
+    assert azure_url("https://x.openai.azure.com/openai/deployments/emb", "ignored", "2024-10-21", "embeddings") == (
+        "https://x.openai.azure.com/openai/deployments/emb/embeddings?api-version=2024-10-21")
+
+
+def test_azure_deployment_serves_embeddings(lt: LoopThread, tmp_path: Path) -> None:
+    fake = lt.run(FakeAzure({"emb-large": "text-embedding-3-large"}, api_key="azk").start())
+    cfg = {"providers": {"az": {"kind": "openai", "base_url": fake.url, "api_key": "${AZ}",
+                                "azure_deployment": True, "api_version": "2024-10-21", "max_retries": 0}},
+           "models": [fake_model("chat", "az"), emb_model("azure/emb", "az", upstream="emb-large")],
+           "default_model": "chat", "routing": {"constraints": []}}
+    gw = start_gateway(lt, cfg, tmp_path, {"AZ": "azk"})
+    try:
+        r = _client(gw).embeddings.create(model="azure/emb", input=["稟議書", "議事録"], dimensions=8)
+        assert r.model == "azure/emb" and _close(r.data[1].embedding, vector("議事録", 8))
+        rec = fake.requests[0]
+        assert rec.path == "/openai/deployments/emb-large/embeddings" and rec.query["api-version"] == "2024-10-21"
+        assert rec.headers["api-key"] == "azk" and "authorization" not in rec.headers
+        assert gw.rows()[0]["prompt_tokens"] == 7
     finally:
         gw.stop()
         lt.run(fake.stop())

@@ -1,5 +1,5 @@
-"""A fake Azure OpenAI resource: chat completions only under
-``/openai/deployments/{deployment}/chat/completions?api-version=…`` with an ``api-key`` header,
+"""A fake Azure OpenAI resource: chat completions (and embeddings) only under
+``/openai/deployments/{deployment}/chat/completions?api-version=…`` (``…/embeddings?…``) with an ``api-key`` header,
 answering as Azure does — 404 ``DeploymentNotFound`` for a deployment the resource does not have,
 401 without the key, 404 ``Resource not found`` for any other path (e.g. a missing deployment
 segment) — and OpenAI's chat.completion body otherwise."""
@@ -10,7 +10,8 @@ import time
 
 from aiohttp import web
 
-from tests.fakes.base import FakeUpstream, Reply
+from tests.fakes.base import FakeUpstream, Recorded, Reply
+from tests.fakes.vectors import vector
 
 
 class FakeAzure(FakeUpstream):
@@ -22,6 +23,7 @@ class FakeAzure(FakeUpstream):
 
     def routes(self) -> list[web.RouteDef]:
         return [web.post("/openai/deployments/{deployment}/chat/completions", self._chat),
+                web.post("/openai/deployments/{deployment}/embeddings", self._embeddings),
                 web.post("/{tail:.*}", self._not_found)]
 
     async def _not_found(self, request: web.Request) -> web.StreamResponse:
@@ -29,20 +31,39 @@ class FakeAzure(FakeUpstream):
         return await self.send(request, Reply(status=404, json={"error": {"code": "404",
                                                                            "message": "Resource not found"}}))
 
-    async def _chat(self, request: web.Request) -> web.StreamResponse:
-        rec = await self.record(request)
+    def _refused(self, rec: Recorded, name: str) -> Reply | None:
         if rec.headers.get("api-key") != self.api_key:
-            return await self.send(request, Reply(status=401, json={"error": {
-                "code": "401", "message": "Access denied due to invalid subscription key or wrong API endpoint."}}))
+            return Reply(status=401, json={"error": {
+                "code": "401", "message": "Access denied due to invalid subscription key or wrong API endpoint."}})
         if not rec.query.get("api-version"):
-            return await self.send(request, Reply(status=404, json={"error": {
-                "code": "404", "message": "Resource not found"}}))
-        name = request.match_info["deployment"]
+            return Reply(status=404, json={"error": {"code": "404", "message": "Resource not found"}})
         if name not in self.deployments:
-            return await self.send(request, Reply(status=404, json={"error": {
+            return Reply(status=404, json={"error": {
                 "code": "DeploymentNotFound",
                 "message": "The API deployment for this resource does not exist. If you created the deployment "
-                           "within the last 5 minutes, please wait a moment and try again."}}))
+                           "within the last 5 minutes, please wait a moment and try again."}})
+        return None
+
+    async def _embeddings(self, request: web.Request) -> web.StreamResponse:
+        rec = await self.record(request)
+        name = request.match_info["deployment"]
+        refused = self._refused(rec, name)
+        if refused is not None:
+            return await self.send(request, refused)
+        body = rec.json()
+        inp = body["input"]
+        items = inp if isinstance(inp, list) and not all(isinstance(t, int) for t in inp) else [inp]
+        data = [{"object": "embedding", "index": i, "embedding": vector(x, body.get("dimensions") or 1536)}
+                for i, x in enumerate(items)]
+        return await self.send(request, Reply(json={"object": "list", "data": data, "model": self.deployments[name],
+                                                    "usage": {"prompt_tokens": 7, "total_tokens": 7}}))
+
+    async def _chat(self, request: web.Request) -> web.StreamResponse:
+        rec = await self.record(request)
+        refused = self._refused(rec, request.match_info["deployment"])
+        if refused is not None:
+            return await self.send(request, refused)
+        name = request.match_info["deployment"]
         if self.script:
             return await self.send(request, self.script.popleft())
         return await self.send(request, Reply(json={
