@@ -247,8 +247,10 @@ class Gateway:
         usage = result.usage
         if not usage.reported:  # Gemini counts no tokens here: estimate them, marked as such
             usage = Usage(prompt_tokens=estimate_tokens("\n".join(embed_texts(ctx.body))) or len(result.vectors))
-        fin.answer = AnswerTap(self.audit.keeps_raw)
-        for vec in result.vectors:  # the audit digests the vectors as a base64 client receives them
+        # The audit digests the vectors as a base64 client receives them; it never keeps them (raw
+        # retention is for text: a vault of vectors would be megabytes per batch, derived data).
+        fin.answer = AnswerTap()
+        for vec in result.vectors:
             fin.answer.feed(float32_base64(vec))
         await fin(200, None, usage)
         return Embedding(result.vectors, usage, served)
