@@ -415,3 +415,13 @@ def test_a_client_that_leaves_mid_stream_ends_both_spans_as_499(start: Start, co
     assert req.attributes["error.type"] == "client_disconnected" and req.status == 0  # not our error
     [att] = children(collector, req)
     assert "error.type" not in att.attributes and att.end_ns <= req.end_ns
+
+
+def test_collector_credentials_come_from_the_sdks_environment_variable(start: Start, collector: FakeCollector,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_TRACES_HEADERS", "authorization=Bearer collector-token")
+    gw = start()
+    client(gw).chat.completions.create(model="a", messages=[{"role": "user", "content": PROMPT}])
+    stopped(gw)
+    assert collector.posts and all(h.get("Authorization") == "Bearer collector-token" for h in collector.posts)
+    assert len(collector.spans) == 2

@@ -24,6 +24,7 @@ names, counts, models, classes and money, never text.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import logging
 import time
@@ -101,11 +102,11 @@ class Tracing:
         self.providers: dict[str, dict[str, Any]] = {}
         for name, p in providers.items():
             attrs: dict[str, Any] = {"gen_ai.provider.name": provider_name(p), "tenbin.provider": name}
-            if p.base_url:
-                u = urlsplit(p.base_url)
+            u = urlsplit(p.base_url or "")
+            with contextlib.suppress(ValueError):  # a port that is not a number: no server.* then
                 if u.hostname:
-                    attrs["server.address"] = u.hostname
                     attrs["server.port"] = u.port or (443 if u.scheme == "https" else 80)
+                    attrs["server.address"] = u.hostname
             self.providers[name] = attrs
 
     @classmethod
