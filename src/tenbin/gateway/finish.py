@@ -81,14 +81,16 @@ class Finish:
     budget reservation settled when something was billed or released when nothing was — exactly
     once, however many paths reach it."""
 
-    __slots__ = ("answer", "ctx", "decision", "gw", "masked", "rec", "reservation", "routed", "scan", "served",
-                 "trace", "tried", "ttft")
+    __slots__ = ("answer", "ctx", "decision", "gw", "masked", "rec", "reservation", "route", "routed", "scan",
+                 "served", "trace", "tried", "ttft")
 
     def __init__(self, gw: Gateway, ctx: RequestContext) -> None:
         self.gw, self.ctx = gw, ctx
         self.scan: Any = None
         self.decision: Decision | None = None
         self.routed: Decision | None = None  # the router's decision, before any budget action
+        # What the router learnt (its data class above all), kept even when it refused the request.
+        self.route: dict[str, Any] = {}
         self.tried: list[Attempt] = []  # models of the chain that did not answer (pipeline._try_chain)
         self.reservation: Reservation | None = None
         self.masked: Any = None
@@ -105,7 +107,7 @@ class Finish:
         rec = self.rec = self.gw._record(
             self.ctx, self.decision, self.served, usage or Usage(), status, error, scan=self.scan,
             masked=self.masked, stream=self.ctx.stream, ttft_ms=self.ttft, answer=self.answer,
-            routed=self.routed, tried=self.tried)
+            routed=self.routed, tried=self.tried, route=self.route)
         if self.trace is not None:
             self.trace.end(self, rec)
         reservation, self.reservation = self.reservation, None

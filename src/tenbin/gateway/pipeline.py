@@ -229,7 +229,7 @@ class Gateway:
         """The stages every operation shares before a provider is called: scan, route, reserve."""
         self._check_request(ctx)
         scan = fin.scan = await self.privacy.scan_async(ctx.body, ctx.body_size) if self.privacy else None
-        decision = fin.decision = fin.routed = self.router.decide(ctx, scan)
+        decision = fin.decision = fin.routed = self.router.decide(ctx, scan, trace=fin.route)
         fin.decision, fin.reservation = await self.budget.reserve(ctx, decision)
         return self.privacy.plan(ctx.body, scan, fin.decision) if self.privacy and scan else None
 
@@ -574,7 +574,7 @@ class Gateway:
         self, ctx: RequestContext, decision: Decision | None, served: Served | None, usage: Usage,
         status: int, error: str | None, *, scan: Any = None, masked: Any = None, stream: bool = False,
         ttft_ms: float | None = None, answer: AnswerTap | None = None,
-        routed: Decision | None = None, tried: list[Attempt] | None = None,
+        routed: Decision | None = None, tried: list[Attempt] | None = None, route: dict[str, Any] | None = None,
     ) -> UsageRecord:
         now = self.clock.now().timestamp()
         model = served.model if served else None
@@ -589,7 +589,7 @@ class Gateway:
             latency_ms=(time.perf_counter() - ctx.started_mono) * 1000, ttft_ms=ttft_ms,
             status=status, error_class=error, stream=stream,
             attempts=1 + len(served.attempts) if served else 1,
-            data_class=_data_class_name(scan),
+            data_class=_data_class_name(scan, route),
             route=self._route_trace(decision, served),
         )
         day = dt.datetime.fromtimestamp(ctx.started, TOKYO).date()
@@ -636,8 +636,19 @@ def _bears_content(chunk: dict[str, Any]) -> bool:
     return False
 
 
-def _data_class_name(scan: Any) -> str | None:
-    """The ledger stores the class by name ("personal"), as the audit log does."""
+def _data_class_name(scan: Any, route: dict[str, Any] | None = None) -> str | None:
+    """The class the request was routed as, by name ("confidential"), for the ledger and the audit.
+
+    That is the router's class (the classifier's reading of the whole request: a marker with no
+    PII is confidential, a marker named only as a topic is not), the one the x-tenbin-route header
+    and ``tenbin route --explain`` show and every rule was matched against — not the privacy
+    scan's own, which knows only findings. The scan's class stands in when routing never ran
+    (the request failed before it); an unscanned request stores none, as before."""
+    if scan is None:
+        return None
+    routed = (route or {}).get("data_class")
+    if isinstance(routed, str) and not routed.startswith("unscanned:"):
+        return routed
     dc = getattr(scan, "data_class", None)
     return None if dc is None else str(getattr(dc, "name", dc)).lower()
 

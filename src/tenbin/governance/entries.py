@@ -43,11 +43,6 @@ def answer_text(response: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def _data_class(scan: Any) -> str | None:
-    dc = getattr(scan, "data_class", None)
-    return None if dc is None else str(getattr(dc, "name", dc)).lower()
-
-
 def request_entries(ctx: RequestContext, rec: UsageRecord, facts: dict[str, Any], catalog: Catalog,
                     prompt: bytes, answer_sha256: str | None, answer_bytes: int | None) -> list[dict[str, Any]]:
     """One entry per vendor the request reached (governance/transfers.py), in the order they were
@@ -59,7 +54,9 @@ def request_entries(ctx: RequestContext, rec: UsageRecord, facts: dict[str, Any]
         "ts_us": int(rec.ts_start * 1_000_000), "kind": "request", "action": "chat.completions",
         "request_id": rec.request_id, "key_id": p.key_id, "team": p.team, "role": p.role,
         "project": p.project, "use_case": rec.use_case, "target": None,
-        "data_class": _data_class(scan), "findings": canonical(counts) if counts else None,
+        # The ledger row's class: the one routing decided on (gateway/pipeline.py _data_class_name),
+        # so the audit, the ledger and the x-tenbin-route header never disagree.
+        "data_class": rec.data_class, "findings": canonical(counts) if counts else None,
         "masked": 1 if facts.get("masked") else 0,
         "rule": policy_rule(facts), "prompt_sha256": digest(prompt), "prompt_bytes": len(prompt),
     }
