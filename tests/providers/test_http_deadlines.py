@@ -4,6 +4,7 @@ deadlines (``ATTEMPT``) win over the provider's own."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -57,6 +58,33 @@ async def test_each_phase_names_its_deadline(fake: FakeOpenAI, stream: bool, fau
     e = ei.value
     assert (e.kind, e.phase, e.sent, e.retryable) == ("timeout", phase, True, True)
     assert f"({phase} deadline)" in e.message
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["plain", "stream"])
+async def test_a_call_still_waiting_for_a_connection_at_its_deadline_was_not_sent(fake: FakeOpenAI,
+                                                                                    stream: bool) -> None:
+    """One pooled connection, held by a hung call: the next waits for it and passes its first-byte
+    deadline before a byte of its request left, so a retry of it costs nothing; the hung one had
+    left."""
+    fake.script = [{"delay": 30}]
+    p = provider(fake, max_connections=1)
+    try:
+        hung = asyncio.create_task(p.complete(CALL))
+        while not fake.requests:
+            await asyncio.sleep(0.01)
+        token = ATTEMPT.set(Deadlines(connect=1, first_byte=0.1, idle=1, total=1, timeout_retries=0))
+        try:  # it gives up while the hung call (0.3 s) still holds the connection
+            with pytest.raises(DeadlineExceeded) as queued:
+                await (collect(p.stream(CALL)) if stream else p.complete(CALL))
+        finally:
+            ATTEMPT.reset(token)
+        with pytest.raises(DeadlineExceeded) as sent:
+            await hung
+    finally:
+        await p.aclose()
+    assert (queued.value.phase, queued.value.sent) == ("first_byte", False)
+    assert (sent.value.phase, sent.value.sent) == ("first_byte", True)
+    assert len(fake.requests) == 1
 
 
 async def test_a_stream_that_keeps_sending_outlives_its_total(fake: FakeOpenAI) -> None:
