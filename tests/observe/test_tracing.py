@@ -425,3 +425,17 @@ def test_collector_credentials_come_from_the_sdks_environment_variable(start: St
     stopped(gw)
     assert collector.posts and all(h.get("Authorization") == "Bearer collector-token" for h in collector.posts)
     assert len(collector.spans) == 2
+
+
+def test_sampling_follows_the_client_and_the_ratio_applies_to_new_traces(
+        start: Start, collector: FakeCollector, fakes: tuple[FakeOpenAI, FakeOpenAI]) -> None:
+    gw = start(sample_ratio=0.0)
+    msgs = [{"role": "user", "content": PROMPT}]
+    client(gw).chat.completions.create(model="a", messages=msgs)  # type: ignore[arg-type]  # a new trace: not sampled
+    client(gw, traceparent=f"00-{TRACE_ID}-{PARENT_ID}-01").chat.completions.create(
+        model="a", messages=msgs)  # type: ignore[arg-type]  # the client's sampled trace: recorded
+    stopped(gw)
+    assert {s.trace_id for s in collector.spans} == {TRACE_ID} and len(collector.spans) == 2
+    unsampled, sampled = (r.headers["traceparent"].split("-") for r in fakes[0].requests)
+    assert int(unsampled[3], 16) & 1 == 0 and unsampled[1] != TRACE_ID  # still propagated, not sampled
+    assert int(sampled[3], 16) & 1 == 1 and sampled[1] == TRACE_ID

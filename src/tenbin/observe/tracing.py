@@ -187,12 +187,14 @@ class RequestTrace:
 
     def _attempt(self, model: ModelSpec, masked: bool) -> AttemptSpan:
         t = self.tracing
-        attrs: dict[str, Any] = {
-            "gen_ai.operation.name": self.op, "gen_ai.request.model": model.upstream,
-            **t.providers.get(model.provider, {"tenbin.provider": model.provider}),
-            "tenbin.model": model.id, "tenbin.model.region": model.region,
-            "tenbin.model.jurisdiction": model.jurisdiction, "tenbin.privacy.masked": masked,
-        }
+        attrs: dict[str, Any] | None = None
+        if self.span.is_recording():  # else a sampled-out trace: its attempts are not recorded either
+            attrs = {
+                "gen_ai.operation.name": self.op, "gen_ai.request.model": model.upstream,
+                **t.providers.get(model.provider, {"tenbin.provider": model.provider}),
+                "tenbin.model": model.id, "tenbin.model.region": model.region,
+                "tenbin.model.jurisdiction": model.jurisdiction, "tenbin.privacy.masked": masked,
+            }
         span = t.tracer.start_span(f"{self.op} {model.upstream}", context=t.in_context(self.span),
                                    kind=t.client, attributes=attrs)
         headers: dict[str, str] = {}
@@ -209,6 +211,11 @@ class RequestTrace:
 
     def _end(self, fin: Finish, rec: UsageRecord) -> None:
         t, span = self.tracing, self.span
+        if not span.is_recording():  # sampled out: nothing to describe, only the spans to close
+            if self.serving is not None:
+                self.serving.span.end()
+            span.end()
+            return
         reasons = self.finish_reasons
         if self.response is not None:
             reasons = [str(c.get("finish_reason")) for c in self.response.get("choices") or ()
