@@ -70,12 +70,13 @@ def test_openai_sdk_base64_default_float_and_dimensions(openai_gw: tuple[Gateway
     c = _client(gw)
     texts = ["社内規程の第3条", "経費精算の締め日"]
     # The SDK asks for base64 unless told otherwise, and decodes it: the floats must survive.
-    r = c.embeddings.create(model="text-embedding-3-large", input=texts, dimensions=8)
+    r = c.embeddings.create(model="text-embedding-3-large", input=texts, dimensions=8, user="u-42")
     assert r.object == "list" and r.model == "text-embedding-3-large"
     assert [d.index for d in r.data] == [0, 1] and all(d.object == "embedding" for d in r.data)
     assert all(_close(d.embedding, vector(t, 8)) for d, t in zip(r.data, texts, strict=True))
     sent = fake.requests[-1].json
     assert sent["dimensions"] == 8 and sent["encoding_format"] == "float" and sent["input"] == texts
+    assert sent["user"] == "u-42" and sent["model"] == "text-embedding-3-large"
     assert r.usage.prompt_tokens == r.usage.total_tokens > 0
 
     f = c.embeddings.create(model="text-embedding-3-large", input="経費精算の締め日", encoding_format="float")
