@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from tenbin.catalog.catalog import Catalog
@@ -17,7 +18,7 @@ from tenbin.finops.budgets.alerts import Alerter
 from tenbin.finops.budgets.estimate import recent_outputs
 from tenbin.finops.budgets.guard import LedgerGuard
 from tenbin.finops.budgets.ledger import BudgetLedger, MemoryBudgetLedger
-from tenbin.finops.budgets.rules import compile_rules, merge, spend_so_far, split_bucket, stored_rules
+from tenbin.finops.budgets.rules import Compiled, compile_rules, merge, spend_so_far, split_bucket, stored_rules
 from tenbin.finops.budgets.status import status_rows, stored_events
 from tenbin.finops.config import BudgetRule, FinOpsConfig
 from tenbin.finops.fxstore import load_table
@@ -25,6 +26,16 @@ from tenbin.finops.pricing import Pricer
 from tenbin.store.base import Store
 
 log = logging.getLogger("tenbin.finops")
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A refresh read but not yet in force (``FinOps.prepare`` → ``apply``)."""
+
+    fx: Any  # the FX table load_table returns
+    rules: list[BudgetRule]
+    compiled: list[Compiled]
+    passed: list[tuple[Compiled, str, int]]  # (budget, bucket, spend) past thresholds to announce
 
 
 class FinOps:
@@ -58,32 +69,50 @@ class FinOps:
     def config_budget(self, name: str) -> bool:
         return any(r.name == name for r in self.cfg.budgets)
 
-    async def refresh(self) -> None:
-        self.pricer.fx = await load_table(self.store)  # swap, never mutate: in-flight pricing is stable
-        rules = merge(self.cfg.budgets, await stored_rules(self.store))
+    async def prepare(self, cfg: FinOpsConfig | None = None, catalog: Catalog | None = None) -> Prepared:
+        """Everything a refresh reads (FX table, config and stored budgets, the spend new budgets
+        start from), without changing what requests see: ``apply`` swaps it in without awaiting,
+        so a config reload can swap budgets and FX in the same instant as the policy."""
+        cfg, catalog = cfg or self.cfg, catalog or self.catalog
+        fx = await load_table(self.store)
+        rules = merge(cfg.budgets, await stored_rules(self.store))
         known = {r.name: r for r in self._rules}
         fresh = [r for r in rules if known.get(r.name) != r]
         for r in fresh:  # said once per new or changed rule, not on every refresh
-            if r.downgrade_to and r.downgrade_to not in self.catalog:
+            if r.downgrade_to and r.downgrade_to not in catalog:
                 log.error("budget %s: downgrade_to %r is not in the catalog; it will block instead",
                           r.name, r.downgrade_to)
-        now = self.clock.now().timestamp()
         compiled = compile_rules(rules)
+        passed: list[tuple[Compiled, str, int]] = []
         if fresh:  # new rules start from the spend already in the usage table
             have = await self.guard.ledger.snapshot()
-            spent = await spend_so_far(self.store, fresh, now)
-            seed = {b: n for b, n in spent.items() if b not in have}
-            await self.guard.ledger.seed(seed)
+            spent = await spend_so_far(self.store, fresh, self.clock.now().timestamp())
+            # seeding buckets no rule in force uses yet changes nothing a request sees
+            await self.guard.ledger.seed({b: n for b, n in spent.items() if b not in have})
             by_name = {c.rule.name: c for c in compiled}
-            for b, n in spent.items():  # thresholds already passed when the budget appears: sent once
+            for b, n in spent.items():
                 c = by_name.get(split_bucket(b)[0])
                 if c is not None:
-                    self.alerter.passed(c, b, max(n, have.get(b, (0, 0))[0]))
-        self._rules = rules
-        self.guard.set_rules(compiled)
+                    passed.append((c, b, max(n, have.get(b, (0, 0))[0])))
+        return Prepared(fx, rules, compiled, passed)
+
+    def apply(self, p: Prepared) -> None:
+        self.pricer.fx = p.fx  # swap, never mutate: in-flight pricing is stable
+        self._rules = p.rules
+        self.guard.set_rules(p.compiled)
+
+    async def announce(self, p: Prepared) -> None:
+        """After ``apply``: thresholds already passed when a budget appears are sent once."""
+        for c, bucket, spent in p.passed:
+            self.alerter.passed(c, bucket, spent)
         await self.alerter.flush()
         if self._learned_at is None or time.monotonic() - self._learned_at >= self.cfg.estimate_refresh_s:
             await self.learn()
+
+    async def refresh(self) -> None:
+        p = await self.prepare()
+        self.apply(p)
+        await self.announce(p)
 
     async def status(self, team: str | None = None) -> list[dict[str, Any]]:
         """Every budget's standing this period (``budgets.status``), from the live counters (settled

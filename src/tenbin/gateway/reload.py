@@ -81,18 +81,20 @@ async def reload_runtime(rt: Runtime, cfg: Config | None = None) -> Reloaded:
             if r.downgrade_to and r.downgrade_to not in catalog:
                 raise ConfigError(f"finops.budgets.{r.name}.downgrade_to: unknown model {r.downgrade_to!r}")
         before = config_hash(rt.cfg)
+        prepared = await rt.finops.prepare(fcfg, catalog) if rt.finops is not None else None
         # ---- the swap: no await from here to the end of the block ---------------------------
         gw.cfg, gw.catalog, gw.router, gw.privacy = cfg, catalog, router, privacy
-        if rt.finops is not None:
+        if rt.finops is not None and prepared is not None:
             rt.finops.cfg, rt.finops.catalog, rt.finops.guard.catalog = fcfg, catalog, catalog
+            rt.finops.apply(prepared)  # budgets and FX with the policy, in the same instant
         if rt.audit is not None:
             rt.audit.catalog = catalog
             rt.audit.cfg = rt.audit.cfg.model_copy(update={"vendors": gov.vendors,
                                                            "review_max_age_days": gov.review_max_age_days})
         rt.cfg, rt.catalog = cfg, catalog
         # ---------------------------------------------------------------------------------------
-        if rt.finops is not None:
-            await rt.finops.refresh()  # budgets (config + stored) and FX rates, each swapped whole
+        if rt.finops is not None and prepared is not None:
+            await rt.finops.announce(prepared)  # thresholds a new budget starts past, sent once
         if rt.audit is not None:
             rt.audit.config_loaded(cfg, rt.config_source, "reload", previous=before)
             await rt.audit.flush()
