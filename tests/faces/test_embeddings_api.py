@@ -259,6 +259,10 @@ def test_confidential_input_is_refused_when_only_a_foreign_model_exists(lt: Loop
             assert [(r["status"], r["data_class"], r["served_model"]) for r in rows] == [
                 (403, "confidential", None)]
             assert [a["request_id"] for a in _audit(gw)] == [rows[0]["request_id"]]
+            # token arrays count as unscanned personal data: with no domestic model, refused too
+            with pytest.raises(openai.PermissionDeniedError) as ei:
+                _client(gw).embeddings.create(model="text-embedding-3-small", input=[[9906, 1917]])
+            assert "token arrays, which cannot be scanned" in str(ei.value) and abroad.requests == []
         finally:
             gw.stop()
     finally:

@@ -366,7 +366,9 @@ class Router:
         if "sovereignty" not in cats:  # only unconfigured providers were left: a config problem
             return UpstreamError(f"No configured model can serve this request ({detail}); add the provider "
                                  "to the config's providers.", status=503, code="provider_not_configured")
+        unread = "" if f.scanned else (" (token arrays, which cannot be scanned, count as routing.unscanned_as)"
+                                       if f.operation == "embed" else " (unscanned: routing.unscanned_as)")
         return Forbidden(
-            f"{who}: no compliant model can serve this request: {f.data_class.name} data is bound by "
+            f"{who}: no compliant model can serve this request: {f.data_class.name} data{unread} is bound by "
             f"{', '.join(applied)} and every candidate fails ({detail}). Mask the data, use tenbin/auto, "
             "or add a compliant model.", code="policy_no_compliant_model")
