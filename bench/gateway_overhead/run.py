@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -140,17 +141,19 @@ def main() -> None:
            else {"warm": 2, "point": 5, "slow": 6, "ttft": 3})
     work = Path(tempfile.mkdtemp(prefix="tenbin-bench-"))
     want = set(filter(None, args.only.split(",")))
-    candidates: list[tuple[str, targets.Target]] = [
-        ("aiohttp", targets.aiohttp_pass(9201, uvloop=False)),
-        ("uvloop", targets.aiohttp_pass(9202, uvloop=True)),
-        ("starlette", targets.starlette_pass(9203)),
-        ("tenbin", targets.tenbin(9301, work, privacy=True)),
-        ("tenbin-noprivacy", targets.tenbin(9302, work, privacy=False)),
-        ("tenbin-tracing", targets.tenbin(9303, work, privacy=True, tracing=True)),
+    # Built only when chosen: building a tenbin target mints its key with the tree's own CLI, and
+    # an older tree measured beside this one (PYTHONPATH) may not know a newer target's config.
+    candidates: list[tuple[str, Callable[[], targets.Target]]] = [
+        ("aiohttp", lambda: targets.aiohttp_pass(9201, uvloop=False)),
+        ("uvloop", lambda: targets.aiohttp_pass(9202, uvloop=True)),
+        ("starlette", lambda: targets.starlette_pass(9203)),
+        ("tenbin", lambda: targets.tenbin(9301, work, privacy=True)),
+        ("tenbin-noprivacy", lambda: targets.tenbin(9302, work, privacy=False)),
+        ("tenbin-tracing", lambda: targets.tenbin(9303, work, privacy=True, tracing=True)),
     ]
     if shutil.which(targets.LITELLM_BIN) or Path(targets.LITELLM_BIN).exists():
-        candidates.append(("litellm", targets.litellm(9401, work)))
-    chosen = [t for k, t in candidates if not want or k in want]
+        candidates.append(("litellm", lambda: targets.litellm(9401, work)))
+    chosen = [make() for k, make in candidates if not want or k in want]
     started = time.time()
     meta = {"date": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "loadavg_start": loadavg(), "cpus": os.cpu_count(),
             "python": platform.python_version(), "durations_s": dur}
