@@ -29,7 +29,7 @@ def _root(
 
 
 # Modules that may be absent in a partial install are skipped rather than breaking the CLI.
-COMMAND_MODULES = ("serve", "keys", "models", "costs", "scan", "route", "finops", "audit", "admin", "config")
+COMMAND_MODULES = ("serve", "keys", "models", "costs", "scan", "route", "finops", "audit", "admin", "config", "demo")
 
 for _name in COMMAND_MODULES:
     try:
