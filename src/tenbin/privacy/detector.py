@@ -15,6 +15,7 @@ from tenbin.privacy.classes import DataClass
 from tenbin.privacy.classify import classify
 from tenbin.privacy.config import PrivacyConfig
 from tenbin.privacy.fields import walk
+from tenbin.privacy.inert import inert
 from tenbin.privacy.names import PersonRecognizer
 from tenbin.privacy.normalize import clean, digit_breaks, join_breaks
 from tenbin.privacy.recognizers import ConfidentialMarkerRecognizer, CustomTermRecognizer, Recognizer
@@ -67,8 +68,10 @@ class Detector:
             recs.append(ConfidentialMarkerRecognizer())
         if self.config.special_care:
             recs.append(SpecialCareRecognizer())
+        self._custom: CustomTermRecognizer | None = None
         if self.config.custom_terms:
-            recs.append(CustomTermRecognizer(self.config.custom_terms))
+            self._custom = CustomTermRecognizer(self.config.custom_terms)
+            recs.append(self._custom)
         if self.config.labels is not None:
             keep = self.config.labels
             recs = [r for r in recs if r.label in keep or not _is_pii_recognizer(r)]
@@ -98,7 +101,7 @@ class Detector:
         break; only spans that cross a break and overlap nothing found already are added, so a
         table whose rows end and start with digits keeps its per-row findings.
         """
-        if not text:
+        if not text or self._inert(text):
             return []
         digest = _digest(text)
         if digest in self._clean:
@@ -117,6 +120,13 @@ class Detector:
                 self._clean.clear()  # one atomic step (scans may run on threads); refilled by use
             self._clean[digest] = None
         return out
+
+    def _inert(self, text: str) -> bool:
+        """A tiny identifier-like string (``inert.inert``) holding no custom term: nothing to find,
+        and a full analysis would cost tens of microseconds for it (50,000 metadata keys: seconds)."""
+        if not inert(text):
+            return False
+        return self._custom is None or not self._custom.find(text, text)
 
     def _joined(self, text: str, spans: list[Span], min_score: float) -> list[Span]:
         cuts = digit_breaks(text)
