@@ -172,7 +172,7 @@ governance:
 """)
 
 
-def render(urls: dict[str, str], *, support_day: str = "6", eng_month: str = "12", sales_month: str = "12") -> str:
+def render(urls: dict[str, str], *, support_day: str = "12", eng_month: str = "25", sales_month: str = "25") -> str:
     """The policy with the fake vendors' URLs (``openai``, ``anthropic``, ``gemini``, ``azure``,
     ``hinoki``, ``onprem``) and the budget limits filled in."""
     return POLICY.substitute(urls, key=KEY_ENV, support_day=support_day, eng_month=eng_month,

@@ -110,14 +110,14 @@ CODE_GUIDE = ("You are a senior reviewer at a demo company. Point out correctnes
 
 # (team, use case, prompt maker, tags, system prompt, requests on a weekday)
 _MIX: tuple[tuple[str, str | None, Callable[[random.Random], str], dict[str, str], str | None, int], ...] = (
-    ("demo-sales", None, _nippo, {}, None, 4),
-    ("demo-sales", "sales-mail", _sales_mail, {}, SALES_GUIDE, 4),
-    ("demo-sales", None, _question, {}, None, 2),
-    ("demo-support", "support", _support, {}, SUPPORT_GUIDE, 9),
-    ("demo-eng", "code-review", _code, {}, CODE_GUIDE, 5),
-    ("demo-eng", "research", _research, {}, None, 2),
-    ("demo-web", None, _chatbot, {"channel": "public-chatbot"}, None, 4),
-    ("demo-legal", None, _confidential, {}, None, 2),
+    ("demo-sales", None, _nippo, {}, None, 8),
+    ("demo-sales", "sales-mail", _sales_mail, {}, SALES_GUIDE, 8),
+    ("demo-sales", None, _question, {}, None, 4),
+    ("demo-support", "support", _support, {}, SUPPORT_GUIDE, 18),
+    ("demo-eng", "code-review", _code, {}, CODE_GUIDE, 10),
+    ("demo-eng", "research", _research, {}, None, 4),
+    ("demo-web", None, _chatbot, {"channel": "public-chatbot"}, None, 8),
+    ("demo-legal", None, _confidential, {}, None, 4),
 )
 
 
@@ -153,8 +153,8 @@ def plan(end: dt.datetime, days: int = 21, seed: int = 15) -> Plan:
             at = dt.datetime.combine(day, dt.time(15, r.randint(0, 59)), TOKYO)
             calls.append(Call(at, "demo-web", _confidential(r), None, {"channel": "public-chatbot"}))
         if day == storm_day:
-            for i in range(24):
-                at = storm_start + dt.timedelta(seconds=150 * i + r.randint(0, 60))
+            for i in range(30):
+                at = storm_start + dt.timedelta(seconds=120 * i + r.randint(0, 50))
                 calls.append(Call(at, "demo-support", _support(r), "support", system=SUPPORT_GUIDE, stream=i % 3 == 0))
     calls = [c for c in calls if c.at < end]
     calls.sort(key=lambda c: c.at)
