@@ -62,7 +62,8 @@ def check_labels(rt: Runtime, use_case: str | None, model: str) -> None:
         return
     for value, param in ((use_case, "metadata.use_case"), (model, "model")):
         if value and (param == "metadata.use_case" or value not in rt.catalog):
-            found = privacy.detector.scan_text(value)
+            # what the ledger would store (a lone surrogate is repaired there), never a crash here
+            found = privacy.detector.scan_text(value.encode("utf-8", "replace").decode("utf-8"))
             if found:
                 kinds = ", ".join(sorted({f.label for f in found}))
                 raise BadRequest(f"'{param}' looks like it holds personal data ({kinds}); it is stored as a "
