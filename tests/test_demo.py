@@ -93,6 +93,24 @@ def test_costs_report_the_ledger_total(demo: tuple[Path, str]) -> None:
     assert Decimal(total["cost_jpy"]) - Decimal(total["self_hosted_jpy"]) == ledger.quantize(Decimal("0.0001"))
 
 
+def test_costs_rows_per_team_match_the_ledger_with_a_yen_billed_vendor(demo: tuple[Path, str]) -> None:
+    """The demo's domestic SaaS bills in JPY beside USD vendors in the same team: each JSON row's
+    cost_jpy is still the team's whole cost (it once held only the yen-billed part)."""
+    folder, _ = demo
+    usage = rows(folder, "SELECT ts_start, team, currency, cost_jpy_nanos FROM usage")
+    days = sorted({dt.datetime.fromtimestamp(r["ts_start"], TOKYO).date() for r in usage})
+    res = CliRunner().invoke(app, ["costs", "-c", str(folder / "tenbin.yaml"), "--period", f"{days[0]}..{days[-1]}",
+                                   "--by", "team", "--format", "json"], obj=ManualClock(END))
+    assert res.exit_code == 0, res.output
+    by_team = {r["team"]: r for r in json.loads(res.stdout)["rows"]}
+    mixed = {r["team"] for r in usage if r["currency"] == "JPY"} & {r["team"] for r in usage if r["currency"] == "USD"}
+    assert mixed  # the case this test is about is in the data
+    for team, row in by_team.items():
+        ledger = Decimal(sum(r["cost_jpy_nanos"] for r in usage if r["team"] == team)) / Decimal(10**9)
+        assert Decimal(row["vendor_jpy"]) == ledger.quantize(Decimal("0.0001")), team
+        assert Decimal(row["cost_jpy"]) == Decimal(row["vendor_jpy"]) + Decimal(row["self_hosted_jpy"]), team
+
+
 def test_the_audit_chain_of_the_demo_verifies(demo: tuple[Path, str]) -> None:
     folder, _ = demo
     res = CliRunner().invoke(app, ["audit", "verify", "-c", str(folder / "tenbin.yaml")])

@@ -116,7 +116,9 @@ class Report:
                      vendor_jpy=_s(ln.vendor_jpy, 4), self_hosted_jpy=_s(ln.self_hosted_jpy, 4),
                      jpy_per_request=_s(ln.per_request, 6), jpy_per_1k_tokens=_s(ln.per_1k_tokens, 6))
             for ccy, amount in sorted(ln.vendor_cost.items()):
-                r[f"cost_{ccy.lower()}"] = _s(amount, 6)
+                # what each currency's vendors billed; a yen-billed vendor (a domestic SaaS) must not
+                # overwrite cost_jpy, the line's whole cost in yen, with its own part of it
+                r["billed_jpy" if ccy == "JPY" else f"cost_{ccy.lower()}"] = _s(amount, 6)
             if ln.outcome is not None:
                 r.update(outcome=ln.outcome, outcomes=_s(ln.outcomes, 1), jpy_per_outcome=_s(ln.per_outcome, 4),
                          value_jpy=_s(ln.value_jpy, 0), roi=_s(ln.roi, 2))
