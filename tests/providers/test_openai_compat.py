@@ -115,6 +115,24 @@ def test_decoder_bytewise_equals_whole() -> None:
     assert whole == bytewise == [Event("message", '{"k": "日本"}'), Event("e", "1"), Event("message", "[DONE]")]
 
 
+def test_decoder_lf_only_stream_split_anywhere_equals_whole() -> None:
+    """The LF-only path (every vendor's framing) and the general one agree wherever the chunks
+    are cut: mid-line, mid-UTF-8 character, between the two LFs of an event's end, or with a CR
+    arriving later in the stream."""
+    raw = (b": keep-alive\ndata: {\"k\": \"\xe6\x97\xa5\xe6\x9c\xac\"}\n\nevent: e\ndata: 1\ndata: 2\n\n"
+           b"id: 3\ndata:x\n\ndata: [DONE]\n\n")
+    want = [Event("message", '{"k": "日本"}'), Event("e", "1\n2"), Event("message", "x"), Event("message", "[DONE]")]
+    assert SSEDecoder().feed(raw) == want
+    for cut in range(len(raw) + 1):
+        d = SSEDecoder()
+        assert d.feed(raw[:cut]) + d.feed(raw[cut:]) == want, cut
+        assert not d.pending
+    d = SSEDecoder()
+    assert d.feed(b"data: a\n") == [] and d.pending
+    assert d.feed(b"\r") == []  # a CR later on: the general path takes over (it may be half a CRLF)
+    assert d.feed(b"\ndata: b\n\n") == [Event("message", "a"), Event("message", "b")]
+
+
 async def test_iter_events_reports_a_cut_off_event_at_the_end() -> None:
     async def chunks() -> AsyncIterator[bytes]:
         yield b"data: done\n\n"

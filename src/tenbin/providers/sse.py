@@ -26,6 +26,16 @@ class SSEDecoder:
     def feed(self, chunk: bytes) -> list[Event]:
         self._buf += chunk
         out: list[Event] = []
+        if b"\r" not in self._buf:
+            # LF only, as every vendor sends: split once (the loop below re-slices the buffer
+            # line by line, which is most of the decoder's cost on a chunk of several events).
+            lines = self._buf.split(b"\n")
+            self._buf = lines.pop()  # the unterminated rest (b"" when the chunk ended a line)
+            for raw in lines:
+                ev = self._line(raw.decode("utf-8"))
+                if ev is not None:
+                    out.append(ev)
+            return out
         while True:
             # Find the earliest line terminator (\r\n, \n or \r).
             i_n = self._buf.find(b"\n")
