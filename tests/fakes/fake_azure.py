@@ -7,7 +7,9 @@ segment) — and OpenAI's chat.completion body otherwise."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
+import orjson
 from aiohttp import web
 
 from tests.fakes.base import FakeUpstream, Recorded, Reply
@@ -64,8 +66,26 @@ class FakeAzure(FakeUpstream):
         if refused is not None:
             return await self.send(request, refused)
         name = request.match_info["deployment"]
+        body = rec.json()
+        if "stream_options" in body and rec.query["api-version"][:10] < "2024-09-01":
+            return await self.send(request, Reply(status=400, json={"error": {
+                "message": "Unrecognized request argument supplied: stream_options", "type": "invalid_request_error",
+                "param": None, "code": None}}))
         if self.script:
             return await self.send(request, self.script.popleft())
+        if body.get("stream"):
+            def chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
+                return b"data: " + orjson.dumps({"id": "chatcmpl-azure1", "object": "chat.completion.chunk",
+                                                 "created": 0, "model": self.deployments[name], "choices": [
+                                                     {"index": 0, "delta": delta, "finish_reason": finish}]}) + b"\n\n"
+            events = [chunk({"role": "assistant", "content": ""}), chunk({"content": f"{name} です"}),
+                      chunk({}, "stop")]
+            if (body.get("stream_options") or {}).get("include_usage"):
+                events.append(b"data: " + orjson.dumps({"id": "chatcmpl-azure1", "object": "chat.completion.chunk",
+                                                        "created": 0, "model": self.deployments[name], "choices": [],
+                                                        "usage": {"prompt_tokens": 12, "completion_tokens": 3,
+                                                                  "total_tokens": 15}}) + b"\n\n")
+            return await self.send(request, Reply(events=[*events, b"data: [DONE]\n\n"]))
         return await self.send(request, Reply(json={
             "id": "chatcmpl-azure1", "object": "chat.completion", "created": int(time.time()),
             "model": self.deployments[name],

@@ -79,3 +79,29 @@ def test_azure_url_forms_name_the_deployment(base: str) -> None:
 def test_azure_url_with_a_deployment_in_base_url_is_kept() -> None:
     assert azure_url("https://r.openai.azure.com/openai/deployments/mine", "gpt-4o", "v") == (
         "https://r.openai.azure.com/openai/deployments/mine/chat/completions?api-version=v")
+
+
+@pytest.mark.parametrize(("api_version", "vendor_counted"), [("2024-10-21", True), ("2024-06-01", False)])
+def test_streams_ask_azure_for_usage_only_where_its_api_version_takes_it(
+        lt: LoopThread, tmp_path: Path, api_version: str, vendor_counted: bool) -> None:
+    fake = lt.run(FakeAzure({"gpt-4o": "gpt-4o-2024-11-20"}, api_key=KEY).start())
+    cfg = {"providers": {"az": {"kind": "openai", "azure_deployment": True, "api_version": api_version,
+                                "base_url": fake.url, "api_key": "${AZ_KEY}"}},
+           "models": [{"id": "az/gpt-4o", "provider": "az", "upstream": "gpt-4o", "region": "JP", "jurisdiction": "US",
+                       "retention_days": 30, "context_window": 128000,
+                       "prices": [{"effective": "2025-01-01", "currency": "USD", "input": "2.5", "output": "10"}]}],
+           "default_model": "az/gpt-4o", "routing": {"constraints": []}, "privacy": {"enabled": False}}
+    gw = start_gateway(lt, cfg, tmp_path, {"AZ_KEY": KEY})
+    try:
+        c = openai.OpenAI(base_url=gw.base_url, api_key="local", max_retries=0)
+        text = "".join(ch.choices[0].delta.content or "" for ch in c.chat.completions.create(
+            model="az/gpt-4o", messages=[{"role": "user", "content": "こんにちは"}], stream=True,
+            stream_options={"include_usage": True}) if ch.choices)
+        assert text == "gpt-4o です"  # the older api-version would have refused stream_options with a 400
+        sent = fake.requests[-1].json()
+        assert ("stream_options" in sent) is vendor_counted
+        row = gw.rows()[-1]
+        assert row["status"] == 200 and bool(row["tokens_reported"]) is vendor_counted and row["prompt_tokens"] > 0
+    finally:
+        gw.stop()
+        lt.run(fake.stop())

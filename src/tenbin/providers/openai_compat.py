@@ -32,6 +32,9 @@ def usage_from_openai(u: Any) -> Usage | None:
     )
 
 
+AZURE_API_VERSION = "2024-10-21"  # the GA version used when the config names none
+
+
 def azure_url(base_url: str, deployment: str, api_version: str, op: str = "chat/completions") -> str:
     """Azure OpenAI's URL for ``op``, ``{resource}/openai/deployments/{deployment}/chat/completions``
     (or ``…/embeddings``).
@@ -79,7 +82,7 @@ class OpenAICompatProvider(HTTPAdapter):
     def _url(self, call: ChatCall, op: str = "chat/completions") -> str:
         base = (self.cfg.base_url or "").rstrip("/")
         if self.cfg.azure_deployment:
-            return azure_url(base, call.model.upstream, self.cfg.api_version or "2024-10-21", op)
+            return azure_url(base, call.model.upstream, self.cfg.api_version or AZURE_API_VERSION, op)
         return f"{base}/{op}"
 
     def _headers(self) -> dict[str, str]:
@@ -96,7 +99,7 @@ class OpenAICompatProvider(HTTPAdapter):
         body = dict(without_anthropic_extensions(call.body))
         body["model"] = call.model.upstream
         body["stream"] = stream
-        if stream:
+        if stream and self._takes_stream_options():
             # Always ask for usage so the ledger gets vendor-counted tokens; the API layer hides
             # the usage chunk from clients that did not ask for it.
             opts = dict(body.get("stream_options") or {})
@@ -105,6 +108,13 @@ class OpenAICompatProvider(HTTPAdapter):
         else:
             body.pop("stream_options", None)
         return body
+
+    def _takes_stream_options(self) -> bool:
+        """Azure OpenAI accepts ``stream_options`` from api-version 2024-09-01(-preview) on and
+        refuses it as an unknown argument before; there a stream is billed on tenbin's estimate."""
+        if not self.cfg.azure_deployment:
+            return True
+        return (self.cfg.api_version or AZURE_API_VERSION)[:10] >= "2024-09-01"
 
     async def complete(self, call: ChatCall) -> ChatResult:
         if self.cfg.missing_secret:
