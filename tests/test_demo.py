@@ -68,6 +68,17 @@ def test_the_store_holds_three_weeks_of_demo_traffic(demo: tuple[Path, str]) -> 
     assert confidential and all(r["served_model"] is None for r in confidential)
 
 
+def test_every_fake_vendor_spoke_its_wire_format_plain_and_streamed(demo: tuple[Path, str]) -> None:
+    """The gateway's real adapters parsed every demo vendor's answers, plain and SSE, usage included:
+    each served row carries the vendor's own token counts, not the gateway's estimate."""
+    folder, _ = demo
+    served = rows(folder, "SELECT provider, stream, tokens_reported, completion_tokens FROM usage WHERE status = 200")
+    seen = {(r["provider"], bool(r["stream"])) for r in served}
+    providers = {"openai", "anthropic", "gemini", "azure-jp", "hinoki", "onprem"}
+    assert seen == {(p, s) for p in providers for s in (False, True)}
+    assert all(r["tokens_reported"] == 1 and r["completion_tokens"] > 0 for r in served)
+
+
 def test_personal_data_went_abroad_only_masked(demo: tuple[Path, str]) -> None:
     folder, _ = demo
     abroad = rows(folder, "SELECT * FROM audit_log WHERE kind = 'request' AND provider IS NOT NULL"
