@@ -228,6 +228,7 @@ class Gateway:
     async def _prepare(self, ctx: RequestContext, fin: Finish) -> PrivacyPlan | None:
         """The stages every operation shares before a provider is called: scan, route, reserve."""
         self._check_request(ctx)
+        self.router.check_fits(ctx)  # a prompt no model can hold is refused before its scan
         scan = fin.scan = await self.privacy.scan_async(ctx.body, ctx.body_size) if self.privacy else None
         decision = fin.decision = fin.routed = self.router.decide(ctx, scan, trace=fin.route)
         fin.decision, fin.reservation = await self.budget.reserve(ctx, decision)

@@ -78,13 +78,24 @@ def _input_count(inp: Any) -> int:
     return 1
 
 
+def prompt_text(ctx: RequestContext) -> str:
+    """The text a request's size is judged by: its messages' text (an embedding's inputs)."""
+    if ctx.operation == "embed":
+        return "\n".join(embed_texts(ctx.body))
+    messages = ctx.body.get("messages") or []
+    return "\n".join(_content_text(m.get("content")) for m in messages if isinstance(m, dict))
+
+
+def max_output(body: dict[str, Any]) -> int:
+    """The output tokens the client asks room for (0: the model's own default)."""
+    max_out = body.get("max_completion_tokens") or body.get("max_tokens") or 0
+    return max_out if isinstance(max_out, int) else 0
+
+
 def extract(ctx: RequestContext, scan: Any, unscanned_as: DataClass) -> Features:
     body = ctx.body
     messages = body.get("messages") or []
-    if ctx.operation == "embed":
-        text = "\n".join(embed_texts(body))
-    else:
-        text = "\n".join(_content_text(m.get("content")) for m in messages if isinstance(m, dict))
+    text = prompt_text(ctx)
     if scan is None:
         data_class, classes, labels = unscanned_as, frozenset((unscanned_as,)), frozenset[str]()
     else:
@@ -97,7 +108,6 @@ def extract(ctx: RequestContext, scan: Any, unscanned_as: DataClass) -> Features
         data_class, classes, scan = max(data_class, unscanned_as), classes | {unscanned_as}, None
     rf = body.get("response_format")
     json_mode = isinstance(rf, dict) and rf.get("type") in ("json_object", "json_schema")
-    max_out = body.get("max_completion_tokens") or body.get("max_tokens") or 0
     budget = ctx.metadata.get("latency_budget_ms")
     p = ctx.principal
     return Features(
@@ -106,7 +116,7 @@ def extract(ctx: RequestContext, scan: Any, unscanned_as: DataClass) -> Features
         text=text, chars=len(text), tokens=estimate_tokens(text),
         turns=sum(1 for m in messages if isinstance(m, dict) and m.get("role") == "user"),
         tools=bool(body.get("tools") or body.get("functions")), json_mode=json_mode,
-        max_output=max_out if isinstance(max_out, int) else 0,
+        max_output=max_output(body),
         # ASCII only: "²".isdigit() is True but int("²") raises (api/edge.py refuses it with a 400 first)
         latency_budget_ms=int(budget) if budget is not None and str(budget).isascii() and str(budget).isdigit()
         else None,

@@ -28,7 +28,7 @@ from tenbin.routing.complexity import ComplexityEstimator, HeuristicComplexity
 from tenbin.routing.constraints import CompiledConstraint, compile_constraints
 from tenbin.routing.decision import Decision, PrivacyAction, sent_abroad
 from tenbin.routing.facts import policy_needles, record
-from tenbin.routing.features import Features, extract
+from tenbin.routing.features import Features, estimate_tokens, extract, max_output, prompt_text
 from tenbin.routing.health import Health, RateLimiter, SlidingWindowLimiter
 from tenbin.routing.objectives import Ranker
 from tenbin.routing.schema import VIRTUAL_AUTO, Objective, RoutingPolicy, Rule, Target
@@ -89,6 +89,14 @@ class Router:
         self._caps = {m.id: (m.capabilities.tools, m.capabilities.json_mode, m.context_window) for m in catalog}
         self._embedding = frozenset(m.id for m in catalog if m.kind == "embedding")
         self._by_id = {m.id: m for m in catalog}
+        # The largest context window a chat (False) / embeddings (True) request could be sent to:
+        # configured models, except those of a vendor whose key is not set (never callable).
+        self._largest: dict[bool, int] = {}
+        for m in catalog:
+            pc = cfg.providers.get(m.provider)
+            if self._configured(m) and not (pc is not None and pc.missing_secret):
+                kind = m.kind == "embedding"
+                self._largest[kind] = max(self._largest.get(kind, 0), m.context_window)
         self._domestic = tuple(m.id for m in catalog if not sent_abroad(m))
         self._unmasked_memo: dict[tuple[int, ...], frozenset[str]] = {}
         self._eligible: dict[frozenset[str], list[str]] = {}
@@ -218,6 +226,22 @@ class Router:
         return self._reroute_order.get(plan.tier, self._reroute_order["standard"])
 
     # ---- the decision -----------------------------------------------------------------------
+    def check_fits(self, ctx: RequestContext) -> None:
+        """Refuse a request that no served model's context window can hold, before it is scanned.
+
+        ``decide`` would refuse it too (every candidate rejected for ``context N > W``), but only
+        after the privacy scan, which costs seconds for a prompt of a megabyte; the size is known
+        from the body alone and measured the same way (``Features.context_needed``), so the answer
+        is the same 400 at the cost of one pass over the text."""
+        largest = self._largest.get(ctx.operation == "embed")
+        if largest is None:
+            return  # no model of this kind: decide says so (model_kind_mismatch)
+        needed = estimate_tokens(prompt_text(ctx)) + max_output(ctx.body)
+        if needed > largest:
+            raise BadRequest(f"No allowed model supports this request (context {needed} > {largest}, the "
+                             "largest context window of any model this gateway serves).",
+                             code="policy_no_capable_model")
+
     def decide(self, ctx: RequestContext, scan: Any = None, *, explain: bool = False,
                trace: dict[str, Any] | None = None, features: Features | None = None) -> Decision:
         """Pick the model chain for ``ctx``. ``explain`` adds every rule miss to the trace and
