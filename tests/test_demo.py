@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import signal
 import sqlite3
+import subprocess
+import sys
+import urllib.error
+import urllib.request
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -126,6 +132,52 @@ def test_the_audit_chain_of_the_demo_verifies(demo: tuple[Path, str]) -> None:
     folder, _ = demo
     res = CliRunner().invoke(app, ["audit", "verify", "-c", str(folder / "tenbin.yaml")])
     assert res.exit_code == 0, res.output
+
+
+def _get(url: str, key: str) -> tuple[int, bytes]:
+    req = urllib.request.Request(url, headers={"authorization": f"Bearer {key}"})
+    try:
+        with urllib.request.urlopen(req, timeout=20) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def test_the_served_demo_answers_with_the_keys_it_printed(tmp_path: Path) -> None:
+    """``tenbin demo`` as a user runs it (a process, serving until SIGTERM): the keys it prints work
+    for what they are said to be for, and the store stays behind when it stops."""
+    cmd = [sys.executable, "-c", "from tenbin.cli.main import main; main()",
+           "demo", "--dir", str(tmp_path / "d"), "--port", "0", "--until", END]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path)
+    assert proc.stdout is not None
+    lines: list[str] = []
+    try:
+        for line in proc.stdout:  # ends at the "try it" line, printed once the gateway listens
+            lines.append(line)
+            if line.strip().startswith("try it") or len(lines) > 200:
+                break
+        out = "".join(lines)
+        m = re.search(r"gateway on (http://127\.0\.0\.1:\d+)/v1", out)
+        assert m, out
+        url = m.group(1)
+        admin, viewer, app_key = (re.search(rf"{name} key\s+(tb-\S+)", out).group(1)  # type: ignore[union-attr]
+                                  for name in ("admin", "viewer", "app"))
+        status, body = _get(url + "/metrics", admin)
+        assert status == 200 and b"tenbin_" in body
+        assert _get(url + "/metrics", viewer)[0] == 403  # metrics span every team
+        status, body = _get(url + "/admin/budgets", viewer)
+        assert status == 200 and json.loads(body)["team"] == "demo-support"
+        req = urllib.request.Request(url + "/v1/chat/completions", method="POST", headers={
+            "authorization": f"Bearer {app_key}", "content-type": "application/json"},
+            data=json.dumps({"model": "tenbin/auto", "messages": [{"role": "user", "content": "こんにちは"}]}).encode())
+        with urllib.request.urlopen(req, timeout=20) as r:
+            assert json.loads(r.read())["choices"][0]["message"]["content"]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        rest, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, rest
+    assert "demo stopped" in rest
+    assert rows(tmp_path / "d", "SELECT count(*) AS n FROM usage WHERE team = 'demo-support'")[0]["n"] > 100
 
 
 def test_a_folder_with_a_real_store_is_not_replaced(tmp_path: Path) -> None:
