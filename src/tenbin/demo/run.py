@@ -69,6 +69,7 @@ class Summary:
     first: dt.date
     last: dt.date
     seconds: float = 0.0
+    storm: tuple[dt.datetime, dt.datetime] | None = None
 
 
 def vendors() -> dict[str, DemoVendor]:
@@ -155,6 +156,7 @@ async def fill(folder: Path, end: dt.datetime, fakes: dict[str, DemoVendor], see
         await runner.cleanup()  # stops the runtime: ledger and audit flushed, store closed
         log.setLevel(level)
     summary.seconds = time.perf_counter() - t0
+    summary.storm = p.storm
     return cfg, keys, summary
 
 
@@ -186,7 +188,9 @@ def report(folder: Path, s: Summary) -> str:
         f"for {len(s.teams)} teams ({', '.join(s.teams)}) in {s.seconds:.1f}s, through the real gateway",
         f"  spend        ¥{s.cost_jpy:,.2f}; statuses {dict(sorted(s.statuses.items()))}",
         f"  budgets      {s.downgraded} requests downgraded, {s.budget_blocked} blocked",
-        f"  resilience   {s.fallbacks} requests answered by a fallback (an hour-long vendor outage among them)",
+        f"  resilience   {s.fallbacks} requests answered by a fallback"
+        + (f" (the Anthropic-like vendor answered 529 on {s.storm[0]:%Y-%m-%d %H:%M}–{s.storm[1]:%H:%M} JST)"
+           if s.storm else ""),
         f"  sovereignty  {s.masked_abroad} requests with personal data sent abroad masked; "
         f"{s.blocked_confidential} CONFIDENTIAL requests blocked",
         f"  config       {cfg}",
