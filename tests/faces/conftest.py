@@ -16,6 +16,7 @@ from tests.fakes.fake_openai import FakeOpenAI
 from tests.harness import GatewayHandle, LoopThread, start_gateway
 
 VendorGateway = tuple[GatewayHandle, Any, str]
+ClaudeGateway = tuple[GatewayHandle, FakeAnthropic]
 
 
 @pytest.fixture(params=["openai", "anthropic", "gemini"])
@@ -46,6 +47,18 @@ def vendor_gateway(request: pytest.FixtureRequest, lt: LoopThread, tmp_path: Pat
 def openai_gateway(lt: LoopThread, tmp_path: Path) -> Iterator[tuple[GatewayHandle, FakeOpenAI]]:
     fake = lt.run(FakeOpenAI().start())
     cfg = {"providers": {"v": openai_provider(fake.url)}, "models": [fake_model("m", "v")], "default_model": "m"}
+    gw = start_gateway(lt, cfg, tmp_path, {"FAKE_KEY": "k"})
+    yield gw, fake
+    gw.stop()
+    lt.run(fake.stop())
+
+
+@pytest.fixture
+def claude_gateway(lt: LoopThread, tmp_path: Path) -> Iterator[ClaudeGateway]:
+    """A gateway over a fake Anthropic API whose model ``claude`` takes tools."""
+    fake = lt.run(FakeAnthropic(api_key="k").start())
+    cfg = {"providers": {"a": {"kind": "anthropic", "base_url": fake.url, "api_key": "${FAKE_KEY}"}},
+           "models": [fake_model("claude", "a", capabilities={"tools": True})], "default_model": "claude"}
     gw = start_gateway(lt, cfg, tmp_path, {"FAKE_KEY": "k"})
     yield gw, fake
     gw.stop()

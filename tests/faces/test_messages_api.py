@@ -10,7 +10,7 @@ import anthropic
 import pytest
 
 from tests.conftest import fake_model, openai_provider
-from tests.faces.conftest import VendorGateway
+from tests.faces.conftest import ClaudeGateway, VendorGateway
 from tests.fakes.base import Reply
 from tests.fakes.fake_anthropic import FakeAnthropic, message, message_events
 from tests.fakes.fake_openai import FakeOpenAI
@@ -44,46 +44,37 @@ def test_plain_and_streamed_answers_from_every_vendor(vendor_gateway: VendorGate
     assert rows[0]["request_id"] == "req_" + msg.id.removeprefix("msg_")
 
 
-def test_tool_use_round_trip_plain_and_streamed(lt: LoopThread, tmp_path: Path) -> None:
-    fake = lt.run(FakeAnthropic(api_key="k").start())
-    try:
-        cfg = {"providers": {"a": {"kind": "anthropic", "base_url": fake.url, "api_key": "${FAKE_KEY}"}},
-               "models": [fake_model("claude", "a", capabilities={"tools": True})], "default_model": "claude"}
-        gw = start_gateway(lt, cfg, tmp_path, {"FAKE_KEY": "k"})
-        try:
-            tools: Any = [{"name": "get_weather", "description": "天気", "input_schema": {
-                "type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}]
-            fake.enqueue(Reply(json=message("調べます", tool_uses=[("toolu_1", "get_weather", {"city": "東京"})])))
-            c = _client(gw)
-            msg = c.messages.create(model="claude", max_tokens=64, tools=tools,
-                                    messages=[{"role": "user", "content": "東京の天気は?"}])
-            assert msg.stop_reason == "tool_use"
-            use = msg.content[1]
-            assert use.type == "tool_use" and use.id == "toolu_1" and use.input == {"city": "東京"}
+def test_tool_use_round_trip_plain_and_streamed(claude_gateway: ClaudeGateway) -> None:
+    gw, fake = claude_gateway
+    tools: Any = [{"name": "get_weather", "description": "天気", "input_schema": {
+        "type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}]
+    fake.enqueue(Reply(json=message("調べます", tool_uses=[("toolu_1", "get_weather", {"city": "東京"})])))
+    c = _client(gw)
+    msg = c.messages.create(model="claude", max_tokens=64, tools=tools,
+                            messages=[{"role": "user", "content": "東京の天気は?"}])
+    assert msg.stop_reason == "tool_use"
+    use = msg.content[1]
+    assert use.type == "tool_use" and use.id == "toolu_1" and use.input == {"city": "東京"}
 
-            fake.enqueue(Reply(events=message_events(["晴れ", "です"])))
-            history: Any = [{"role": "user", "content": "東京の天気は?"},
-                            {"role": "assistant", "content": [b.model_dump() for b in msg.content]},
-                            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1",
-                                                          "content": "晴れ 20度"}]}]
-            with c.messages.stream(model="claude", max_tokens=64, tools=tools, messages=history) as s:
-                assert "".join(s.text_stream) == "晴れです"
-            sent = fake.requests[-1].json()
-            assert sent["messages"][1]["content"][-1] == {"type": "tool_use", "id": "toolu_1",
-                                                          "name": "get_weather", "input": {"city": "東京"}}
-            assert sent["messages"][2]["content"][0]["type"] == "tool_result"
+    fake.enqueue(Reply(events=message_events(["晴れ", "です"])))
+    history: Any = [{"role": "user", "content": "東京の天気は?"},
+                    {"role": "assistant", "content": [b.model_dump() for b in msg.content]},
+                    {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1",
+                                                  "content": "晴れ 20度"}]}]
+    with c.messages.stream(model="claude", max_tokens=64, tools=tools, messages=history) as s:
+        assert "".join(s.text_stream) == "晴れです"
+    sent = fake.requests[-1].json()
+    assert sent["messages"][1]["content"][-1] == {"type": "tool_use", "id": "toolu_1",
+                                                  "name": "get_weather", "input": {"city": "東京"}}
+    assert sent["messages"][2]["content"][0]["type"] == "tool_result"
 
-            fake.enqueue(Reply(events=message_events([], tool_uses=[("toolu_2", "get_weather", {"city": "大阪"})])))
-            with c.messages.stream(model="claude", max_tokens=64, tools=tools,
-                                   messages=[{"role": "user", "content": "大阪は?"}]) as s:
-                final = s.get_final_message()
-            assert final.stop_reason == "tool_use"
-            blocks = [b for b in final.content if b.type == "tool_use"]
-            assert len(blocks) == 1 and blocks[0].input == {"city": "大阪"} and blocks[0].id == "toolu_2"
-        finally:
-            gw.stop()
-    finally:
-        lt.run(fake.stop())
+    fake.enqueue(Reply(events=message_events([], tool_uses=[("toolu_2", "get_weather", {"city": "大阪"})])))
+    with c.messages.stream(model="claude", max_tokens=64, tools=tools,
+                           messages=[{"role": "user", "content": "大阪は?"}]) as s:
+        final = s.get_final_message()
+    assert final.stop_reason == "tool_use"
+    blocks = [b for b in final.content if b.type == "tool_use"]
+    assert len(blocks) == 1 and blocks[0].input == {"city": "大阪"} and blocks[0].id == "toolu_2"
 
 
 def test_personal_prompt_is_rerouted_to_the_domestic_model(lt: LoopThread, tmp_path: Path) -> None:
@@ -205,80 +196,61 @@ def test_langchain_chat_anthropic_plain_and_streamed(lt: LoopThread, tmp_path: P
 THINKING = {"type": "thinking", "thinking": "東京の天気を調べる必要がある。", "signature": "EqQBCgIYAhIM1gbc"}
 
 
-def test_extended_thinking_and_cache_marks_survive_through_the_anthropic_adapter(lt: LoopThread,
-                                                                                 tmp_path: Path) -> None:
-    fake = lt.run(FakeAnthropic(api_key="k").start())
-    try:
-        cfg = {"providers": {"a": {"kind": "anthropic", "base_url": fake.url, "api_key": "${FAKE_KEY}"}},
-               "models": [fake_model("claude", "a", capabilities={"tools": True})], "default_model": "claude"}
-        gw = start_gateway(lt, cfg, tmp_path, {"FAKE_KEY": "k"})
-        try:
-            tools: Any = [{"name": "get_weather", "input_schema": {"type": "object"},
-                           "cache_control": {"type": "ephemeral"}}]
-            system: Any = [{"type": "text", "text": "社内規程(長文)…", "cache_control": {"type": "ephemeral"}}]
-            answer = message(None, tool_uses=[("toolu_1", "get_weather", {"city": "東京"})])
-            answer["content"].insert(0, THINKING)
-            fake.enqueue(Reply(json=answer))
-            c = _client(gw)
-            thinking: Any = {"type": "enabled", "budget_tokens": 1024}
-            msg = c.messages.create(model="claude", max_tokens=2048, thinking=thinking, tools=tools, system=system,
-                                    extra_body={"temperature": 0.5},
-                                    messages=[{"role": "user", "content": "東京の天気は?"}])
-            assert [b.type for b in msg.content] == ["thinking", "tool_use"]
-            assert msg.content[0].type == "thinking" and msg.content[0].signature == THINKING["signature"]
-            sent = fake.requests[-1].json()
-            assert sent["thinking"] == thinking and "temperature" not in sent
-            assert sent["system"] == system and sent["tools"][0]["cache_control"] == {"type": "ephemeral"}
+def test_extended_thinking_and_cache_marks_survive_through_the_anthropic_adapter(claude_gateway: ClaudeGateway) -> None:
+    gw, fake = claude_gateway
+    tools: Any = [{"name": "get_weather", "input_schema": {"type": "object"},
+                   "cache_control": {"type": "ephemeral"}}]
+    system: Any = [{"type": "text", "text": "社内規程(長文)…", "cache_control": {"type": "ephemeral"}}]
+    answer = message(None, tool_uses=[("toolu_1", "get_weather", {"city": "東京"})])
+    answer["content"].insert(0, THINKING)
+    fake.enqueue(Reply(json=answer))
+    c = _client(gw)
+    thinking: Any = {"type": "enabled", "budget_tokens": 1024}
+    msg = c.messages.create(model="claude", max_tokens=2048, thinking=thinking, tools=tools, system=system,
+                            extra_body={"temperature": 0.5},
+                            messages=[{"role": "user", "content": "東京の天気は?"}])
+    assert [b.type for b in msg.content] == ["thinking", "tool_use"]
+    assert msg.content[0].type == "thinking" and msg.content[0].signature == THINKING["signature"]
+    sent = fake.requests[-1].json()
+    assert sent["thinking"] == thinking and "temperature" not in sent
+    assert sent["system"] == system and sent["tools"][0]["cache_control"] == {"type": "ephemeral"}
 
-            # The next turn carries the signed thinking block back; the fake refuses the turn without it.
-            fake.enqueue(Reply(events=message_events(["晴れです"])))
-            history: Any = [{"role": "user", "content": "東京の天気は?"},
-                            {"role": "assistant", "content": [b.model_dump(exclude_none=True) for b in msg.content]},
-                            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1",
-                                                          "content": "晴れ"}]}]
-            with c.messages.stream(model="claude", max_tokens=2048, thinking=thinking, tools=tools,
-                                   messages=history) as s:
-                assert "".join(s.text_stream) == "晴れです"
-            assert fake.requests[-1].json()["messages"][1]["content"][0] == THINKING
-        finally:
-            gw.stop()
-    finally:
-        lt.run(fake.stop())
+    # The next turn carries the signed thinking block back; the fake refuses the turn without it.
+    fake.enqueue(Reply(events=message_events(["晴れです"])))
+    history: Any = [{"role": "user", "content": "東京の天気は?"},
+                    {"role": "assistant", "content": [b.model_dump(exclude_none=True) for b in msg.content]},
+                    {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1",
+                                                  "content": "晴れ"}]}]
+    with c.messages.stream(model="claude", max_tokens=2048, thinking=thinking, tools=tools,
+                           messages=history) as s:
+        assert "".join(s.text_stream) == "晴れです"
+    assert fake.requests[-1].json()["messages"][1]["content"][0] == THINKING
 
 
-def test_streamed_thinking_arrives_as_a_signed_thinking_block(lt: LoopThread, tmp_path: Path) -> None:
+def test_streamed_thinking_arrives_as_a_signed_thinking_block(claude_gateway: ClaudeGateway) -> None:
     from tests.fakes.fake_anthropic import sse
 
-    fake = lt.run(FakeAnthropic(api_key="k").start())
-    try:
-        cfg = {"providers": {"a": {"kind": "anthropic", "base_url": fake.url, "api_key": "${FAKE_KEY}"}},
-               "models": [fake_model("claude", "a")], "default_model": "claude"}
-        gw = start_gateway(lt, cfg, tmp_path, {"FAKE_KEY": "k"})
-        try:
-            events = message_events(["答え"])
-            start = {"type": "content_block_start", "index": 0,
-                     "content_block": {"type": "thinking", "thinking": "", "signature": ""}}
-            thinking_events = [
-                sse("content_block_start", start),
-                sse("content_block_delta", {"type": "content_block_delta", "index": 0,
-                                            "delta": {"type": "thinking_delta", "thinking": "考え中"}}),
-                sse("content_block_delta", {"type": "content_block_delta", "index": 0,
-                                            "delta": {"type": "signature_delta", "signature": "sig-1"}}),
-                sse("content_block_stop", {"type": "content_block_stop", "index": 0}),
-            ]
-            # message_start first, then the thinking block, then the text block (renumbered by the client)
-            fake.enqueue(Reply(events=[events[0], *thinking_events, *events[1:]]))
-            with _client(gw).messages.stream(model="claude", max_tokens=2048,
-                                             thinking={"type": "enabled", "budget_tokens": 1024},
-                                             messages=[{"role": "user", "content": "質問"}]) as s:
-                final = s.get_final_message()
-            assert [b.type for b in final.content] == ["thinking", "text"]
-            first = final.content[0]
-            assert first.type == "thinking" and first.thinking == "考え中" and first.signature == "sig-1"
-        finally:
-            gw.stop()
-    finally:
-        lt.run(fake.stop())
+    gw, fake = claude_gateway
+    events = message_events(["答え"])
+    start = {"type": "content_block_start", "index": 0,
+             "content_block": {"type": "thinking", "thinking": "", "signature": ""}}
+    thinking_events = [
+        sse("content_block_start", start),
+        sse("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                    "delta": {"type": "thinking_delta", "thinking": "考え中"}}),
+        sse("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                    "delta": {"type": "signature_delta", "signature": "sig-1"}}),
+        sse("content_block_stop", {"type": "content_block_stop", "index": 0}),
+    ]
+    # message_start first, then the thinking block, then the text block (renumbered by the client)
+    fake.enqueue(Reply(events=[events[0], *thinking_events, *events[1:]]))
+    with _client(gw).messages.stream(model="claude", max_tokens=2048,
+                                     thinking={"type": "enabled", "budget_tokens": 1024},
+                                     messages=[{"role": "user", "content": "質問"}]) as s:
+        final = s.get_final_message()
+    assert [b.type for b in final.content] == ["thinking", "text"]
+    first = final.content[0]
+    assert first.type == "thinking" and first.thinking == "考え中" and first.signature == "sig-1"
 
 
 def test_anthropic_only_fields_never_reach_an_openai_vendor(openai_gateway: tuple[GatewayHandle, FakeOpenAI]) -> None:

@@ -12,9 +12,9 @@ import openai
 import pytest
 
 from tests.conftest import fake_model, openai_provider
-from tests.faces.conftest import VendorGateway
+from tests.faces.conftest import ClaudeGateway, VendorGateway
 from tests.fakes.base import Reply
-from tests.fakes.fake_anthropic import FakeAnthropic, message, message_events
+from tests.fakes.fake_anthropic import message, message_events
 from tests.fakes.fake_openai import FakeOpenAI
 from tests.harness import GatewayHandle, LoopThread, start_gateway
 
@@ -52,44 +52,35 @@ def test_plain_and_streamed_answers_from_every_vendor(vendor_gateway: VendorGate
     assert all(r["completion_tokens"] > 0 for r in rows)
 
 
-def test_function_calls_round_trip_plain_and_streamed(lt: LoopThread, tmp_path: Path) -> None:
-    fake = lt.run(FakeAnthropic(api_key="k").start())
-    try:
-        cfg = {"providers": {"a": {"kind": "anthropic", "base_url": fake.url, "api_key": "${FAKE_KEY}"}},
-               "models": [fake_model("claude", "a", capabilities={"tools": True})], "default_model": "claude"}
-        gw = start_gateway(lt, cfg, tmp_path, {"FAKE_KEY": "k"})
-        try:
-            c = _client(gw)
-            fake.enqueue(Reply(json=message(None, tool_uses=[("toolu_1", "get_weather", {"city": "東京"})])))
-            r = c.responses.create(model="claude", input="東京の天気は?", tools=TOOLS)
-            call = r.output[0]
-            assert call.type == "function_call" and call.name == "get_weather" and call.call_id == "toolu_1"
-            assert json.loads(call.arguments) == {"city": "東京"}
+def test_function_calls_round_trip_plain_and_streamed(claude_gateway: ClaudeGateway) -> None:
+    gw, fake = claude_gateway
+    c = _client(gw)
+    fake.enqueue(Reply(json=message(None, tool_uses=[("toolu_1", "get_weather", {"city": "東京"})])))
+    r = c.responses.create(model="claude", input="東京の天気は?", tools=TOOLS)
+    call = r.output[0]
+    assert call.type == "function_call" and call.name == "get_weather" and call.call_id == "toolu_1"
+    assert json.loads(call.arguments) == {"city": "東京"}
 
-            fake.enqueue(Reply(events=message_events(["晴れ", "です"])))
-            follow_up: Any = [{"role": "user", "content": "東京の天気は?"},
-                              {"type": "function_call", "call_id": "toolu_1", "name": "get_weather",
-                               "arguments": call.arguments},
-                              {"type": "function_call_output", "call_id": "toolu_1", "output": "晴れ 20度"}]
-            with c.responses.stream(model="claude", input=follow_up, tools=TOOLS) as s:
-                assert s.get_final_response().output_text == "晴れです"
-            sent = fake.requests[-1].json()["messages"]
-            assert sent[1]["content"][0] == {"type": "tool_use", "id": "toolu_1", "name": "get_weather",
-                                             "input": {"city": "東京"}}
-            assert sent[2]["content"][0]["type"] == "tool_result" and sent[2]["content"][0]["tool_use_id"] == "toolu_1"
+    fake.enqueue(Reply(events=message_events(["晴れ", "です"])))
+    follow_up: Any = [{"role": "user", "content": "東京の天気は?"},
+                      {"type": "function_call", "call_id": "toolu_1", "name": "get_weather",
+                       "arguments": call.arguments},
+                      {"type": "function_call_output", "call_id": "toolu_1", "output": "晴れ 20度"}]
+    with c.responses.stream(model="claude", input=follow_up, tools=TOOLS) as s:
+        assert s.get_final_response().output_text == "晴れです"
+    sent = fake.requests[-1].json()["messages"]
+    assert sent[1]["content"][0] == {"type": "tool_use", "id": "toolu_1", "name": "get_weather",
+                                     "input": {"city": "東京"}}
+    assert sent[2]["content"][0]["type"] == "tool_result" and sent[2]["content"][0]["tool_use_id"] == "toolu_1"
 
-            fake.enqueue(Reply(events=message_events([], tool_uses=[("toolu_2", "get_weather", {"city": "大阪"})])))
-            with c.responses.stream(model="claude", input="大阪は?", tools=TOOLS) as s:
-                events = list(s)
-                final = s.get_final_response()
-            calls = [o for o in final.output if o.type == "function_call"]
-            assert len(calls) == 1 and json.loads(calls[0].arguments) == {"city": "大阪"}
-            deltas = "".join(e.delta for e in events if e.type == "response.function_call_arguments.delta")
-            assert json.loads(deltas) == {"city": "大阪"}
-        finally:
-            gw.stop()
-    finally:
-        lt.run(fake.stop())
+    fake.enqueue(Reply(events=message_events([], tool_uses=[("toolu_2", "get_weather", {"city": "大阪"})])))
+    with c.responses.stream(model="claude", input="大阪は?", tools=TOOLS) as s:
+        events = list(s)
+        final = s.get_final_response()
+    calls = [o for o in final.output if o.type == "function_call"]
+    assert len(calls) == 1 and json.loads(calls[0].arguments) == {"city": "大阪"}
+    deltas = "".join(e.delta for e in events if e.type == "response.function_call_arguments.delta")
+    assert json.loads(deltas) == {"city": "大阪"}
 
 
 def test_json_schema_format_reaches_an_openai_vendor(lt: LoopThread, tmp_path: Path) -> None:
