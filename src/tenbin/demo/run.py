@@ -72,6 +72,14 @@ class Summary:
     storm: tuple[dt.datetime, dt.datetime] | None = None
 
 
+def demo_config(path: Path) -> Config:
+    """The written policy as the demo runs it: without the embedded llama.cpp model the shipped
+    defaults add as ``local`` — the on-prem model here is a fake vendor, and starting real model
+    workers would cost the demo seconds of CPU for a model no route uses."""
+    cfg = load_config(path, env=ENV)
+    return cfg.model_copy(update={"providers": {n: p for n, p in cfg.providers.items() if n != "local"}})
+
+
 def vendors() -> dict[str, DemoVendor]:
     return {"openai": DemoVendor("openai", "openai"), "anthropic": DemoVendor("anthropic", "anthropic"),
             "gemini": DemoVendor("gemini", "gemini"), "azure": DemoVendor("azure-jp", "openai"),
@@ -138,7 +146,7 @@ async def fill(folder: Path, end: dt.datetime, fakes: dict[str, DemoVendor], see
         v.clock = clock
     fakes["anthropic"].outages = (Outage(p.storm[0].timestamp(), p.storm[1].timestamp(), 529),)
     (folder / "tenbin.yaml").write_text(policy.render({k: v.url for k, v in fakes.items()}), encoding="utf-8")
-    cfg = load_config(folder / "tenbin.yaml", env=ENV)
+    cfg = demo_config(folder / "tenbin.yaml")
     runtime = build_runtime(cfg, clock=clock)
     runner, url = await listen(runtime)
     log = logging.getLogger("tenbin")
