@@ -160,13 +160,16 @@ def test_the_served_demo_answers_with_the_keys_it_printed(tmp_path: Path) -> Non
         m = re.search(r"gateway on (http://127\.0\.0\.1:\d+)/v1", out)
         assert m, out
         url = m.group(1)
-        admin, viewer, app_key = (re.search(rf"{name} key\s+(tb-\S+)", out).group(1)  # type: ignore[union-attr]
-                                  for name in ("admin", "viewer", "app"))
+        admin, team_admin, viewer, app_key = (
+            re.search(rf"^  {label}\s+(tb-\S+)", out, re.M).group(1)  # type: ignore[union-attr]
+            for label in ("admin key", "team-admin", "viewer key", "app key"))
         status, body = _get(url + "/metrics", admin)
         assert status == 200 and b"tenbin_" in body
         assert _get(url + "/metrics", viewer)[0] == 403  # metrics span every team
         status, body = _get(url + "/admin/budgets", viewer)
         assert status == 200 and json.loads(body)["team"] == "demo-support"
+        status, body = _get(url + "/admin/keys", team_admin)  # a team-admin sees its own team's keys only
+        assert status == 200 and {k["team"] for k in json.loads(body)["data"]} == {"demo-eng"}
         req = urllib.request.Request(url + "/v1/chat/completions", method="POST", headers={
             "authorization": f"Bearer {app_key}", "content-type": "application/json"},
             data=json.dumps({"model": "tenbin/auto", "messages": [{"role": "user", "content": "こんにちは"}]}).encode())

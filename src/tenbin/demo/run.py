@@ -50,7 +50,9 @@ class DemoError(Exception):
 class Keys:
     apps: dict[str, str] = field(default_factory=dict)  # team -> app key
     admin: str = ""
+    team_admin: str = ""
     viewer: str = ""
+    team_admin_team: str = "demo-eng"
     viewer_team: str = "demo-support"
 
 
@@ -116,7 +118,9 @@ async def make_keys(runtime: Runtime) -> Keys:
     for team, project in TEAMS.items():
         keys.apps[team] = (await runtime.keyring.create(team, project, "app", f"{team} app (demo)"))[0]
     keys.admin = (await runtime.keyring.create("demo-platform", "demo-admin", "admin", "demo admin"))[0]
-    keys.viewer = (await runtime.keyring.create(keys.viewer_team, "demo-helpdesk", "viewer", "demo viewer"))[0]
+    keys.team_admin = (await runtime.keyring.create(keys.team_admin_team, TEAMS[keys.team_admin_team], "team-admin",
+                                                    "demo team admin"))[0]
+    keys.viewer = (await runtime.keyring.create(keys.viewer_team, TEAMS[keys.viewer_team], "viewer", "demo viewer"))[0]
     return keys
 
 
@@ -211,7 +215,11 @@ def report(folder: Path, s: Summary) -> str:
 
 
 async def run(folder: Path, *, end: dt.datetime, serve: bool, host: str = "127.0.0.1", port: int = 8787,
-              seed: int = 15, say: Callable[[str], None] = print, serve_clock: Clock = SYSTEM) -> Summary:
+              seed: int = 15, say: Callable[[str], None] = print,
+              serve_clock: Clock = SYSTEM) -> tuple[Config, Keys, Summary]:
+    """Fill ``folder`` (and serve it until SIGINT/SIGTERM when ``serve``). Returns the config the
+    demo ran, the keys it created (plaintext, shown once) and what the store holds, so other
+    tests — the console's in a browser — can build on demo data without parsing the output."""
     prepare(folder)
     fakes = vendors()
     for v in fakes.values():
@@ -224,7 +232,7 @@ async def run(folder: Path, *, end: dt.datetime, serve: bool, host: str = "127.0
     finally:
         for v in fakes.values():
             await v.stop()
-    return summary
+    return cfg, keys, summary
 
 
 async def serve_forever(cfg: Config, keys: Keys, fakes: dict[str, DemoVendor], host: str, port: int,
@@ -238,6 +246,7 @@ async def serve_forever(cfg: Config, keys: Keys, fakes: dict[str, DemoVendor], h
         f"tenbin demo gateway on {url}/v1 (DEMO DATA; fake vendors on 127.0.0.1; Ctrl-C stops it)",
         *([f"  console      {url}/console"] if console else []),
         f"  admin key    {keys.admin}",
+        f"  team-admin   {keys.team_admin}   (team {keys.team_admin_team}: its data and keys)",
         f"  viewer key   {keys.viewer}   (team {keys.viewer_team} only)",
         f"  app key      {keys.apps['demo-support']}   (team demo-support, for /v1 calls)",
         f"  metrics      curl -H 'authorization: Bearer {keys.admin}' {url}/metrics",
