@@ -163,6 +163,8 @@ async def fill(folder: Path, end: dt.datetime, fakes: dict[str, DemoVendor], see
                 clock.advance(max(0.0, (call.at - clock.now()).total_seconds()))
                 await send(http, url, keys.apps[call.team], call)
         await runtime.ledger.flush()
+        if runtime.audit is not None:
+            await runtime.audit.flush()  # the cross-border count reads the audit log
         summary = await summarise(runtime.store)
     finally:
         await runner.cleanup()  # stops the runtime: ledger and audit flushed, store closed
