@@ -58,6 +58,8 @@ def test_the_store_holds_three_weeks_of_demo_traffic(demo: tuple[Path, str]) -> 
     teams = {r["team"] for r in usage}
     assert len(teams) >= 3 and all(t.startswith("demo-") for t in teams)  # marked as demo data
     assert "DEMO DATA" in output and (folder / "DEMO-DATA.txt").exists()
+    said = re.search(r"filled\s+([\d,]+) requests over (\d+) Tokyo days", output)
+    assert said and (int(said.group(1).replace(",", "")), int(said.group(2))) == (len(usage), len(days))
 
     # budgets that trip: refused by the monthly block budget, and downgraded by the daily one
     blocked = [r for r in usage if r["status"] == 429 and r["error_class"] == "budget_exceeded"]
@@ -86,12 +88,14 @@ def test_every_fake_vendor_spoke_its_wire_format_plain_and_streamed(demo: tuple[
 
 
 def test_personal_data_went_abroad_only_masked(demo: tuple[Path, str]) -> None:
-    folder, _ = demo
+    folder, output = demo
     abroad = rows(folder, "SELECT * FROM audit_log WHERE kind = 'request' AND provider IS NOT NULL"
                           " AND (region NOT IN ('JP', 'on-prem') OR jurisdiction <> 'JP')"
                           " AND data_class IN ('personal', 'special_care')")
     assert abroad and all(r["masked"] == 1 for r in abroad)
     assert {r["provider"] for r in abroad} & {"anthropic", "openai", "azure-jp"}
+    said = re.search(r"sovereignty\s+(\d+) requests with personal data sent abroad masked", output)
+    assert said and int(said.group(1)) == len(abroad)  # the summary counts what the audit log holds
 
 
 def test_costs_report_the_ledger_total(demo: tuple[Path, str]) -> None:
