@@ -110,7 +110,7 @@ async def listen(runtime: Runtime, host: str = "127.0.0.1", port: int = 0) -> tu
     except OSError as e:
         await runner.cleanup()
         raise DemoError(f"cannot listen on {host}:{port}: {e.strerror}; choose another --port") from None
-    return runner, f"http://{host}:{runner.addresses[0][1]}"
+    return runner, f"http://{f'[{host}]' if ':' in host else host}:{runner.addresses[0][1]}"
 
 
 async def make_keys(runtime: Runtime) -> Keys:
