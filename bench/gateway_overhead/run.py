@@ -130,7 +130,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="1-2 s points, to debug the harness")
     ap.add_argument("--only", default="",
                     help="comma-separated subset: aiohttp,uvloop,starlette,tenbin,tenbin-noprivacy,"
-                         "tenbin-tracing,litellm")
+                         "tenbin-tracing,tenbin-nometrics,litellm")
     ap.add_argument("--json", default=str(Path(__file__).with_name("results.json")))
     ap.add_argument("--faces", action="store_true",
                     help="also measure tenbin's /v1/responses and /v1/messages beside chat (same server)")
@@ -150,6 +150,7 @@ def main() -> None:
         ("tenbin", lambda: targets.tenbin(9301, work, privacy=True)),
         ("tenbin-noprivacy", lambda: targets.tenbin(9302, work, privacy=False)),
         ("tenbin-tracing", lambda: targets.tenbin(9303, work, privacy=True, tracing=True)),
+        ("tenbin-nometrics", lambda: targets.tenbin(9304, work, privacy=True, metrics=False)),
     ]
     if shutil.which(targets.LITELLM_BIN) or Path(targets.LITELLM_BIN).exists():
         candidates.append(("litellm", lambda: targets.litellm(9401, work)))

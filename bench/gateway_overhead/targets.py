@@ -133,13 +133,15 @@ def otlp_sink() -> Target:
     return Target("otlp sink", SINK_PORT, [PY, "bench/otlp_sink.py", "--port", str(SINK_PORT)])
 
 
-def tenbin(port: int, workdir: Path, *, privacy: bool, tracing: bool = False) -> Target:
+def tenbin(port: int, workdir: Path, *, privacy: bool, tracing: bool = False, metrics: bool = True) -> Target:
     """``tenbin serve`` with only the mock provider routed to (the embedded model is never loaded),
     SQLite ledger, and a real API key so the auth path is the production one. ``tracing``: spans
     exported over OTLP/HTTP to :func:`otlp_sink`, every request sampled, the batch processor
     exporting every 100 ms (``OTEL_BSP_SCHEDULE_DELAY``) so the export CPU falls inside the
-    measured points rather than after them."""
-    d = workdir / f"tenbin-{'privacy' if privacy else 'noprivacy'}{'-tracing' if tracing else ''}"
+    measured points rather than after them. ``metrics=False``: ``metrics.enabled: false``, to show
+    what counting every request for /metrics costs."""
+    d = workdir / (f"tenbin-{'privacy' if privacy else 'noprivacy'}{'-tracing' if tracing else ''}"
+                   f"{'' if metrics else '-nometrics'}")
     d.mkdir(parents=True, exist_ok=True)
     cfg = d / "tenbin.yaml"
     cfg.write_text(
@@ -151,7 +153,8 @@ def tenbin(port: int, workdir: Path, *, privacy: bool, tracing: bool = False) ->
         "models:\n" + _model_yaml("bench") + _model_yaml("bench-delay-200")
         + "default_model: bench\n"
         + ("" if privacy else "privacy: {enabled: false}\n")
-        + (f"tracing: {{enabled: true, endpoint: 'http://127.0.0.1:{SINK_PORT}/v1/traces'}}\n" if tracing else ""),
+        + (f"tracing: {{enabled: true, endpoint: 'http://127.0.0.1:{SINK_PORT}/v1/traces'}}\n" if tracing else "")
+        + ("" if metrics else "metrics: {enabled: false}\n"),
         encoding="utf-8",
     )
     env = {"MOCK_KEY": UPSTREAM_KEY, **({"OTEL_BSP_SCHEDULE_DELAY": "100"} if tracing else {})}
@@ -159,7 +162,8 @@ def tenbin(port: int, workdir: Path, *, privacy: bool, tracing: bool = False) ->
     out = subprocess.run([tb, "keys", "create", "--team", "bench", "--config", str(cfg)], cwd=REPO,
                          env={**os.environ, **env}, capture_output=True, text=True, check=True)
     key = out.stdout.strip().splitlines()[-1].strip()
-    name = "tenbin" + ("" if privacy else " (privacy off)") + (" (tracing on)" if tracing else "")
+    name = ("tenbin" + ("" if privacy else " (privacy off)") + (" (tracing on)" if tracing else "")
+            + ("" if metrics else " (metrics off)"))
     return Target(name, port, [tb, "serve", "--config", str(cfg), "--log-level", "warning"], key=key, env=env,
                   note="aiohttp+orjson+uvloop" + ("; default privacy scan on" if privacy else "")
                   + ("; OTLP/HTTP traces to a local sink" if tracing else ""))

@@ -115,3 +115,16 @@ def test_the_grafana_dashboard_uses_only_metrics_we_export(gw: GatewayHandle) ->
     exprs = [t["expr"] for p in dash["panels"] for t in p["targets"]]
     used = {name for e in exprs for name in re.findall(r"\btenbin_[a-z_]+", e)}
     assert used and used <= exported, used - exported
+
+
+def test_metrics_can_be_turned_off(lt: LoopThread, fake_openai: FakeOpenAI, tmp_path: Path) -> None:
+    cfg = {"providers": {"v": openai_provider(fake_openai.url)}, "models": [fake_model("m", "v")],
+           "default_model": "m", "metrics": {"enabled": False}}
+    g = start_gateway(lt, cfg, tmp_path, {"FAKE_KEY": "k"})
+    try:
+        admin, _ = g.lt.run(g.runtime.keyring.create("ops", "mon", "admin"))
+        r = httpx.get(g.url + "/metrics", headers={"authorization": f"Bearer {admin}"})
+        assert r.status_code == 404 and r.json()["error"]["code"] == "metrics_disabled"
+        assert g.runtime.metrics is None and g.runtime.ledger.observers == []
+    finally:
+        g.stop()

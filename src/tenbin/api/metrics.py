@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from tenbin.api.state import AUTH, RUNTIME
+from tenbin.errors import NotFound
 from tenbin.gateway.models import provider_states
 from tenbin.governance.roles import require_admin
 from tenbin.observe.metrics import budget_utilisation
@@ -16,7 +17,8 @@ from tenbin.observe.metrics import budget_utilisation
 async def metrics(request: web.Request) -> web.Response:
     rt = request.app[RUNTIME]
     require_admin(await request.app[AUTH].principal(request, admin_api=True))
-    assert rt.metrics is not None
+    if rt.metrics is None:
+        raise NotFound("Metrics are off on this gateway (metrics.enabled: false).", code="metrics_disabled")
     state: dict[str, Any] = {
         "ledger_pending": rt.ledger.pending,
         "ledger_quarantined": rt.ledger.quarantined,

@@ -136,6 +136,13 @@ class LedgerConfig(_Strict):
     spool_fsync: Literal["always", "interval", "never"] = "interval"
 
 
+class MetricsConfig(_Strict):
+    """Prometheus metrics at ``/metrics`` (observe/metrics.py, docs/observability.md)."""
+
+    enabled: bool = True
+    max_teams: int = Field(default=50, ge=1, le=10_000, description="team label values; the rest are 'other'")
+
+
 class TracingConfig(_Strict):
     """OpenTelemetry traces over OTLP/HTTP (the ``otel`` extra; observe/tracing.py,
     docs/observability.md). Off by default; prompts and answers stay out of spans unless
@@ -175,6 +182,7 @@ class Config(_Strict):
     timeouts: TimeoutsConfig = TimeoutsConfig()
     ledger: LedgerConfig = LedgerConfig()
     tracing: TracingConfig = TracingConfig()
+    metrics: MetricsConfig = MetricsConfig()
     # Sections owned by other packages; validated by their own schemas when those packages load.
     routing: dict[str, Any] = {}
     privacy: dict[str, Any] = {}

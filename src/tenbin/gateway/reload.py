@@ -30,7 +30,7 @@ log = logging.getLogger("tenbin.reload")
 
 SWAPPED = ("models", "default_model", "fallbacks", "routing", "privacy", "finops", "governance")
 # tracing: its tracer provider and export thread are built once, at start (observe/tracing.py).
-RESTART_ONLY = ("store", "redis", "providers", "ledger", "shared", "breaker", "retry", "tracing")
+RESTART_ONLY = ("store", "redis", "providers", "ledger", "shared", "breaker", "retry", "tracing", "metrics")
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,8 +105,9 @@ def build_runtime(cfg: Config, *, store: Store | None = None, clock: Clock = SYS
         cache=shared.cache, clock=clock, tracing=tracing,
     )
     finops.guard.usable = functools.partial(can_serve, providers, shared.breakers)
-    metrics = Metrics([m.id for m in catalog], providers)
-    ledger.observers.append(metrics.observe)
+    metrics = Metrics([m.id for m in catalog], providers, cfg.metrics.max_teams) if cfg.metrics.enabled else None
+    if metrics is not None:
+        ledger.observers.append(metrics.observe)
     return Runtime(cfg, store, catalog, providers, KeyRing(store, clock=clock), ledger, gateway, audit=audit,
                    finops=finops, shared=shared, metrics=metrics, tracing=tracing)
 
