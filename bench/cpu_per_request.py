@@ -276,7 +276,9 @@ async def main_async(args: argparse.Namespace) -> None:
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     key, _ = await runtime.keyring.create("bench", "default")
     req = requests(port, key, prompt, args.stream, args.unique)
-    prof = cProfile.Profile(time.thread_time) if args.profile else None  # CPU of the loop thread
+    prof = None  # cProfile of the loop thread's CPU, or (--wall) of wall time
+    if args.profile:
+        prof = cProfile.Profile() if args.wall else cProfile.Profile(time.thread_time)
     stages = Stages() if args.stages else None
     if stages is not None:
         stages.install()
@@ -312,6 +314,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--prompt", choices=["short", "long"], default="short")
     ap.add_argument("--stream", action="store_true")
+    ap.add_argument("--wall", action="store_true", help="--profile in wall time, not the loop thread's CPU")
     ap.add_argument("--stages", action="store_true", help="time the stages of each request (use c=1)")
     ap.add_argument("--unique", action="store_true", help="a different prompt on every request (no repeats)")
     ap.add_argument("--no-privacy", dest="privacy", action="store_false")
