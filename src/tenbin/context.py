@@ -37,6 +37,7 @@ class Usage:
     completion_tokens: int = 0
     cached_tokens: int = 0
     reported: bool = False
+    cache_write_tokens: int = 0  # prompt tokens written to the vendor's prompt cache (Anthropic)
 
     @property
     def total_tokens(self) -> int:
@@ -48,8 +49,11 @@ class Usage:
             "completion_tokens": self.completion_tokens,
             "total_tokens": self.total_tokens,
         }
-        if self.cached_tokens:
-            out["prompt_tokens_details"] = {"cached_tokens": self.cached_tokens}
+        if self.cached_tokens or self.cache_write_tokens:
+            details: dict[str, int] = {"cached_tokens": self.cached_tokens}
+            if self.cache_write_tokens:  # beyond OpenAI's shape; /v1/messages reports it back
+                details["cache_write_tokens"] = self.cache_write_tokens
+            out["prompt_tokens_details"] = details
         return out
 
 

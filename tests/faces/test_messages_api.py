@@ -265,3 +265,32 @@ def test_anthropic_only_fields_never_reach_an_openai_vendor(openai_gateway: tupl
     assert msg.content[0].type == "text"  # the fake refuses unknown fields, so this proves they were left out
     sent = fake.requests[-1].json
     assert "thinking" not in sent and "thinking_blocks" not in sent["messages"][2]
+
+
+def test_cache_writes_are_billed_at_their_own_rate_and_reported_back(claude_gateway: ClaudeGateway) -> None:
+    gw, fake = claude_gateway
+    fake.enqueue(Reply(json=message("はい", input_tokens=10, output_tokens=5, cache_creation=1000, cache_read=0)))
+    msg = _client(gw).messages.create(model="claude", max_tokens=64, messages=[{"role": "user", "content": "規程"}])
+    assert (msg.usage.input_tokens, msg.usage.cache_creation_input_tokens) == (10, 1000)
+    row = gw.rows()[-1]
+    assert (row["prompt_tokens"], row["cache_write_tokens"], row["completion_tokens"]) == (1010, 1000, 5)
+
+
+def test_a_chat_client_sees_openai_usage_only(lt: LoopThread, tmp_path: Path) -> None:
+    import openai
+
+    fake = lt.run(FakeAnthropic(api_key="k").start())
+    try:
+        cfg = {"providers": {"a": {"kind": "anthropic", "base_url": fake.url, "api_key": "${FAKE_KEY}"}},
+               "models": [fake_model("claude", "a")], "default_model": "claude"}
+        gw = start_gateway(lt, cfg, tmp_path, {"FAKE_KEY": "k"})
+        try:
+            fake.enqueue(Reply(json=message("はい", cache_creation=1000)))
+            r = openai.OpenAI(base_url=gw.base_url, api_key="local", max_retries=0).chat.completions.create(
+                model="claude", messages=[{"role": "user", "content": "規程"}])
+            assert r.usage is not None and r.usage.prompt_tokens_details is not None
+            assert r.usage.prompt_tokens_details.model_dump(exclude_none=True) == {"cached_tokens": 0}
+        finally:
+            gw.stop()
+    finally:
+        lt.run(fake.stop())

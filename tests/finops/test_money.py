@@ -92,3 +92,17 @@ def test_parsing_errors_are_clear() -> None:
     with pytest.raises(ValueError, match="line 3"):
         parse_csv("pair,date,rate\nUSDJPY,2026-11-01,150\nUSDJPY,2026-13-01,150\n")
     assert parse_csv("USDJPY,2026-11-01,150\n# note\n\nEURJPY,2026-11-01,170\n")[1][0] == "EUR"
+
+
+def test_cache_writes_cost_the_cache_write_rate() -> None:
+    from decimal import Decimal
+
+    from tenbin.catalog.catalog import Price
+
+    p = Price(effective="2025-01-01", currency="USD", input=Decimal("3"), cached_input=Decimal("0.30"),
+              cache_write=Decimal("3.75"), output=Decimal("15"))
+    # 1,000 fresh + 2,000 read + 4,000 written prompt tokens, 100 out, per 1M tokens
+    expected = (1000 * Decimal("3") + 2000 * Decimal("0.30") + 4000 * Decimal("3.75") + 100 * Decimal("15"))
+    assert p.cost(7000, 100, cached_tokens=2000, cache_write_tokens=4000) == expected / Decimal(1_000_000)
+    plain = Price(effective="2025-01-01", currency="USD", input=Decimal("3"), output=Decimal("15"))
+    assert plain.cost(7000, 100, cache_write_tokens=4000) == plain.cost(7000, 100)  # no rate: plain input

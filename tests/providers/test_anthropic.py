@@ -233,11 +233,12 @@ async def test_response_translation(
     ]
     assert (result.usage.prompt_tokens, result.usage.cached_tokens) == (130, 100)
     assert (result.usage.completion_tokens, result.usage.reported) == (7, True)
-    assert r["usage"] == {
+    assert result.usage.cache_write_tokens == 20  # billed at the cache-write rate
+    assert r["usage"] == {  # the pipeline's shape; the chat face drops cache_write_tokens for clients
         "prompt_tokens": 130,
         "completion_tokens": 7,
         "total_tokens": 137,
-        "prompt_tokens_details": {"cached_tokens": 100},
+        "prompt_tokens_details": {"cached_tokens": 100, "cache_write_tokens": 20},
     }
 
 

@@ -30,6 +30,8 @@ class Price(BaseModel):
     currency: str = Field(min_length=3, max_length=3)
     input: Decimal = Field(ge=0)
     cached_input: Decimal | None = Field(default=None, ge=0)
+    # Writing the prompt cache (Anthropic: 1.25x input for the 5-minute cache); plain input if unset.
+    cache_write: Decimal | None = Field(default=None, ge=0)
     output: Decimal = Field(ge=0)
 
     @field_validator("currency")
@@ -37,13 +39,18 @@ class Price(BaseModel):
     def _upper(cls, v: str) -> str:
         return v.upper()
 
-    def cost(self, prompt_tokens: int, completion_tokens: int, cached_tokens: int = 0) -> Decimal:
-        """Cost in ``currency``; cached prompt tokens are billed at the cached rate when there is one."""
+    def cost(self, prompt_tokens: int, completion_tokens: int, cached_tokens: int = 0,
+             cache_write_tokens: int = 0) -> Decimal:
+        """Cost in ``currency``; cached prompt tokens are billed at the cached rate and prompt tokens
+        written to the cache at the cache-write rate, when there are such rates."""
         cached = min(cached_tokens, prompt_tokens)
+        written = min(cache_write_tokens, prompt_tokens - cached)
         cached_rate = self.cached_input if self.cached_input is not None else self.input
+        write_rate = self.cache_write if self.cache_write is not None else self.input
         total = (
-            (prompt_tokens - cached) * self.input
+            (prompt_tokens - cached - written) * self.input
             + cached * cached_rate
+            + written * write_rate
             + completion_tokens * self.output
         )
         return total / Decimal(1_000_000)

@@ -1,5 +1,6 @@
-"""The OpenAI Chat Completions face: the pipeline's own shape, so nothing is translated; it is a
-face like the others so every API goes through the same handler (``api/faces.py``)."""
+"""The OpenAI Chat Completions face: the pipeline's own shape, so nothing is translated (but for
+usage fields OpenAI has no name for); it is a face like the others so every API goes through the
+same handler (``api/faces.py``)."""
 
 from __future__ import annotations
 
@@ -18,19 +19,31 @@ def frame(obj: dict[str, Any]) -> bytes:
     return b"data: " + orjson.dumps(obj) + b"\n\n"
 
 
+def openai_usage(obj: dict[str, Any]) -> dict[str, Any]:
+    """``obj`` with its usage in OpenAI's own shape: the pipeline's usage may also count prompt
+    tokens written to a vendor's cache (``cache_write_tokens``, for /v1/messages), which OpenAI's
+    schema has no field for."""
+    details = (obj.get("usage") or {}).get("prompt_tokens_details")
+    if isinstance(details, dict) and "cache_write_tokens" in details:
+        usage = {**obj["usage"], "prompt_tokens_details": {k: v for k, v in details.items()
+                                                          if k != "cache_write_tokens"}}
+        return {**obj, "usage": usage}
+    return obj
+
+
 class ChatWriter:
     def start(self) -> bytes:
         return b""
 
     def feed(self, chunk: dict[str, Any]) -> bytes:
-        return frame(chunk)
+        return frame(openai_usage(chunk) if "usage" in chunk else chunk)
 
     def end(self) -> bytes:
         return DONE
 
 
 def _identity(completion: dict[str, Any], request_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    return completion
+    return openai_usage(completion)
 
 
 # The body is validated by the handler, as every face's output is.

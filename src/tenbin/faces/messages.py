@@ -294,11 +294,13 @@ def to_chat(body: dict[str, Any], *, count_only: bool = False) -> dict[str, Any]
 def usage(u: dict[str, Any] | None) -> dict[str, int]:
     """OpenAI usage → Anthropic's: cache reads are counted apart from ``input_tokens``."""
     u = u or {}
-    cached = int((u.get("prompt_tokens_details") or {}).get("cached_tokens") or 0)
+    details = u.get("prompt_tokens_details") or {}
+    cached = int(details.get("cached_tokens") or 0)
+    written = int(details.get("cache_write_tokens") or 0)
     return {
-        "input_tokens": max(int(u.get("prompt_tokens") or 0) - cached, 0),
+        "input_tokens": max(int(u.get("prompt_tokens") or 0) - cached - written, 0),
         "output_tokens": int(u.get("completion_tokens") or 0),
-        "cache_creation_input_tokens": 0,
+        "cache_creation_input_tokens": written,
         "cache_read_input_tokens": cached,
     }
 

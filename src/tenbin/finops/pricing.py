@@ -25,7 +25,7 @@ class Pricer:
 
     def price(self, model: ModelSpec, usage: Usage, when: dt.date) -> Priced:
         p = model.price_at(when)
-        cost = p.cost(usage.prompt_tokens, usage.completion_tokens, usage.cached_tokens)
+        cost = p.cost(usage.prompt_tokens, usage.completion_tokens, usage.cached_tokens, usage.cache_write_tokens)
         rate = self.fx.rate(p.currency, when)
         jpy = to_nanos(cost * rate) if rate is not None else 0
         return Priced(to_nanos(cost), p.currency, jpy, str(rate) if rate is not None else None)

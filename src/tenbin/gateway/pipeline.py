@@ -586,6 +586,7 @@ class Gateway:
             served_model=model.id if model else None, provider=model.provider if model else None,
             region=model.region if model else None,
             prompt_tokens=usage.prompt_tokens, cached_tokens=usage.cached_tokens,
+            cache_write_tokens=usage.cache_write_tokens,
             completion_tokens=usage.completion_tokens, tokens_reported=usage.reported,
             latency_ms=(time.perf_counter() - ctx.started_mono) * 1000, ttft_ms=ttft_ms,
             status=status, error_class=error, stream=stream,

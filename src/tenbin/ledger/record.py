@@ -36,6 +36,7 @@ class UsageRecord:
     region: str | None
     prompt_tokens: int = 0
     cached_tokens: int = 0
+    cache_write_tokens: int = 0
     completion_tokens: int = 0
     tokens_reported: bool = False
     latency_ms: float = 0.0

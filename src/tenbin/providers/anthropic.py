@@ -238,6 +238,7 @@ def usage_from_anthropic(u: Any) -> Usage:
         prompt_tokens=fresh + read,
         completion_tokens=int(u.get("output_tokens") or 0),
         cached_tokens=read,
+        cache_write_tokens=int(u.get("cache_creation_input_tokens") or 0),
         reported=True,
     )
 

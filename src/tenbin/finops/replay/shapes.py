@@ -41,6 +41,7 @@ class Shape:
     fx_rate: str | None = None
     route: dict[str, Any] | None = None
     request_id: str | None = None  # only when the decision depends on it (weighted A/B splits)
+    cache_write_tokens: int = 0
 
     @property
     def tokens(self) -> int:
@@ -53,7 +54,8 @@ class Shape:
 
 
 _COLS = ("request_id, ts_start, team, project, key_id, use_case, requested_model, served_model, region,"
-         " data_class, prompt_tokens, cached_tokens, completion_tokens, cost_jpy_nanos, currency, fx_rate, route")
+         " data_class, prompt_tokens, cached_tokens, completion_tokens, cost_jpy_nanos, currency, fx_rate, route,"
+         " cache_write_tokens")
 
 
 async def load_shapes(store: Store, period: Period, *, per_request: bool = False) -> list[Shape]:
@@ -76,18 +78,20 @@ async def load_shapes(store: Store, period: Period, *, per_request: bool = False
             g = groups.get(key)
             if g is None:
                 groups[key] = [1, r["prompt_tokens"] or 0, r["cached_tokens"] or 0, r["completion_tokens"] or 0,
-                               r["cost_jpy_nanos"] or 0]
+                               r["cost_jpy_nanos"] or 0, r["cache_write_tokens"] or 0]
             else:
                 g[0] += 1
                 g[1] += r["prompt_tokens"] or 0
                 g[2] += r["cached_tokens"] or 0
                 g[3] += r["completion_tokens"] or 0
                 g[4] += r["cost_jpy_nanos"] or 0
+                g[5] += r["cache_write_tokens"] or 0
         day = day_of(n)
-        for k, (cnt, p, c, o, jpy) in groups.items():
+        for k, (cnt, p, c, o, jpy, w) in groups.items():
             route = orjson.loads(k[10]) if k[10] else None
             out.append(Shape(day, k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], cnt, int(p), int(c), int(o),
-                             int(jpy), k[8], k[9], route if isinstance(route, dict) else None, k[11]))
+                             int(jpy), k[8], k[9], route if isinstance(route, dict) else None, k[11],
+                             cache_write_tokens=int(w)))
     return out
 
 

@@ -298,7 +298,7 @@ class _Replayer:
 
     def price(self, model: ModelSpec, s: Shape) -> Decimal:
         p = model.price_at(s.day)
-        cost = p.cost(s.prompt_tokens, s.completion_tokens, s.cached_tokens)
+        cost = p.cost(s.prompt_tokens, s.completion_tokens, s.cached_tokens, s.cache_write_tokens)
         ccy = p.currency.upper()
         rate: Decimal | None
         if ccy in self.scenario.fx:
