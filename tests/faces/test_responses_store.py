@@ -11,6 +11,7 @@ from pathlib import Path
 import openai
 import pytest
 
+from tenbin.api.state import RESPONSE_STORE
 from tests.conftest import fake_model, openai_provider
 from tests.fakes.fake_openai import FakeOpenAI
 from tests.harness import GatewayHandle, LoopThread, start_gateway
@@ -35,6 +36,12 @@ def retained(lt: LoopThread, tmp_path: Path,
     lt.run(fake.stop())
 
 
+def _stored(gw: GatewayHandle, sql: str, params: tuple[object, ...] = ()) -> list[dict[str, object]]:
+    """Rows of the responses table once the write-behind batch is in (as the ledger's rows.)"""
+    gw.lt.run(gw.runner.app[RESPONSE_STORE].writer.flush())
+    return gw.lt.run(gw.runtime.store.query(sql, params))
+
+
 def _client(gw: GatewayHandle, team: str) -> openai.OpenAI:
     key, _ = gw.lt.run(gw.runtime.keyring.create(team, "p", "app"))
     return openai.OpenAI(base_url=gw.base_url, api_key=key, max_retries=0, timeout=30)
@@ -56,8 +63,9 @@ def test_previous_response_id_continues_the_conversation(retained: tuple[Gateway
     got = c.responses.retrieve(third.id)
     assert got.id == third.id and got.output_text == "ありがとう" and got.status == "completed"
 
-    raw = gw.lt.run(gw.runtime.store.query("SELECT * FROM responses WHERE id = ?", (first.id,)))[0]
-    assert "山田" not in raw["envelope"] and b"\xe5\xb1\xb1\xe7\x94\xb0" not in bytes(raw["ciphertext"])
+    raw = _stored(gw, "SELECT * FROM responses WHERE id = ?", (first.id,))[0]
+    assert isinstance(raw["envelope"], str) and isinstance(raw["ciphertext"], bytes)
+    assert "山田" not in raw["envelope"] and "山田".encode() not in raw["ciphertext"]
 
     with pytest.raises(openai.NotFoundError):  # another team's key cannot read or continue it
         _client(gw, "hr").responses.retrieve(first.id)
@@ -76,7 +84,7 @@ def test_store_false_keeps_nothing(retained: tuple[GatewayHandle, FakeOpenAI]) -
     r = c.responses.create(model="m", input="一時的", store=False)
     with pytest.raises(openai.NotFoundError):
         c.responses.retrieve(r.id)
-    assert gw.lt.run(gw.runtime.store.query("SELECT COUNT(*) AS n FROM responses"))[0]["n"] == 0
+    assert _stored(gw, "SELECT COUNT(*) AS n FROM responses")[0]["n"] == 0
 
 
 def test_without_retention_only_metadata_is_kept(lt: LoopThread, tmp_path: Path) -> None:
@@ -88,8 +96,8 @@ def test_without_retention_only_metadata_is_kept(lt: LoopThread, tmp_path: Path)
             r = c.responses.create(model="m", input="090-1234-5678 に電話して")
             got = c.responses.retrieve(r.id)
             assert got.status == "completed" and got.output == [] and got.usage is not None
-            rows = gw.lt.run(gw.runtime.store.query("SELECT * FROM responses"))
-            assert len(rows) == 1 and rows[0]["ciphertext"] is None and "090" not in rows[0]["envelope"]
+            rows = _stored(gw, "SELECT * FROM responses")
+            assert len(rows) == 1 and rows[0]["ciphertext"] is None and "090" not in str(rows[0]["envelope"])
             with pytest.raises(openai.BadRequestError) as e:
                 c.responses.create(model="m", input="続き", previous_response_id=r.id)
             assert isinstance(e.value.body, dict) and e.value.body["code"] == "response_content_not_retained"

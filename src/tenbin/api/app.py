@@ -114,8 +114,10 @@ def create_app(runtime: Runtime) -> web.Application:
 
     async def on_startup(_: web.Application) -> None:
         await runtime.start()
+        app[RESPONSE_STORE].start()
 
     async def on_cleanup(_: web.Application) -> None:
+        await app[RESPONSE_STORE].close()  # before the store closes
         await runtime.stop()
 
     app.on_startup.append(on_startup)

@@ -9,14 +9,21 @@ the response id. Without retention a stored response can be read back without it
 ``previous_response_id`` is refused with a 400 that says why. Responses belong to the team of the
 key that made them: another team's key gets a 404, as for an id that never existed. Rows expire
 after the retention period (30 days when retention is off).
+
+Rows are written behind the request, batched like the ledger's (``batching.BatchWriter``): a
+per-response INSERT awaited in the request cost ~0.4 ms of CPU at concurrency 16. Until its batch
+is stored a response is read from memory, so the replica that answered can be asked for it at
+once; another replica sees it after the flush (``flush_interval_s``, 50 ms).
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import orjson
 
+from tenbin.batching import BatchWriter
 from tenbin.clock import Clock
 from tenbin.context import Principal
 from tenbin.errors import BadRequest, NotFound
@@ -25,6 +32,35 @@ from tenbin.store.base import Store
 
 DEFAULT_TTL_S = 30 * 86400.0
 _CONTENT = ("output", "instructions", "metadata", "tools")
+_COLS = ("id", "request_id", "key_id", "team", "created_at", "expires_at", "envelope", "key_ref", "nonce",
+         "ciphertext")
+_INSERT = (f"INSERT INTO responses ({', '.join(_COLS)}) VALUES ({', '.join('?' for _ in _COLS)})"
+           " ON CONFLICT (id) DO NOTHING")
+log = logging.getLogger("tenbin.responses")
+
+
+class _Writer(BatchWriter[tuple[Any, ...]]):
+    def __init__(self, store: Store, pending: dict[str, dict[str, Any]]) -> None:
+        super().__init__("responses", log, batch_size=256, flush_interval_s=0.05, max_buffer=50_000)
+        self.store = store
+        self.pending_rows = pending
+
+    async def write(self, batch: list[tuple[Any, ...]]) -> None:
+        await self.store.executemany(_INSERT, batch)
+
+    def stored(self, batch: list[tuple[Any, ...]]) -> None:
+        for row in batch:
+            self.pending_rows.pop(row[0], None)
+
+    def is_content_error(self, exc: Exception) -> bool:
+        return self.store.is_content_error(exc)
+
+    async def quarantine(self, item: tuple[Any, ...], exc: Exception) -> bool:
+        self.pending_rows.pop(item[0], None)
+        return False  # a response the store refuses is not kept (its request's ledger row is)
+
+    def item_id(self, item: tuple[Any, ...]) -> str:
+        return str(item[0])
 
 
 def _input_items(body: dict[str, Any]) -> list[Any]:
@@ -38,11 +74,23 @@ class ResponseStore:
         self.vault = vault
         self.clock = clock
         self.ttl_s = vault.ttl_s if vault is not None else DEFAULT_TTL_S
+        self.pending: dict[str, dict[str, Any]] = {}  # written behind: id → row, until stored
+        self.writer = _Writer(store, self.pending)
+
+    def start(self) -> None:
+        self.writer.start()
+
+    async def close(self) -> None:
+        await self.writer.close()
 
     async def _row(self, principal: Principal, response_id: str) -> dict[str, Any]:
+        now = self.clock.now().timestamp()
+        mem = self.pending.get(response_id)
+        if mem is not None and mem["team"] == principal.team and mem["expires_at"] > now:
+            return mem
         rows = await self.store.query(
             "SELECT * FROM responses WHERE id = ? AND team = ? AND expires_at > ?",
-            (response_id, principal.team, self.clock.now().timestamp()))
+            (response_id, principal.team, now))
         if not rows:
             raise NotFound(f"No response with id '{response_id}' found.", param="response_id",
                            code="response_not_found")
@@ -90,11 +138,11 @@ class ResponseStore:
             content = {"input": _input_items(body), **{k: response.get(k) for k in _CONTENT}}
             sealed = self.vault.seal_value(response["id"], content)
         now = self.clock.now().timestamp()
-        await self.store.execute(
-            "INSERT INTO responses (id, request_id, key_id, team, created_at, expires_at, envelope, key_ref,"
-            " nonce, ciphertext) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (response["id"], request_id, principal.key_id, principal.team, now, now + self.ttl_s,
-             orjson.dumps(envelope).decode(), *sealed))
+        row = (response["id"], request_id, principal.key_id, principal.team, now, now + self.ttl_s,
+               orjson.dumps(envelope).decode(), *sealed)
+        self.pending[row[0]] = dict(zip(_COLS, row, strict=True))
+        if not self.writer.push(row):
+            self.pending.pop(row[0], None)
 
     async def get(self, principal: Principal, response_id: str) -> dict[str, Any]:
         row = await self._row(principal, response_id)
@@ -108,5 +156,6 @@ class ResponseStore:
 
     async def delete(self, principal: Principal, response_id: str) -> dict[str, Any]:
         await self._row(principal, response_id)  # 404 for another team's or an unknown id
+        await self.writer.flush()  # a row still waiting for its batch must not be written after this
         await self.store.execute("DELETE FROM responses WHERE id = ? AND team = ?", (response_id, principal.team))
         return {"id": response_id, "object": "response", "deleted": True}
