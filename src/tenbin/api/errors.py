@@ -10,6 +10,7 @@ import orjson
 from aiohttp import web
 from aiohttp.abc import AbstractStreamWriter
 
+from tenbin.api.ids import REQUEST_ID
 from tenbin.errors import GatewayError
 from tenbin.faces.registry import error_body
 
@@ -57,8 +58,6 @@ _HTTP_MAP = {
 
 
 def _rid(request: web.Request) -> str | None:
-    from tenbin.api.state import REQUEST_ID
-
     return request.get(REQUEST_ID)
 
 

@@ -12,6 +12,13 @@ from __future__ import annotations
 import os
 import random
 
+from aiohttp import web
+
+# The request key the id is kept under. Here rather than in ``state`` (which imports the runtime and
+# the authenticator) so the error and refusal middlewares, which ``state``'s own imports depend on,
+# can read it with a module-level import and no cycle.
+REQUEST_ID = web.RequestKey("request_id", str)
+
 _RNG = random.Random()
 os.register_at_fork(after_in_child=_RNG.seed)
 

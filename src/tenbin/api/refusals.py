@@ -37,7 +37,7 @@ from aiohttp import web
 from tenbin.api.auth import PRINCIPAL
 from tenbin.api.errors import Handler
 from tenbin.api.guard import NonLocalRequest, UnsupportedMediaType
-from tenbin.api.ids import request_id
+from tenbin.api.ids import REQUEST_ID, request_id
 from tenbin.clock import Clock
 from tenbin.errors import GatewayError, Unauthorized
 from tenbin.governance.entries import refusal_entry
@@ -208,8 +208,6 @@ async def refusals_middleware(request: web.Request, handler: Handler) -> web.Str
         return await handler(request)
     except GatewayError as e:
         if recorded_here(request, e):
-            from tenbin.api.state import REQUEST_ID
-
             request.app[REFUSALS].record(request, e, request.get(REQUEST_ID))
         raise
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 from aiohttp import web
 
 from tenbin.api.auth import Authenticator
+from tenbin.api.ids import REQUEST_ID
 from tenbin.api.response_store import ResponseStore
 from tenbin.gateway.runtime import Runtime
 
 RUNTIME = web.AppKey("runtime", Runtime)
 AUTH = web.AppKey("auth", Authenticator)
-REQUEST_ID = web.RequestKey("request_id", str)
 RESPONSE_STORE = web.AppKey("response_store", ResponseStore)
+
+__all__ = ["AUTH", "REQUEST_ID", "RESPONSE_STORE", "RUNTIME"]
