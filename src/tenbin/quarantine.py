@@ -30,9 +30,10 @@ import hashlib
 import json
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tenbin.store.base import Store
+if TYPE_CHECKING:  # a store is passed in; importing store/ here would close a ledger -> store -> ledger cycle
+    from tenbin.store.base import Store
 
 log = logging.getLogger("tenbin.quarantine")
 

@@ -28,6 +28,7 @@ import logging
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tenbin import quarantine as qt
 from tenbin.batching import BatchWriter
@@ -35,7 +36,9 @@ from tenbin.config.schema import LedgerConfig
 from tenbin.ledger.record import COLUMNS, UsageRecord
 from tenbin.ledger.spool import Spool
 from tenbin.storable import REPAIR_MAX, scrub_value
-from tenbin.store.base import Store
+
+if TYPE_CHECKING:  # store/ imports the record it writes; the writer only calls the store it is given
+    from tenbin.store.base import Store
 
 log = logging.getLogger("tenbin.ledger")
 
