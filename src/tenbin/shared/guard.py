@@ -4,13 +4,16 @@ a refused request never reserves budget, and is recorded in the ledger as a 429 
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from tenbin.context import RequestContext
 from tenbin.errors import RateLimited
-from tenbin.gateway.hooks import BudgetGuard, Reservation
 from tenbin.routing.decision import Decision
 from tenbin.shared.config import RateLimits
 from tenbin.shared.ratelimit import RateLimiter, checks_for
+
+if TYPE_CHECKING:  # it implements gateway/hooks.py's protocol structurally; gateway/runtime imports shared/
+    from tenbin.gateway.hooks import BudgetGuard, Reservation
 
 
 class RateLimitGuard:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tenbin.clock import SYSTEM, Clock
 from tenbin.config.schema import Config
 from tenbin.finops.budgets.ledger import BudgetLedger, MemoryBudgetLedger
-from tenbin.gateway.hooks import BudgetGuard
 from tenbin.providers.resilience import Breakers
 from tenbin.shared.breakers import SharedBreakers
 from tenbin.shared.budget import RedisBudgetLedger
@@ -16,6 +16,9 @@ from tenbin.shared.config import SharedConfig
 from tenbin.shared.guard import RateLimitGuard
 from tenbin.shared.link import RedisLink
 from tenbin.shared.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+
+if TYPE_CHECKING:  # gateway/runtime wires shared/ in: shared/ names the hook protocol only as a type
+    from tenbin.gateway.hooks import BudgetGuard
 
 
 @dataclass
