@@ -29,7 +29,6 @@ from tenbin.context import Usage
 from tenbin.finops.budgets.estimate import recent_outputs
 from tenbin.finops.budgets.rules import spend_so_far
 from tenbin.finops.config import BudgetRule, SelfHosted
-from tenbin.finops.fx import FxTable
 from tenbin.finops.periods import TOKYO, parse_period
 from tenbin.finops.pricing import Pricer
 from tenbin.finops.replay.scenario import parse_scenario
@@ -38,6 +37,7 @@ from tenbin.finops.replay.simulate import replay
 from tenbin.finops.reports.costs import cost_report
 from tenbin.finops.reports.focus import focus_rows
 from tenbin.finops.reports.forecast import forecast_period
+from tenbin.fx import FxTable
 from tenbin.ledger.record import COLUMNS
 from tenbin.privacy.classes import DataClass
 from tenbin.store.sqlite import SQLiteStore

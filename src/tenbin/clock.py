@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from typing import Final, Protocol, runtime_checkable
+from zoneinfo import ZoneInfo
 
 
 @runtime_checkable
@@ -75,3 +76,13 @@ class ManualClock:
 
     def __repr__(self) -> str:
         return f"ManualClock({self._now.isoformat()})"
+
+
+# The calendar budgets, prices, FX days and reports follow. Here rather than in finops/ so routing
+# (which ranks by the price in force on a Tokyo day) needs no import of finops/, which imports it.
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+def tokyo_now(clock: Clock = SYSTEM) -> dt.datetime:
+    """The clock's time on the Tokyo calendar (the one budgets, prices and reports follow)."""
+    return clock.now().astimezone(TOKYO)

@@ -13,10 +13,10 @@ import pyarrow.parquet as pq
 
 from tenbin.catalog.catalog import load_catalog
 from tenbin.context import Usage
-from tenbin.finops.fx import FxTable
 from tenbin.finops.periods import parse_period
 from tenbin.finops.pricing import Pricer
 from tenbin.finops.reports.focus import FOCUS_VERSION, focus_rows, write_csv, write_parquet
+from tenbin.fx import FxTable
 from tests.finops.ledger import jst, row, with_ledger
 
 # FOCUS 1.2 cost-and-usage columns and data types, typed in from the specification independently of

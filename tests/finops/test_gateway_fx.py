@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 
 from tenbin.cli.main import app
 from tenbin.clock import ManualClock
-from tenbin.finops.fx import FxTable
 from tenbin.finops.fxstore import set_rate
 from tenbin.finops.periods import tokyo_date
+from tenbin.fx import FxTable
 from tenbin.store.sqlite import SQLiteStore
 from tests.conftest import fake_model, openai_provider
 from tests.fakes.fake_openai import FakeOpenAI

@@ -19,8 +19,8 @@ from tenbin.finops.budgets.guard import LedgerGuard
 from tenbin.finops.budgets.ledger import Claim, MemoryBudgetLedger
 from tenbin.finops.budgets.rules import compile_rules
 from tenbin.finops.config import BudgetRule
-from tenbin.finops.fx import FxTable
 from tenbin.finops.pricing import Pricer
+from tenbin.fx import FxTable
 from tenbin.routing.decision import Decision
 from tenbin.shared.budget import RedisBudgetLedger
 from tenbin.shared.link import RedisLink

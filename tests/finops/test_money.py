@@ -10,9 +10,9 @@ import pytest
 
 from tenbin.catalog.catalog import ModelSpec
 from tenbin.context import Usage
-from tenbin.finops.fx import FxTable, restated
 from tenbin.finops.fxstore import load_table, parse_csv, parse_override, parse_pair, set_rate
 from tenbin.finops.pricing import Pricer
+from tenbin.fx import FxTable, restated
 from tests.finops.ledger import jst, with_ledger
 
 

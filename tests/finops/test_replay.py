@@ -11,11 +11,11 @@ import pytest
 
 from tenbin.catalog.catalog import load_catalog
 from tenbin.config.loader import build_config
-from tenbin.finops.fx import FxTable
 from tenbin.finops.periods import parse_period
 from tenbin.finops.replay.scenario import parse_scenario
 from tenbin.finops.replay.shapes import load_shapes
 from tenbin.finops.replay.simulate import ReplayResult, replay
+from tenbin.fx import FxTable
 from tests.finops.ledger import jst, row, with_ledger
 
 FX = FxTable([("USD", dt.date(2026, 11, 1), Decimal("150"))])

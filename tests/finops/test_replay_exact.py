@@ -27,11 +27,11 @@ from tenbin.catalog.catalog import load_catalog
 from tenbin.cli.main import app
 from tenbin.clock import ManualClock
 from tenbin.config.loader import build_config
-from tenbin.finops.fx import FxTable
 from tenbin.finops.periods import parse_period
 from tenbin.finops.replay.scenario import parse_scenario
 from tenbin.finops.replay.shapes import load_key_models, load_shapes
 from tenbin.finops.replay.simulate import ReplayResult, replay
+from tenbin.fx import FxTable
 from tenbin.store.sqlite import SQLiteStore
 from tests.conftest import fake_model, openai_provider
 from tests.fakes.fake_openai import FakeOpenAI

@@ -21,7 +21,6 @@ from tenbin.cli.costs import FxOpt, PeriodOpt, fail, finops_config, fx_args, per
 from tenbin.finops.budgets.rules import delete_rule, merge, save_rule, spend_so_far, split_bucket, stored_rules
 from tenbin.finops.budgets.status import status_rows, stored_events
 from tenbin.finops.config import BudgetRule
-from tenbin.finops.fx import FxTable
 from tenbin.finops.fxstore import (
     applies_from,
     load_rates,
@@ -38,6 +37,7 @@ from tenbin.finops.replay.shapes import Shape, load_key_models, load_shapes
 from tenbin.finops.replay.simulate import replay, scenario_config, uses_weights
 from tenbin.finops.reports.focus import FOCUS_VERSION, focus_rows, write_csv, write_parquet
 from tenbin.finops.reports.forecast import METHOD, Forecast, forecast_period
+from tenbin.fx import FxTable
 from tenbin.governance.operator import audited
 from tenbin.ledger.record import from_nanos, to_nanos
 from tenbin.routing.schema import RoutingPolicy

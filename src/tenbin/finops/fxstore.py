@@ -5,7 +5,7 @@ fresh one on each refresh (see :mod:`tenbin.finops.service`).
 
 Every write also appends to ``fx_rate_history`` with the time it was recorded (``at``, from the
 caller's clock): the table is built from that history, so a rate recorded during a Tokyo day
-applies from the next one (see :mod:`tenbin.finops.fx`). ``fx_rates`` keeps the latest value per
+applies from the next one (see :mod:`tenbin.fx`). ``fx_rates`` keeps the latest value per
 (currency, date) for ``tenbin fx list``.
 """
 
@@ -16,8 +16,8 @@ import datetime as dt
 import io
 from decimal import Decimal, InvalidOperation
 
-from tenbin.finops.fx import DEFAULT_RATES, FxTable
 from tenbin.finops.periods import tokyo_date
+from tenbin.fx import DEFAULT_RATES, FxTable
 from tenbin.store.base import Store
 
 _UPSERT = (

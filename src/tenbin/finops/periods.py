@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from tenbin.clock import SYSTEM, Clock
+from tenbin.clock import TOKYO as TOKYO  # re-exported: finops code reads the calendar from here
+from tenbin.clock import tokyo_now as tokyo_now
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
@@ -69,11 +69,6 @@ def parse_period(text: str) -> Period:
         except ValueError:
             raise ValueError(f"bad date in period {text!r}") from None
     raise ValueError(f"period {text!r}: expected YYYY-MM, YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD")
-
-
-def tokyo_now(clock: Clock = SYSTEM) -> dt.datetime:
-    """The clock's time on the Tokyo calendar (the one budgets, prices and reports follow)."""
-    return clock.now().astimezone(TOKYO)
 
 
 def current_month(clock: Clock = SYSTEM) -> Period:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from tenbin.catalog.catalog import ModelSpec
 from tenbin.context import Usage
-from tenbin.finops.fx import FxTable
+from tenbin.fx import FxTable
 from tenbin.ledger.record import to_nanos
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from tenbin.catalog.catalog import Catalog, ModelSpec
 from tenbin.finops.config import SelfHosted
-from tenbin.finops.fx import FxTable
+from tenbin.fx import FxTable
 
 MILLION = Decimal(1_000_000)
 MONTH_SECONDS = Decimal(30 * 24 * 3600)

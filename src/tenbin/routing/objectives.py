@@ -12,8 +12,8 @@ import zlib
 from collections.abc import Mapping, Sequence
 
 from tenbin.catalog.catalog import ModelSpec
-from tenbin.finops.fx import FxTable
-from tenbin.finops.periods import tokyo_now
+from tenbin.clock import tokyo_now
+from tenbin.fx import FxTable
 from tenbin.ledger.record import to_nanos
 from tenbin.routing.schema import ModelHint, Objective
 

@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tenbin.catalog.catalog import Catalog, ModelSpec
-from tenbin.clock import SYSTEM, Clock
+from tenbin.clock import SYSTEM, Clock, tokyo_now
 from tenbin.config.schema import Config
 from tenbin.context import RequestContext
 from tenbin.errors import BadRequest, Forbidden, NotFound, RateLimited, UpstreamError
-from tenbin.finops.periods import tokyo_now
 from tenbin.providers.base import Provider
 from tenbin.providers.resilience import Breakers
 from tenbin.routing.classifier import LearnedClassifier, RequestClassifier

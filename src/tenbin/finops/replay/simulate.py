@@ -29,10 +29,10 @@ from tenbin.clock import ManualClock
 from tenbin.config.schema import Config
 from tenbin.context import Principal, RequestContext
 from tenbin.errors import GatewayError
-from tenbin.finops.fx import FxTable
 from tenbin.finops.periods import TOKYO
 from tenbin.finops.replay.scenario import Scenario, check_names
 from tenbin.finops.replay.shapes import Shape
+from tenbin.fx import FxTable
 from tenbin.ledger.record import from_nanos, to_nanos
 from tenbin.providers.base import Availability, Provider
 from tenbin.routing.classifier import RequestClassifier
