@@ -4,6 +4,10 @@ Routing only reads this state (the pipeline's retry loop is what trips breakers)
 stays cheap: breaker state is a field read, provider availability is cached for a few seconds
 (the embedded model's check touches the filesystem), and the RPM window is an in-process deque
 behind ``RateLimiter`` so a Redis-backed limiter can replace it for several replicas.
+
+Routing does not import ``providers/``: it names what it reads as the protocols below, which the
+serving side implements — ``providers.resilience.Breakers`` and ``shared.breakers.SharedBreakers``
+(one breaker per model), and every provider adapter (``availability()``).
 """
 
 from __future__ import annotations
@@ -14,8 +18,30 @@ from typing import Protocol
 
 from tenbin.catalog.catalog import ModelSpec
 from tenbin.clock import SYSTEM, Clock
-from tenbin.providers.base import Provider
-from tenbin.providers.resilience import Breakers
+
+
+class BreakerView(Protocol):
+    def state(self) -> str:
+        """``closed``, ``open`` or ``half_open``: routing skips a model whose breaker is open."""
+        ...
+
+
+class BreakerBoard(Protocol):
+    def get(self, model_id: str) -> BreakerView: ...
+
+
+class ProviderStatus(Protocol):
+    @property
+    def ok(self) -> bool: ...
+
+    @property
+    def reason(self) -> str | None: ...
+
+
+class AvailabilitySource(Protocol):
+    """A configured provider, as routing sees it: can it serve now, and if not, why."""
+
+    def availability(self) -> ProviderStatus: ...
 
 
 class RateLimiter(Protocol):
@@ -56,7 +82,8 @@ class SlidingWindowLimiter:
 class Health:
     """Why a model should be skipped now (``None`` when it looks fine)."""
 
-    def __init__(self, breakers: Breakers | None = None, providers: Mapping[str, Provider] | None = None,
+    def __init__(self, breakers: BreakerBoard | None = None,
+                 providers: Mapping[str, AvailabilitySource] | None = None,
                  ttl_s: float = 5.0, clock: Clock = SYSTEM) -> None:
         self.breakers = breakers
         self.providers = providers

@@ -19,8 +19,6 @@ from tenbin.clock import SYSTEM, Clock, tokyo_now
 from tenbin.config.schema import Config
 from tenbin.context import RequestContext
 from tenbin.errors import BadRequest, Forbidden, NotFound, RateLimited, UpstreamError
-from tenbin.providers.base import Provider
-from tenbin.providers.resilience import Breakers
 from tenbin.routing.classifier import LearnedClassifier, RequestClassifier
 from tenbin.routing.compile import Check, compile_match, first_miss
 from tenbin.routing.complexity import ComplexityEstimator, HeuristicComplexity
@@ -28,7 +26,7 @@ from tenbin.routing.constraints import CompiledConstraint, compile_constraints
 from tenbin.routing.decision import Decision, PrivacyAction, sent_abroad
 from tenbin.routing.facts import policy_needles, record
 from tenbin.routing.features import Features, estimate_tokens, extract, max_output, prompt_text
-from tenbin.routing.health import Health, RateLimiter, SlidingWindowLimiter
+from tenbin.routing.health import AvailabilitySource, BreakerBoard, Health, RateLimiter, SlidingWindowLimiter
 from tenbin.routing.objectives import Ranker
 from tenbin.routing.schema import VIRTUAL_AUTO, Objective, RoutingPolicy, Rule, Target
 from tenbin.routing.validate import check_model_refs
@@ -58,8 +56,8 @@ class Screen:
 
 class Router:
     def __init__(
-        self, cfg: Config, catalog: Catalog, *, breakers: Breakers | None = None,
-        providers: Mapping[str, Provider] | None = None, limiter: RateLimiter | None = None,
+        self, cfg: Config, catalog: Catalog, *, breakers: BreakerBoard | None = None,
+        providers: Mapping[str, AvailabilitySource] | None = None, limiter: RateLimiter | None = None,
         estimator: ComplexityEstimator | None = None, policy: RoutingPolicy | None = None,
         clock: Clock = SYSTEM, classifier: RequestClassifier | None = None,
     ) -> None:
