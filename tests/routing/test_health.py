@@ -38,19 +38,25 @@ def test_provider_without_key_is_skipped(make_router: RouterFactory) -> None:
 
 def test_rpm_cap_moves_traffic_to_the_next_model(make_router: RouterFactory) -> None:
     r = make_router({**POOL, "models": {"gpt-5-mini": {"rpm": 3}}})
-    chosen = [r.decide(ctx(request_id=f"r{i}")).model.id for i in range(5)]
+    chosen = []
+    for i in range(5):
+        d = r.decide(ctx(request_id=f"r{i}"))
+        r.count(d)  # what the pipeline does once a decision is taken
+        chosen.append(d.model.id)
     assert chosen == ["gpt-5-mini"] * 3 + ["claude-haiku-4-5"] * 2
     only = make_router({"rules": [{"name": "one", "model": "gpt-5-mini"}], "models": {"gpt-5-mini": {"rpm": 1}}})
-    only.decide(ctx())
+    only.count(only.decide(ctx()))
     with pytest.raises(GatewayError) as ei:
         only.decide(ctx())
     assert ei.value.status == 429
 
 
-def test_explain_does_not_consume_rpm(make_router: RouterFactory) -> None:
+def test_decide_does_not_consume_rpm(make_router: RouterFactory) -> None:
     r = make_router({**POOL, "models": {"gpt-5-mini": {"rpm": 1}}})
-    for _ in range(3):
-        assert r.decide(ctx(), explain=True).model.id == "gpt-5-mini"
+    for explain in (True, False, False):
+        assert r.decide(ctx(), explain=explain).model.id == "gpt-5-mini"
+    r.count(r.decide(ctx()))
+    assert r.decide(ctx()).model.id == "claude-haiku-4-5"
 
 
 def test_sliding_window_expires() -> None:

@@ -231,6 +231,7 @@ class Gateway:
         self.router.check_fits(ctx)  # a prompt no model can hold is refused before its scan
         scan = fin.scan = await self.privacy.scan_async(ctx.body, ctx.body_size) if self.privacy else None
         decision = fin.decision = fin.routed = self.router.decide(ctx, scan, trace=fin.route)
+        self.router.count(decision)  # decide is pure; the request is on its way to this model
         fin.decision, fin.reservation = await self.budget.reserve(ctx, decision)
         return self.privacy.plan(ctx.body, scan, fin.decision) if self.privacy and scan else None
 

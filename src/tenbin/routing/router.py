@@ -239,11 +239,19 @@ class Router:
                              "largest context window of any model this gateway serves).",
                              code="policy_no_capable_model")
 
+    def count(self, decision: Decision) -> None:
+        """Count one request against the chosen model's RPM window (when it has a cap)."""
+        chosen = decision.model.id
+        if chosen in self._rpm:
+            self.limiter.hit(chosen)
+
     def decide(self, ctx: RequestContext, scan: Any = None, *, explain: bool = False,
                trace: dict[str, Any] | None = None, features: Features | None = None) -> Decision:
-        """Pick the model chain for ``ctx``. ``explain`` adds every rule miss to the trace and
-        does not count the request against RPM windows (for ``tenbin route --explain``); a caller
-        passing ``trace`` keeps what was learnt even when the request is refused."""
+        """Pick the model chain for ``ctx``. ``explain`` adds every rule miss to the trace (for
+        ``tenbin route --explain``); a caller passing ``trace`` keeps what was learnt even when the
+        request is refused. Pure: it reads the RPM windows but never counts in them — a request
+        that is sent is counted by ``count`` (the pipeline calls it), so explaining, replaying or
+        previewing a route consumes nothing."""
         p = self.policy
         f = features if features is not None else extract(ctx, scan, p.unscanned_as)  # replay: recorded facts
         trace = {} if trace is None else trace
@@ -337,8 +345,6 @@ class Router:
         if not chain:
             raise self._no_model(who, f, plan, screen, applied)
         chosen = chain[0]
-        if not explain and chosen in self._rpm:
-            self.limiter.hit(chosen)
         max_cost = (rule.max_cost_jpy if rule and rule.max_cost_jpy is not None else p.max_cost_jpy)
         if max_cost is not None:
             trace["max_cost_jpy"] = str(max_cost)
