@@ -1,17 +1,20 @@
-"""Seams where FinOps budgets and the governance audit plug into the pipeline.
+"""Seams where FinOps budgets, the governance audit and the shared response cache plug into the
+pipeline.
 
-The pipeline only knows these small protocols; the default implementations do nothing, so the
-core runs alone and each package can be read and tested on its own.
+The pipeline only knows these small protocols; the default implementations do nothing (or, for the
+cache, are absent), so the core runs alone and each package can be read and tested on its own.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any, Protocol
 
 from tenbin.context import RequestContext
 from tenbin.ledger.record import UsageRecord
+from tenbin.providers.base import ChatResult
 from tenbin.routing.decision import Decision
 
 
@@ -66,6 +69,18 @@ class AuditSink(Protocol):
 
     def request(self, ctx: RequestContext, record: UsageRecord, facts: dict[str, Any]) -> None:
         """Append one audit entry for a model request (non-blocking)."""
+        ...
+
+
+class AnswerCache(Protocol):
+    """An exact-match answer cache in front of the provider chain (``shared.cache.ResponseCache``,
+    opt-in: the pipeline runs without one)."""
+
+    async def complete(self, ctx: RequestContext, decision: Decision, body: dict[str, Any],
+                       call: Callable[[], Awaitable[tuple[Any, ChatResult]]],
+                       served: Callable[[], Any]) -> tuple[Any, ChatResult]:
+        """The cached answer for ``body`` when there is one (``served()`` names what served it),
+        else ``call()`` — the provider chain — whose answer it may keep."""
         ...
 
 

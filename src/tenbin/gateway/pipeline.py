@@ -27,7 +27,7 @@ from tenbin.context import RequestContext, Usage
 from tenbin.errors import BadRequest, GatewayError, RateLimited, UpstreamError
 from tenbin.finops.pricing import Pricer
 from tenbin.gateway.finish import Finish, outcome_of
-from tenbin.gateway.hooks import AnswerTap, AuditSink, BudgetGuard, NoAudit, NoBudget
+from tenbin.gateway.hooks import AnswerCache, AnswerTap, AuditSink, BudgetGuard, NoAudit, NoBudget
 from tenbin.gateway.privacy_stage import PrivacyPlan, PrivacyStage
 from tenbin.ledger.record import UsageRecord, from_nanos
 from tenbin.ledger.writer import LedgerWriter
@@ -50,7 +50,6 @@ from tenbin.routing.router import Router
 
 if TYPE_CHECKING:
     from tenbin.observe.tracing import Tracing
-    from tenbin.shared.cache import ResponseCache
 
 log = logging.getLogger("tenbin.gateway")
 #: The body each model of the chain is sent (masked for some, as written for others); None: it
@@ -180,7 +179,7 @@ class Gateway:
         privacy: PrivacyStage | None = None,
         budget: BudgetGuard | None = None,
         audit: AuditSink | None = None,
-        cache: ResponseCache | None = None,
+        cache: AnswerCache | None = None,
         clock: Clock = SYSTEM,
         tracing: Tracing | None = None,
     ) -> None:
@@ -195,7 +194,7 @@ class Gateway:
         self.privacy = privacy
         self.budget: BudgetGuard = budget or NoBudget()
         self.audit: AuditSink = audit or NoAudit()
-        self.cache = cache  # opt-in exact-match response cache (tenbin.shared.cache)
+        self.cache = cache  # opt-in exact-match response cache (hooks.AnswerCache; tenbin.shared.cache)
         self.tracing = tracing  # opt-in OpenTelemetry spans (observe/tracing.py), opened by Finish
         unknown = sorted(m for m in cfg.timeouts.models if m not in catalog)
         if unknown:
