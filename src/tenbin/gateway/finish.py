@@ -15,13 +15,14 @@ import orjson
 from tenbin.context import RequestContext, Usage
 from tenbin.errors import GatewayError
 from tenbin.gateway.hooks import AnswerTap, Reservation
+from tenbin.gateway.served import Attempt, Served
 from tenbin.ledger.record import UsageRecord, from_nanos
 from tenbin.providers.base import ProviderError
 from tenbin.routing.decision import Decision
 from tenbin.routing.features import estimate_tokens
 
 if TYPE_CHECKING:
-    from tenbin.gateway.pipeline import Attempt, Gateway, Served
+    from tenbin.gateway.pipeline import Gateway
     from tenbin.observe.tracing import RequestTrace
 
 __all__ = ["Delivered", "Finish", "outcome_of"]
@@ -132,8 +133,6 @@ class Finish:
         model = self.gw.catalog.get(last.model)
         if model is None or self.decision is None:
             return None
-        from tenbin.gateway.pipeline import Served  # the pipeline imports this module
-
         self.tried.pop()  # it is the model the request was with, not one that failed
         self.served = Served(model, self.decision, list(self.tried), last.sent, last.masked)
         body = self.ctx.body

@@ -14,7 +14,7 @@ import logging
 import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -29,6 +29,7 @@ from tenbin.finops.pricing import Pricer
 from tenbin.gateway.finish import Finish, outcome_of
 from tenbin.gateway.hooks import AnswerCache, AnswerTap, AuditSink, BudgetGuard, NoAudit, NoBudget
 from tenbin.gateway.privacy_stage import PrivacyPlan, PrivacyStage
+from tenbin.gateway.served import Attempt, Served
 from tenbin.ledger.record import UsageRecord, from_nanos
 from tenbin.ledger.writer import LedgerWriter
 from tenbin.providers.base import (
@@ -58,43 +59,6 @@ Bodies = Callable[[ModelSpec], dict[str, Any] | None]
 # Prices and FX rates take effect on Japanese calendar days, like budgets and reports.
 TOKYO = dt.timezone(dt.timedelta(hours=9), "Asia/Tokyo")
 T = TypeVar("T")
-
-
-@dataclass(slots=True)
-class Attempt:
-    """A model of the chain that did not answer. ``sent`` counts the calls (retries included) that
-    reached its vendor: the audit records a transfer for those only (governance/transfers.py)."""
-
-    model: str
-    error: str
-    message: str
-    retry_after: float | None = None
-    sent: int = 0
-    status: int | None = None
-    masked: bool = False  # what it was sent was the masked body, not the client's
-
-
-@dataclass(slots=True)
-class Served:
-    """Which model answered, and what the client should be told about it (response headers)."""
-
-    model: ModelSpec
-    decision: Decision
-    attempts: list[Attempt] = field(default_factory=list)
-    sent: int = 0  # calls that reached the serving vendor (0: answered from the cache)
-    masked: bool = False  # it received the masked body
-
-    def headers(self, request_id: str) -> dict[str, str]:
-        out = {
-            "x-tenbin-request-id": request_id,
-            "x-tenbin-model": self.model.id,
-            "x-tenbin-provider": self.model.provider,
-            "x-tenbin-route": self.decision.header(),
-        }
-        budget = self.decision.budget_header()
-        if budget is not None:
-            out["x-tenbin-budget"] = budget
-        return out
 
 
 @dataclass(slots=True)
