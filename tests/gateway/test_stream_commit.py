@@ -208,6 +208,11 @@ def test_a_fault_of_ours_mid_stream_frees_the_half_open_trial(pair: Pair) -> Non
     provider.stream = broken  # type: ignore[method-assign]
     with pytest.raises(openai.APIError, match="internal error"):
         pair.stream()
+    # The trial is freed when the stream's generator ends on the server, which may come a moment
+    # after the client has read the error event: wait for it (bounded), do not race it.
+    deadline = time.monotonic() + 5
+    while pair.breaker().trial_in_flight and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert pair.breaker().state() == "half_open" and not pair.breaker().trial_in_flight
     provider.stream = real  # type: ignore[method-assign]
     assert pair.stream() == ("primary", "primary answer")
