@@ -15,7 +15,7 @@ from tenbin.api import edge, refusals
 from tenbin.api.sse import SSE_HEADERS
 from tenbin.api.state import AUTH, REQUEST_ID, RESPONSE_STORE, RUNTIME
 from tenbin.api.validation import parse_json, validate_chat
-from tenbin.context import RequestContext
+from tenbin.context import Principal, RequestContext
 from tenbin.errors import BadRequest
 from tenbin.faces import Face
 from tenbin.faces import embeddings as embedding_face
@@ -49,8 +49,8 @@ def use_case_of(request: web.Request, body: dict[str, Any]) -> tuple[str | None,
     return use_case, tags
 
 
-Before = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
-After = Callable[[dict[str, Any], str, dict[str, Any]], Awaitable[None]]
+Before = Callable[[Principal, dict[str, Any]], Awaitable[dict[str, Any]]]
+After = Callable[[Principal, str, dict[str, Any], dict[str, Any]], Awaitable[None]]
 
 
 def check_labels(rt: Runtime, use_case: str | None, model: str) -> None:
@@ -73,13 +73,14 @@ def check_labels(rt: Runtime, use_case: str | None, model: str) -> None:
 
 async def serve(request: web.Request, face: Face, before: Before | None = None,
                 after: After | None = None) -> web.StreamResponse:
-    """``before`` may rewrite the face's request (a stored conversation in front of it); ``after``
-    sees the request, its id and the rendered answer once it is complete (to store it)."""
+    """``before(principal, body)`` may rewrite the face's request (a stored conversation in front
+    of it); ``after(principal, request_id, body, answer)`` sees the rendered answer once it is
+    complete (to store it)."""
     rt = request.app[RUNTIME]
     principal = await request.app[AUTH].principal(request)
     raw_body, size = await _body(request)
     if before is not None:
-        raw_body = await before(raw_body)
+        raw_body = await before(principal, raw_body)
     body = face.to_chat(raw_body)
     validate_chat(body)  # the translation's output is held to the same contract as a chat request
     edge.check_chat(request, body)
@@ -96,7 +97,7 @@ async def serve(request: web.Request, face: Face, before: Before | None = None,
     if isinstance(outcome, Completion):
         rendered = face.render(outcome.response, ctx.request_id, raw_body)
         if after is not None:
-            await after(raw_body, ctx.request_id, rendered)
+            await after(principal, ctx.request_id, raw_body, rendered)
         return web.Response(body=orjson.dumps(rendered), content_type="application/json", headers=headers)
     writer = face.writer(ctx.request_id, outcome.served.model.id, raw_body, int(ctx.started))
     resp = web.StreamResponse(status=200, headers={**SSE_HEADERS, **headers})
@@ -112,7 +113,7 @@ async def serve(request: web.Request, face: Face, before: Before | None = None,
     await resp.write(writer.end())
     final = getattr(writer, "final", None)  # the whole answer, for faces whose writer keeps one
     if after is not None and final is not None:
-        await after(raw_body, ctx.request_id, final)
+        await after(principal, ctx.request_id, raw_body, final)
     await resp.write_eof()
     return resp
 
@@ -144,12 +145,7 @@ async def messages(request: web.Request) -> web.StreamResponse:
 
 async def responses(request: web.Request) -> web.StreamResponse:
     store = request.app[RESPONSE_STORE]
-    principal = await request.app[AUTH].principal(request)
-
-    async def keep(body: dict[str, Any], request_id: str, response: dict[str, Any]) -> None:
-        await store.keep(principal, request_id, body, response)
-
-    return await serve(request, RESPONSES, lambda body: store.expand(principal, body), keep)
+    return await serve(request, RESPONSES, store.expand, store.keep)
 
 
 async def stored_response(request: web.Request) -> web.Response:
