@@ -8,6 +8,8 @@ creates one :class:`Finish` per request and every exit path calls it.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import time
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -25,7 +27,9 @@ if TYPE_CHECKING:
     from tenbin.gateway.pipeline import Gateway
     from tenbin.observe.tracing import RequestTrace
 
-__all__ = ["Delivered", "Finish", "outcome_of"]
+__all__ = ["Delivered", "Finish", "outcome_of", "prompt_estimate"]
+# Prices and FX rates take effect on Japanese calendar days, like budgets and reports.
+TOKYO = dt.timezone(dt.timedelta(hours=9), "Asia/Tokyo")
 
 
 def outcome_of(exc: BaseException) -> tuple[int, str]:
@@ -105,10 +109,7 @@ class Finish:
     async def __call__(self, status: int, error: str | None, usage: Usage | None = None) -> UsageRecord:
         if self.rec is not None:
             return self.rec
-        rec = self.rec = self.gw._record(
-            self.ctx, self.decision, self.served, usage or Usage(), status, error, scan=self.scan,
-            masked=self.masked, stream=self.ctx.stream, ttft_ms=self.ttft, answer=self.answer,
-            routed=self.routed, tried=self.tried, route=self.route)
+        rec = self.rec = self._row(usage or Usage(), status, error)
         if self.trace is not None:
             self.trace.end(self, rec)
         reservation, self.reservation = self.reservation, None
@@ -117,6 +118,39 @@ class Finish:
                 await reservation.settle(from_nanos(rec.cost_jpy_nanos))
             else:
                 await reservation.release()
+        return rec
+
+    def _row(self, usage: Usage, status: int, error: str | None) -> UsageRecord:
+        """The request's ledger row, priced on the Tokyo day it started, and its audit entry."""
+        gw, ctx, served = self.gw, self.ctx, self.served
+        now = gw.clock.now().timestamp()
+        model = served.model if served else None
+        rec = UsageRecord(
+            request_id=ctx.request_id, ts_start=ctx.started, ts_end=now,
+            key_id=ctx.principal.key_id, team=ctx.principal.team, project=ctx.principal.project,
+            use_case=ctx.use_case, requested_model=ctx.requested_model,
+            served_model=model.id if model else None, provider=model.provider if model else None,
+            region=model.region if model else None,
+            prompt_tokens=usage.prompt_tokens, cached_tokens=usage.cached_tokens,
+            cache_write_tokens=usage.cache_write_tokens,
+            completion_tokens=usage.completion_tokens, tokens_reported=usage.reported,
+            latency_ms=(time.perf_counter() - ctx.started_mono) * 1000, ttft_ms=self.ttft,
+            status=status, error_class=error, stream=ctx.stream,
+            attempts=1 + len(served.attempts) if served else 1,
+            data_class=data_class_name(self.scan, self.route),
+            route=route_trace(self.decision, served),
+        )
+        day = dt.datetime.fromtimestamp(ctx.started, TOKYO).date()
+        if model is not None and (usage.prompt_tokens or usage.completion_tokens):
+            priced = gw.pricer.price(model, usage, day)
+            rec.cost_nanos, rec.currency = priced.cost_nanos, priced.currency
+            rec.cost_jpy_nanos, rec.fx_rate = priced.cost_jpy_nanos, priced.fx_rate
+        elif model is not None:
+            rec.currency = model.price_at(day).currency
+        gw.ledger.record(rec)
+        gw.audit.request(ctx, rec, {"scan": self.scan, "masked": self.masked is not None, "decision": self.decision,
+                                    "answer": self.answer, "routed": self.routed or self.decision, "served": served,
+                                    "tried": self.tried})
         return rec
 
     async def failed(self, exc: BaseException) -> None:
@@ -135,9 +169,41 @@ class Finish:
             return None
         self.tried.pop()  # it is the model the request was with, not one that failed
         self.served = Served(model, self.decision, list(self.tried), last.sent, last.masked)
-        body = self.ctx.body
-        return Usage(prompt_tokens=estimate_tokens(orjson.dumps([body.get("messages"), body.get("tools")]).decode()))
+        return Usage(prompt_tokens=prompt_estimate(self.ctx.body))
 
     def delivered(self) -> Delivered:
         """What counts a stream's delivered text (and, with tracing on, shows it to the trace)."""
         return Delivered() if self.trace is None else _Traced(self.trace)
+
+
+def prompt_estimate(body: dict[str, Any]) -> int:
+    """Tokens of the prompt a vendor received, estimated (messages and tools), for a request it
+    will bill although its own count never came."""
+    return estimate_tokens(orjson.dumps([body.get("messages"), body.get("tools")]).decode())
+
+
+def route_trace(decision: Decision | None, served: Served | None) -> dict[str, Any] | None:
+    if decision is None:
+        return None
+    trace = dict(decision.trace)
+    trace["rule"] = decision.rule
+    if served and served.attempts:
+        trace["failed"] = [{"model": a.model, "error": a.error} for a in served.attempts]
+    return trace
+
+
+def data_class_name(scan: Any, route: dict[str, Any] | None = None) -> str | None:
+    """The class the request was routed as, by name ("confidential"), for the ledger and the audit.
+
+    That is the router's class (the classifier's reading of the whole request: a marker with no
+    PII is confidential, a marker named only as a topic is not), the one the x-tenbin-route header
+    and ``tenbin route --explain`` show and every rule was matched against — not the privacy
+    scan's own, which knows only findings. The scan's class stands in when routing never ran
+    (the request failed before it); an unscanned request stores none, as before."""
+    if scan is None:
+        return None
+    routed = (route or {}).get("data_class")
+    if isinstance(routed, str) and not routed.startswith("unscanned:"):
+        return routed
+    dc = getattr(scan, "data_class", None)
+    return None if dc is None else str(getattr(dc, "name", dc)).lower()

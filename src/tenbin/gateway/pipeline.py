@@ -8,17 +8,12 @@ Every stage is a package of its own; this module only wires them in order, so re
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import datetime as dt
 import logging
 import math
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
-
-import orjson
 
 from tenbin.catalog.catalog import Catalog, ModelSpec
 from tenbin.clock import SYSTEM, Clock
@@ -26,11 +21,11 @@ from tenbin.config.schema import Config, ProviderConfig
 from tenbin.context import RequestContext, Usage
 from tenbin.errors import BadRequest, GatewayError, RateLimited, UpstreamError
 from tenbin.finops.pricing import Pricer
-from tenbin.gateway.finish import Finish, outcome_of
+from tenbin.gateway.finish import Finish
 from tenbin.gateway.hooks import AnswerCache, AnswerTap, AuditSink, BudgetGuard, NoAudit, NoBudget
 from tenbin.gateway.privacy_stage import PrivacyPlan, PrivacyStage
 from tenbin.gateway.served import Attempt, Served
-from tenbin.ledger.record import UsageRecord, from_nanos
+from tenbin.gateway.streaming import Stream, open_stream
 from tenbin.ledger.writer import LedgerWriter
 from tenbin.providers.base import (
     ChatCall,
@@ -39,7 +34,6 @@ from tenbin.providers.base import (
     EmbedResult,
     Provider,
     ProviderError,
-    StreamChunk,
     float32_base64,
 )
 from tenbin.providers.deadlines import ATTEMPT, DeadlineExceeded, Deadlines
@@ -56,8 +50,6 @@ log = logging.getLogger("tenbin.gateway")
 #: The body each model of the chain is sent (masked for some, as written for others); None: it
 #: may not be sent there at all.
 Bodies = Callable[[ModelSpec], dict[str, Any] | None]
-# Prices and FX rates take effect on Japanese calendar days, like budgets and reports.
-TOKYO = dt.timezone(dt.timedelta(hours=9), "Asia/Tokyo")
 T = TypeVar("T")
 
 
@@ -74,26 +66,6 @@ class Embedding:
     vectors: list[list[float]]
     usage: Usage
     served: Served
-
-
-@dataclass(slots=True)
-class Stream:
-    """A streamed answer. The caller must ``aclose()`` it when done, however it ends — also when
-    it never started iterating (the client left before the first byte): that is what writes the
-    request's row, audit entry and settlement in that case."""
-
-    chunks: AsyncIterator[dict[str, Any]]
-    served: Served
-    closer: Callable[[], Awaitable[None]] | None = None
-
-    async def aclose(self) -> None:
-        aclose = getattr(self.chunks, "aclose", None)
-        try:
-            if aclose is not None:
-                await aclose()  # a started generator finishes the request in its ``finally``
-        finally:
-            if self.closer is not None:
-                await self.closer()  # idempotent: finishes a request the generator never started
 
 
 def _with_budget(decision: Decision, err: GatewayError) -> GatewayError:
@@ -230,7 +202,7 @@ class Gateway:
         fin.masked = plan.masked_for(decision.model) if plan else None
         bodies: Bodies = plan.body_for if plan else (lambda _m: ctx.body)
         if ctx.stream:
-            return await self._stream(ctx, fin, bodies, plan)
+            return await open_stream(self, ctx, fin, bodies, plan)
         served, result = await self._complete(ctx, decision, bodies, fin.tried,
                                               plan is None or plan.uniform(decision.chain))
         fin.served = served
@@ -394,230 +366,7 @@ class Gateway:
         served, result = await self._try_chain(ctx, decision, bodies, lambda p, c: p.complete(c), attempts)
         return served, result
 
-    async def _stream(self, ctx: RequestContext, fin: Finish, bodies: Bodies, plan: PrivacyPlan | None) -> Stream:
-        decision = fin.decision
-        assert decision is not None
-
-        async def open_stream(p: Provider, c: ChatCall) -> tuple[AsyncIterator[StreamChunk], list[StreamChunk]]:
-            """Read the stream up to its first content-bearing chunk, holding back what came
-            before (a role-only or empty first chunk): until then nothing reached the client, so
-            a failure — invalid JSON, a cut, silence — still falls back to the next model. A
-            stream that ends cleanly without content is an (empty) answer."""
-            gen = p.stream(c).__aiter__()
-            held: list[StreamChunk] = []
-            try:
-                while not (held and _bears_content(held[-1].chunk)):
-                    try:
-                        held.append(await gen.__anext__())
-                    except StopAsyncIteration:
-                        if not held:
-                            raise ProviderError("bad_response", "upstream stream was empty") from None
-                        break
-            except BaseException:
-                aclose = getattr(gen, "aclose", None)
-                if aclose is not None:
-                    await aclose()
-                raise
-            return gen, held
-
-        served, (gen, held) = await self._try_chain(ctx, decision, bodies, open_stream, fin.tried,
-                                                    judged_later=True)
-        fin.served = served
-        # Committed: the breaker's verdict on this vendor comes at the stream's end — a stream
-        # that breaks after its first chunk is a failure like one that never started, so a
-        # vendor that always breaks its streams leaves rotation; a client that left is no verdict.
-        breaker = self.breakers.get(served.model.id)
-        verdict: list[Callable[[], None]] = [breaker.release]
-
-        def judge(outcome: Callable[[], None]) -> None:
-            if verdict:
-                verdict.clear()
-                outcome()
-
-        fin.ttft = (time.perf_counter() - ctx.started_mono) * 1000
-        try:
-            body = bodies(served.model) or ctx.body  # what the answering model received
-            fin.masked = plan.masked_for(served.model) if plan else None
-            restorer = fin.masked.stream_restorer() if fin.masked else None
-        except BaseException:
-            # A fault of ours before the stream is handed over: nobody will read or close it, so
-            # free a half-open trial and stop the vendor here (the request is finished by chat()).
-            judge(breaker.release)
-            aclose = getattr(gen, "aclose", None)
-            if aclose is not None:
-                with contextlib.suppress(Exception):
-                    await aclose()
-            raise
-        want_usage = bool((ctx.body.get("stream_options") or {}).get("include_usage"))
-        tap = fin.answer = AnswerTap(self.audit.keeps_raw)
-        delivered = fin.delivered()
-        reported: list[Usage] = []
-
-        def billed() -> Usage:
-            """The vendor's count when it arrived; else an estimate from the prompt sent and the text
-            delivered (a client that left, a cut stream), marked ``reported=False``."""
-            if reported:
-                return reported[-1]
-            prompt = orjson.dumps([body.get("messages"), body.get("tools")]).decode()
-            return Usage(prompt_tokens=estimate_tokens(prompt), completion_tokens=delivered.tokens)
-
-        async def close_upstream() -> None:
-            aclose = getattr(gen, "aclose", None)
-            if aclose is not None:
-                with contextlib.suppress(Exception):
-                    await aclose()  # stops the vendor's generation: nobody will read the rest
-
-        async def closer() -> None:
-            # The row first: it is written without awaiting, so nothing that interrupts the close
-            # of the upstream (a second cancellation) can lose it.
-            judge(breaker.release)
-            await fin(499, "client_disconnected", billed())
-            await close_upstream()
-
-        async def chunks() -> AsyncIterator[dict[str, Any]]:
-            status: int = 200
-            error: str | None = None
-            pending = iter(held)
-            item: StreamChunk | None = next(pending)
-            try:
-                while item is not None:
-                    if item.usage is not None:
-                        reported.append(item.usage)
-                    chunk: dict[str, Any] | None = item.chunk
-                    assert chunk is not None
-                    chunk["model"] = served.model.id
-                    if restorer is not None:
-                        restorer.restore_chunk(chunk)
-                    if not want_usage:
-                        # We always ask the upstream for usage; hide it from clients that did not.
-                        if "usage" in chunk and not chunk.get("choices"):
-                            chunk = None
-                        else:
-                            chunk.pop("usage", None)
-                    if chunk is not None:
-                        tap.feed_choices(chunk, "delta")
-                        delivered.feed(chunk)
-                        yield chunk
-                    item = next(pending, None)
-                    if item is None:
-                        try:
-                            item = await gen.__anext__()
-                        except StopAsyncIteration:
-                            item = None
-                judge(breaker.success)
-                if restorer is not None:
-                    tail = restorer.flush_chunk(served.model.id)
-                    if tail is not None:
-                        tap.feed_choices(tail, "delta")
-                        delivered.feed(tail)
-                        yield tail
-            except ProviderError as e:
-                status, error = 502, e.kind
-                judge(breaker.failure)  # a stream that breaks mid-way is a failure too
-                log.warning("request %s: stream from %s failed (%s: %s)", ctx.request_id, served.model.id, e.kind,
-                            redact(e.message))
-                yield {"error": {"message": f"upstream stream failed: {served.model.id} {describe(e)}",
-                                 "type": "upstream_error",
-                                 "param": None, "code": e.kind}}
-            except Exception as e:  # a fault of ours mid-stream: 500 with its class, not a disconnect
-                status, error = outcome_of(e)
-                log.exception("request %s: stream from %s failed", ctx.request_id, served.model.id)
-                yield {"error": {"message": "internal error while streaming the answer", "type": "server_error",
-                                 "param": None, "code": error}}
-            except BaseException as e:  # the client left (GeneratorExit) or the request was cancelled
-                status, error = outcome_of(e)
-                raise
-            finally:
-                judge(breaker.release)  # no verdict yet: the client left, or a fault of ours
-                await fin(status, error, billed())
-                await close_upstream()
-
-        return Stream(chunks(), served, closer)
-
-    # ---- ledger -----------------------------------------------------------------------------
-    def _record(
-        self, ctx: RequestContext, decision: Decision | None, served: Served | None, usage: Usage,
-        status: int, error: str | None, *, scan: Any = None, masked: Any = None, stream: bool = False,
-        ttft_ms: float | None = None, answer: AnswerTap | None = None,
-        routed: Decision | None = None, tried: list[Attempt] | None = None, route: dict[str, Any] | None = None,
-    ) -> UsageRecord:
-        now = self.clock.now().timestamp()
-        model = served.model if served else None
-        rec = UsageRecord(
-            request_id=ctx.request_id, ts_start=ctx.started, ts_end=now,
-            key_id=ctx.principal.key_id, team=ctx.principal.team, project=ctx.principal.project,
-            use_case=ctx.use_case, requested_model=ctx.requested_model,
-            served_model=model.id if model else None, provider=model.provider if model else None,
-            region=model.region if model else None,
-            prompt_tokens=usage.prompt_tokens, cached_tokens=usage.cached_tokens,
-            cache_write_tokens=usage.cache_write_tokens,
-            completion_tokens=usage.completion_tokens, tokens_reported=usage.reported,
-            latency_ms=(time.perf_counter() - ctx.started_mono) * 1000, ttft_ms=ttft_ms,
-            status=status, error_class=error, stream=stream,
-            attempts=1 + len(served.attempts) if served else 1,
-            data_class=_data_class_name(scan, route),
-            route=self._route_trace(decision, served),
-        )
-        day = dt.datetime.fromtimestamp(ctx.started, TOKYO).date()
-        if model is not None and (usage.prompt_tokens or usage.completion_tokens):
-            priced = self.pricer.price(model, usage, day)
-            rec.cost_nanos, rec.currency = priced.cost_nanos, priced.currency
-            rec.cost_jpy_nanos, rec.fx_rate = priced.cost_jpy_nanos, priced.fx_rate
-        elif model is not None:
-            rec.currency = model.price_at(day).currency
-        self.ledger.record(rec)
-        self.audit.request(ctx, rec, {"scan": scan, "masked": masked is not None, "decision": decision,
-                                      "answer": answer, "routed": routed or decision, "served": served,
-                                      "tried": tried or []})
-        return rec
-
-    @staticmethod
-    def _route_trace(decision: Decision | None, served: Served | None) -> dict[str, Any] | None:
-        if decision is None:
-            return None
-        trace = dict(decision.trace)
-        trace["rule"] = decision.rule
-        if served and served.attempts:
-            trace["failed"] = [{"model": a.model, "error": a.error} for a in served.attempts]
-        return trace
-
-
 async def _embed_call(provider: Provider, call: ChatCall) -> EmbedResult:
     if not isinstance(provider, Embedder):  # config validation refuses this; a fallback all the same
         raise ProviderError("unavailable", f"provider {provider.name} serves no embeddings", sent=False)
     return await provider.embed(call)
-
-
-def _bears_content(chunk: dict[str, Any]) -> bool:
-    """Does this stream chunk carry any of the answer (text, a refusal, a tool call, or its end)?
-    Until one does, the stream is not committed to its model."""
-    for choice in chunk.get("choices") or ():
-        if not isinstance(choice, dict):
-            continue
-        if choice.get("finish_reason") is not None:
-            return True
-        delta = choice.get("delta") or {}
-        if delta.get("content") or delta.get("refusal") or delta.get("tool_calls") or delta.get("function_call"):
-            return True
-    return False
-
-
-def _data_class_name(scan: Any, route: dict[str, Any] | None = None) -> str | None:
-    """The class the request was routed as, by name ("confidential"), for the ledger and the audit.
-
-    That is the router's class (the classifier's reading of the whole request: a marker with no
-    PII is confidential, a marker named only as a topic is not), the one the x-tenbin-route header
-    and ``tenbin route --explain`` show and every rule was matched against — not the privacy
-    scan's own, which knows only findings. The scan's class stands in when routing never ran
-    (the request failed before it); an unscanned request stores none, as before."""
-    if scan is None:
-        return None
-    routed = (route or {}).get("data_class")
-    if isinstance(routed, str) and not routed.startswith("unscanned:"):
-        return routed
-    dc = getattr(scan, "data_class", None)
-    return None if dc is None else str(getattr(dc, "name", dc)).lower()
-
-
-def cost_jpy(rec: UsageRecord) -> Decimal:
-    return from_nanos(rec.cost_jpy_nanos)

@@ -54,7 +54,7 @@ def request_entries(ctx: RequestContext, rec: UsageRecord, facts: dict[str, Any]
         "ts_us": int(rec.ts_start * 1_000_000), "kind": "request", "action": "chat.completions",
         "request_id": rec.request_id, "key_id": p.key_id, "team": p.team, "role": p.role,
         "project": p.project, "use_case": rec.use_case, "target": None,
-        # The ledger row's class: the one routing decided on (gateway/pipeline.py _data_class_name),
+        # The ledger row's class: the one routing decided on (gateway/finish.py data_class_name),
         # so the audit, the ledger and the x-tenbin-route header never disagree.
         "data_class": rec.data_class, "findings": canonical(counts) if counts else None,
         "masked": 1 if facts.get("masked") else 0,
