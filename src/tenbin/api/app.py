@@ -88,6 +88,7 @@ async def healthz(request: web.Request) -> web.Response:
         # per configured provider: {"available", "reason", **availability().extra} (e.g. the
         # embedded engine's {"engine": {"state", "crashes", "reason"}}); credentials never appear
         "providers": {name: p.as_dict() for name, p in provider_states(rt.providers).items()},
+        **({"worker": rt.extras["worker"]} if "worker" in rt.extras else {}),  # serve --workers: which answered
     })
 
 

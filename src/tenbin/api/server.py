@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -90,10 +91,12 @@ class AppRunner(web.AppRunner):
 
 
 def run(app: web.Application, host: str, port: int, print: Callable[[str], None] | None = None,
-        **kwargs: Any) -> None:
+        *, sock: socket.socket | None = None, reuse_port: bool = False, **kwargs: Any) -> None:
     """``web.run_app`` with :class:`AppRunner`: serve until SIGINT/SIGTERM, then clean up — the
     app's shutdown and cleanup (last refusal summary, ledger and audit flush) run before any other
-    task is cancelled, as ``run_app`` orders it."""
+    task is cancelled, as ``run_app`` orders it. ``sock``: an already listening socket (a
+    ``tenbin serve --workers`` worker inherits its supervisor's) instead of binding host:port;
+    ``reuse_port``: bind with SO_REUSEPORT beside the other workers."""
 
     async def serve() -> None:
         stop = asyncio.Event()
@@ -103,7 +106,8 @@ def run(app: web.Application, host: str, port: int, print: Callable[[str], None]
         runner = AppRunner(app, handle_signals=False, **kwargs)
         await runner.setup()
         try:
-            site = web.TCPSite(runner, host, port)
+            site: web.BaseSite = (web.SockSite(runner, sock) if sock is not None
+                                  else web.TCPSite(runner, host, port, reuse_port=reuse_port or None))
             await site.start()
             if print is not None:
                 names = ", ".join(sorted(str(s.name) for s in runner.sites))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
+import signal
+import socket
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,11 +15,13 @@ import typer
 
 import tenbin
 from tenbin.cli.common import ConfigOption, err_console, load
-from tenbin.config.schema import ServerConfig
+from tenbin.config.schema import Config, ServerConfig
 from tenbin.gateway.models import engine_text, model_states, provider_states
+from tenbin.workers.protocol import COUNT_ENV, FD_ENV, INDEX_ENV, STATE_ENV
 
 if TYPE_CHECKING:
     from tenbin.gateway.runtime import Runtime
+    from tenbin.workers.link import StateLink
 
 _URL_PASSWORD = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^/@:]*):[^/]*@")  # up to the authority's last @
 _QUERY_PASSWORD = re.compile(r"([?&](?:password|passwd|sslpassword)=)[^&]*", re.IGNORECASE)
@@ -78,6 +83,10 @@ def register(app: typer.Typer) -> None:
         host: str | None = typer.Option(None, help="override server.host"),
         port: int | None = typer.Option(None, help="override server.port"),
         log_level: str = typer.Option("info", help="debug, info, warning, error"),
+        workers: int | None = typer.Option(
+            None, min=1, help="HTTP worker processes on the one port (default: the usable cores, capped at 8; "
+                              "1 when the embedded engine can load)"),
+        listen: str = typer.Option("shared", hidden=True, help="workers: shared (one inherited socket) or reuseport"),
     ) -> None:
         """Run the gateway (OpenAI-compatible API on http://HOST:PORT/v1)."""
         from aiohttp import web
@@ -92,18 +101,34 @@ def register(app: typer.Typer) -> None:
         cfg = load(config)
         server = cfg.server.model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v is not None})
         cfg = cfg.model_copy(update={"server": server})
-        if not server.loopback and server.auth != "required":
+        worker = worker_env()
+        if worker is None:
+            n = pick_workers(cfg, workers)
+            if n > 1:
+                raise typer.Exit(supervise(n, config, server, log_level, listen))
+        if not server.loopback and server.auth != "required" and (worker is None or worker[0] == 0):
             logging.getLogger("tenbin").warning("non-loopback bind: API keys are required for every request")
+        link: StateLink | None = None
+        if worker is not None and cfg.ledger.spool_dir:  # a spool directory belongs to one process (flock)
+            spool = str(Path(cfg.ledger.spool_dir) / f"worker-{worker[0]}")  # a respawn replays its slot's
+            cfg = cfg.model_copy(update={"ledger": cfg.ledger.model_copy(update={"spool_dir": spool})})
+        if worker is not None:
+            from tenbin.workers.link import StateLink
+
+            link = StateLink(worker[2], on_lost=lambda: os.kill(os.getpid(), signal.SIGTERM))  # drain, exit
         try:
-            runtime = build_runtime(cfg)
+            runtime = build_runtime(cfg, worker_state=link)
             findings = check_config(cfg, runtime.catalog)
             findings.raise_for_errors(str(config) if config is not None else "defaults")
         except (ValueError, RuntimeError) as e:
             err_console.print(f"[red]error:[/red] {e}")
             raise typer.Exit(2) from None
-        for w in findings.warnings:
+        for w in findings.warnings if worker is None or worker[0] == 0 else ():  # said once, not per worker
             logging.getLogger("tenbin").warning("config: %s", w)
         runtime.config_source = str(config.resolve()) if config is not None else None
+        if worker is not None:
+            runtime.extras["worker"] = {"index": worker[0], "of": worker[1], "pid": os.getpid()}  # /healthz
+            share_engines(runtime, link)
         try:
             import uvloop
 
@@ -139,13 +164,93 @@ def register(app: typer.Typer) -> None:
 
         app.on_startup.append(reload_on_sighup)
 
+        told: set[asyncio.Task[None]] = set()
+
         def ready(message: str) -> None:
             # aiohttp calls this once every site listens; its message names the bound address(es).
             m = _RUNNING_ON.search(message)
             url = m.group(1).rstrip(",") if m else _base_url(server)
-            print(summary(runtime, config, url=url, keys=keys[0]), flush=True)
+            text = summary(runtime, config, url=url, keys=keys[0])
+            if link is None or worker is None:
+                print(text, flush=True)
+                return
+            # a worker tells its supervisor, which prints one block once every worker is ready
+            told.add(asyncio.get_running_loop().create_task(
+                link.tell("ready", index=worker[0], pid=os.getpid(), summary=text)))
 
+        sock = None
+        if worker is not None and (fd := os.environ.get(FD_ENV)) is not None:
+            sock = socket.socket(fileno=int(fd))
         # handler_cancellation: a client that leaves cancels its request, so the vendor call stops
         # (and stops being billed); the pipeline's one finish still writes the 499 row.
         # api.server.run: web.run_app whose connections answer even unparsable requests in OpenAI's shape
-        run(app, server.host, server.port, print=ready, access_log=None, handler_cancellation=True)
+        run(app, server.host, server.port, print=ready, access_log=None, handler_cancellation=True,
+            sock=sock, reuse_port=worker is not None and sock is None)
+
+
+def worker_env() -> tuple[int, int, str] | None:
+    """(index, count, state socket) when this process is a worker its supervisor started."""
+    path = os.environ.get(STATE_ENV)
+    if not path:
+        return None
+    return int(os.environ.get(INDEX_ENV, "0")), int(os.environ.get(COUNT_ENV, "1")), path
+
+
+def share_engines(runtime: Runtime, link: StateLink | None) -> None:
+    """A worker's embedded providers use the supervisor's engine instead of starting their own."""
+    from tenbin.providers.llamacpp import LlamaCppProvider
+    from tenbin.workers.engine import RemoteEngine
+
+    if link is None:
+        return
+    for name, p in runtime.providers.items():
+        if isinstance(p, LlamaCppProvider):
+            p.engine = RemoteEngine(link, name)
+
+
+def pick_workers(cfg: Config, asked: int | None) -> int:
+    """``--workers``, or the default (tenbin.workers.count.default_workers), said in the log."""
+    from tenbin.workers.count import default_workers
+
+    if asked is not None:
+        return asked
+    n, why = default_workers(cfg)
+    logging.getLogger("tenbin").info("workers: %d (%s)", n, why)
+    return n
+
+
+def supervise(n: int, config: Path | None, server: ServerConfig, log_level: str, listen_mode: str) -> int:
+    """Run ``n`` workers under :class:`tenbin.workers.supervisor.Supervisor`; its exit code."""
+    from tenbin.workers.supervisor import Supervisor, listen, worker_argv
+
+    if listen_mode not in ("shared", "reuseport"):
+        err_console.print(f"[red]error:[/red] --listen must be shared or reuseport, not {listen_mode!r}")
+        return 2
+    sock = None
+    port = server.port
+    if listen_mode == "shared":
+        try:
+            sock = listen(server.host, server.port)
+        except OSError as e:
+            err_console.print(f"[red]error:[/red] cannot listen on {server.host}:{server.port}: {e}")
+            return 1
+        port = sock.getsockname()[1]
+    argv = worker_argv(str(config.resolve()) if config is not None else None, server.host, port, log_level,
+                       listen_mode)
+    from tenbin.providers.llamacpp import LlamaCppProvider
+    from tenbin.workers.count import embedded_providers
+
+    cfg = load(config)  # the embedded engines run here, once, for every worker (tenbin.workers.engine)
+    engines = {name: LlamaCppProvider(name, cfg.providers[name]) for name in embedded_providers(cfg)}
+    sup = Supervisor(n, argv, sock, lambda text: print(text, flush=True), engines)
+    try:
+        import uvloop
+
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+    except ImportError:
+        pass
+    try:
+        return asyncio.run(sup.run())
+    finally:
+        if sock is not None:
+            sock.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tenbin.auth.keys import KeyRing
 from tenbin.catalog.catalog import Catalog, ModelSpec, load_catalog
@@ -30,6 +30,9 @@ from tenbin.routing.router import Router
 from tenbin.shared.wiring import Shared, build_shared
 from tenbin.store.base import Store
 from tenbin.store.factory import open_store
+
+if TYPE_CHECKING:
+    from tenbin.workers.link import StateLink
 
 log = logging.getLogger("tenbin")
 
@@ -81,9 +84,11 @@ class Runtime:
         await self.store.close()
 
 
-def build_runtime(cfg: Config, *, store: Store | None = None, clock: Clock = SYSTEM) -> Runtime:
+def build_runtime(cfg: Config, *, store: Store | None = None, clock: Clock = SYSTEM,
+                  worker_state: StateLink | None = None) -> Runtime:
     """``clock`` is the one "now" every part reads (request times, Tokyo days, budget periods,
-    breaker cooldowns); tests pass a :class:`tenbin.clock.ManualClock`."""
+    breaker cooldowns); tests pass a :class:`tenbin.clock.ManualClock`. ``worker_state``: the
+    supervisor's state socket when this is one of ``tenbin serve --workers`` (tenbin.workers)."""
     catalog = load_catalog(cfg.models)
     if cfg.default_model not in catalog:
         raise ValueError(f"default_model: unknown model {cfg.default_model!r}")
@@ -93,7 +98,7 @@ def build_runtime(cfg: Config, *, store: Store | None = None, clock: Clock = SYS
     privacy = PrivacyStage.from_config(cfg.privacy)
     gov = GovernanceConfig.from_section(cfg.governance)
     audit = AuditWriter(store, catalog, gov, clock=clock) if gov.audit else None
-    shared = build_shared(cfg, clock)  # Redis-backed when cfg.redis is set, so replicas agree
+    shared = build_shared(cfg, clock, worker_state)  # Redis-backed when cfg.redis is set, so replicas agree
     tracing = Tracing.from_config(cfg)  # None unless tracing.enabled (no OpenTelemetry import then)
     finops = FinOps(FinOpsConfig.from_section(cfg.finops), catalog, store, ledger=shared.budget_ledger,
                     clock=clock)

@@ -17,7 +17,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from tenbin.config.schema import ProviderConfig
 from tenbin.context import Usage
@@ -34,12 +34,32 @@ def default_model_path() -> str | None:
     return str(ggufs[0]) if ggufs else None
 
 
+class Engine(Protocol):
+    """The model workers behind this adapter: its own :class:`Supervisor`, or under ``tenbin serve
+    --workers`` the supervisor process's one, reached over a socket (tenbin.workers.engine)."""
+
+    @property
+    def disabled(self) -> bool: ...
+
+    @property
+    def reason(self) -> str | None: ...
+
+    def snapshot(self) -> dict[str, Any]: ...
+
+    def start(self) -> None: ...
+
+    async def generate(self, body: dict[str, Any], stream: bool,
+                       on_delta: Callable[[str], None] | None = None, op: str = "gen") -> dict[str, Any]: ...
+
+    async def aclose(self) -> None: ...
+
+
 class LlamaCppProvider:
     def __init__(self, name: str, cfg: ProviderConfig) -> None:
         self.name = name
         self.cfg = cfg
         self.path = cfg.model_path or default_model_path()
-        self.engine = Supervisor(name, self.path or "", cfg)
+        self.engine: Engine = Supervisor(name, self.path or "", cfg)
 
     def _installed(self) -> Availability:
         if importlib.util.find_spec("llama_cpp") is None:
