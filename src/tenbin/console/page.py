@@ -43,6 +43,19 @@ class Flash:
 
 
 @dataclass(frozen=True)
+class Download:
+    """A file a page offers at ``GET /console/<slug>/download/<name>`` (CSV, FOCUS …), built from
+    the same context as the page, so it holds exactly what the page's role and scope may see."""
+
+    filename: str
+    content_type: str  # e.g. "text/csv; charset=utf-8"
+    body: bytes
+
+
+Downloader = Callable[[PageContext], Awaitable[Download]]
+
+
+@dataclass(frozen=True)
 class Page:
     slug: str  # /console/<slug>
     title: str  # message key of the page's title in the navigation
@@ -51,3 +64,8 @@ class Page:
     actions: Mapping[str, Action] = field(default_factory=dict)  # POST /console/<slug>/<name>
     messages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # lang -> key -> text
     roles: frozenset[str] = frozenset({"admin", "team-admin", "viewer"})  # who sees it in the nav
+    downloads: Mapping[str, Downloader] = field(default_factory=dict)  # GET /console/<slug>/download/<name>
+    # Who may POST this page's actions at all (checked before the action, which still does its own
+    # checks through the admin services). Viewers read; a page whose action only reads (a what-if
+    # simulation) may add "viewer".
+    action_roles: frozenset[str] = frozenset({"admin", "team-admin"})
