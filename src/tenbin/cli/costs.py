@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from decimal import Decimal
 from typing import Annotated
@@ -20,7 +19,7 @@ from tenbin.finops.config import FinOpsConfig
 from tenbin.finops.fxstore import load_table, parse_override
 from tenbin.finops.periods import Period, current_month, parse_period, tokyo_now
 from tenbin.finops.reports.chargeback import self_hosted_charges
-from tenbin.finops.reports.costs import DIMENSIONS, Report, cost_report, parse_dimensions
+from tenbin.finops.reports.costs import DIMENSIONS, Report, cost_report, parse_dimensions, write_csv_to
 from tenbin.finops.selfhosted import break_even, fixed_cost, same_volume, unit_prices
 from tenbin.ledger.record import from_nanos
 
@@ -72,13 +71,8 @@ def render(report: Report, fmt: str) -> None:
                          "self_hosted_jpy": str(total.self_hosted_jpy.quantize(Decimal("0.0001")))}}
         sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
         return
-    rows = report.rows()
     if fmt == "csv":
-        names = list(dict.fromkeys(k for r in rows for k in r if k != "fx_basis")) or [*report.dims, "cost_jpy"]
-        names.append("fx_basis")  # last, on every row: restated figures are marked as such
-        w = csv.DictWriter(sys.stdout, fieldnames=names)
-        w.writeheader()
-        w.writerows(rows)
+        write_csv_to(report, sys.stdout)
         return
     roi = any(ln.outcome is not None for ln in report.lines)
     local = any(ln.self_hosted_jpy for ln in report.lines)

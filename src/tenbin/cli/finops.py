@@ -36,7 +36,7 @@ from tenbin.finops.replay.scenario import check_names, parse_scenario
 from tenbin.finops.replay.shapes import Shape, load_key_models, load_shapes
 from tenbin.finops.replay.simulate import replay, scenario_config, uses_weights
 from tenbin.finops.reports.focus import FOCUS_VERSION, focus_rows, write_csv, write_parquet
-from tenbin.finops.reports.forecast import METHOD, Forecast, forecast_period
+from tenbin.finops.reports.forecast import METHOD, Forecast, applicable_budgets, forecast_period
 from tenbin.fx import FxTable
 from tenbin.governance.operator import audited
 from tenbin.ledger.record import from_nanos, to_nanos
@@ -257,9 +257,7 @@ def register(app: typer.Typer) -> None:
         t = Table("team", "month to date", "forecast month end", "complete days", "budget", "status",
                   title=f"Forecast {p.label} (Asia/Tokyo)")
         for f in fcs:
-            hits = [r for r in rules if r.period == "month" and (
-                (r.scope == "team" and f.subject != "total" and r.match in ("*", f.subject))
-                or (r.scope == "all" and f.subject == "total"))]
+            hits = applicable_budgets(rules, f.subject)
             over = [r for r in hits if f.forecast > r.limit_jpy]
             status = ", ".join(f"[red]crosses {r.name}[/red]" for r in over) or ("ok" if hits else "")
             t.add_row(f.subject, _yen(f.month_to_date), _yen(f.forecast), str(f.days_observed),

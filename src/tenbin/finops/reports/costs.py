@@ -8,9 +8,10 @@ that used the on-prem GPU sees it on its bill and ROI counts it."""
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TextIO
 
 from tenbin.finops.config import SelfHosted, UseCase
 from tenbin.finops.periods import Period
@@ -125,6 +126,17 @@ class Report:
             r["fx_basis"] = self.fx_basis
             out.append(r)
         return out
+
+
+def write_csv_to(report: Report, f: TextIO) -> None:
+    """``tenbin costs --format csv`` (and the console's download): one row per line, every column
+    any row has, ``fx_basis`` last on every row so restated figures are marked as such."""
+    rows = report.rows()
+    names = list(dict.fromkeys(k for r in rows for k in r if k != "fx_basis")) or [*report.dims, "cost_jpy"]
+    names.append("fx_basis")
+    w = csv.DictWriter(f, fieldnames=names)
+    w.writeheader()
+    w.writerows(rows)
 
 
 def _s(v: Decimal | None, places: int) -> str | None:

@@ -23,7 +23,7 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import orjson
 
@@ -220,12 +220,17 @@ def _text(v: Any, column: str = "") -> str:
 
 
 def write_csv(rows: Sequence[dict[str, Any]], path: Path) -> None:
-    names = [c for c, _ in COLUMNS]
     with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(names)
-        for r in rows:
-            w.writerow([_text(r[c], c) for c in names])
+        write_csv_to(rows, f)
+
+
+def write_csv_to(rows: Sequence[dict[str, Any]], f: TextIO) -> None:
+    """The CSV into an open text stream (the console's download writes it into memory)."""
+    names = [c for c, _ in COLUMNS]
+    w = csv.writer(f)
+    w.writerow(names)
+    for r in rows:
+        w.writerow([_text(r[c], c) for c in names])
 
 
 def arrow_schema() -> Any:

@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from tenbin.finops.config import BudgetRule
 from tenbin.finops.periods import Period
 from tenbin.finops.reports.sql import day_of, day_range
 from tenbin.ledger.record import from_nanos
@@ -62,6 +63,14 @@ def forecast_month(daily: dict[dt.date, Decimal], period: Period, today: dt.date
         total += max(daily.get(today, Decimal(0)), expect(today))
     total += sum((expect(d) for d in days if d > today), Decimal(0))
     return Forecast(subject, mtd, total, len(complete))
+
+
+def applicable_budgets(rules: list[BudgetRule], subject: str) -> list[BudgetRule]:
+    """The monthly budgets a forecast line is compared with: for a team's line its team budgets
+    (its own or ``match: '*'``), for the total the company-wide ones (``scope: all``)."""
+    return [r for r in rules if r.period == "month" and (
+        (r.scope == "team" and subject != "total" and r.match in ("*", subject))
+        or (r.scope == "all" and subject == "total"))]
 
 
 async def daily_spend(store: Store, period: Period, by_team: bool) -> dict[str, dict[dt.date, Decimal]]:
