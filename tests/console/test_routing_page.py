@@ -90,3 +90,14 @@ def test_a_viewer_sees_its_team_only_and_cannot_explain_another_teams_request(de
     assert mine["why"] is not None and mine["why"]["team"] == viewer.team
     with pytest.raises(Forbidden):
         demo.view(PAGE, viewer, {"team": "demo-eng"})  # naming another team is refused, not ignored
+
+
+def test_the_admin_api_report_is_the_same_function(demo: Demo) -> None:
+    api = demo.admin_get(f"/admin/reports/routing?period={WHOLE}")
+    rep = demo.lt.run(route_report(demo.rt.store, parse_period(WHOLE), None))
+    assert api["requests"] == demo.summary.requests
+    assert {k: v for k, v in api.items() if k not in ("object", "team", "period")} == rep.as_dict()
+    viewer = demo.admin_get(f"/admin/reports/routing?period={WHOLE}", demo.keys.viewer)
+    v = demo.view(PAGE, demo.principal("viewer"), {"period": WHOLE})
+    assert viewer["team"] == demo.keys.viewer_team and viewer["requests"] == v["report"].requests
+    assert [r["rule"] for r in viewer["rules"]] == [ln.rule for ln in v["rules"]]

@@ -16,14 +16,18 @@ from tenbin.api import edge
 from tenbin.api.auth import Authenticator
 from tenbin.context import Principal
 from tenbin.errors import BadRequest
+from tenbin.finops.periods import current_month, parse_period
 from tenbin.gateway.models import model_states, provider_states
 from tenbin.gateway.runtime import Runtime
 from tenbin.governance import reports
 from tenbin.governance.appi import appi_report
+from tenbin.governance.audit_read import audit_rows
 from tenbin.governance.config import GovernanceConfig
 from tenbin.governance.keyadmin import KeyAdmin, key_view
 from tenbin.governance.roles import read_scope, require_admin, require_console
 from tenbin.governance.verify import head, verify_store
+from tenbin.ledger.query import LedgerFilter, ledger_rows
+from tenbin.ledger.routes import route_report
 
 MAX_LIMIT = 1000
 
@@ -162,6 +166,18 @@ class AdminAPI:
         rows = await reports.costs(self.rt.store, request.query.get("period"), team)
         return _json({"object": "list", "team": team, "data": rows})
 
+    async def report_routing(self, request: web.Request) -> web.Response:
+        """Rules that fired, complexity tiers, models served, fallbacks and their causes, from the
+        ledger's route traces (ledger/routes.py; the console's routing page shows the same)."""
+        team = await self._scope(request)
+        text = request.query.get("period")
+        try:
+            period = parse_period(text) if text else current_month(self.rt.gateway.clock)
+        except ValueError as e:
+            raise BadRequest(str(e), param="period") from None
+        rep = await route_report(self.rt.store, period, team)
+        return _json({"object": "routing.report", "team": team, "period": period.label, **rep.as_dict()})
+
     async def report_cross_border(self, request: web.Request) -> web.Response:
         team = await self._scope(request)
         await self._audit_written()
@@ -211,14 +227,11 @@ class AdminAPI:
                       "changed": list(done.changed), "warnings": list(done.warnings)})
 
     async def ledger(self, request: web.Request) -> web.Response:
+        """Newest rows first; ``model``, ``status`` (ok/error/code), ``data_class``, ``use_case`` and
+        ``day`` (Tokyo) narrow them, as on the console's requests page (ledger/query.py)."""
         team = await self._scope(request)
         limit = _int_param(request, "limit", 100, 1, MAX_LIMIT)
-        where, params = ("WHERE team = ?", [team]) if team is not None else ("", [])
-        rows = await self.rt.store.query(
-            f"SELECT * FROM usage {where} ORDER BY ts_start DESC LIMIT ?", [*params, limit])
-        for r in rows:
-            if isinstance(r.get("route"), str):
-                r["route"] = orjson.loads(r["route"])
+        rows = await ledger_rows(self.rt.store, team, limit, LedgerFilter.from_query(request.query))
         return _json({"object": "list", "team": team, "data": rows})
 
     async def audit(self, request: web.Request) -> web.Response:
@@ -226,12 +239,7 @@ class AdminAPI:
         after = _int_param(request, "after_seq", 0)
         limit = _int_param(request, "limit", 100, 1, MAX_LIMIT)
         await self._audit_written()
-        conds, params = ["seq > ?"], [after]  # type: list[str], list[Any]
-        if team is not None:
-            conds.append("team = ?")
-            params.append(team)
-        rows = await self.rt.store.query(
-            f"SELECT * FROM audit_log WHERE {' AND '.join(conds)} ORDER BY seq LIMIT ?", [*params, limit])
+        rows = await audit_rows(self.rt.store, team, after_seq=after, limit=limit)
         return _json({"object": "list", "team": team, "data": rows})
 
     async def audit_verify(self, request: web.Request) -> web.Response:
@@ -261,6 +269,7 @@ def add_admin_routes(app: web.Application, runtime: Runtime, auth: Authenticator
     r.add_get("/admin/budgets", api.budgets)
     r.add_get("/admin/policies", api.policies)
     r.add_get("/admin/reports/costs", api.report_costs)
+    r.add_get("/admin/reports/routing", api.report_routing)
     r.add_get("/admin/reports/cross-border", api.report_cross_border)
     r.add_get("/admin/reports/processing", api.report_processing)
     r.add_get("/admin/reports/appi", api.report_appi)
@@ -274,6 +283,7 @@ def add_admin_routes(app: web.Application, runtime: Runtime, auth: Authenticator
 
 # Read endpoints that take ?team= — the cross-tenant tests walk this list so a new route is covered.
 TEAM_SCOPED_GETS = ("/admin/keys", "/admin/budgets", "/admin/policies", "/admin/reports/costs",
+                    "/admin/reports/routing",
                     "/admin/reports/cross-border", "/admin/reports/processing", "/admin/reports/appi",
                     "/admin/vendors", "/admin/ledger", "/admin/audit")
 ADMIN_ONLY_GETS = ("/admin/audit/verify", "/admin/audit/checkpoint")
