@@ -84,7 +84,7 @@ async def view(ctx: PageContext) -> dict[str, Any]:
     stored = [r for r in fo.rules if not fo.config_budget(r.name)] if fo is not None and admin else []
     edit = next((r for r in stored if r.name == ctx.query.get("edit")), None)
     return {
-        "scope": ctx.scope, "budgets": budgets, "acting": [b for b in budgets if b["state"] in ("blocking",
+        "budgets": budgets, "acting": [b for b in budgets if b["state"] in ("blocking",
                                                                                              "downgrading")],
         "can_edit": admin and fo is not None, "stored": stored,
         "form": _form_values(edit), "editing": edit is not None,
@@ -287,4 +287,5 @@ MESSAGES = {
 }
 
 PAGE = Page(slug="budgets", title="nav.budgets", template="budgets.html", view=view,
-            actions={"set": set_budget, "remove": remove_budget}, messages=MESSAGES)
+            actions={"set": set_budget, "remove": remove_budget}, messages=MESSAGES,
+            action_roles=frozenset({"admin"}))

@@ -22,7 +22,7 @@ from tenbin.console.figures import (
     scoped_report,
     tokyo_today,
 )
-from tenbin.console.page import Page, PageContext
+from tenbin.console.page import Download, Downloader, Page, PageContext
 from tenbin.errors import BadRequest
 from tenbin.finops.periods import Period
 from tenbin.finops.reports.costs import write_csv_to
@@ -56,16 +56,15 @@ async def view(ctx: PageContext) -> dict[str, Any]:
                                        for _, r in days]} for k in keys]
     use_cases = await scoped_report(ctx.rt, period, ["use-case"], ctx.scope)
     return {
-        "scope": ctx.scope, "period": period.label, "by": by, "groups": GROUPS,
+        "period": period.label, "by": by, "groups": GROUPS,
         "report": report, "total": report.total,
         "days": [d.isoformat() for d, _ in days], "series": series,
         "day_totals": [r.total.cost_jpy for _, r in days], "daily_capped": len(period.days()) > MAX_DAILY,
         "use_cases": use_cases, "has_roi": any(ln.outcome is not None for ln in use_cases.lines),
-        "downloads": {"csv": f"costs-{period.label}-{by}.csv", "focus": f"focus-{period.label}.csv"},
     }
 
 
-async def download_csv(ctx: PageContext) -> tuple[str, str, bytes]:
+async def download_csv(ctx: PageContext) -> Download:
     """``tenbin costs --period P --by B --format csv``; in a team's view ``--by team,B`` and that
     team's rows, so the file names the team it covers once it is detached from the page."""
     period, by = _period(ctx), _group(ctx)
@@ -73,10 +72,10 @@ async def download_csv(ctx: PageContext) -> tuple[str, str, bytes]:
     report = await scoped_report(ctx.rt, period, dims, ctx.scope)
     buf = io.StringIO()
     write_csv_to(report, buf)
-    return f"tenbin-costs-{period.label}-{by}.csv", "text/csv; charset=utf-8", buf.getvalue().encode()
+    return Download(f"tenbin-costs-{period.label}-{by}.csv", "text/csv; charset=utf-8", buf.getvalue().encode())
 
 
-async def download_focus(ctx: PageContext) -> tuple[str, str, bytes]:
+async def download_focus(ctx: PageContext) -> Download:
     """``tenbin export focus --period P --format csv``, only the caller's team's rows in a team view."""
     period = _period(ctx)
     rows = await focus_rows(ctx.rt.store, ctx.rt.catalog, period, self_hosted=finops_config(ctx.rt).self_hosted)
@@ -84,10 +83,10 @@ async def download_focus(ctx: PageContext) -> tuple[str, str, bytes]:
         rows = [r for r in rows if r["SubAccountId"] == ctx.scope]
     buf = io.StringIO()
     write_focus_csv(rows, buf)
-    return f"tenbin-focus-{period.label}.csv", "text/csv; charset=utf-8", buf.getvalue().encode()
+    return Download(f"tenbin-focus-{period.label}.csv", "text/csv; charset=utf-8", buf.getvalue().encode())
 
 
-DOWNLOADS = {"csv": download_csv, "focus": download_focus}
+DOWNLOADS: dict[str, Downloader] = {"csv": download_csv, "focus": download_focus}
 
 MESSAGES = {
     "ja": {
@@ -168,4 +167,5 @@ MESSAGES = {
     },
 }
 
-PAGE = Page(slug="costs", title="nav.costs", template="costs.html", view=view, messages=MESSAGES)
+PAGE = Page(slug="costs", title="nav.costs", template="costs.html", view=view, messages=MESSAGES,
+            downloads=DOWNLOADS)

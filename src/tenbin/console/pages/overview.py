@@ -13,7 +13,7 @@ from typing import Any
 from tenbin.console import traffic
 from tenbin.console.figures import month_forecast, ratio, scoped_report, this_month, tokyo_today
 from tenbin.console.page import Page, PageContext
-from tenbin.finops.periods import day
+from tenbin.finops.periods import TOKYO, day
 from tenbin.finops.reports.forecast import METHOD, applicable_budgets
 
 DIMS = ["model", "region"]  # what the served-where shares need; the totals are the same by any grouping
@@ -42,7 +42,7 @@ async def view(ctx: PageContext) -> dict[str, Any]:
             "places": traffic.served_where(rep, rt.catalog),
         })
     return {
-        "scope": ctx.scope, "periods": periods,
+        "as_of": ctx.now.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M"), "periods": periods,
         "budgets": status, "forecast": fc, "forecast_budgets": crossing, "forecast_method": METHOD,
     }
 
