@@ -40,7 +40,7 @@ def test_both_workers_answer_from_one_engine(fake_openai: FakeOpenAI, tmp_path: 
         answers = []
         for c in clients.values():
             sdk = openai.OpenAI(base_url=srv.url + "/v1", api_key="local", max_retries=0, timeout=60,
-                                http_client=c)
+                                http_client=c)  # type: ignore[arg-type]  # httpx2 in openai 3: same Client API
             r = sdk.chat.completions.create(model="local/smollm2", max_tokens=4,
                                             messages=[{"role": "user", "content": "Say hello."}])
             answers.append(r.choices[0].message.content)

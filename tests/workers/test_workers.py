@@ -168,5 +168,5 @@ def test_a_killed_worker_is_replaced_and_its_reservations_freed(fake_openai: Fak
     # what the killed worker held in flight was released when its connection to the supervisor closed
     [row] = [r for r in held["status"] if r["budget"] == "cap"]
     assert Decimal(row["reserved_jpy"]) == 0, row
-    ledger = sum(Decimal(int(str(r["cost_jpy_nanos"]))) for r in rows) / 1_000_000_000
+    ledger = Decimal(sum(int(str(r["cost_jpy_nanos"])) for r in rows)) / 1_000_000_000
     assert Decimal(row["spent_jpy"]) == ledger.quantize(Decimal("0.01")), (row, ledger)
