@@ -22,6 +22,7 @@ from tenbin.api.metrics import add_metrics_route
 from tenbin.api.openapi import openapi_json
 from tenbin.api.response_store import ResponseStore
 from tenbin.api.state import AUTH, REQUEST_ID, RESPONSE_STORE, RUNTIME
+from tenbin.console.app import add_console_routes, html_errors_middleware
 from tenbin.errors import NotFound
 from tenbin.faces.chat import CHAT
 from tenbin.gateway.models import for_caller, model_states, openai_model, provider_states
@@ -94,8 +95,9 @@ async def healthz(request: web.Request) -> web.Response:
 
 def create_app(runtime: Runtime) -> web.Application:
     app = web.Application(
+        # html_errors_middleware: under /console, failures are HTML pages, not the API's JSON
         middlewares=[request_id_middleware, errors_middleware, refusals.refusals_middleware,
-                     guard.json_only_middleware, edge.edge_middleware],
+                     html_errors_middleware, guard.json_only_middleware, edge.edge_middleware],
         client_max_size=runtime.cfg.server.max_body_bytes,
     )
     app[RUNTIME] = runtime
@@ -112,6 +114,7 @@ def create_app(runtime: Runtime) -> web.Application:
     add_metrics_route(app)
     app.router.add_get("/openapi.json", openapi_json)
     add_admin_routes(app, runtime, app[AUTH])
+    add_console_routes(app, runtime, app[AUTH])  # /console: the web console (console/app.py)
 
     async def on_startup(_: web.Application) -> None:
         await runtime.start()

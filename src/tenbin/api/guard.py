@@ -14,7 +14,9 @@ form or multipart body, with the browser's ``Origin`` and the page's ``Host``. S
   ``non_local_request``.
 - a POST body must be ``application/json`` (a ``charset`` parameter is allowed if it is UTF-8);
   anything else is a 415 ``unsupported_media_type``. A POST with no body and no ``Content-Type``
-  (``/admin/keys/{id}/revoke``) is allowed.
+  (``/admin/keys/{id}/revoke``) is allowed. The web console's HTML forms under ``/console/`` are
+  the exception: they post form bodies, and carry a session cookie and a CSRF token that
+  ``console/csrf.py`` checks (with the Origin) before anything is read or written.
 """
 
 from __future__ import annotations
@@ -104,7 +106,11 @@ def check_json_body(request: web.Request) -> None:
             f"Request bodies must be JSON: send 'Content-Type: application/json' (got {shown(ctype)}).")
 
 
+CONSOLE_FORMS = "/console/"
+
+
 @web.middleware
 async def json_only_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    check_json_body(request)
+    if not request.path.startswith(CONSOLE_FORMS):
+        check_json_body(request)
     return await handler(request)
