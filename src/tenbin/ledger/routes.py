@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -51,10 +52,14 @@ class RuleLine:
     rerouted: int = 0  # the rule's candidates were all set aside; reroute_to served
     cost_jpy_nanos: int = 0
 
+    @property
+    def cost_jpy(self) -> Decimal:
+        return from_nanos(self.cost_jpy_nanos)
+
     def as_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "requests": self.requests, "errors": self.errors,
                 "downgraded": self.downgraded, "rerouted": self.rerouted,
-                "cost_jpy": str(from_nanos(self.cost_jpy_nanos))}
+                "cost_jpy": str(self.cost_jpy)}
 
 
 @dataclass(slots=True)

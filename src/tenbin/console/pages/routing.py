@@ -104,6 +104,8 @@ async def view(ctx: PageContext) -> dict[str, Any]:
 MESSAGES = {
     "ja": {
         "routing.title": "ルーティング",
+        "routing.when": "日時（日本時間）",
+        "routing.team": "チーム / プロジェクト / ユースケース",
         "routing.lead": "どのルールがどのモデルを選んだか、フォールバックとその原因、個々のリクエストの経路。",
         "routing.period": "期間",
         "routing.show": "表示",
@@ -164,6 +166,8 @@ MESSAGES = {
     },
     "en": {
         "routing.title": "Routing",
+        "routing.when": "When (JST)",
+        "routing.team": "Team / project / use case",
         "routing.lead": "Which rules chose which models, the fallbacks and their causes, and the path of any request.",
         "routing.period": "Period",
         "routing.show": "Show",
