@@ -10,6 +10,7 @@ import asyncio
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import time
@@ -30,10 +31,16 @@ class WrkResult:
     p50_ms: float
     p99_ms: float
     errors: int
+    load_cpu_s: float = 0.0  # wrk's own utime+stime: the load generator shares the cores it measures
 
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def load_cpu_pct(self) -> float:
+        """wrk's CPU as a percentage of one core over the point."""
+        return 100 * self.load_cpu_s / self.seconds if self.seconds else 0.0
 
 
 def wrk(url: str, conns: int, seconds: int, *, model: str = "bench", key: str = "sk-bench",
@@ -41,6 +48,7 @@ def wrk(url: str, conns: int, seconds: int, *, model: str = "bench", key: str = 
     """One wrk thread (the load generator must not eat the 2 cores the proxies are measured on).
     ``face``: chat, responses or messages (tenbin's API faces; other targets speak chat only)."""
     env = {**os.environ, "BENCH_MODEL": model, "BENCH_KEY": key, "BENCH_FACE": face}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)  # wrk is reaped by run(): its CPU lands here
     out = subprocess.run(
         ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", f"--timeout={timeout_s}s", "-s", str(LUA), url],
         env=env, capture_output=True, text=True, timeout=seconds + timeout_s + 30, check=False,
@@ -50,7 +58,9 @@ def wrk(url: str, conns: int, seconds: int, *, model: str = "bench", key: str = 
         raise RuntimeError(f"wrk failed against {url}: {out.stdout[-500:]} {out.stderr[-500:]}")
     d = json.loads(line.removeprefix("BENCH_JSON "))
     errors = sum(d[k] for k in ("err_connect", "err_read", "err_write", "err_status", "err_timeout"))
-    return WrkResult(d["requests"], d["duration_us"] / 1e6, d["p50_us"] / 1000, d["p99_us"] / 1000, errors)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return WrkResult(d["requests"], d["duration_us"] / 1e6, d["p50_us"] / 1000, d["p99_us"] / 1000, errors, load)
 
 
 def _children(pid: int) -> list[int]:

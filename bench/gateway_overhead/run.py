@@ -48,7 +48,8 @@ def measure_target(t: targets.Target, pid: int, dur: dict[str, int], slow_model:
         c0 = measure.cpu_seconds(pid)
         w = measure.wrk(t.url, conns, dur["point"], key=t.key)
         r[f"c{conns}"] = {"p50_ms": w.p50_ms, "p99_ms": w.p99_ms, "rps": w.rps, "errors": w.errors,
-                          "cpu_ms_per_req": (measure.cpu_seconds(pid) - c0) * 1000 / max(1, w.requests)}
+                          "cpu_ms_per_req": (measure.cpu_seconds(pid) - c0) * 1000 / max(1, w.requests),
+                          "load_cpu_pct": w.load_cpu_pct}
     w = measure.wrk(t.url, 64, dur["slow"], model=slow_model, key=t.key)
     r["slow_c64"] = {"p50_ms": w.p50_ms, "p99_ms": w.p99_ms, "rps": w.rps, "errors": w.errors}
     tt = measure.ttft(t.url, 8, dur["ttft"], key=t.key)
@@ -116,6 +117,25 @@ def _row(r: dict[str, Any], base: dict[str, Any]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+def workers_table(results: list[dict[str, Any]]) -> str:
+    """Saturated throughput of one process against several workers (and LiteLLM's, if measured), with
+    wrk's own CPU: on a 2-core machine the load generator takes part of the cores being measured."""
+    one = next((r for r in results if r["name"] == "tenbin"), None)
+    head = ("| target | req/s c=16 | req/s c=64 | vs tenbin 1 process (c=64) | server CPU ms/req c=64 "
+            "| wrk CPU % of a core c=16 / c=64 |")
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for r in results:
+        if not ((r["name"].startswith("tenbin") and ("workers" in r["name"] or r is one))
+                or r["name"].startswith("LiteLLM")):
+            continue
+        ratio = _f(r["c64"]["rps"] / one["c64"]["rps"]) + "x" if one is not None else "-"
+        lines.append("| " + " | ".join([
+            r["name"] + (" (1 process)" if r is one else ""), _f(r["c16"]["rps"], 0), _f(r["c64"]["rps"], 0), ratio,
+            _f(r["c64"]["cpu_ms_per_req"], 3),
+            f"{r['c16'].get('load_cpu_pct', 0):.0f} / {r['c64'].get('load_cpu_pct', 0):.0f}"]) + " |")
+    return "\n".join(lines)
+
+
 def table(results: list[dict[str, Any]]) -> str:
     base = next(r for r in results if r["name"] == "direct")
     head = ("| target | added p50 c=1 (ms) | added p99 c=1 (ms) | CPU ms/req (c=1 / c=16) | req/s c=16 "
@@ -130,7 +150,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="1-2 s points, to debug the harness")
     ap.add_argument("--only", default="",
                     help="comma-separated subset: aiohttp,uvloop,starlette,tenbin,tenbin-noprivacy,"
-                         "tenbin-tracing,tenbin-nometrics,litellm")
+                         "tenbin-tracing,tenbin-nometrics,tenbin-w2,tenbin-w2-reuseport,litellm,litellm-w2")
     ap.add_argument("--json", default=str(Path(__file__).with_name("results.json")))
     ap.add_argument("--faces", action="store_true",
                     help="also measure tenbin's /v1/responses and /v1/messages beside chat (same server)")
@@ -151,9 +171,13 @@ def main() -> None:
         ("tenbin-noprivacy", lambda: targets.tenbin(9302, work, privacy=False)),
         ("tenbin-tracing", lambda: targets.tenbin(9303, work, privacy=True, tracing=True)),
         ("tenbin-nometrics", lambda: targets.tenbin(9304, work, privacy=True, metrics=False)),
+        ("tenbin-w2", lambda: targets.tenbin(9305, work, privacy=True, workers=2)),
+        # SO_REUSEPORT (each worker binds its own socket) instead of one inherited socket: measured once
+        ("tenbin-w2-reuseport", lambda: targets.tenbin(9306, work, privacy=True, workers=2, listen="reuseport")),
     ]
     if shutil.which(targets.LITELLM_BIN) or Path(targets.LITELLM_BIN).exists():
         candidates.append(("litellm", lambda: targets.litellm(9401, work)))
+        candidates.append(("litellm-w2", lambda: targets.litellm(9402, work, workers=2)))
     chosen = [make() for k, make in candidates if not want or k in want]
     started = time.time()
     meta = {"date": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "loadavg_start": loadavg(), "cpus": os.cpu_count(),
@@ -202,6 +226,8 @@ def main() -> None:
             o = r["otlp_sink"]
             print(f"\n{r['name']}: the OTLP sink received {o['spans']} spans in {o['posts']} export calls"
                   f" ({o['bytes'] / 1e6:.1f} MB) for {o['requests']} requests (ledger rows)")
+    if any("workers" in r["name"] for r in results):
+        print("\n" + workers_table(results))
     if faces:
         print("\n" + faces_table(faces, results[0]))
     print(f"\n(server logs and configs kept in {work})")

@@ -48,6 +48,8 @@ class Target:
             self.proc = subprocess.Popen(self.cmd, cwd=REPO, env={**os.environ, **self.env}, stdout=fh,
                                          stderr=subprocess.STDOUT, start_new_session=True)
         _wait_ready(self, ready_s)
+        if "--workers" in self.cmd and self.cmd[self.cmd.index("--workers") + 1] != "1":
+            _wait_logged(self, "  workers  ", ready_s)  # printed once every worker is ready, not just one
         if self.name.startswith("tenbin"):
             _wait_engines(self, ready_s)
 
@@ -84,6 +86,14 @@ def _wait_ready(t: Target, ready_s: float) -> None:
             last = str(e)
         time.sleep(0.3)
     raise RuntimeError(f"{t.name} not ready after {ready_s}s ({last}); see {t.log}")
+
+
+def _wait_logged(t: Target, text: str, ready_s: float) -> None:
+    deadline = time.monotonic() + ready_s
+    while t.log is None or text not in t.log.read_text(errors="replace"):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{t.name}: {text.strip()!r} not logged after {ready_s}s; see {t.log}")
+        time.sleep(0.2)
 
 
 def _wait_engines(t: Target, ready_s: float) -> None:
@@ -133,15 +143,27 @@ def otlp_sink() -> Target:
     return Target("otlp sink", SINK_PORT, [PY, "bench/otlp_sink.py", "--port", str(SINK_PORT)])
 
 
-def tenbin(port: int, workdir: Path, *, privacy: bool, tracing: bool = False, metrics: bool = True) -> Target:
+def _knows_workers() -> bool:
+    """Does this tree's ``tenbin serve`` take ``--workers``? (An older tree measured beside this
+    one through PYTHONPATH may not; it then runs its one process, as it always did.)"""
+    tb = str(Path(PY).with_name("tenbin"))
+    out = subprocess.run([tb, "serve", "--help"], cwd=REPO, capture_output=True, text=True, check=False)
+    return "--workers" in out.stdout
+
+
+def tenbin(port: int, workdir: Path, *, privacy: bool, tracing: bool = False, metrics: bool = True,
+           workers: int = 1, listen: str = "shared") -> Target:
     """``tenbin serve`` with only the mock provider routed to (the embedded model is never loaded),
     SQLite ledger, and a real API key so the auth path is the production one. ``tracing``: spans
     exported over OTLP/HTTP to :func:`otlp_sink`, every request sampled, the batch processor
     exporting every 100 ms (``OTEL_BSP_SCHEDULE_DELAY``) so the export CPU falls inside the
     measured points rather than after them. ``metrics=False``: ``metrics.enabled: false``, to show
-    what counting every request for /metrics costs."""
+    what counting every request for /metrics costs. ``workers``: ``tenbin serve --workers N``
+    (1 for every row but the workers one, so the rows stay one process each as they always were;
+    the default would be the usable cores)."""
     d = workdir / (f"tenbin-{'privacy' if privacy else 'noprivacy'}{'-tracing' if tracing else ''}"
-                   f"{'' if metrics else '-nometrics'}")
+                   f"{'' if metrics else '-nometrics'}{f'-w{workers}' if workers != 1 else ''}"
+                   f"{'' if listen == 'shared' else '-' + listen}")
     d.mkdir(parents=True, exist_ok=True)
     cfg = d / "tenbin.yaml"
     cfg.write_text(
@@ -163,14 +185,21 @@ def tenbin(port: int, workdir: Path, *, privacy: bool, tracing: bool = False, me
                          env={**os.environ, **env}, capture_output=True, text=True, check=True)
     key = out.stdout.strip().splitlines()[-1].strip()
     name = ("tenbin" + ("" if privacy else " (privacy off)") + (" (tracing on)" if tracing else "")
-            + ("" if metrics else " (metrics off)"))
-    return Target(name, port, [tb, "serve", "--config", str(cfg), "--log-level", "warning"], key=key, env=env,
+            + ("" if metrics else " (metrics off)") + (f" --workers {workers}" if workers != 1 else "")
+            + ("" if listen == "shared" else f" --listen {listen}"))
+    cmd = [tb, "serve", "--config", str(cfg), "--log-level", "warning"]
+    if _knows_workers():
+        cmd += ["--workers", str(workers)] + (["--listen", listen] if listen != "shared" else [])
+    elif workers != 1:
+        raise RuntimeError("this tree's tenbin serve has no --workers")
+    return Target(name, port, cmd, key=key, env=env,
                   note="aiohttp+orjson+uvloop" + ("; default privacy scan on" if privacy else "")
-                  + ("; OTLP/HTTP traces to a local sink" if tracing else ""))
+                  + ("; OTLP/HTTP traces to a local sink" if tracing else "")
+                  + (f"; {workers} HTTP workers on one socket" if workers != 1 else ""))
 
 
-def litellm(port: int, workdir: Path) -> Target:
-    d = workdir / "litellm"
+def litellm(port: int, workdir: Path, workers: int = 1) -> Target:
+    d = workdir / ("litellm" + (f"-w{workers}" if workers != 1 else ""))
     d.mkdir(parents=True, exist_ok=True)
     cfg = d / "config.yaml"
     models = "".join(
@@ -186,6 +215,7 @@ def litellm(port: int, workdir: Path) -> Target:
     )
     env = {"LITELLM_LOCAL_MODEL_COST_MAP": "True", "LITELLM_TELEMETRY": "False", "DO_NOT_TRACK": "1",
            "HF_HUB_OFFLINE": "1", "LITELLM_LOG": "ERROR"}
-    return Target("LiteLLM proxy", port, [LITELLM_BIN, "--config", str(cfg), "--host", "127.0.0.1",
-                                          "--port", str(port), "--num_workers", "1"],
-                  key=LITELLM_MASTER, env=env, note="uvicorn, 1 worker, no DB")
+    return Target("LiteLLM proxy" + (f" --num_workers {workers}" if workers != 1 else ""), port,
+                  [LITELLM_BIN, "--config", str(cfg), "--host", "127.0.0.1", "--port", str(port),
+                   "--num_workers", str(workers)],
+                  key=LITELLM_MASTER, env=env, note=f"uvicorn, {workers} worker{'s' if workers != 1 else ''}, no DB")
