@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:
     from tenbin.observe.tracing import RequestTrace
@@ -57,6 +57,54 @@ class Usage:
         return out
 
 
+class NativeCodec(Protocol):
+    """What the pipeline needs to know of a face's own format to send it natively (a face module
+    implements it: the format is the face's, so the knowledge stays there, pure).
+
+    ``mask(body, text, signed, drop_binary)``: a copy of the face's request with every text part
+    passed through ``text`` (``signed`` for text a vendor signature covers: thinking), binary
+    parts replaced by a note when ``drop_binary``; ``restore(answer, restorer)``: the placeholders
+    of a complete answer back (``privacy.restore.AnswerRestorer``'s rules), in place;
+    ``relay(restorer, request_id, model)``: a ``NativeRelay`` for one stream; ``render(answer,
+    request_id, model)``: the answer as the client gets it; ``texts(answer)``: its text, for the
+    audit's digest."""
+
+    format: str
+
+    def mask(self, body: dict[str, Any], text: Callable[[str], str], signed: Callable[[str], str],
+             drop_binary: bool) -> dict[str, Any]: ...
+
+    def restore(self, answer: dict[str, Any], restorer: Any) -> None: ...
+
+    def relay(self, restorer: Any, request_id: str, model: str) -> NativeRelay: ...
+
+    def render(self, answer: dict[str, Any], request_id: str, model: str) -> dict[str, Any]: ...
+
+    def texts(self, answer: dict[str, Any]) -> Iterable[str]: ...
+
+
+class NativeRelay(Protocol):
+    """One native stream on its way to the client: ``feed(event, data)`` the vendor's event → the
+    events to send (placeholders restored, a held-back tail released before its block ends, ids
+    and sequence numbers the client's); ``text(data)``: the answer text an outgoing event carries
+    (for the audit digest and a cut stream's estimate)."""
+
+    def feed(self, event: str, data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]: ...
+
+    def text(self, data: dict[str, Any]) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class NativeRequest:
+    """The face's own request beside its chat translation (``RequestContext.body``): sent as it
+    is (masked where the policy says) to a vendor that speaks ``codec.format``; every other stage
+    reads the translation."""
+
+    codec: NativeCodec
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass(slots=True)
 class RequestContext:
     """Everything known about one request before a model is chosen."""
@@ -70,6 +118,7 @@ class RequestContext:
     metadata: dict[str, str] = field(default_factory=dict)
     body_size: int = 0
     operation: Operation = "chat"
+    native: NativeRequest | None = None  # set by faces with a native format (docs/faces.md)
     started: float = field(default_factory=time.time)
     started_mono: float = field(default_factory=time.perf_counter)
     # W3C trace context (observe/tracing.py): the client's request headers, read for their

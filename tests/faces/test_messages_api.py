@@ -58,12 +58,13 @@ def test_tool_use_round_trip_plain_and_streamed(claude_gateway: ClaudeGateway) -
 
     fake.enqueue(Reply(events=message_events(["晴れ", "です"])))
     history: Any = [{"role": "user", "content": "東京の天気は?"},
-                    {"role": "assistant", "content": [b.model_dump() for b in msg.content]},
+                    {"role": "assistant", "content": [b.model_dump(exclude_none=True) for b in msg.content]},
                     {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1",
                                                   "content": "晴れ 20度"}]}]
     with c.messages.stream(model="claude", max_tokens=64, tools=tools, messages=history) as s:
         assert "".join(s.text_stream) == "晴れです"
-    sent = fake.requests[-1].json()
+    sent = fake.requests[-1].json()  # served by Anthropic: the client's blocks as it sent them
+    assert sent["messages"][1]["content"] == history[1]["content"]
     assert sent["messages"][1]["content"][-1] == {"type": "tool_use", "id": "toolu_1",
                                                   "name": "get_weather", "input": {"city": "東京"}}
     assert sent["messages"][2]["content"][0]["type"] == "tool_result"

@@ -78,8 +78,6 @@ def test_images_become_data_urls() -> None:
     ({"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": 3}]}, "messages.0.content"),
     ({"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": "x"}], "temperature": 1.5},
      "temperature"),
-    ({"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": "x"}],
-      "tools": [{"type": "web_search_20250305", "name": "web_search"}]}, "tools.0.type"),
 ])
 def test_bad_requests_name_the_anthropic_param(body: dict[str, Any], param: str) -> None:
     with pytest.raises(BadRequest) as e:
@@ -141,3 +139,22 @@ def test_error_mid_stream_ends_with_an_error_event() -> None:
 def test_errors_use_anthropic_types(status: int, kind: str) -> None:
     body = face.error_body(GatewayError("boom", status=status))
     assert body == {"type": "error", "error": {"type": kind, "message": "boom"}}
+
+
+def test_server_tools_are_left_out_and_their_blocks_become_text() -> None:
+    """Sent natively to Anthropic they pass as written (test_native.py); translated for another
+    vendor, the tool goes and its blocks are text the scan reads and the model sees."""
+    use = {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {"query": "東京 天気"}}
+    result = {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_1", "content": [
+        {"type": "web_search_result", "url": "https://example.com/", "title": "天気", "encrypted_content": "Eq"}]}
+    chat = face.to_chat({"model": "m", "max_tokens": 5, "tool_choice": {"type": "tool", "name": "web_search"},
+                         "tools": [{"type": "web_search_20250305", "name": "web_search"},
+                                   {"name": "get_weather", "input_schema": {"type": "object"}}],
+                         "messages": [{"role": "user", "content": "天気は?"},
+                                      {"role": "assistant", "content": [use, result,
+                                                                        {"type": "text", "text": "晴れ"}]},
+                                      {"role": "user", "content": "明日は?"}]})
+    assert [t["function"]["name"] for t in chat["tools"]] == ["get_weather"] and chat["tool_choice"] == "auto"
+    text = chat["messages"][1]["content"]
+    assert text.startswith('[server_tool_use] {"id":"srvtoolu_1"') and "東京 天気" in text
+    assert "[web_search_tool_result]" in text and "天気" in text and "Eq" not in text and text.endswith("晴れ")

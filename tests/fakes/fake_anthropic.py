@@ -142,6 +142,49 @@ def message_events(
     return frames
 
 
+def _halves(text: str) -> list[str]:
+    return [text[: len(text) // 2], text[len(text) // 2 :]]
+
+
+def events_of(msg: dict[str, Any]) -> list[bytes]:
+    """The event stream the real API sends for the answer ``msg`` (any content blocks): text in
+    ``text_delta``s after its ``citations_delta``s, thinking in ``thinking_delta``s then one
+    ``signature_delta``, a (server) tool's input in ``input_json_delta``s, and blocks that are not
+    streamed (``web_search_tool_result``, ``redacted_thinking``) whole in ``content_block_start``."""
+    usage = msg["usage"]
+    start = {**msg, "content": [], "stop_reason": None, "stop_sequence": None, "usage": {**usage, "output_tokens": 1}}
+    frames = [sse("message_start", {"type": "message_start", "message": start})]
+
+    def delta(index: int, d: dict[str, Any]) -> bytes:
+        return sse("content_block_delta", {"type": "content_block_delta", "index": index, "delta": d})
+
+    for i, block in enumerate(msg["content"]):
+        kind = block["type"]
+        deltas: list[bytes] = []
+        if kind == "text":
+            shell: dict[str, Any] = {"type": "text", "text": ""}
+            deltas += [delta(i, {"type": "citations_delta", "citation": c}) for c in block.get("citations") or ()]
+            deltas += [delta(i, {"type": "text_delta", "text": t}) for t in _halves(block["text"])]
+        elif kind == "thinking":
+            shell = {"type": "thinking", "thinking": "", "signature": ""}
+            deltas += [delta(i, {"type": "thinking_delta", "thinking": t}) for t in _halves(block["thinking"])]
+            deltas.append(delta(i, {"type": "signature_delta", "signature": block["signature"]}))
+        elif kind in ("tool_use", "server_tool_use"):
+            shell = {**block, "input": {}}
+            raw = orjson.dumps(block["input"]).decode()
+            deltas += [delta(i, {"type": "input_json_delta", "partial_json": t}) for t in _halves(raw)]
+        else:
+            shell = block
+        frames.append(sse("content_block_start", {"type": "content_block_start", "index": i, "content_block": shell}))
+        frames += deltas
+        frames.append(sse("content_block_stop", {"type": "content_block_stop", "index": i}))
+    end_usage = {k: v for k, v in usage.items() if k in ("output_tokens", "server_tool_use")}
+    frames.append(sse("message_delta", {"type": "message_delta", "delta": {
+        "stop_reason": msg["stop_reason"], "stop_sequence": None}, "usage": end_usage}))
+    frames.append(sse("message_stop", {"type": "message_stop"}))
+    return frames
+
+
 def error_body(kind: str, msg: str) -> dict[str, Any]:
     return {"type": "error", "error": {"type": kind, "message": msg}}
 
@@ -165,10 +208,12 @@ def _is_4_5(model: str) -> bool:
 class FakeAnthropic(FakeUpstream):
     sse_content_type = "text/event-stream; charset=utf-8"
 
-    def __init__(self, api_key: str | None = None, default_text: str = "Hello from fake Anthropic.") -> None:
+    def __init__(self, api_key: str | None = None, default_text: str = "Hello from fake Anthropic.",
+                 echo: bool = False) -> None:
         super().__init__()
         self.api_key = api_key  # None: accept any key
         self.default_text = default_text
+        self.echo = echo  # answer with the last user turn's text (what the vendor was sent)
 
     def routes(self) -> list[web.RouteDef]:
         return [web.post("/v1/messages", self._messages)]
@@ -182,6 +227,12 @@ class FakeAnthropic(FakeUpstream):
         return await self.send(request, reply)
 
     def _default(self, rec: Recorded) -> Reply:
+        if self.echo:
+            content = rec.json()["messages"][-1]["content"]
+            text = content if isinstance(content, str) else "".join(
+                b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text")
+            answer = message(text)
+            return Reply(events=events_of(answer)) if rec.json().get("stream") else Reply(json=answer)
         words = self.default_text.split(" ")
         if rec.json().get("stream"):
             return Reply(events=message_events([w + " " for w in words[:-1]] + words[-1:]))

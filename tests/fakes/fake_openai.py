@@ -17,6 +17,11 @@
   {"stall_after": 1, "stall": 5.0}      (stream) after N content chunks, silence for that long
   {"body_stall": 5.0}                   (plain) headers and half the body, then silence that long
 
+``POST /v1/responses`` answers as OpenAI's Responses API does (``responses``): a ``response``
+object, or its typed event stream with sequence numbers; with a ``web_search`` tool the answer
+holds a ``web_search_call`` item and a ``url_citation`` annotation, as the real built-in tool's do;
+``input`` is required and tool types OpenAI does not have are refused.
+
 ``POST /v1/embeddings`` answers as OpenAI does (``embeddings``): ``input`` a string, strings or
 token arrays, ``encoding_format`` float or base64 (little-endian float32), ``dimensions`` only for
 ``text-embedding-3-*`` models, the same 400s for an empty or malformed input.
@@ -36,6 +41,9 @@ from aiohttp import web
 
 from tests.fakes.vectors import vector
 
+#: Tool types the Responses API has (function tools and the built-in ones).
+RESPONSES_TOOLS = frozenset({"function", "web_search", "web_search_preview", "file_search", "computer_use_preview",
+                             "code_interpreter", "image_generation", "mcp", "local_shell", "custom"})
 #: Native sizes of OpenAI's embedding models (anything else: ``default_dims``).
 NATIVE_DIMS = {"text-embedding-3-small": 1536, "text-embedding-3-large": 3072, "text-embedding-ada-002": 1536}
 
@@ -283,9 +291,107 @@ class FakeOpenAI:
         return web.json_response({"object": "list", "data": data, "model": model,
                                   "usage": {"prompt_tokens": tokens, "total_tokens": tokens}})
 
+    def input_text(self, body: dict[str, Any]) -> str:
+        """The last user text of a Responses ``input`` (what ``echo`` answers)."""
+        inp = body.get("input")
+        if isinstance(inp, str):
+            return inp
+        for item in reversed(inp or []):
+            if isinstance(item, dict) and item.get("role") == "user":
+                content = item.get("content")
+                if isinstance(content, str):
+                    return content
+                return "".join(p.get("text", "") for p in content or [] if isinstance(p, dict))
+        return ""
+
+    async def responses(self, request: web.Request) -> web.StreamResponse:
+        raw = await request.read()
+        self.requests.append(Recorded(request.path, dict(request.headers), raw))
+        fault = self.script.pop(0) if self.script else {}
+        if "status" in fault:
+            return web.json_response({"error": {"message": f"injected {fault['status']}",
+                                                "type": fault.get("type", "server_error"), "param": None,
+                                                "code": fault.get("code")}}, status=fault["status"])
+        body = orjson.loads(raw)
+        if not isinstance(body.get("model"), str):
+            return self._invalid("Missing required parameter: 'model'.", "model")
+        if body.get("input") in (None, "", []):
+            return self._invalid("Missing required parameter: 'input'.", "input")
+        tools = body.get("tools") or []
+        for k, t in enumerate(tools):
+            if not isinstance(t, dict) or t.get("type") not in RESPONSES_TOOLS:
+                return self._invalid(f"Invalid value: '{t.get('type') if isinstance(t, dict) else t}'.",
+                                     f"tools[{k}].type")
+        text = self.input_text(body) if self.echo else self.reply
+        pieces = self.tokens(text)
+        searched = any(t.get("type") in ("web_search", "web_search_preview") for t in tools)
+        annotations = [{"type": "url_citation", "start_index": 0, "end_index": len(text),
+                        "url": "https://example.com/tenki", "title": "天気予報"}] if searched else []
+        output: list[dict[str, Any]] = []
+        if searched:
+            output.append({"type": "web_search_call", "id": "ws_fake1", "status": "completed",
+                           "action": {"type": "search", "query": text[:40]}})
+        message = {"type": "message", "id": "msg_fake1", "status": "completed", "role": "assistant",
+                   "content": [{"type": "output_text", "text": text, "annotations": annotations, "logprobs": []}]}
+        output.append(message)
+        usage = {"input_tokens": self.prompt_tokens, "input_tokens_details": {"cached_tokens": 0},
+                 "output_tokens": len(pieces), "output_tokens_details": {"reasoning_tokens": 0},
+                 "total_tokens": self.prompt_tokens + len(pieces)}
+        resp: dict[str, Any] = {
+            "id": "resp_fake1", "object": "response", "created_at": int(time.time()), "status": "completed",
+            "model": body["model"], "output": output, "usage": usage, "error": None, "incomplete_details": None,
+            "instructions": body.get("instructions"), "max_output_tokens": body.get("max_output_tokens"),
+            "metadata": body.get("metadata") or {}, "parallel_tool_calls": body.get("parallel_tool_calls", True),
+            "previous_response_id": None, "store": body.get("store", True), "temperature": body.get("temperature", 1.0),
+            "top_p": body.get("top_p", 1.0), "text": body.get("text") or {"format": {"type": "text"}},
+            "tool_choice": body.get("tool_choice", "auto"), "tools": tools, "truncation": "disabled",
+            "reasoning": {"effort": None, "summary": None},
+        }
+        if not body.get("stream"):
+            return web.json_response(resp)
+        http = web.StreamResponse(headers={"content-type": "text/event-stream; charset=utf-8"})
+        await http.prepare(request)
+        seq = 0
+
+        async def ev(kind: str, **fields: Any) -> None:
+            nonlocal seq
+            await http.write(b"event: " + kind.encode() + b"\ndata: "
+                             + orjson.dumps({"type": kind, "sequence_number": seq, **fields}) + b"\n\n")
+            seq += 1
+
+        pending = {**resp, "status": "in_progress", "output": [], "usage": None}
+        await ev("response.created", response=pending)
+        await ev("response.in_progress", response=pending)
+        for n, item in enumerate(output):
+            if item["type"] == "web_search_call":
+                await ev("response.output_item.added", output_index=n, item={**item, "status": "in_progress"})
+                for phase in ("in_progress", "searching", "completed"):
+                    await ev(f"response.web_search_call.{phase}", output_index=n, item_id=item["id"])
+                await ev("response.output_item.done", output_index=n, item=item)
+                continue
+            opening = {**item, "status": "in_progress", "content": []}
+            await ev("response.output_item.added", output_index=n, item=opening)
+            part = {"type": "output_text", "text": "", "annotations": [], "logprobs": []}
+            await ev("response.content_part.added", item_id=item["id"], output_index=n, content_index=0, part=part)
+            for piece in pieces:
+                await ev("response.output_text.delta", item_id=item["id"], output_index=n, content_index=0,
+                         delta=piece, logprobs=[])
+            for a, ann in enumerate(annotations):
+                await ev("response.output_text.annotation.added", item_id=item["id"], output_index=n,
+                         content_index=0, annotation_index=a, annotation=ann)
+            await ev("response.output_text.done", item_id=item["id"], output_index=n, content_index=0,
+                     text=text, logprobs=[])
+            await ev("response.content_part.done", item_id=item["id"], output_index=n, content_index=0,
+                     part=item["content"][0])
+            await ev("response.output_item.done", output_index=n, item=item)
+        await ev("response.completed", response=resp)
+        await http.write_eof()
+        return http
+
     async def start(self) -> FakeOpenAI:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_post("/v1/chat/completions", self.handle)
+        app.router.add_post("/v1/responses", self.responses)
         app.router.add_post("/v1/embeddings", self.embeddings)
         # handler_cancellation: a hung reply whose client gave up (deadline tests) must not keep
         # its handler, and so stop(), waiting.

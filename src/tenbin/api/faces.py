@@ -15,7 +15,7 @@ from tenbin.api import edge, refusals
 from tenbin.api.sse import SSE_HEADERS
 from tenbin.api.state import AUTH, REQUEST_ID, RESPONSE_STORE, RUNTIME
 from tenbin.api.validation import parse_json, validate_chat
-from tenbin.context import Principal, RequestContext
+from tenbin.context import NativeRequest, Principal, RequestContext
 from tenbin.errors import BadRequest
 from tenbin.faces import Face
 from tenbin.faces import embeddings as embedding_face
@@ -86,20 +86,33 @@ async def serve(request: web.Request, face: Face, before: Before | None = None,
     edge.check_chat(request, body)
     use_case, tags = use_case_of(request, body)
     check_labels(rt, use_case, body["model"])
+    native = None
+    if face.native is not None:
+        # The face's own request rides beside its translation, for a vendor that speaks it;
+        # the use-case tag is ours and leaves it as it leaves the chat body.
+        own = dict(raw_body)
+        use_case_of(request, own)
+        beta = request.headers.get("anthropic-beta")
+        native = NativeRequest(face.native, own, {"anthropic-beta": beta} if beta else {})
     ctx = RequestContext(
         request_id=request[REQUEST_ID], principal=principal, body=body, requested_model=body["model"],
         stream=bool(body.get("stream")), use_case=use_case, metadata=tags, body_size=size,
-        trace_headers=request.headers,
+        trace_headers=request.headers, native=native,
     )
     request[refusals.PIPELINE_OWNS] = True  # from here on the pipeline's finish writes the row
     outcome = await rt.gateway.chat(ctx)
     headers = outcome.served.headers(ctx.request_id)
+    model = outcome.served.model.id
     if isinstance(outcome, Completion):
-        rendered = face.render(outcome.response, ctx.request_id, raw_body)
+        if outcome.native and face.native is not None:
+            rendered = face.native.render(outcome.response, ctx.request_id, model)
+        else:
+            rendered = face.render(outcome.response, ctx.request_id, raw_body)
         if after is not None:
             await after(principal, ctx.request_id, raw_body, rendered)
         return web.Response(body=orjson.dumps(rendered), content_type="application/json", headers=headers)
-    writer = face.writer(ctx.request_id, outcome.served.model.id, raw_body, int(ctx.started))
+    make = face.native_writer if outcome.native and face.native_writer is not None else face.writer
+    writer = make(ctx.request_id, model, raw_body, int(ctx.started))
     resp = web.StreamResponse(status=200, headers={**SSE_HEADERS, **headers})
     try:
         await resp.prepare(request)  # raises when the client left before the first byte

@@ -58,6 +58,9 @@ class ProviderConfig(_Strict):
     missing_secret: str | None = Field(default=None, exclude=True)
     api_version: str | None = Field(default=None, description="Azure OpenAI api-version / Anthropic version")
     azure_deployment: bool = False
+    # openai only: the server speaks OpenAI's Responses API, so /v1/responses is sent there as is
+    # (faces.md "Native pass-through"); None: true for api.openai.com, false for any other server.
+    responses_api: bool | None = None
     headers: dict[str, str] = {}
     # Deadlines of one call (providers/deadlines.py; docs/routing.md "Deadlines"): the defaults
     # make a hung vendor fall back within 20 s and never cut a stream that keeps sending.

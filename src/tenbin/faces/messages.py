@@ -10,6 +10,13 @@ prompt caching work when Anthropic serves, and nothing breaks when another vendo
 is dropped; a stop caused by one of the ``stop_sequences`` is reported as ``end_turn`` because
 chat completions does not say which sequence matched. Cache reads come back as
 ``cache_read_input_tokens``.
+
+When the model the policy picks is Anthropic's, none of this translation is sent: the request
+goes as written (``messages_native.py``), so everything above survives exactly, and so do what
+the translation leaves out — server tools (``web_search``, ``code_execution``, …) and
+Anthropic-defined tools, their ``server_tool_use``/``*_tool_result`` blocks, citations. For
+another vendor those tools are left out and those history blocks become text (their JSON, so the
+scan reads them and the model sees them); docs/faces.md lists what a translation loses.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from typing import Any
 import orjson
 
 from tenbin.errors import BadRequest, GatewayError
-from tenbin.faces import Face, first_choice, sse_event
+from tenbin.faces import Face, first_choice, messages_native, sse_event
 from tenbin.routing.features import estimate_tokens
 
 # OpenAI finish_reason → Anthropic stop_reason.
@@ -47,6 +54,26 @@ _ERROR_TYPES: dict[int, str] = {
 }
 
 _HISTORY_ONLY = frozenset({"thinking", "redacted_thinking"})
+# Fields of a server-tool block the translation's text leaves out: opaque to any other model.
+_OPAQUE_FIELDS = frozenset({"encrypted_content", "encrypted_index", "signature"})
+
+
+def _server_block(kind: str) -> bool:
+    """A block of a tool Anthropic runs (``server_tool_use``, ``web_search_tool_result``, …)."""
+    return kind in ("server_tool_use", "mcp_tool_use", "container_upload") or kind.endswith("_tool_result")
+
+
+def _strip(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip(v) for k, v in value.items() if k not in _OPAQUE_FIELDS}
+    if isinstance(value, list):
+        return [_strip(v) for v in value]
+    return value
+
+
+def _as_text(block: dict[str, Any]) -> str:
+    """A block only Anthropic understands, as text another model can read (and the scan reads)."""
+    return f"[{block['type']}] " + orjson.dumps(_strip({k: v for k, v in block.items() if k != "type"})).decode()
 
 
 def _bad(message: str, param: str) -> BadRequest:
@@ -156,6 +183,8 @@ def _assistant(content: Any, param: str) -> dict[str, Any]:
                           "function": {"name": name, "arguments": orjson.dumps(args).decode()}})
         elif kind in _HISTORY_ONLY:
             thinking.append(_thinking_block(b, where))
+        elif _server_block(kind):
+            text.append(("\n" if text else "") + _as_text(b) + "\n")
         else:
             raise _bad(f"content block type {kind!r} is not supported in assistant turns", where)
     msg: dict[str, Any] = {"role": "assistant", "content": "".join(text) if text or not calls else None}
@@ -192,7 +221,7 @@ def _tools(tools: Any) -> list[dict[str, Any]]:
         if not isinstance(t, dict) or not isinstance(t.get("name"), str):
             raise _bad("each tool needs a 'name'", f"tools.{k}")
         if t.get("type") not in (None, "custom"):
-            raise _bad(f"server tool {t.get('type')!r} is not supported by this gateway", f"tools.{k}.type")
+            continue  # a server or Anthropic-defined tool: sent natively to Anthropic, left out here
         fn: dict[str, Any] = {"name": t["name"], "parameters": t.get("input_schema") or {"type": "object"}}
         if isinstance(t.get("description"), str):
             fn["description"] = t["description"]
@@ -267,6 +296,9 @@ def to_chat(body: dict[str, Any], *, count_only: bool = False) -> dict[str, Any]
         chat["tools"] = _tools(body["tools"])
     if body.get("tool_choice") is not None:
         choice, parallel = _tool_choice(body["tool_choice"])
+        names = {t["function"]["name"] for t in chat.get("tools") or ()}
+        if isinstance(choice, dict) and choice["function"]["name"] not in names:
+            choice = "auto"  # the tool named is one the translation left out
         if chat.get("tools"):
             chat["tool_choice"] = choice
             if parallel is not None:
@@ -454,4 +486,5 @@ class MessagesWriter:
 
 MESSAGES = Face(
     "messages", to_chat, lambda completion, request_id, body: render(completion, request_id),
-    lambda request_id, model, body, created: MessagesWriter(request_id, model), error_body)
+    lambda request_id, model, body, created: MessagesWriter(request_id, model), error_body,
+    messages_native.CODEC, lambda *_: messages_native.Writer())

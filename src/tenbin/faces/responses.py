@@ -5,9 +5,14 @@ function tools; the request is translated into the pipeline's chat body (whateve
 then picks) and the answer back into a ``response`` object or its typed event stream, with sequence
 numbers. ``store`` / ``previous_response_id`` / ``GET`` and ``DELETE /v1/responses/{id}`` are
 served by ``api/response_store.py`` (content only under the raw-retention policy). What this face
-does not do is refused with a 400 that says so, never silently ignored: built-in tools (web
-search, file search, computer use, …), ``background``, ``item_reference`` and ``input_file``.
-``reasoning`` items in the input are history only and are dropped.
+does not do is refused with a 400 that says so, never silently ignored: ``background``,
+``item_reference`` and ``input_file``.
+
+A model served by OpenAI's own Responses API gets the request as written instead
+(``responses_native.py``): built-in tools (web search, file search, code interpreter, MCP, …),
+their output items, reasoning items and everything else pass both ways. Translated for another
+vendor, built-in tools are left out, their items in the input become text (their JSON, which the
+scan reads and the model sees) and ``reasoning`` items are dropped; docs/faces.md lists the rest.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import Any
 import orjson
 
 from tenbin.errors import BadRequest, GatewayError
-from tenbin.faces import Face, first_choice, sse_event
+from tenbin.faces import Face, first_choice, responses_native, sse_event
 
 
 def _bad(message: str, param: str) -> BadRequest:
@@ -95,9 +100,17 @@ def _messages(items: Any) -> list[dict[str, Any]]:
                         "content": _output_text(item.get("output"), f"{where}.output")})
         elif kind == "reasoning":
             continue
+        elif _builtin_item(str(kind)):
+            fields = {k: v for k, v in item.items() if k not in ("type", "id", "encrypted_content")}
+            out.append({"role": "assistant", "content": f"[{kind}] " + orjson.dumps(fields).decode()})
         else:
             raise _bad(f"input item type {kind!r} is not supported by this gateway", f"{where}.type")
     return out
+
+
+def _builtin_item(kind: str) -> bool:
+    """An item of a tool OpenAI runs (``web_search_call``, ``mcp_call``, ``computer_call_output``, …)."""
+    return kind != "function_call" and (kind.endswith(("_call", "_call_output")) or kind.startswith("mcp_"))
 
 
 def _tools(tools: Any) -> list[dict[str, Any]]:
@@ -105,10 +118,10 @@ def _tools(tools: Any) -> list[dict[str, Any]]:
         raise _bad("'tools' must be a list", "tools")
     out = []
     for k, t in enumerate(tools):
-        if not isinstance(t, dict) or t.get("type") != "function":
-            kind = t.get("type") if isinstance(t, dict) else None
-            raise _bad(f"tool type {kind!r} is not supported by this gateway (function tools only)",
-                       f"tools[{k}].type")
+        if not isinstance(t, dict) or not isinstance(t.get("type"), str):
+            raise _bad("each tool needs a 'type'", f"tools[{k}].type")
+        if t["type"] != "function":
+            continue  # a built-in tool: sent natively to OpenAI, left out of a translation
         if not isinstance(t.get("name"), str):
             raise _bad("function tools need a name", f"tools[{k}].name")
         fn: dict[str, Any] = {"name": t["name"], "parameters": t.get("parameters") or {"type": "object"}}
@@ -124,6 +137,8 @@ def _tool_choice(choice: Any) -> Any:
         return choice
     if isinstance(choice, dict) and choice.get("type") == "function" and isinstance(choice.get("name"), str):
         return {"type": "function", "function": {"name": choice["name"]}}
+    if isinstance(choice, dict) and isinstance(choice.get("type"), str):
+        return None  # a built-in tool's choice ({type: web_search_preview}): natively only
     raise _bad("tool_choice must be auto, none, required or {type: function, name}", "tool_choice")
 
 
@@ -168,10 +183,12 @@ def to_chat(body: dict[str, Any]) -> dict[str, Any]:
     for name in ("temperature", "top_p", "parallel_tool_calls"):
         if body.get(name) is not None:
             chat[name] = body[name]
-    if body.get("tools"):
-        chat["tools"] = _tools(body["tools"])
-        if body.get("tool_choice") is not None:
-            chat["tool_choice"] = _tool_choice(body["tool_choice"])
+    tools = _tools(body["tools"]) if body.get("tools") else []
+    if tools:
+        chat["tools"] = tools
+        choice = _tool_choice(body["tool_choice"]) if body.get("tool_choice") is not None else None
+        if choice is not None:
+            chat["tool_choice"] = choice
     fmt = _format(body.get("text"))
     if fmt is not None:
         chat["response_format"] = fmt
@@ -367,4 +384,5 @@ class ResponsesWriter:
         return out + self._ev(kind, response=self._snapshot())
 
 
-RESPONSES = Face("responses", to_chat, render, ResponsesWriter, error_body)
+RESPONSES = Face("responses", to_chat, render, ResponsesWriter, error_body,
+                 responses_native.CODEC, lambda *_: responses_native.Writer())

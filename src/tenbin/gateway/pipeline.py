@@ -32,6 +32,9 @@ from tenbin.providers.base import (
     ChatResult,
     Embedder,
     EmbedResult,
+    NativeBody,
+    NativeResult,
+    NativeSpeaker,
     Provider,
     ProviderError,
     float32_base64,
@@ -55,8 +58,24 @@ T = TypeVar("T")
 
 @dataclass(slots=True)
 class Completion:
+    """An answer: a ``chat.completion``, or — ``native`` — the face's own answer as a vendor that
+    speaks its format sent it (placeholders restored)."""
+
     response: dict[str, Any]
     served: Served
+    native: bool = False
+
+
+def speaks(provider: Provider, ctx: RequestContext) -> bool:
+    """Does ``provider``'s vendor take this request in the face's own format?"""
+    return ctx.native is not None and isinstance(provider, NativeSpeaker) and provider.speaks(ctx.native.codec.format)
+
+
+async def answer(provider: Provider, call: ChatCall) -> ChatResult | NativeResult:
+    """One complete answer: the face's own request where the call carries it, else the chat body."""
+    if call.native is not None and isinstance(provider, NativeSpeaker):
+        return await provider.native(call)
+    return await provider.complete(call)
 
 
 @dataclass(slots=True)
@@ -203,15 +222,26 @@ class Gateway:
         bodies: Bodies = plan.body_for if plan else (lambda _m: ctx.body)
         if ctx.stream:
             return await open_stream(self, ctx, fin, bodies, plan)
+        # A cached answer is a chat answer: a request that may go natively is not cached.
         served, result = await self._complete(ctx, decision, bodies, fin.tried,
-                                              plan is None or plan.uniform(decision.chain))
+                                              ctx.native is None and (plan is None or plan.uniform(decision.chain)),
+                                              plan)
         fin.served = served
         masked = fin.masked = plan.masked_for(served.model) if plan else None
         response = result.response
+        fin.answer = AnswerTap(self.audit.keeps_raw)
+        if isinstance(result, NativeResult):
+            assert ctx.native is not None
+            codec = ctx.native.codec
+            if masked:
+                codec.restore(response, masked.answers)
+            for text in codec.texts(response):
+                fin.answer.feed(text)
+            await fin(200, None, result.usage)
+            return Completion(response, served, native=True)
         response["model"] = served.model.id
         if masked:
             masked.restore_response(response)
-        fin.answer = AnswerTap(self.audit.keeps_raw)
         fin.answer.feed_choices(response, "message")
         await fin(200, None, result.usage)
         return Completion(response, served)
@@ -272,9 +302,14 @@ class Gateway:
     async def _try_chain(
         self, ctx: RequestContext, decision: Decision, bodies: Bodies,
         attempt_fn: Callable[[Provider, ChatCall], Any], attempts: list[Attempt], *, judged_later: bool = False,
+        plan: PrivacyPlan | None = None,
     ) -> tuple[Served, Any]:
         """``attempts`` (the request's ``Finish.tried``) collects every model that did not answer,
         also when the chain raises, so the audit sees each vendor the data reached.
+
+        A model whose vendor speaks the face's own format (``speaks``) is sent that request
+        (``ChatCall.native``, masked by ``plan`` as its chat body would be); every other model of
+        the same chain the chat body — so a fallback mid-chain translates.
 
         The whole chain runs under the request's deadline (``timeouts.request_s`` from the
         request's start): when it passes, no further model is tried. ``judged_later``: the
@@ -292,11 +327,18 @@ class Gateway:
             if body is None:
                 attempts.append(Attempt(model.id, "policy_blocked", "its attachments cannot be masked"))
                 continue
+            native: NativeBody | None = None
+            if ctx.native is not None and speaks(provider, ctx):
+                own = plan.native_for(model, ctx.native) if plan is not None else ctx.native.body
+                if own is None:
+                    attempts.append(Attempt(model.id, "policy_blocked", "its attachments cannot be masked"))
+                    continue
+                native = NativeBody(ctx.native.codec.format, own, ctx.native.headers)
             breaker = self.breakers.get(model.id)
             if not breaker.allow():
                 attempts.append(Attempt(model.id, "breaker_open", "circuit breaker open"))
                 continue
-            call = ChatCall(model=model, body=body, request_id=ctx.request_id)
+            call = ChatCall(model=model, body=body, request_id=ctx.request_id, native=native)
             sent = 0
             span = trace.attempt(model, body is not ctx.body) if trace is not None else None
 
@@ -353,8 +395,9 @@ class Gateway:
             return Served(model, decision, list(attempts), sent, body is not ctx.body), out
         raise _with_budget(decision, _chain_error(attempts))
 
-    async def _complete(self, ctx: RequestContext, decision: Decision, bodies: Bodies,
-                        attempts: list[Attempt], cacheable: bool = True) -> tuple[Served, ChatResult]:
+    async def _complete(self, ctx: RequestContext, decision: Decision, bodies: Bodies, attempts: list[Attempt],
+                        cacheable: bool = True, plan: PrivacyPlan | None = None,
+                        ) -> tuple[Served, ChatResult | NativeResult]:
         first = bodies(decision.model)
         # A cached answer is kept as its model received it; when the chain's models receive
         # different bodies (masked for some only), it could be restored against the wrong one.
@@ -363,7 +406,7 @@ class Gateway:
                 ctx, decision, first,
                 lambda: self._try_chain(ctx, decision, bodies, lambda p, c: p.complete(c), attempts),
                 lambda: Served(decision.model, decision))
-        served, result = await self._try_chain(ctx, decision, bodies, lambda p, c: p.complete(c), attempts)
+        served, result = await self._try_chain(ctx, decision, bodies, answer, attempts, plan=plan)
         return served, result
 
 async def _embed_call(provider: Provider, call: ChatCall) -> EmbedResult:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from tenbin.catalog.catalog import ModelSpec
+from tenbin.context import NativeRequest
 from tenbin.errors import Forbidden
 from tenbin.routing.decision import Decision
 
@@ -38,6 +39,7 @@ class PrivacyPlan:
     def __init__(self, stage: PrivacyStage, body: dict[str, Any], scan: Any, decision: Decision) -> None:
         self.stage, self.body, self.scan, self.decision = stage, body, scan, decision
         self._masked: dict[str, MaskedRequest] = {}
+        self._native: dict[int, dict[str, Any]] = {}  # id(MaskedRequest) → the masked native body
 
     def action_for(self, model: ModelSpec) -> str:
         return "allow" if not self.scan.findings else self.decision.privacy_for(model)
@@ -61,6 +63,24 @@ class PrivacyPlan:
         except Forbidden:
             return None
         return m.body if m is not None else self.body
+
+    def native_for(self, model: ModelSpec, native: NativeRequest) -> dict[str, Any] | None:
+        """The face's own request for ``model`` (a vendor that speaks its format): as written
+        when the chat body goes as written, else masked like it (``MaskSession.mask_like`` on
+        every text part, binary parts dropped as ``privacy.binary: drop`` drops them); None when
+        it may not be sent there at all."""
+        try:
+            m = self.masked_for(model)
+        except Forbidden:
+            return None
+        if m is None:
+            return native.body
+        got = self._native.get(id(m))
+        if got is None:
+            s = m.session
+            got = self._native[id(m)] = native.codec.mask(native.body, s.mask_like, s.mask_values,
+                                                          self.stage.binary == "drop")
+        return got
 
     def uniform(self, models: list[ModelSpec]) -> bool:
         """Do all of ``models`` receive the same body (so one cached answer fits them all)?"""

@@ -5,6 +5,10 @@ before that still falls back; the breaker's verdict on the vendor comes at the s
 restorer puts real values back chunk by chunk; and whatever ends it (the last chunk, a vendor
 failure, a fault of ours, the client leaving) calls the request's ``Finish`` once. The pipeline
 (``pipeline.py``) hands over here once the request is routed and its reservation taken.
+
+A model that speaks the face's own format streams the vendor's events instead of chat chunks;
+they are relayed as they come (``NativeRelay``: placeholders restored in text and tool-input
+deltas), as ``{"event": name, "data": event}`` items, under the same commit, verdict and finish.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,8 +25,9 @@ from tenbin.gateway.finish import Finish, outcome_of, prompt_estimate
 from tenbin.gateway.hooks import AnswerTap
 from tenbin.gateway.privacy_stage import PrivacyPlan
 from tenbin.gateway.served import Served
-from tenbin.providers.base import ChatCall, Provider, ProviderError, StreamChunk
+from tenbin.providers.base import ChatCall, NativeSpeaker, Provider, ProviderError, StreamChunk
 from tenbin.providers.public import describe, redact
+from tenbin.routing.features import estimate_tokens
 
 if TYPE_CHECKING:
     from tenbin.gateway.pipeline import Bodies, Gateway
@@ -39,6 +44,7 @@ class Stream:
     chunks: AsyncIterator[dict[str, Any]]
     served: Served
     closer: Callable[[], Awaitable[None]] | None = None
+    native: bool = False  # the items are the vendor's own events ({"event", "data"}), not chat chunks
 
     async def aclose(self) -> None:
         aclose = getattr(self.chunks, "aclose", None)
@@ -60,10 +66,10 @@ async def open_stream(gw: Gateway, ctx: RequestContext, fin: Finish, bodies: Bod
         before (a role-only or empty first chunk): until then nothing reached the client, so
         a failure — invalid JSON, a cut, silence — still falls back to the next model. A
         stream that ends cleanly without content is an (empty) answer."""
-        gen = p.stream(c).__aiter__()
+        gen = (p.native_stream(c) if c.native is not None and isinstance(p, NativeSpeaker) else p.stream(c)).__aiter__()
         held: list[StreamChunk] = []
         try:
-            while not (held and _bears_content(held[-1].chunk)):
+            while not (held and _bears(held[-1])):
                 try:
                     held.append(await gen.__anext__())
                 except StopAsyncIteration:
@@ -78,7 +84,7 @@ async def open_stream(gw: Gateway, ctx: RequestContext, fin: Finish, bodies: Bod
         return gen, held
 
     served, (gen, held) = await gw._try_chain(ctx, decision, bodies, first_content, fin.tried,
-                                                judged_later=True)
+                                                judged_later=True, plan=plan)
     fin.served = served
     # Committed: the breaker's verdict on this vendor comes at the stream's end — a stream
     # that breaks after its first chunk is a failure like one that never started, so a
@@ -95,7 +101,15 @@ async def open_stream(gw: Gateway, ctx: RequestContext, fin: Finish, bodies: Bod
     try:
         body = bodies(served.model) or ctx.body  # what the answering model received
         fin.masked = plan.masked_for(served.model) if plan else None
-        restorer = fin.masked.stream_restorer() if fin.masked else None
+        native = held[0].event is not None
+        relay = None
+        if native:
+            assert ctx.native is not None
+            relay = ctx.native.codec.relay(fin.masked.answers if fin.masked else None, ctx.request_id,
+                                           served.model.id)
+            restorer = None
+        else:
+            restorer = fin.masked.stream_restorer() if fin.masked else None
     except BaseException:
         # A fault of ours before the stream is handed over: nobody will read or close it, so
         # free a half-open trial and stop the vendor here (the request is finished by chat()).
@@ -139,6 +153,15 @@ async def open_stream(gw: Gateway, ctx: RequestContext, fin: Finish, bodies: Bod
             while item is not None:
                 if item.usage is not None:
                     reported.append(item.usage)
+                if relay is not None and item.event is not None:
+                    for name, data in relay.feed(item.event, item.chunk):
+                        text = relay.text(data)
+                        if text:
+                            tap.feed(text)
+                            delivered.tokens += estimate_tokens(text)
+                        yield {"event": name, "data": data}
+                    item = await _next(pending, gen)
+                    continue
                 chunk: dict[str, Any] | None = item.chunk
                 assert chunk is not None
                 chunk["model"] = served.model.id
@@ -154,12 +177,7 @@ async def open_stream(gw: Gateway, ctx: RequestContext, fin: Finish, bodies: Bod
                     tap.feed_choices(chunk, "delta")
                     delivered.feed(chunk)
                     yield chunk
-                item = next(pending, None)
-                if item is None:
-                    try:
-                        item = await gen.__anext__()
-                    except StopAsyncIteration:
-                        item = None
+                item = await _next(pending, gen)
             judge(breaker.success)
             if restorer is not None:
                 tail = restorer.flush_chunk(served.model.id)
@@ -188,7 +206,24 @@ async def open_stream(gw: Gateway, ctx: RequestContext, fin: Finish, bodies: Bod
             await fin(status, error, billed())
             await close_upstream()
 
-    return Stream(chunks(), served, closer)
+    return Stream(chunks(), served, closer, native)
+
+
+async def _next(pending: Iterator[StreamChunk], gen: AsyncIterator[StreamChunk]) -> StreamChunk | None:
+    """The next item: what was held back before the commit first, then the vendor's stream."""
+    item = next(pending, None)
+    if item is None:
+        try:
+            item = await gen.__anext__()
+        except StopAsyncIteration:
+            item = None
+    return item
+
+
+def _bears(item: StreamChunk) -> bool:
+    """Does this item carry any of the answer? A native event says so itself (its adapter knows
+    the format); a chat chunk is read here."""
+    return item.content if item.event is not None else _bears_content(item.chunk)
 
 
 def _bears_content(chunk: dict[str, Any]) -> bool:

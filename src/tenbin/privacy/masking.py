@@ -46,11 +46,26 @@ class MaskSession:
     """
 
     def __init__(self, messages: list[dict[str, Any]], mapping: dict[str, str], mode: Mode,
-                 body: dict[str, Any] | None = None) -> None:
+                 body: dict[str, Any] | None = None, like: Callable[[str], str] | None = None,
+                 values: Callable[[str], str] | None = None) -> None:
         self.messages = messages
         self.body = body if body is not None else {"messages": messages}
         self.mode: Mode = mode
         self._mapping = mapping
+        self._like = like or (lambda t: t)
+        self._values = values or (lambda t: t)
+
+    def mask_like(self, text: str) -> str:
+        """Mask another copy of this request's text the way its body was masked: every value
+        found (two characters or more) becomes its placeholder, and the client's own
+        placeholder-looking text is escaped. For the face's own request sent natively beside the
+        chat body the scan read (faces.md "Native pass-through")."""
+        return self._like(text)
+
+    def mask_values(self, text: str) -> str:
+        """``mask_like`` without escaping: for text a vendor's signature covers (thinking), which
+        must stay byte for byte unless it holds a found value."""
+        return self._values(text)
 
     @property
     def placeholder_count(self) -> int:
@@ -193,7 +208,9 @@ class Masker:
             if masked != text:
                 slot.set(masked)
         w.commit()
-        return MaskSession(out.get("messages") or [], mapping, self.mode, body=out)
+        return MaskSession(out.get("messages") or [], mapping, self.mode, body=out,
+                           like=lambda t: self._propagate(t, prop, variants),
+                           values=lambda t: self._values(t, prop, variants))
 
     @classmethod
     def _propagate(cls, segment: str, prop: re.Pattern[str] | None, variants: dict[str, str]) -> str:

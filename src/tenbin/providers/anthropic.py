@@ -5,6 +5,10 @@ shape (top-level ``system``, strictly alternating user/assistant turns, ``tool_u
 ``tool_result`` blocks, mandatory ``max_tokens``) and translates answers and SSE streams back into
 exactly what OpenAI would have sent, so SDKs on the client side cannot tell the difference.
 
+A ``/v1/messages`` request served here is not translated at all: ``native``/``native_stream``
+send the client's own Messages body (``call.native``) and hand back the vendor's ``message`` and
+events as they came, so cache marks, signed thinking, citations and server tools survive.
+
 OpenAI-shape helpers shared with the Gemini adapter live in ``openai_shapes.py``.
 """
 
@@ -18,7 +22,7 @@ from typing import Any
 import orjson
 
 from tenbin.context import Usage
-from tenbin.providers.base import ChatCall, ChatResult, ErrorKind, ProviderError, StreamChunk
+from tenbin.providers.base import ChatCall, ChatResult, ErrorKind, NativeResult, ProviderError, StreamChunk
 from tenbin.providers.http import HTTPAdapter, meaning
 from tenbin.providers.openai_shapes import (
     client_model,
@@ -358,6 +362,39 @@ def _on_event(st: _StreamState, ev: dict[str, Any]) -> list[StreamChunk]:
     return []  # ping, content_block_stop and future event types
 
 
+MESSAGES = "anthropic.messages"  # the face format this vendor speaks natively
+# Stream events that carry some of the answer: the stream commits to its model at the first one
+# (a message_start or an empty text block before it is held back, so a failure still falls back).
+_OPENING_BLOCKS = frozenset({"text", "thinking"})
+
+
+def native_body(call: ChatCall, stream: bool) -> dict[str, Any]:
+    """The client's Messages request for this model: its upstream name, ``stream`` as asked, and
+    the two refusals the translation also avoids (``build_request``): sampling changes with
+    extended thinking on, and ``temperature`` with ``top_p`` on Claude 4.5 (temperature wins)."""
+    assert call.native is not None
+    body = dict(call.native.body)
+    body["model"] = call.model.upstream
+    if stream:
+        body["stream"] = True
+    else:
+        body.pop("stream", None)
+    thinking = body.get("thinking")
+    if isinstance(thinking, dict) and thinking.get("type") == "enabled":
+        body.pop("temperature", None)
+        body.pop("top_p", None)
+    elif body.get("temperature") is not None:
+        body.pop("top_p", None)
+    return body
+
+
+def _bears(ev: dict[str, Any]) -> bool:
+    kind = ev.get("type")
+    if kind == "content_block_start":
+        return (ev.get("content_block") or {}).get("type") not in _OPENING_BLOCKS
+    return kind in ("content_block_delta", "message_delta", "message_stop")
+
+
 class AnthropicProvider(HTTPAdapter):
     def _url(self) -> str:
         base = (self.cfg.base_url or "https://api.anthropic.com").rstrip("/")
@@ -395,4 +432,53 @@ class AnthropicProvider(HTTPAdapter):
                 for chunk in _on_event(st, ev):
                     yield chunk
         if not st.done:
+            raise ProviderError("bad_response", f"{self.name}: stream ended before message_stop")
+
+    # ---- the Messages face, natively -------------------------------------------------------
+    def speaks(self, fmt: str) -> bool:
+        return fmt == MESSAGES
+
+    def _native_headers(self, call: ChatCall) -> dict[str, str]:
+        beta = call.native.headers.get("anthropic-beta") if call.native is not None else None
+        return {**self._headers(), "anthropic-beta": beta} if beta else self._headers()
+
+    async def native(self, call: ChatCall) -> NativeResult:
+        self._ready()
+        data = await self.post_json(self._url(), native_body(call, False), self._native_headers(call))
+        if not isinstance(data, dict) or not isinstance(data.get("content"), list):
+            raise ProviderError("bad_response", f"{self.name}: answer has no 'content' list")
+        return NativeResult(data, usage_from_anthropic(data.get("usage")))
+
+    async def native_stream(self, call: ChatCall) -> AsyncIterator[StreamChunk]:
+        """The vendor's events as they come (``event`` and data), the usage on ``message_stop``
+        (``message_start``'s counters updated by ``message_delta``'s); an ``error`` event is a
+        ``ProviderError`` like a failed status."""
+        self._ready()
+        dec = SSEDecoder()
+        usage: dict[str, Any] = {}
+        started = done = False
+        async for raw in self.post_stream(self._url(), native_body(call, True), self._native_headers(call)):
+            for sse in dec.feed(raw):
+                try:
+                    ev = orjson.loads(sse.data)
+                except orjson.JSONDecodeError:
+                    raise ProviderError("bad_response", f"{self.name}: invalid JSON in stream") from None
+                if not isinstance(ev, dict):
+                    raise ProviderError("bad_response", f"{self.name}: stream event is not an object")
+                kind = ev.get("type")
+                if kind == "error":
+                    err = ev.get("error") or {}
+                    ek: ErrorKind = meaning({"error": err}) or "server"
+                    raise ProviderError(ek, f"anthropic: stream error {err.get('type')}: {err.get('message')}")
+                if kind == "message_start":
+                    started = True
+                    usage.update((ev.get("message") or {}).get("usage") or {})
+                elif not started and kind != "ping":
+                    raise ProviderError("bad_response", f"anthropic: stream began with {kind!r}, not message_start")
+                elif kind == "message_delta":
+                    usage.update({k: v for k, v in (ev.get("usage") or {}).items() if v is not None})
+                done = done or kind == "message_stop"
+                yield StreamChunk(ev, usage_from_anthropic(usage) if kind == "message_stop" else None,
+                                  event=str(kind), content=_bears(ev))
+        if not done:
             raise ProviderError("bad_response", f"{self.name}: stream ended before message_stop")

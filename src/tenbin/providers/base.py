@@ -1,5 +1,7 @@
-"""The one interface every vendor adapter implements: complete, stream, usage out; and, for
-adapters whose vendor serves embedding models, ``embed`` (:class:`Embedder`).
+"""The one interface every vendor adapter implements: complete, stream, usage out; for
+adapters whose vendor serves embedding models, ``embed`` (:class:`Embedder`); and, for adapters
+whose vendor speaks an API face's own format (Anthropic Messages, OpenAI Responses), ``native``
+and ``native_stream`` (:class:`NativeSpeaker`), which send the face's request as it is.
 
 Adapters translate OpenAI-shaped request bodies to their wire format and back, and raise
 ``ProviderError`` with a ``kind`` that the resilience layer understands (retry? fall back?).
@@ -69,13 +71,27 @@ class ProviderError(Exception):
         return self.sent and self.kind not in ("unavailable", "bad_request")
 
 
+@dataclass(frozen=True, slots=True)
+class NativeBody:
+    """A face's own request for a vendor that speaks its format: ``format`` names it
+    (``anthropic.messages``, ``openai.responses``), ``body`` is the request (masked for this
+    destination when the policy says so), ``headers`` what the client sent that the vendor reads
+    (``anthropic-beta``)."""
+
+    format: str
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass(slots=True)
 class ChatCall:
-    """What an adapter needs: the model, the OpenAI-shaped body and the request id for tracing."""
+    """What an adapter needs: the model, the OpenAI-shaped body and the request id for tracing;
+    ``native`` when the pipeline sends this model the face's own request (``NativeSpeaker``)."""
 
     model: ModelSpec
     body: dict[str, Any]
     request_id: str
+    native: NativeBody | None = None
 
 
 @dataclass(slots=True)
@@ -88,10 +104,25 @@ class ChatResult:
 
 @dataclass(slots=True)
 class StreamChunk:
-    """One OpenAI ``chat.completion.chunk`` dict; ``usage`` is set on the chunk that carries it."""
+    """One OpenAI ``chat.completion.chunk`` dict; ``usage`` is set on the chunk that carries it.
+
+    From ``native_stream``: one vendor event as it came, ``event`` its SSE name and ``chunk`` its
+    data; ``content`` says whether it carries any of the answer (the stream commits to its model
+    there, as a chat stream does at its first content chunk)."""
 
     chunk: dict[str, Any]
     usage: Usage | None = None
+    event: str | None = None
+    content: bool = False
+
+
+@dataclass(slots=True)
+class NativeResult:
+    """A complete answer in the face's own format (an Anthropic ``message``, an OpenAI
+    ``response``) as the vendor sent it, plus the usage it reports."""
+
+    response: dict[str, Any]
+    usage: Usage
 
 
 @dataclass(slots=True)
@@ -134,3 +165,16 @@ class Embedder(Protocol):
     without ``encoding_format``."""
 
     async def embed(self, call: ChatCall) -> EmbedResult: ...
+
+
+@runtime_checkable
+class NativeSpeaker(Protocol):
+    """A provider whose vendor speaks some faces' own formats (``speaks``): the pipeline sends it
+    ``call.native`` instead of translating, so what the translation does not model (cache marks,
+    signed thinking, citations, server tools) survives both ways."""
+
+    def speaks(self, fmt: str) -> bool: ...
+
+    async def native(self, call: ChatCall) -> NativeResult: ...
+
+    def native_stream(self, call: ChatCall) -> AsyncIterator[StreamChunk]: ...

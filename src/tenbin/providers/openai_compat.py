@@ -3,19 +3,24 @@ domestic vendors that expose the same API.
 
 The body is passed through unchanged except for ``model`` (the upstream's name), so fields this
 gateway does not know about still reach vendors that accept them.
+
+Where the server speaks OpenAI's Responses API (``responses_api``; by default api.openai.com
+only), a ``/v1/responses`` request is sent there as the client wrote it (``native``,
+``native_stream``) and its ``response`` and typed events come back as they came, built-in tools
+and their output items included.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import orjson
 
 from tenbin.context import Usage
-from tenbin.providers.base import ChatCall, ChatResult, EmbedResult, ProviderError, StreamChunk
-from tenbin.providers.http import HTTPAdapter
+from tenbin.providers.base import ChatCall, ChatResult, EmbedResult, ErrorKind, NativeResult, ProviderError, StreamChunk
+from tenbin.providers.http import HTTPAdapter, meaning
 from tenbin.providers.openai_shapes import without_anthropic_extensions
 from tenbin.providers.sse import SSEDecoder
 
@@ -31,6 +36,22 @@ def usage_from_openai(u: Any) -> Usage | None:
         reported=True,
     )
 
+
+def usage_from_responses(u: Any) -> Usage:
+    """A Responses ``usage`` (``input_tokens`` with its cached share, ``output_tokens``)."""
+    if not isinstance(u, dict):
+        return Usage()
+    return Usage(prompt_tokens=int(u.get("input_tokens") or 0), completion_tokens=int(u.get("output_tokens") or 0),
+                 cached_tokens=int((u.get("input_tokens_details") or {}).get("cached_tokens") or 0), reported=True)
+
+
+RESPONSES = "openai.responses"  # the face format OpenAI's own API speaks natively
+# Stream events that carry some of the answer (the stream commits to its model at the first).
+_BEARING = frozenset({
+    "response.output_text.delta", "response.refusal.delta", "response.function_call_arguments.delta",
+    "response.output_item.done", "response.completed", "response.incomplete",
+})
+_ENDS = frozenset({"response.completed", "response.incomplete"})
 
 AZURE_API_VERSION = "2024-10-21"  # the GA version used when the config names none
 
@@ -158,3 +179,64 @@ class OpenAICompatProvider(HTTPAdapter):
                 yield StreamChunk(chunk, usage_from_openai(chunk.get("usage")))
         if not done:
             raise ProviderError("bad_response", f"{self.name}: stream ended before [DONE]")
+
+    # ---- the Responses face, natively ------------------------------------------------------
+    def speaks(self, fmt: str) -> bool:
+        """Only servers that speak OpenAI's Responses API: ``responses_api`` in the provider's
+        config, by default true for api.openai.com and false elsewhere (vLLM, Ollama, domestic
+        vendors, Azure's deployment URLs), where the request is translated to chat completions."""
+        if fmt != RESPONSES or self.cfg.azure_deployment:
+            return False
+        if self.cfg.responses_api is not None:
+            return self.cfg.responses_api
+        return urlsplit(self.cfg.base_url or "").hostname == "api.openai.com"
+
+    def _native_body(self, call: ChatCall, stream: bool) -> dict[str, Any]:
+        assert call.native is not None
+        # The gateway keeps stored responses itself (previous_response_id is resolved before the
+        # pipeline, under the raw-retention policy): the vendor is asked not to keep another copy.
+        body = {**call.native.body, "model": call.model.upstream, "store": False}
+        if stream:
+            body["stream"] = True
+        else:
+            body.pop("stream", None)
+        return body
+
+    async def native(self, call: ChatCall) -> NativeResult:
+        if self.cfg.missing_secret:
+            raise ProviderError("unavailable", self.availability().reason or "unavailable")
+        data = await self.post_json(self._url(call, "responses"), self._native_body(call, False), self._headers())
+        if not isinstance(data, dict) or not isinstance(data.get("output"), list):
+            raise ProviderError("bad_response", f"{self.name}: answer has no 'output' list")
+        return NativeResult(data, usage_from_responses(data.get("usage")))
+
+    async def native_stream(self, call: ChatCall) -> AsyncIterator[StreamChunk]:
+        """The vendor's typed events as they come, the usage on ``response.completed`` (or
+        ``incomplete``); ``error`` and ``response.failed`` are a ``ProviderError``."""
+        if self.cfg.missing_secret:
+            raise ProviderError("unavailable", self.availability().reason or "unavailable")
+        dec = SSEDecoder()
+        done = False
+        async for raw in self.post_stream(self._url(call, "responses"), self._native_body(call, True),
+                                          self._headers()):
+            for sse in dec.feed(raw):
+                try:
+                    ev = orjson.loads(sse.data)
+                except orjson.JSONDecodeError:
+                    raise ProviderError("bad_response", f"{self.name}: invalid JSON in stream") from None
+                if not isinstance(ev, dict):
+                    raise ProviderError("bad_response", f"{self.name}: stream event is not an object")
+                kind = str(ev.get("type"))
+                if kind == "error":
+                    ek: ErrorKind = meaning({"error": ev}) or "server"
+                    raise ProviderError(ek, f"{self.name}: stream error {ev.get('code')}: {ev.get('message')}")
+                if kind == "response.failed":
+                    err = (ev.get("response") or {}).get("error") or {}
+                    raise ProviderError(meaning({"error": err}) or "server", f"{self.name}: response failed: {err}")
+                usage = None
+                if kind in _ENDS:
+                    done = True
+                    usage = usage_from_responses((ev.get("response") or {}).get("usage"))
+                yield StreamChunk(ev, usage, event=kind, content=kind in _BEARING)
+        if not done:
+            raise ProviderError("bad_response", f"{self.name}: stream ended before response.completed")
