@@ -64,7 +64,7 @@ async def view(ctx: PageContext) -> dict[str, Any]:
     raw_id = (ctx.query.get("raw") or "").strip()
     return {
         "rows": [_row(r) for r in rows], "limit": LIMIT,
-        "filter": {"model": where.model or "", "status": where.status or "", "data_class": where.data_class or "",
+        "sel": {"model": where.model or "", "status": where.status or "", "data_class": where.data_class or "",
                    "use_case": where.use_case or "", "day": where.day.isoformat() if where.day else ""},
         "choices": {"model": await distinct_values(store, "served_model", team),
                     "data_class": await distinct_values(store, "data_class", team),
