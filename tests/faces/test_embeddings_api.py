@@ -31,6 +31,7 @@ NOON = "2026-11-20T03:00:00Z"
 PRICE = [{"effective": "2025-01-01", "currency": "USD", "input": "0.13", "output": "0"}]
 PII = "山田太郎さん(電話 090-1234-5678)からの問い合わせ履歴"
 SECRET = "【社外秘】来期の買収計画の検討資料"
+SPACE = "openai/text-embedding-3-small"  # one model, served abroad and by a domestic deployment
 
 
 def emb_model(id: str, provider: str, region: str = "US", **kw: Any) -> dict[str, Any]:
@@ -211,14 +212,15 @@ def test_gemini_embed_content_and_batch(lt: LoopThread, tmp_path: Path) -> None:
 
 def test_personal_input_is_rerouted_to_the_domestic_model(lt: LoopThread, tmp_path: Path) -> None:
     """The default policy masks personal data bound abroad; a vector of masked text is not the
-    text's vector, so the input goes as written to a domestic embedding model instead."""
+    text's vector, so the input goes as written to a domestic deployment of the same model (same
+    vector space) instead."""
     pytest.importorskip("sudachipy")
     abroad = lt.run(FakeOpenAI().start())
     home = lt.run(FakeOpenAI().start())
     try:
         cfg = {"providers": {"us": openai_provider(abroad.url), "jp": openai_provider(home.url)},
-               "models": [fake_model("chat", "us"), emb_model("text-embedding-3-small", "us"),
-                          emb_model("jp-embed", "jp", region="JP")],
+               "models": [fake_model("chat", "us"), emb_model("text-embedding-3-small", "us", vector_space=SPACE),
+                          emb_model("jp-embed", "jp", region="JP", vector_space=SPACE)],
                "default_model": "chat"}  # no routing section: the safe default constraints
         gw = start_gateway(lt, cfg, tmp_path, ENV)
         try:
@@ -277,8 +279,8 @@ def test_token_arrays_are_routed_as_unscanned(lt: LoopThread, tmp_path: Path) ->
     home = lt.run(FakeOpenAI().start())
     try:
         cfg = {"providers": {"us": openai_provider(abroad.url), "jp": openai_provider(home.url)},
-               "models": [fake_model("chat", "us"), emb_model("text-embedding-3-small", "us"),
-                          emb_model("jp-embed", "jp", region="JP")],
+               "models": [fake_model("chat", "us"), emb_model("text-embedding-3-small", "us", vector_space=SPACE),
+                          emb_model("jp-embed", "jp", region="JP", vector_space=SPACE)],
                "default_model": "chat"}
         gw = start_gateway(lt, cfg, tmp_path, ENV)
         try:
@@ -318,14 +320,20 @@ def test_config_refuses_models_their_provider_cannot_serve() -> None:
         "default_model: ok-embed is an embedding model; tenbin/auto answers chats"]
 
 
-@pytest.mark.parametrize(("target", "served"), [("chat", None), ("emb-cheap", "emb-cheap")])
-def test_a_budget_downgrade_keeps_to_embedding_models(lt: LoopThread, tmp_path: Path, target: str,
-                                                      served: str | None) -> None:
+@pytest.mark.parametrize(("target", "served", "why"), [
+    ("chat", None, "chat is a chat model"),
+    ("emb-other", None, "emb-other is in vector space emb-other, incomparable with emb-big's s"),
+    ("emb-cheap", "emb-cheap", "")])
+def test_a_budget_downgrade_keeps_to_embedding_models_of_the_space(lt: LoopThread, tmp_path: Path, target: str,
+                                                                   served: str | None, why: str) -> None:
+    """A cheaper vector the client's index cannot use is no saving: a downgrade stays in the
+    requested model's vector space, or the budget refuses."""
     fake = lt.run(FakeOpenAI().start())
     cheap = [{"effective": "2025-01-01", "currency": "USD", "input": "0.02", "output": "0"}]
     cfg = {"providers": {"oa": openai_provider(fake.url)},
-           "models": [fake_model("chat", "oa"), emb_model("emb-big", "oa"),
-                      fake_model("emb-cheap", "oa", kind="embedding", prices=cheap)],
+           "models": [fake_model("chat", "oa"), emb_model("emb-big", "oa", vector_space="s"),
+                      fake_model("emb-cheap", "oa", kind="embedding", prices=cheap, vector_space="s"),
+                      fake_model("emb-other", "oa", kind="embedding", prices=cheap)],
            "default_model": "chat", "routing": {"constraints": []},
            # one request reserves 1,016 prompt bytes at $0.13/1M ≈ ¥0.02: over the ¥0.01 limit
            "finops": {"budgets": [{"name": "small", "scope": "team", "match": "local", "period": "month",
@@ -336,7 +344,7 @@ def test_a_budget_downgrade_keeps_to_embedding_models(lt: LoopThread, tmp_path: 
         if served is None:
             with pytest.raises(openai.RateLimitError) as ei:
                 c.embeddings.create(model="emb-big", input="x" * 1000)
-            assert "chat is a chat model" in str(ei.value) and fake.requests == []
+            assert why in str(ei.value) and fake.requests == []
         else:
             raw = c.embeddings.with_raw_response.create(model="emb-big", input="x" * 1000)
             assert raw.parse().model == served and raw.headers["x-tenbin-budget"].startswith("downgraded")

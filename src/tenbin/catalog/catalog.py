@@ -13,7 +13,7 @@ from importlib import resources
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Tier = Literal["light", "standard", "frontier"]
 #: What a model does: answer chats, or turn text into vectors. Routing never sends a request to a
@@ -82,11 +82,36 @@ class ModelSpec(BaseModel):
     capabilities: Capabilities = Capabilities()
     prices: tuple[Price, ...] = Field(min_length=1)
     aliases: tuple[str, ...] = ()
+    # Embedding models only. Vectors are comparable only within one vector space: an index built
+    # with one model and queried with another's vectors answers garbage, silently. Models naming
+    # the same space (one model served by OpenAI and by an Azure deployment in Japan East) may
+    # stand in for each other; None: the model's own id, so it stands in for nothing else.
+    vector_space: str | None = Field(default=None, min_length=1,
+                                     description="models with the same vector_space produce comparable vectors")
+    # The width of the model's vectors when a request names no ``dimensions``; models of one
+    # space must agree on it (config/validate.py), or a stand-in would answer another width.
+    dimensions: int | None = Field(default=None, gt=0, description="native vector width (embedding models)")
 
     @field_validator("prices")
     @classmethod
     def _sorted(cls, v: tuple[Price, ...]) -> tuple[Price, ...]:
         return tuple(sorted(v, key=lambda p: p.effective))
+
+    @model_validator(mode="after")
+    def _embedding_fields(self) -> ModelSpec:
+        """A chat model has no vectors: a vector_space or dimensions on one is a mistake (most
+        likely ``kind: embedding`` forgotten), so it is refused rather than ignored."""
+        if self.kind != "embedding":
+            for name in ("vector_space", "dimensions"):
+                if getattr(self, name) is not None:
+                    raise ValueError(f"{name}: {self.id} is a chat model; only kind: embedding models have "
+                                     f"a {name.replace('_', ' ')} (add kind: embedding, or remove {name})")
+        return self
+
+    @property
+    def space(self) -> str:
+        """The vector space this model's vectors live in (its ``vector_space``, else its own id)."""
+        return self.vector_space or self.id
 
     @property
     def domestic(self) -> bool:

@@ -179,6 +179,11 @@ class Config(_Strict):
     providers: dict[str, ProviderConfig] = {}
     models: list[ModelSpec] = Field(default=[], description="catalog additions/overrides")
     default_model: str = "local/smollm2"
+    # What tenbin/auto means on /v1/embeddings: a kind: embedding model, never chosen by tier or
+    # price, because vectors are comparable only within one model's space (docs/faces.md). None:
+    # tenbin/auto there is a 400 asking to set it or to name a model.
+    default_embedding_model: str | None = Field(default=None, min_length=1,
+                                                description="the embedding model tenbin/auto embeds with")
     fallbacks: dict[str, list[str]] = Field(default={}, description="model id -> ordered fallbacks")
     breaker: BreakerConfig = BreakerConfig()
     retry: RetryConfig = RetryConfig()

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tenbin.catalog.catalog import Catalog, ModelSpec
+from tenbin.catalog.spaces import check_spaces, incomparable
 from tenbin.config.iso3166 import check_region
 from tenbin.config.loader import ConfigError
 from tenbin.config.schema import Config, ProviderConfig
@@ -80,6 +81,37 @@ def _check_models(cfg: Config, catalog: Catalog, f: Findings) -> None:
         why = _kind_mismatch(m, cfg.providers[m.provider])
         if why:
             f.errors.append(f"{path}.kind: {why}")
+
+
+def _check_spaces(cfg: Config, catalog: Catalog, f: Findings) -> None:
+    """Vector spaces that contradict themselves (catalog/spaces.py), and configured fallbacks an
+    embeddings request will never take because their vectors are incomparable with the model's."""
+    found = check_spaces(_model_paths(cfg, catalog), frozenset(m.id for m in cfg.models))
+    f.errors += found.errors
+    f.warnings += found.warnings
+    for model_id, chain in sorted(cfg.fallbacks.items()):
+        m = catalog.get(model_id)
+        if m is None or m.kind != "embedding":
+            continue
+        for name in chain:
+            other = catalog.get(name)
+            if other is not None and other.kind == "embedding" and other.space != m.space:
+                f.warnings.append(f"fallbacks.{model_id}: {other.id} is in {incomparable(m, other)}; an "
+                                  "embeddings request never falls back to it (give it the same vector_space "
+                                  "only if it is the same model)")
+
+
+def _check_default_embedding(cfg: Config, catalog: Catalog, f: Findings) -> None:
+    name = cfg.default_embedding_model
+    if name is None:
+        return
+    m = catalog.get(name)
+    if m is None:
+        f.errors.append(f"default_embedding_model: unknown model {name!r}"
+                        + _did_you_mean(name, [x.id for x in catalog if x.kind == "embedding"]))
+    elif m.kind != "embedding":
+        f.errors.append(f"default_embedding_model: {m.id} is a chat model; tenbin/auto on /v1/embeddings "
+                        "needs a kind: embedding model (the one your index was built with)")
 
 
 def _kind_mismatch(m: ModelSpec, p: ProviderConfig) -> str | None:
@@ -165,6 +197,9 @@ def dependencies(cfg: Config, catalog: Catalog) -> list[Dependency]:
     if policy.reroute_to:
         targets.append(("routing.reroute_to", policy.reroute_to))
     targets.append(("default_model", (cfg.default_model, *cfg.fallbacks.get(cfg.default_model, ()))))
+    if cfg.default_embedding_model:
+        emb = cfg.default_embedding_model
+        targets.append(("default_embedding_model", (emb, *cfg.fallbacks.get(emb, ()))))
     out = []
     for where, names in targets:
         specs = [m for n in dict.fromkeys(names) if (m := catalog.get(n)) is not None]
@@ -209,6 +244,8 @@ def check_config(cfg: Config, catalog: Catalog, today: dt.date | None = None) ->
                         + _did_you_mean(cfg.default_model, [m.id for m in catalog]))
     elif (dm := catalog.get(cfg.default_model)) is not None and dm.kind != "chat":
         f.errors.append(f"default_model: {dm.id} is an embedding model; tenbin/auto answers chats")
+    _check_default_embedding(cfg, catalog, f)
+    _check_spaces(cfg, catalog, f)
     _check_routing(cfg, catalog, f)
     _check_register(cfg, catalog, f, today or dt.datetime.now(dt.timezone(dt.timedelta(hours=9))).date())
     for name, p in sorted(cfg.providers.items()):

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("tenbin.reload")
 
-SWAPPED = ("models", "default_model", "fallbacks", "routing", "privacy", "finops", "governance")
+SWAPPED = ("models", "default_model", "default_embedding_model", "fallbacks", "routing", "privacy", "finops",
+           "governance")
 # tracing: its tracer provider and export thread are built once, at start (observe/tracing.py).
 RESTART_ONLY = ("store", "redis", "providers", "ledger", "shared", "breaker", "retry", "tracing", "metrics")
 

@@ -6,6 +6,11 @@ set of models *before* a target is ranked, so neither cost objectives, budget do
 client asking for a concrete model can send unmasked personal data somewhere the policy forbids.
 An empty ``routing:`` section routes like a pass-through (the requested model, the configured
 ``fallbacks``, ``tenbin/auto`` → ``default_model``) under the safe default constraints (schema.py).
+
+An embeddings request never leaves the requested model's vector space (catalog/spaces.py): its
+pool, fallbacks and reroute candidates are screened to models whose vectors are comparable with
+the ones the client's index holds, and ``tenbin/auto`` there is ``default_embedding_model``, never
+a tier or a price pick.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tenbin.catalog.catalog import Catalog, ModelSpec
+from tenbin.catalog.spaces import incomparable
 from tenbin.clock import SYSTEM, Clock, tokyo_now
 from tenbin.config.schema import Config
 from tenbin.context import RequestContext
@@ -45,10 +51,12 @@ class Plan:
     weights: Mapping[str, int] | None = None
     fallbacks: list[str] = field(default_factory=list)
     tier: str = "standard"
+    anchor: str | None = None  # embeddings: the model whose vector space the request must stay in
 
 
 @dataclass(slots=True)
 class Screen:
+    anchor: ModelSpec | None = None  # embeddings: candidates outside its vector space are rejected
     kept: list[str] = field(default_factory=list)
     demoted: list[str] = field(default_factory=list)
     rejected: list[tuple[str, str, str]] = field(default_factory=list)  # (model, category, reason)
@@ -86,6 +94,7 @@ class Router:
         self._caps = {m.id: (m.capabilities.tools, m.capabilities.json_mode, m.context_window) for m in catalog}
         self._embedding = frozenset(m.id for m in catalog if m.kind == "embedding")
         self._by_id = {m.id: m for m in catalog}
+        self._default_embedding = self._check_default_embedding(cfg.default_embedding_model)
         # The largest context window a chat (False) / embeddings (True) request could be sent to:
         # configured models, except those of a vendor whose key is not set (never callable).
         self._largest: dict[bool, int] = {}
@@ -103,6 +112,31 @@ class Router:
         self._reroute_order = {tier: self._nearest(want) for tier, want in _TIER_RANK.items()}
 
     # ---- helpers ----------------------------------------------------------------------------
+    def _check_default_embedding(self, name: str | None) -> str | None:
+        if name is None:
+            return None
+        m = self.catalog.get(name)
+        if m is None:
+            raise ValueError(f"default_embedding_model: unknown model {name!r}")
+        if m.kind != "embedding":
+            raise ValueError(f"default_embedding_model: {m.id} is a chat model; tenbin/auto on /v1/embeddings "
+                             "needs a kind: embedding model")
+        return m.id
+
+    def _embedding_name(self, name: str) -> str:
+        """What an embeddings request's ``model`` names: ``tenbin/auto`` is the configured
+        ``default_embedding_model``. Never a pick by tier or price as for chats: the vectors must
+        be comparable with the ones the client's index already holds, so the choice is fixed."""
+        if name not in AUTO_MODELS:
+            return name
+        if self._default_embedding is None:
+            raise BadRequest(
+                f"`{name}` on /v1/embeddings needs `default_embedding_model` in the gateway config (the "
+                "embedding model your index was built with): vectors of different embedding models are "
+                "not comparable, so tenbin never picks one by tier or price. Set it, or name an embedding "
+                "model.", code="default_embedding_model_unset", param="model")
+        return self._default_embedding
+
     def _nearest(self, want: int) -> list[str]:
         def key(i: str) -> tuple[int, int]:
             return abs(_TIER_RANK[self._by_id[i].tier] - want), self._ranker.cost(i, 1000, 500)
@@ -133,7 +167,21 @@ class Router:
                     resolved[1])
 
     def _plan(self, ctx: RequestContext, f: Features, rule: Rule | None) -> Plan:
-        p, name = self.policy, ctx.requested_model
+        if f.operation != "embed":
+            return self._plan_for(ctx.requested_model, ctx, f, rule)
+        name = self._embedding_name(ctx.requested_model)
+        plan = self._plan_for(name, ctx, f, rule)
+        if name != ctx.requested_model and plan.source == "client":
+            plan.source = "default_embedding_model"
+        # The space is the one of the model the client asked for (an alias: its first model), not
+        # of whatever a rule sends it to: that is what the client's index was built with.
+        alias = self.policy.aliases.get(name)
+        first = self._from_target("", alias).pool[:1] if alias is not None else [self.resolve(name).id]
+        plan.anchor = first[0] if first else None
+        return plan
+
+    def _plan_for(self, name: str, ctx: RequestContext, f: Features, rule: Rule | None) -> Plan:
+        p = self.policy
         rule_fb = rule.fallbacks if rule else ()
         if name in AUTO_MODELS:
             if rule is not None and rule.has_target:
@@ -194,6 +242,11 @@ class Router:
                 continue
             if not self._configured(self._by_id[mid]):  # cannot recover while the gateway runs: not demoted
                 out.rejected.append((mid, "provider", f"provider {self._by_id[mid].provider} not configured"))
+                continue
+            if out.anchor is not None and self._by_id[mid].space != out.anchor.space:
+                # After the policy checks, so a model rejected here is one that would comply: the
+                # refusal can name it as the re-index option (_no_model).
+                out.rejected.append((mid, "space", incomparable(out.anchor, self._by_id[mid])))
                 continue
             tools, json_mode, window = self._caps[mid]
             if f.tools and not tools:
@@ -325,7 +378,9 @@ class Router:
 
         plan = self._plan(ctx, f, rule)
         trace["source"] = plan.source
-        screen, seen = Screen(), set[str]()
+        screen, seen = Screen(self._by_id[plan.anchor] if plan.anchor else None), set[str]()
+        if screen.anchor is not None:
+            trace["vector_space"] = screen.anchor.space
         self._screen(plan.pool, f, allowed, binding, ctx, seen, screen)
         ranked = self._ranker.order(screen.kept, plan.objective, prompt_tokens=f.tokens,
                                     output_tokens=f.max_output or 500, weights=plan.weights,
@@ -344,6 +399,8 @@ class Router:
             trace["complexity"] = {"score": f.cx[0], "tier": f.cx[1]}
         if not chain:
             raise self._no_model(who, f, plan, screen, applied)
+        if screen.anchor is not None and any(c == "space" for _, c, _ in screen.rejected):
+            trace["other_space"] = [m for m, c, _ in screen.rejected if c == "space"]
         chosen = chain[0]
         max_cost = (rule.max_cost_jpy if rule and rule.max_cost_jpy is not None else p.max_cost_jpy)
         if max_cost is not None:
@@ -390,12 +447,32 @@ class Router:
             return Forbidden(f"This API key may not use model `{plan.pool[0]}`.", param="model")
         if "key" in cats:
             return Forbidden(f"No model this API key may use fits the policy ({detail}).")
+        if "space" in cats and "sovereignty" not in cats and screen.anchor is not None:
+            a = screen.anchor
+            return Forbidden(f"{who}: no model in {a.id}'s vector space ({a.space}) can serve this embeddings "
+                             f"request ({detail}).{self._space_advice(a, screen)}",
+                             code="policy_no_compliant_model")
         if "sovereignty" not in cats:  # only unconfigured providers were left: a config problem
             return UpstreamError(f"No configured model can serve this request ({detail}); add the provider "
                                  "to the config's providers.", status=503, code="provider_not_configured")
         unread = "" if f.scanned else (" (token arrays, which cannot be scanned, count as routing.unscanned_as)"
                                        if f.operation == "embed" else " (unscanned: routing.unscanned_as)")
+        advice = (self._space_advice(screen.anchor, screen) if screen.anchor is not None
+                  else " Mask the data, use tenbin/auto, or add a compliant model.")
         return Forbidden(
             f"{who}: no compliant model can serve this request: {f.data_class.name} data{unread} is bound by "
-            f"{', '.join(applied)} and every candidate fails ({detail}). Mask the data, use tenbin/auto, "
-            "or add a compliant model.", code="policy_no_compliant_model")
+            f"{', '.join(applied)} and every candidate fails ({detail}).{advice}", code="policy_no_compliant_model")
+
+    @staticmethod
+    def _space_advice(a: ModelSpec, screen: Screen) -> str:
+        """What an operator can do when no model of the requested vector space may serve: the
+        models that would comply are named, and why they are not used (masking cannot help)."""
+        other = [m for m, c, _ in screen.rejected if c == "space"]
+        fix = (f" Add a deployment of {a.id} the policy allows with vector_space: {a.space} (e.g. an Azure "
+               "OpenAI deployment in Japan East)")
+        if not other:
+            return f"{fix}; masking cannot help, since a vector of masked text is not the text's vector."
+        names = ", ".join(other[:6])
+        return (f" Compliant but in another vector space: {names}. Their vectors are incomparable with {a.id}'s "
+                f"(vector space {a.space}), so an index built with {a.id} cannot be searched with them.{fix}, "
+                "or re-index with one of them and name it.")

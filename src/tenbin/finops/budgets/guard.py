@@ -24,6 +24,7 @@ from urllib.parse import quote
 import orjson
 
 from tenbin.catalog.catalog import Catalog, ModelSpec
+from tenbin.catalog.spaces import incomparable
 from tenbin.context import RequestContext
 from tenbin.errors import BudgetExceeded
 from tenbin.finops.budgets.alerts import Alerter, yen
@@ -203,6 +204,9 @@ class LedgerGuard:
             return None, f"the request is already on {target.id}"
         if target.kind != decision.model.kind:
             return None, f"{target.id} is {'an embedding' if target.kind == 'embedding' else 'a chat'} model"
+        if target.kind == "embedding" and target.space != decision.model.space:
+            # A cheaper vector of another space is no saving: the client's index cannot use it.
+            return None, f"{target.id} is in {incomparable(decision.model, target)}"
         if not ctx.principal.may_use(target.id):
             return None, f"this key may not use {target.id}"
         if decision.model.domestic and not target.domestic:
