@@ -36,7 +36,6 @@ from tenbin.api.refusals import REFUSALS
 from tenbin.config.schema import Config
 from tenbin.console import csrf, flash, i18n
 from tenbin.console.page import Download, Flash, Page, PageContext
-from tenbin.console.pages import BY_SLUG, PAGES
 from tenbin.console.render import environment, html
 from tenbin.console.session import COOKIE, ConsoleSecret, Session, Sessions, clear_cookie, set_cookie
 from tenbin.context import Principal
@@ -117,6 +116,10 @@ class Console:
         self.sessions = Sessions(runtime.keyring, self.secret, self.clock)
         self.env = environment()
         self.demo = is_demo(runtime.cfg)
+        # imported here, not at module level: page modules use the admin API's helpers (api/edge),
+        # and importing tenbin.api imports api/app, which imports this module
+        from tenbin.console.pages import BY_SLUG, PAGES
+
         self.pages: tuple[Page, ...] = PAGES
         self.by_slug: Mapping[str, Page] = BY_SLUG
         # every page's texts in one table (their keys carry the page's slug, so they cannot
