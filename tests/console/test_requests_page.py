@@ -135,7 +135,8 @@ def test_in_a_browser_the_filtered_rows_are_the_ledgers_and_no_prompt_text_shows
     assert ids == api_ids(gov, {"use_case": "support", "status": "ok"})
     first = gov.admin_get(f"/admin/ledger?{urlencode({'use_case': 'support', 'status': 'ok', 'limit': 1})}")["data"][0]
     row = cells(browser_page, "#requests-rows tbody tr")[0]
-    assert row[1] == first["team"] and row[4] == first["served_model"] and row[8] == f"{first['prompt_tokens']:,}"
+    assert row[1] == first["team"] and row[3] == first["served_model"]
+    assert row[6] == f"{first['prompt_tokens']:,} / {first['completion_tokens']:,}"
     text = browser_page.text_content("main") or ""
     assert not any(name in text for name in _NAMES)  # the support prompts name these people: not shown
     assert browser_page.locator(".raw-open").count() == 0  # retention is off in the demo

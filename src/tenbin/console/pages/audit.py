@@ -24,12 +24,19 @@ from tenbin.governance.verify import head, verify_store
 RECENT = 50
 
 
+def _short(v: Any) -> str:
+    """A detail value for a table cell: a config or key hash shortened to its first 16 digits."""
+    text = v if isinstance(v, str) else orjson.dumps(v).decode()
+    return text[:16] + "…" if len(text) > 40 else text
+
+
 def _action(row: dict[str, Any]) -> dict[str, Any]:
     detail = orjson.loads(row["detail"]) if row.get("detail") else {}
     return {"seq": row["seq"], "when": dt.datetime.fromtimestamp(int(row["ts_us"]) / 1_000_000, JST),
             "action": row["action"], "key_id": row["key_id"], "role": row["role"], "team": row["team"],
             "actor_team": detail.pop("actor_team", None) if isinstance(detail, dict) else None,
-            "target": row["target"], "detail": detail}
+            "target": row["target"], "detail": detail,
+            "detail_text": ", ".join(f"{k}={_short(v)}" for k, v in detail.items()) if isinstance(detail, dict) else ""}
 
 
 async def view(ctx: PageContext) -> dict[str, Any]:

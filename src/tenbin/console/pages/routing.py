@@ -20,6 +20,8 @@ from tenbin.ledger.query import ledger_row
 from tenbin.ledger.record import from_nanos
 from tenbin.ledger.routes import NO_TRACE, policy_rule, route_report
 
+MAX_DAYS = 62  # longest period whose fallbacks are drawn day by day
+
 
 def period_of(ctx: PageContext) -> Period:
     """``?period=`` (a month, a day or a day range, as ``tenbin costs --period``), else the Tokyo
@@ -87,7 +89,10 @@ async def view(ctx: PageContext) -> dict[str, Any]:
              for t, n in rep.tiers.most_common()]
     causes = [{"model": m, "error": e, "attempts": n}
               for (m, e), n in sorted(rep.causes.items(), key=lambda kv: (-kv[1], kv[0]))]
-    days = [{"day": d.isoformat(), "fallbacks": n} for d, n in sorted(rep.fallback_days.items())]
+    # every day of the period (a storm shows against the quiet days), or only the days with fallbacks
+    # when the period is too long to draw day by day
+    span = period.days() if len(period.days()) <= MAX_DAYS else sorted(rep.fallback_days)
+    days = [{"day": d.isoformat(), "fallbacks": rep.fallback_days.get(d, 0)} for d in span] if rep.fallbacks else []
     request_id = (ctx.query.get("request_id") or "").strip()
     why: dict[str, Any] | None = None
     if request_id:
