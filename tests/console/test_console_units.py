@@ -4,6 +4,7 @@ secret), the demo marker, redirects, and the package data that must ship in the 
 
 from __future__ import annotations
 
+import asyncio
 import fnmatch
 import re
 import tomllib
@@ -170,3 +171,38 @@ def test_templates_and_static_files_ship_in_the_wheel() -> None:
     assert "console/static/vendor/chart.umd.min.js" in files and "console/static/vendor/chart.js-LICENSE.md" in files
     unshipped = [f for f in files if not any(fnmatch.fnmatchcase(f, g) for g in globs)]
     assert not unshipped
+
+
+async def test_sessions_on_postgresql_two_replicas_one_secret() -> None:
+    """The same on the PostgreSQL store (its own migration file): replicas race to create the
+    secret and agree on it, and a logout on one ends the session on the other."""
+    import asyncpg
+
+    from tenbin.store.postgres import PostgresStore
+    from tests.scale.services import PG_BASE, new_schema, pg_url, require
+
+    require("PostgreSQL", "127.0.0.1", 5432)
+    schema = new_schema()
+    clock = ManualClock("2026-11-20T09:00:00Z")
+    a, b = PostgresStore(pg_url(schema)), PostgresStore(pg_url(schema))
+    try:
+        await a.migrate()
+        await b.migrate()
+        sa = Sessions(KeyRing(a, clock=clock), ConsoleSecret(a, clock), clock)
+        sb = Sessions(KeyRing(b, clock=clock), ConsoleSecret(b, clock), clock)
+        secrets_ = await asyncio.gather(sa.secret.get(), sb.secret.get())  # created together
+        assert secrets_[0] == secrets_[1] and len(secrets_[0]) == 32
+        key, _ = await sa.keyring.create("demo-eng", "p", "admin")
+        token, s = await sa.login(key)
+        got = await sb.current(FakeRequest(token))  # type: ignore[arg-type]
+        assert got is not None and got.principal == s.principal
+        await sb.end(got)
+        assert await sa.current(FakeRequest(token)) is None  # type: ignore[arg-type]
+    finally:
+        await a.close()
+        await b.close()
+        c = await asyncpg.connect(PG_BASE)
+        try:
+            await c.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        finally:
+            await c.close()
