@@ -222,10 +222,12 @@ class Gateway:
         bodies: Bodies = plan.body_for if plan else (lambda _m: ctx.body)
         if ctx.stream:
             return await open_stream(self, ctx, fin, bodies, plan)
-        # A cached answer is a chat answer: a request that may go natively is not cached.
+        # A cached answer is a chat answer: a request some model of the chain takes natively is
+        # not cached (one every model gets translated still is).
+        native = ctx.native is not None and any(
+            (p := self.providers.get(m.provider)) is not None and speaks(p, ctx) for m in decision.chain)
         served, result = await self._complete(ctx, decision, bodies, fin.tried,
-                                              ctx.native is None and (plan is None or plan.uniform(decision.chain)),
-                                              plan)
+                                              not native and (plan is None or plan.uniform(decision.chain)), plan)
         fin.served = served
         masked = fin.masked = plan.masked_for(served.model) if plan else None
         response = result.response
