@@ -170,3 +170,35 @@ def test_a_killed_worker_is_replaced_and_its_reservations_freed(fake_openai: Fak
     assert Decimal(row["reserved_jpy"]) == 0, row
     ledger = Decimal(sum(int(str(r["cost_jpy_nanos"])) for r in rows)) / 1_000_000_000
     assert Decimal(row["spent_jpy"]) == ledger.quantize(Decimal("0.01")), (row, ledger)
+
+
+def test_a_config_reload_reaches_every_worker(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
+    """POST /admin/config/reload lands on one worker; the supervisor SIGHUPs the others. A SIGHUP
+    to the supervisor reloads every worker."""
+    srv = Served(workers_config(fake_openai.url, tmp_path), tmp_path)
+    admin = srv.cli("keys", "create", "--team", "ops", "--role", "admin").strip().splitlines()[-1].strip()
+    srv.start()
+    try:
+        clients = client_on_each_worker(srv.url, 2, headers={"authorization": f"Bearer {admin}"})
+
+        def everywhere(model: str) -> bool:
+            return all(model in {m["id"] for m in c.get("/v1/models").json()["data"]} for c in clients.values())
+
+        def until(model: str) -> None:
+            deadline = time.monotonic() + 15
+            while not everywhere(model):
+                assert time.monotonic() < deadline, f"{model} not served by every worker"
+                time.sleep(0.1)
+
+        assert not everywhere("extra-4o")
+        srv.cfg["models"].append(fake_model("extra-4o", "fake"))
+        srv.write_config()
+        assert clients[0].post("/admin/config/reload").status_code == 200
+        until("extra-4o")
+        srv.cfg["models"].append(fake_model("more-4o", "fake"))
+        srv.write_config()
+        srv.signal(signal.SIGHUP)
+        until("more-4o")
+        assert srv.proc is not None and srv.proc.poll() is None
+    finally:
+        assert srv.stop() == 0

@@ -223,6 +223,9 @@ class AdminAPI:
             self.rt.audit.admin(actor, "config.reload.request", target=self.rt.config_source,
                                 detail={"config_sha256": done.sha256})
             await self.rt.audit.flush()
+        peers = self.rt.extras.get("reload_peers")  # serve --workers: the other workers re-read it too
+        if peers is not None:
+            await peers()
         return _json({"object": "config.reload", "previous_sha256": done.previous_sha256, "sha256": done.sha256,
                       "changed": list(done.changed), "warnings": list(done.warnings)})
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import re
@@ -109,9 +110,8 @@ def register(app: typer.Typer) -> None:
         if not server.loopback and server.auth != "required" and (worker is None or worker[0] == 0):
             logging.getLogger("tenbin").warning("non-loopback bind: API keys are required for every request")
         link: StateLink | None = None
-        if worker is not None and cfg.ledger.spool_dir:  # a spool directory belongs to one process (flock)
-            spool = str(Path(cfg.ledger.spool_dir) / f"worker-{worker[0]}")  # a respawn replays its slot's
-            cfg = cfg.model_copy(update={"ledger": cfg.ledger.model_copy(update={"spool_dir": spool})})
+        if worker is not None:
+            cfg = own_spool(cfg, worker[0])
         if worker is not None:
             from tenbin.workers.link import StateLink
 
@@ -129,6 +129,8 @@ def register(app: typer.Typer) -> None:
         if worker is not None:
             runtime.extras["worker"] = {"index": worker[0], "of": worker[1], "pid": os.getpid()}  # /healthz
             share_engines(runtime, link)
+            runtime.extras["reload_peers"] = lambda: link.tell("reload", pid=os.getpid())  # SIGHUP the others
+            runtime.extras["adjust_config"] = functools.partial(own_spool, index=worker[0])  # on every reload
         try:
             import uvloop
 
@@ -194,6 +196,15 @@ def worker_env() -> tuple[int, int, str] | None:
     if not path:
         return None
     return int(os.environ.get(INDEX_ENV, "0")), int(os.environ.get(COUNT_ENV, "1")), path
+
+
+def own_spool(cfg: Config, index: int) -> Config:
+    """A spool directory belongs to one process (flock): worker ``index`` spools in
+    ``<spool_dir>/worker-<index>``, which the worker respawned in its slot replays."""
+    if not cfg.ledger.spool_dir:
+        return cfg
+    spool = str(Path(cfg.ledger.spool_dir) / f"worker-{index}")
+    return cfg.model_copy(update={"ledger": cfg.ledger.model_copy(update={"spool_dir": spool})})
 
 
 def share_engines(runtime: Runtime, link: StateLink | None) -> None:

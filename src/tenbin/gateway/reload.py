@@ -56,6 +56,9 @@ async def reload_runtime(rt: Runtime, cfg: Config | None = None) -> Reloaded:
             if rt.config_source is None:
                 raise ConfigError("this gateway was started without a config file; nothing to reload")
             cfg = load_config(Path(rt.config_source))
+            adjust = rt.extras.get("adjust_config")  # serve --workers: this worker's own spool directory
+            if adjust is not None:
+                cfg = adjust(cfg)
         kept: list[str] = []
         if cfg.server != rt.cfg.server:
             # the listening socket stays (and `serve --port` overrides are not in the file)

@@ -46,8 +46,9 @@ class StateServer:
     """Serves ``reserve``/``settle``/``release``/``seed``/``snapshot`` and ``admit`` on a unix socket."""
 
     def __init__(self, path: str, on_ready: OnReady | None = None,
-                 engines: Mapping[str, Engine] | None = None) -> None:
+                 engines: Mapping[str, Engine] | None = None, on_reload: OnReady | None = None) -> None:
         self.path = path
+        self.on_reload = on_reload  # a worker reloaded its config through the admin API
         self.engines = dict(engines or {})  # embedded providers' engines, run here once for all workers
         self.ledger = MemoryBudgetLedger()
         self.limiter = MemoryRateLimiter()
@@ -132,6 +133,10 @@ class StateServer:
         if op == "engine":
             engine = self.engines.get(str(msg["p"]))
             return {"state": "stopped", "reason": "not run by the supervisor"} if engine is None else engine.snapshot()
+        if op == "reload":
+            if self.on_reload is not None:
+                self.on_reload(msg)
+            return None
         if op == "ready":
             if self.on_ready is not None:
                 self.on_ready(msg)

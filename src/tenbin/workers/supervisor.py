@@ -81,7 +81,7 @@ class Supervisor:
         self._dir = tempfile.mkdtemp(prefix="tenbin-workers-")
         self.engines = dict(engines or {})  # embedded providers: their model workers run once, here
         self.state = StateServer(os.path.join(self._dir, "state.sock"), self._ready,
-                                 {name: p.engine for name, p in self.engines.items()})
+                                 {name: p.engine for name, p in self.engines.items()}, self._reloaded)
         self._watchers: set[asyncio.Task[None]] = set()
 
     def _ready(self, msg: dict[str, Any]) -> None:
@@ -90,6 +90,14 @@ class Supervisor:
             slot.ready.set()
             if self.summary is None:
                 self.summary = str(msg.get("summary") or "")
+
+    def _reloaded(self, msg: dict[str, Any]) -> None:
+        """POST /admin/config/reload reached one worker: the others re-read the file (SIGHUP), so
+        every worker routes by the same policy."""
+        for s in self.slots:
+            if s.proc is not None and s.proc.returncode is None and s.proc.pid != int(msg["pid"]):
+                with contextlib.suppress(ProcessLookupError):
+                    s.proc.send_signal(signal.SIGHUP)
 
     async def _spawn(self, slot: Slot) -> None:
         env = {**os.environ, STATE_ENV: self.state.path, INDEX_ENV: str(slot.index), COUNT_ENV: str(self.n)}
