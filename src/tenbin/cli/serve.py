@@ -126,10 +126,10 @@ def register(app: typer.Typer) -> None:
         for w in findings.warnings if worker is None or worker[0] == 0 else ():  # said once, not per worker
             logging.getLogger("tenbin").warning("config: %s", w)
         runtime.config_source = str(config.resolve()) if config is not None else None
-        if worker is not None:
+        if worker is not None and link is not None:
             runtime.extras["worker"] = {"index": worker[0], "of": worker[1], "pid": os.getpid()}  # /healthz
             share_engines(runtime, link)
-            runtime.extras["reload_peers"] = lambda: link.tell("reload", pid=os.getpid())  # SIGHUP the others
+            runtime.extras["reload_peers"] = functools.partial(link.tell, "reload", pid=os.getpid())  # SIGHUP others
             runtime.extras["adjust_config"] = functools.partial(own_spool, index=worker[0])  # on every reload
         try:
             import uvloop
@@ -207,13 +207,11 @@ def own_spool(cfg: Config, index: int) -> Config:
     return cfg.model_copy(update={"ledger": cfg.ledger.model_copy(update={"spool_dir": spool})})
 
 
-def share_engines(runtime: Runtime, link: StateLink | None) -> None:
+def share_engines(runtime: Runtime, link: StateLink) -> None:
     """A worker's embedded providers use the supervisor's engine instead of starting their own."""
     from tenbin.providers.llamacpp import LlamaCppProvider
     from tenbin.workers.engine import RemoteEngine
 
-    if link is None:
-        return
     for name, p in runtime.providers.items():
         if isinstance(p, LlamaCppProvider):
             p.engine = RemoteEngine(link, name)
