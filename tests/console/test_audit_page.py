@@ -5,15 +5,23 @@ a viewer's list, one created for its own team is."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 
+from tenbin.clock import ManualClock
+from tenbin.console.page import PageContext
+from tenbin.console.pages import audit as audit_page
 from tenbin.console.pages.audit import PAGE, RECENT
+from tenbin.demo.run import demo_config
+from tenbin.gateway.runtime import build_runtime
+from tenbin.governance.verify import verify_store
 from tests.console.conftest import ConsoleDemo
-from tests.console.govdemo import Demo, close_demo, open_demo
+from tests.console.govdemo import END, Demo, close_demo, open_demo
 from tests.harness import LoopThread
 
 
@@ -69,6 +77,39 @@ def test_a_viewer_sees_its_teams_admin_actions_and_no_chain(gov: Demo) -> None:
     created = {r["target"]: r for r in admin_actions(gov) if r["action"] == "key.create"}
     assert any(created[n]["team"] == viewer.team for n in names)
     assert not any(r["team"] == "demo-eng" and k in names for k, r in created.items())
+
+
+def test_a_long_chain_is_verified_when_asked(gov: Demo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(audit_page, "AUTO_VERIFY_MAX", 10)  # the demo's chain is longer than this
+    v = gov.view(PAGE, gov.principal("admin"))
+    assert v["verify"] is None and v["checkpoint"]["seq"] > 10
+    asked = gov.view(PAGE, gov.principal("admin"), {"verify": "1"})
+    assert asked["verify"] is not None and asked["verify"]["ok"]
+
+
+def test_a_tampered_chain_shows_broken_at_the_entry_verify_names(gov: Demo, tmp_path: Path) -> None:
+    src = sqlite3.connect(gov.folder / "tenbin.db")
+    dst = sqlite3.connect(tmp_path / "tenbin.db")
+    src.backup(dst)
+    src.close()
+    victim = dst.execute("SELECT seq FROM audit_log WHERE kind = 'request' AND provider = 'anthropic'"
+                         " ORDER BY seq LIMIT 1 OFFSET 10").fetchone()[0]
+    # someone rewrites where a request's data went
+    dst.execute("UPDATE audit_log SET provider = 'onprem', region = 'on-prem' WHERE seq = ?", (victim,))
+    dst.commit()
+    dst.close()
+    cfg = demo_config(gov.folder / "tenbin.yaml")
+    rt = build_runtime(cfg.model_copy(update={"store": f"sqlite:///{tmp_path / 'tenbin.db'}"}),
+                       clock=ManualClock(END))
+    gov.lt.run(rt.start())
+    try:
+        admin = gov.principal("admin")
+        v = gov.lt.run(PAGE.view(PageContext(rt, admin, None, "en", {}, gov.rt_now(), "csrf")))
+        res = gov.lt.run(verify_store(rt.store))
+        assert not res.ok and res.broken is not None and res.broken.seq == victim
+        assert v["verify"]["ok"] is False and v["verify"]["broken"] == {"seq": victim, "reason": res.broken.reason}
+    finally:
+        gov.lt.run(rt.stop())
 
 
 def cells(page: Any, selector: str) -> list[list[str]]:
