@@ -239,3 +239,22 @@ async def test_static_files_and_the_vendored_chart_library(demo: ConsoleDemo, ht
     for name in ("console.css", "console.js", "vendor/chart.js-LICENSE.md"):
         async with http.get(demo.console + "/static/" + name) as r:
             assert r.status == 200, name
+
+
+async def test_logins_and_logouts_are_audited_and_refused_logins_recorded(demo: ConsoleDemo,
+                                                                         http: aiohttp.ClientSession) -> None:
+    async def audit(action: str) -> list[dict[str, object]]:
+        assert demo.runtime.audit is not None
+        demo.run(demo.runtime.audit.flush())  # on the gateway's loop, whose writer it is
+        return await demo.runtime.store.query("SELECT key_id, team, role FROM audit_log WHERE action = ?", (action,))
+
+    key, rec = demo.run(demo.runtime.keyring.create(demo.keys.team_admin_team, "demo", "team-admin", "audited"))
+    token = await http_login(http, demo.console, key)
+    async with http.post(demo.console + "/logout", data={"csrf": token}, allow_redirects=False) as r:
+        assert r.status == 303
+    who = {"key_id": rec.id, "team": demo.keys.team_admin_team, "role": "team-admin"}
+    assert who in await audit("console.login") and who in await audit("console.logout")
+    refused = len(await audit("auth.refused"))
+    async with http.post(demo.console + "/login", data={"key": "tb-000000000000-nope"}, allow_redirects=False) as r:
+        assert r.status == 401
+    assert len(await audit("auth.refused")) == refused + 1
