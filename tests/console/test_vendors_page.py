@@ -5,6 +5,7 @@ refused. The browser test reads the same figures off the rendered page (tables b
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -15,7 +16,7 @@ from typer.testing import CliRunner
 
 from tenbin.cli.main import app
 from tenbin.clock import ManualClock
-from tenbin.console.pages.vendors import PAGE
+from tenbin.console.pages.vendors import PAGE, REPLAY_LOCK
 from tenbin.demo.policy import KEY_ENV
 from tenbin.errors import Forbidden
 from tenbin.finops.config import FinOpsConfig
@@ -147,6 +148,16 @@ def test_whatif_refuses_bad_input_without_replaying(views: Demo, query: dict[str
     assert v["whatif"] == {"error_key": key}
 
 
+def test_one_whatif_at_a_time(views: Demo) -> None:
+    """A second replay while one runs is told to wait instead of queueing CPU-bound work."""
+    async def go() -> dict[str, Any]:
+        lock = views.rt.extras.setdefault(REPLAY_LOCK, asyncio.Lock())
+        async with lock:  # a replay in progress
+            return await PAGE.view(views.ctx(views.principal("admin"), {"whatif": "outage", "vendor": "openai"}))
+    assert views.lt.run(go())["whatif"] == {"error_key": "vendors.whatif_busy"}
+    assert "rows" in views.view(PAGE, views.principal("admin"), {"whatif": "outage", "vendor": "openai"})["whatif"]
+
+
 def test_every_text_in_both_languages() -> None:
     ja, en = PAGE.messages["ja"], PAGE.messages["en"]
     assert set(ja) == set(en) and all(k.startswith("vendors.") for k in ja)
@@ -166,7 +177,7 @@ def _replay_on(demo: ConsoleDemo, scenario: Any, team: str | None = None) -> Rep
         shapes = [x for x in await load_shapes(s, parse_period(MONTH)) if team is None or x.team == team]
         fx, keys = await load_table(s), await load_key_models(s)
         return replay(shapes, demo.config, demo.runtime.catalog, fx, scenario, keys=keys)
-    return demo.run(go())
+    return demo.run(go())  # type: ignore[no-any-return]
 
 
 def test_whatif_panel_in_the_browser_shows_the_replays_numbers(

@@ -26,7 +26,7 @@ from tenbin.governance.config import GovernanceConfig
 KINDS = ("outage", "price")
 PCT_RANGE = (-90, 500)
 TOP = 20  # rows of the replay's move and gap tables, as the CLI prints
-_LOCK = "console.vendors.replay"  # Runtime.extras key of the lock that runs one replay at a time
+REPLAY_LOCK = "console.vendors.replay"  # Runtime.extras key of the lock that runs one replay at a time
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +102,7 @@ def _replay_view(res: ReplayResult) -> dict[str, Any]:
 
 async def run_whatif(ctx: PageContext, w: WhatIf, period: Period) -> dict[str, Any]:
     """The replay's figures, or ``{"error": text}`` (a bound, a busy replayer, a bad scenario)."""
-    lock = ctx.rt.extras.setdefault(_LOCK, asyncio.Lock())
+    lock = ctx.rt.extras.setdefault(REPLAY_LOCK, asyncio.Lock())
     assert isinstance(lock, asyncio.Lock)
     if lock.locked():
         return {"error_key": "vendors.whatif_busy"}
