@@ -265,7 +265,8 @@ def test_in_the_browser_an_admin_creates_a_budget_and_a_viewer_has_no_form(copy:
     row = page.eval_on_selector(
         "#budgets-status tbody tr:has(td:text-is('from-the-browser'))",
         "r => [...r.cells].map(c => c.textContent.trim())")
-    assert row[6] == f"¥{Decimal(cli['from-the-browser']['spent_jpy']):,.2f}"
+    assert row[1:5] == ["demo-web", cli["from-the-browser"]["period_key"], "¥3.00",
+                        f"¥{Decimal(cli['from-the-browser']['spent_jpy']):,.2f}"]
     page.on("dialog", lambda d: d.accept())
     page.click('#budgets-stored tr[data-stored="from-the-browser"] button')
     page.wait_for_selector("[data-flash=ok]")
@@ -275,5 +276,5 @@ def test_in_the_browser_an_admin_creates_a_budget_and_a_viewer_has_no_form(copy:
     login(page, demo.keys.viewer)
     page.goto(demo.console + "/budgets")
     assert page.locator("#budget-form").count() == 0 and page.locator("#edit").count() == 0
-    subjects = page.eval_on_selector_all("#budgets-status tbody tr", "rows => rows.map(r => r.cells[3].textContent)")
+    subjects = page.eval_on_selector_all("#budgets-status tbody tr", "rows => rows.map(r => r.cells[1].textContent)")
     assert subjects and set(subjects) == {demo.keys.viewer_team}

@@ -43,7 +43,7 @@ async def view(ctx: PageContext) -> dict[str, Any]:
         })
     return {
         "as_of": ctx.now.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M"), "periods": periods,
-        "budgets": status, "forecast": fc, "forecast_budgets": crossing, "forecast_method": METHOD,
+        "budgets": status, "forecast": fc, "forecast_budgets": crossing,
     }
 
 
@@ -84,6 +84,10 @@ MESSAGES = {
         "overview.crosses": "超過見込み",
         "overview.within": "範囲内",
         "overview.method": "算出方法",
+        "overview.method_text": "曜日別ランレート：今月の実績に、残りの各日（東京時間）を"
+                                "今月これまでの同じ曜日の完了日の平均で加算（その曜日がまだなければ全完了日の平均）。"
+                                "利用が始まった日から数え、本日は実績と同曜日平均の大きい方。"
+                                "完了日がまだない場合は本日の実績を経過時間の割合で延長。",
         "overview.where": "処理場所の内訳",
         "overview.place": "処理場所",
         "overview.place.local": "自社（オンプレミス）",
@@ -129,6 +133,7 @@ MESSAGES = {
         "overview.crosses": "would cross",
         "overview.within": "within",
         "overview.method": "Method",
+        "overview.method_text": METHOD,  # tenbin forecast's own words
         "overview.where": "Where traffic was served",
         "overview.place": "Place",
         "overview.place.local": "Local (on-prem)",
