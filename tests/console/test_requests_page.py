@@ -69,6 +69,14 @@ def test_a_viewer_gets_its_own_teams_rows_only(gov: Demo) -> None:
     assert not v["raw_allowed"] and v["raw"] is None
 
 
+def test_a_team_admin_gets_its_own_teams_rows_only(gov: Demo) -> None:
+    ta = gov.principal("team-admin")
+    v = gov.view(PAGE, ta, {"use_case": "code-review"})
+    assert v["rows"] and {r["team"] for r in v["rows"]} == {gov.keys.team_admin_team}
+    assert [r["request_id"] for r in v["rows"]] == api_ids(gov, {"use_case": "code-review"}, gov.keys.team_admin)
+    assert gov.view(PAGE, ta, {"use_case": "support"})["rows"] == []  # the viewer's team's use case
+
+
 def test_a_malformed_filter_is_refused(gov: Demo) -> None:
     with pytest.raises(BadRequest):
         gov.view(PAGE, gov.principal("admin"), {"day": "yesterday"})
