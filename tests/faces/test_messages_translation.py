@@ -158,3 +158,14 @@ def test_server_tools_are_left_out_and_their_blocks_become_text() -> None:
     text = chat["messages"][1]["content"]
     assert text.startswith('[server_tool_use] {"id":"srvtoolu_1"') and "東京 天気" in text
     assert "[web_search_tool_result]" in text and "天気" in text and "Eq" not in text and text.endswith("晴れ")
+
+
+def test_a_pdf_becomes_a_file_part_and_a_url_document_text() -> None:
+    chat = face.to_chat({"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": [
+        {"type": "document", "title": "規則", "source": {"type": "base64", "media_type": "application/pdf",
+                                                       "data": "JVBERi0="}},
+        {"type": "document", "source": {"type": "url", "url": "https://example.com/a.pdf"}}]}]})
+    pdf, url = chat["messages"][0]["content"]
+    assert pdf == {"type": "file", "file": {"filename": "規則", "file_data": "data:application/pdf;base64,JVBERi0="}}
+    assert url["type"] == "text" and url["text"].startswith("[document] ")
+    assert "https://example.com/a.pdf" in url["text"]

@@ -272,3 +272,20 @@ def test_pii_is_masked_in_the_native_responses_request_and_restored(lt: LoopThre
             gw.stop()
     finally:
         lt.run(fake.stop())
+
+
+def test_a_pdf_with_citations_passes_natively(claude_gateway: ClaudeGateway) -> None:
+    gw, fake = claude_gateway
+    pdf = {"type": "document", "title": "就業規則", "citations": {"enabled": True},
+           "source": {"type": "base64", "media_type": "application/pdf", "data": "JVBERi0xLjQKJcfsj6IKNSAwIG9iago="}}
+    cited = {"type": "text", "text": "有給は20日です。", "citations": [
+        {"type": "page_location", "cited_text": "年次有給休暇は20日とする。", "document_index": 0,
+         "document_title": "就業規則", "start_page_number": 3, "end_page_number": 4}]}
+    answer = message(None)
+    answer["content"] = [cited]
+    fake.enqueue(Reply(json=copy.deepcopy(answer)))
+    content: Any = [pdf, {"type": "text", "text": "有給は何日?"}]
+    raw = _claude(gw).messages.with_raw_response.create(model="claude", max_tokens=256,
+                                                         messages=[{"role": "user", "content": content}])
+    assert raw.http_response.json()["content"] == [cited]
+    assert fake.requests[-1].json()["messages"][0]["content"] == content

@@ -71,7 +71,8 @@ def _anthropic_only(body: dict[str, Any]) -> str | None:
             continue
         if "thinking_blocks" in m:
             return "messages.thinking_blocks"
-        for p in m.get("content") if isinstance(m.get("content"), list) else []:
+        content = m.get("content")
+        for p in content if isinstance(content, list) else []:
             if isinstance(p, dict) and "cache_control" in p:
                 return "messages.content.cache_control"
     return None

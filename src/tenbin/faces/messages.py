@@ -158,6 +158,13 @@ def _user(content: Any, param: str) -> list[dict[str, Any]]:
             tools.append({"role": "tool", "tool_call_id": ident, "content": _result_text(b, where)})
         elif kind == "document" and isinstance(b.get("source"), dict) and b["source"].get("type") == "text":
             parts.append({"type": "text", "text": str(b["source"].get("data") or "")})
+        elif kind == "document" and isinstance(b.get("source"), dict) and b["source"].get("type") == "base64":
+            # a PDF: a chat file part, which the scan reads and privacy.binary governs like an image
+            src = b["source"]
+            data = f"data:{src.get('media_type')};base64,{src.get('data')}"
+            parts.append({"type": "file", "file": {"filename": str(b.get("title") or "document"), "file_data": data}})
+        elif kind in ("document", "search_result", "container_upload"):
+            parts.append({"type": "text", "text": _as_text(b)})  # a URL or file-id document, a RAG result
         else:
             raise _bad(f"content block type {kind!r} is not supported by this gateway", where)
     out = list(tools)
