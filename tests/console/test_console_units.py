@@ -91,7 +91,8 @@ def test_the_demo_marker_is_the_demos_and_marks_only_a_demo_folder(tmp_path: Pat
     ("/console/costs?by=model", "/console/costs?by=model"), (None, "/console/overview"),
     ("https://evil.example/", "/console/overview"), ("//evil.example/console/x", "/console/overview"),
     ("/console/\\evil", "/console/overview"), ("/consolex", "/console/overview"),
-    ("/console/login?next=/console/login", "/console/overview"), ("/console/a\nb", "/console/overview")])
+    ("/console/login?next=/console/login", "/console/overview"), ("/console/a\nb", "/console/overview"),
+    ("/console/../v1/models", "/console/overview")])
 def test_after_login_only_a_console_path_is_a_destination(value: str | None, expected: str) -> None:
     assert safe_next(value) == expected
 

@@ -72,7 +72,7 @@ def is_demo(cfg: Config) -> bool:
 def safe_next(value: str | None) -> str:
     """Where to go after login or a language switch: a console path on this host, nothing else
     (an open redirect would let a link send a freshly logged-in user anywhere)."""
-    if (value and value.startswith(PREFIX + "/") and not value.startswith("//") and "\\" not in value
+    if (value and value.startswith(PREFIX + "/") and "\\" not in value and "/.." not in value
             and value.isprintable() and not value.startswith(PREFIX + "/login")):
         return value
     return HOME
@@ -188,17 +188,19 @@ class Console:
         return PageContext(rt=self.rt, principal=p, scope=scope, lang=i18n.choose(request),
                            query=dict(request.query), now=self.clock.now(), csrf=session.csrf)
 
-    async def _teams(self, p: Principal) -> list[str]:
-        """The teams an admin can narrow the view to (every team that has a key)."""
+    async def _teams(self, p: Principal, scope: str | None) -> list[str]:
+        """The teams an admin can narrow the view to: every team that has a key, and the one in
+        the address (so the picker shows what the page shows)."""
         if p.role != "admin":
             return []
-        return sorted({k.team for k in await self.rt.store.list_keys(None)})
+        return sorted({k.team for k in await self.rt.store.list_keys(None)} | ({scope} if scope else set()))
 
     async def _show(self, request: web.Request, page: Page, session: Session, ctx: PageContext,
                     shown: Flash | None, status: int = 200) -> web.Response:
         data = await page.view(ctx)
+        teams = await self._teams(session.principal, ctx.scope)
         return self.render(request, page.template, lang=ctx.lang, page=page, session=session, scope=ctx.scope,
-                           teams=await self._teams(session.principal), flash_=shown, data=data, status=status)
+                           teams=teams, flash_=shown, data=data, status=status)
 
     # ---- handlers -------------------------------------------------------------------------------
     async def root(self, request: web.Request) -> web.Response:
