@@ -177,6 +177,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vendors.concentration": "支出の集中度",
         "vendors.hhi": "ハーフィンダール・ハーシュマン指数（HHI、支出シェア）",
         "vendors.hhi_requests": "HHI（リクエスト数シェア）",
+        "vendors.largest": "最大ベンダーの支出シェア",
         "vendors.hhi_note": ("シェア（%）の二乗和。0〜10,000。1,800 超は高集中、1,000〜1,800 は中程度"
                              "（2023 年米国合併ガイドライン）。"),
         "vendors.band_high": "高集中",
@@ -256,6 +257,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vendors.concentration": "Spend concentration",
         "vendors.hhi": "Herfindahl–Hirschman index (HHI, spend shares)",
         "vendors.hhi_requests": "HHI (request shares)",
+        "vendors.largest": "Largest vendor's share of spend",
         "vendors.hhi_note": ("Sum of the squared percentage shares, 0 to 10,000. Above 1,800 is highly "
                              "concentrated, 1,000 to 1,800 moderately (2023 US Merger Guidelines)."),
         "vendors.band_high": "highly concentrated",
