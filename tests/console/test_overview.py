@@ -10,15 +10,21 @@ import datetime as dt
 import math
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 
+from tenbin.clock import ManualClock
+from tenbin.config.loader import load_config
 from tenbin.console.format import money_jpy
 from tenbin.console.pages.overview import PAGE
+from tenbin.demo.run import listen
 from tenbin.finops.periods import TOKYO
+from tenbin.gateway.runtime import build_runtime
 from tenbin.routing.decision import sent_abroad
-from tests.console.conftest import ConsoleDemo
+from tests.console.conftest import ConsoleDemo, http_login
 from tests.console.govdemo import END, Demo, close_demo, open_demo
 from tests.console.money_cli import budgets_json, cli, costs_table, table
 from tests.harness import LoopThread
@@ -150,3 +156,33 @@ def test_the_page_shows_the_clis_figures_per_role(demo: ConsoleDemo, browser_pag
     if team:  # nothing of another team's anywhere on the page
         body = page.inner_text("main")
         assert not [t for t in demo.summary.teams if t != team and t in body]
+
+
+def test_the_money_pages_render_on_a_gateway_with_no_traffic_yet(tmp_path: Path, lt: LoopThread) -> None:
+    """A new gateway: no usage, no budgets, no forecast — the pages say so instead of failing."""
+    (tmp_path / "tenbin.yaml").write_text("store: sqlite:///tenbin.db\n", encoding="utf-8")
+    cfg = load_config(tmp_path / "tenbin.yaml")
+    cfg = cfg.model_copy(update={"providers": {n: p for n, p in cfg.providers.items() if n != "local"}})
+    rt = build_runtime(cfg, clock=ManualClock(END))
+
+    async def go() -> dict[str, tuple[int, str]]:
+        runner, url = await listen(rt)
+        out = {}
+        try:
+            key = (await rt.keyring.create("t", "p", "admin", "a"))[0]
+            async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+                await http_login(http, url + "/console", key)
+                for p in ("overview?lang=en", "costs?lang=en", "budgets?lang=en", "costs/download/csv"):
+                    async with http.get(url + "/console/" + p) as r:
+                        out[p.split("?")[0]] = (r.status, await r.text())
+        finally:
+            await runner.cleanup()
+        return out
+
+    pages = lt.run(go())
+    assert {p: s for p, (s, _) in pages.items()} == dict.fromkeys(pages, 200)
+    assert "No budget applies here." in pages["overview"][1]
+    assert '<div class="stat-value">¥0.00</div>' in pages["overview"][1]  # tenbin forecast's total: ¥0.00
+    assert "No usage in this period." in pages["costs"][1]
+    assert "No budget applies here." in pages["budgets"][1]
+    assert pages["costs/download/csv"][1].splitlines() == ["team,cost_jpy,fx_basis"]
