@@ -6,20 +6,27 @@ like an id that does not exist."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import asyncpg
+import orjson
 import pytest
 
 from tenbin.console.pages.routing import PAGE
 from tenbin.errors import Forbidden
 from tenbin.finops.periods import parse_period
+from tenbin.ledger.query import LedgerFilter, ledger_rows
+from tenbin.ledger.record import COLUMNS, UsageRecord
 from tenbin.ledger.routes import policy_rule, route_report
+from tenbin.store.factory import open_store
 from tests.console.conftest import ConsoleDemo
 from tests.console.govdemo import END, Demo, close_demo, open_demo
 from tests.harness import LoopThread
+from tests.scale.services import PG_BASE, new_schema, pg_url, require
 
 WHOLE = f"{END - dt.timedelta(days=30):%Y-%m-%d}..{END:%Y-%m-%d}"  # every day of the demo
 
@@ -144,3 +151,44 @@ def test_in_a_browser_a_viewer_cannot_explain_another_teams_request(
     assert row["team"] not in (browser_page.text_content("main") or "")  # nothing of that team on the page
     rep = demo.run(route_report(demo.runtime.store, parse_period(WHOLE), demo.keys.viewer_team))
     assert sum(int(r[1].replace(",", "")) for r in cells(browser_page, "routing-rules")) == rep.requests
+
+
+@pytest.fixture
+def pg() -> Iterator[str]:
+    require("PostgreSQL", "127.0.0.1", 5432)
+    schema = new_schema()
+    yield pg_url(schema)
+
+    async def drop() -> None:
+        c = await asyncpg.connect(PG_BASE)
+        try:
+            await c.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        finally:
+            await c.close()
+
+    asyncio.run(drop())
+
+
+def test_the_same_report_and_rows_on_postgresql(gov: Demo, pg: str) -> None:
+    """The report groups inside the database with per-dialect JSON paths: PostgreSQL holding the
+    demo's ledger rows gives what SQLite gives, and the requests page's filters select the same rows."""
+    async def go() -> None:
+        rows = await gov.rt.store.query("SELECT * FROM usage")
+        records = [UsageRecord(**{**{c: r[c] for c in COLUMNS}, "tokens_reported": bool(r["tokens_reported"]),
+                                  "stream": bool(r["stream"]),
+                                  "route": orjson.loads(r["route"]) if r["route"] else None}) for r in rows]
+        s = open_store(pg)
+        await s.migrate()
+        try:
+            await s.insert_usage(records)
+            for team in (None, gov.keys.viewer_team):
+                for period in (WHOLE, f"{END:%Y-%m}"):
+                    want = await route_report(gov.rt.store, parse_period(period), team)
+                    assert (await route_report(s, parse_period(period), team)).as_dict() == want.as_dict()
+                for q in ({"status": "error"}, {"use_case": "support", "day": f"{END:%Y-%m-%d}"}, {"model": "gpt-5"}):
+                    f = LedgerFilter.from_query(q)
+                    assert [r["request_id"] for r in await ledger_rows(s, team, 100, f)] == [
+                        r["request_id"] for r in await ledger_rows(gov.rt.store, team, 100, f)]
+        finally:
+            await s.close()
+    gov.lt.run(go())

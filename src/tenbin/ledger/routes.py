@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from tenbin.clock import TOKYO
 from tenbin.ledger.record import from_nanos
 
 if TYPE_CHECKING:
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
     from tenbin.store.base import Store
 
 NO_TRACE = "(refused before routing)"
+EPOCH = dt.date(1970, 1, 1)
 
 
 def policy_rule(trace: dict[str, Any] | None) -> str:
@@ -89,13 +89,24 @@ class RouteReport:
         }
 
 
-def _trace(raw: Any) -> dict[str, Any] | None:
-    if isinstance(raw, dict):
-        return raw
-    if isinstance(raw, (str, bytes)) and raw:
-        out = orjson.loads(raw)
-        return out if isinstance(out, dict) else None
-    return None
+#: The trace fields the report groups by, read in the database (JSON paths per dialect), so a
+#: month of millions of rows is grouped there and never loaded into the process.
+_FIELDS = {"source": ("$.source", "{source}"), "tier": ("$.complexity.tier", "{complexity,tier}"),
+           "budget": ("$.budget_downgrade.budget", "{budget_downgrade,budget}")}
+
+
+def _select(dialect: str) -> str:
+    if dialect == "postgresql":
+        fields = [f"(route::jsonb) #>> '{pg}' AS {name}" for name, (_, pg) in _FIELDS.items()]
+        fields.append("((route::jsonb) -> 'failed')::text AS failed")
+        day = "floor((ts_start + 32400) / 86400)::bigint"
+    else:
+        fields = [f"json_extract(route, '{lite}') AS {name}" for name, (lite, _) in _FIELDS.items()]
+        fields.append("json_extract(route, '$.failed') AS failed")
+        day = "CAST((ts_start + 32400) / 86400 AS INTEGER)"
+    # the Tokyo day only matters for fallbacks: grouping every row by day would multiply the groups
+    return (", ".join(fields) + ", route IS NOT NULL AS traced, status = 200 AS ok, served_model,"
+            f" CASE WHEN route LIKE '%\"failed\"%' THEN {day} END AS day")
 
 
 async def route_report(store: Store, period: Period, team: str | None = None) -> RouteReport:
@@ -104,39 +115,35 @@ async def route_report(store: Store, period: Period, team: str | None = None) ->
     if team is not None:
         conds.append("team = ?")
         params.append(team)
-    rows = await store.query(
-        "SELECT ts_start, status, served_model, cost_jpy_nanos, route FROM usage"
-        f" WHERE {' AND '.join(conds)}", params)
+    sel = _select(store.dialect)
+    groups = await store.query(
+        f"SELECT {sel}, count(*) AS n, sum(cost_jpy_nanos) AS nanos FROM usage WHERE {' AND '.join(conds)}"
+        " GROUP BY source, tier, budget, failed, traced, ok, served_model, day", params)
     rep = RouteReport()
-    for r in rows:
-        trace = _trace(r["route"])
-        ok = int(r["status"]) == 200
-        rep.requests += 1
-        name = policy_rule(trace)
+    for g in groups:
+        n, ok = int(g["n"]), bool(g["ok"])
+        rep.requests += n
+        name = policy_rule({"source": g["source"]}) if g["traced"] else NO_TRACE
         line = rep.rules.get(name) or rep.rules.setdefault(name, RuleLine(name))
-        line.requests += 1
-        line.errors += not ok
-        line.cost_jpy_nanos += int(r["cost_jpy_nanos"] or 0)
-        rep.models[r["served_model"] or "-"] += 1
-        if trace is None:
-            continue
-        tier = (trace.get("complexity") or {}).get("tier")
-        if tier:
-            rep.tiers[str(tier)] += 1
-        down = trace.get("budget_downgrade")
-        if isinstance(down, dict):
-            line.downgraded += 1
-            rep.downgrades[str(down.get("budget") or "-")] += 1
-        if str(trace.get("source") or "").startswith("reroute("):
-            line.rerouted += 1
-        failed = trace.get("failed") or []
+        line.requests += n
+        line.errors += 0 if ok else n
+        line.cost_jpy_nanos += int(g["nanos"] or 0)
+        rep.models[g["served_model"] or "-"] += n
+        if g["tier"]:
+            rep.tiers[str(g["tier"])] += n
+        if g["budget"] is not None:
+            line.downgraded += n
+            rep.downgrades[str(g["budget"])] += n
+        if str(g["source"] or "").startswith("reroute("):
+            line.rerouted += n
+        failed = orjson.loads(g["failed"]) if g["failed"] else []
         for a in failed:
-            rep.causes[(str(a.get("model")), str(a.get("error") or "-"))] += 1
+            rep.causes[(str(a.get("model")), str(a.get("error") or "-"))] += n
         if failed:
-            if ok and r["served_model"]:
-                rep.fallbacks += 1
-                rep.served_by[str(r["served_model"])] += 1
-                rep.fallback_days[dt.datetime.fromtimestamp(float(r["ts_start"]), TOKYO).date()] += 1
+            if ok and g["served_model"]:
+                rep.fallbacks += n
+                rep.served_by[str(g["served_model"])] += n
+                rep.fallback_days[EPOCH + dt.timedelta(days=int(g["day"]))] += n
             else:
-                rep.fallback_failed += 1
+                rep.fallback_failed += n
     return rep
