@@ -95,6 +95,13 @@ def test_a_fallback_to_another_space_is_a_warning() -> None:
         "the same model)"]
 
 
+def test_an_alias_mixing_spaces_is_a_warning() -> None:
+    f = findings(raw(emb("e5"), routing={"aliases": {"search": {"pool": ["chat", "text-embedding-3-small", "e5"]}}}))
+    assert space_lines(f.warnings) == [
+        "routing.aliases.search: e5 not in the vector space of its first embedding model text-embedding-3-small "
+        f"({SPACE}); embeddings requests for the alias never use them"]
+
+
 def test_default_embedding_model_must_be_a_known_embedding_model() -> None:
     assert space_lines(findings(raw(default_embedding_model="text-embedding-3-smal")).errors) == [
         "default_embedding_model: unknown model 'text-embedding-3-smal'; did you mean 'text-embedding-3-small'?"]

@@ -63,6 +63,10 @@ def test_an_alias_keeps_to_the_space_of_its_first_model(detector: Detector) -> N
     d = decide(r, embed("就業規則", model="search"), detector)
     assert sorted(m.id for m in d.chain) == ["azure-jp/small", "text-embedding-3-small"]
     assert d.trace["vector_space"] == SPACE
+    # an alias serving chats and embeddings alike: the space is its first embedding model's
+    both = router({"constraints": [], "aliases": {"any": {"pool": ["gpt-5-nano", "jp-e5", "azure-jp/small"]}}})
+    d = decide(both, embed("就業規則", model="any"), detector)
+    assert [m.id for m in d.chain] == ["jp-e5"] and d.trace["vector_space"] == "jp-e5"
 
 
 def test_a_rule_target_in_another_space_is_refused_not_silently_served(detector: Detector) -> None:

@@ -99,6 +99,19 @@ def _check_spaces(cfg: Config, catalog: Catalog, f: Findings) -> None:
                 f.warnings.append(f"fallbacks.{model_id}: {other.id} is in {incomparable(m, other)}; an "
                                   "embeddings request never falls back to it (give it the same vector_space "
                                   "only if it is the same model)")
+    from tenbin.routing.schema import RoutingPolicy
+
+    try:
+        aliases = RoutingPolicy.from_section(cfg.routing).aliases
+    except ValueError:
+        return  # _check_routing reports it
+    for name, t in sorted(aliases.items()):
+        pool = [m for x in (*t.models, *t.fallbacks) if (m := catalog.get(x)) is not None and m.kind == "embedding"]
+        unused = [m.id for m in pool if m.space != pool[0].space]
+        if unused:
+            f.warnings.append(f"routing.aliases.{name}: {', '.join(unused)} not in the vector space of its first "
+                              f"embedding model {pool[0].id} ({pool[0].space}); embeddings requests for the alias "
+                              "never use them")
 
 
 def _check_default_embedding(cfg: Config, catalog: Catalog, f: Findings) -> None:

@@ -173,11 +173,14 @@ class Router:
         plan = self._plan_for(name, ctx, f, rule)
         if name != ctx.requested_model and plan.source == "client":
             plan.source = "default_embedding_model"
-        # The space is the one of the model the client asked for (an alias: its first model), not
-        # of whatever a rule sends it to: that is what the client's index was built with.
+        # The space is the one of the model the client asked for (an alias: its first embedding
+        # model), not of whatever a rule sends it to: that is what the client's index was built with.
         alias = self.policy.aliases.get(name)
-        first = self._from_target("", alias).pool[:1] if alias is not None else [self.resolve(name).id]
-        plan.anchor = first[0] if first else None
+        if alias is None:
+            plan.anchor = self.resolve(name).id
+        else:
+            named = [*self._from_target("", alias).pool, *(self.resolve(x).id for x in alias.fallbacks)]
+            plan.anchor = next((m for m in named if m in self._embedding), None)
         return plan
 
     def _plan_for(self, name: str, ctx: RequestContext, f: Features, rule: Rule | None) -> Plan:
