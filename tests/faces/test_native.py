@@ -289,3 +289,37 @@ def test_a_pdf_with_citations_passes_natively(claude_gateway: ClaudeGateway) -> 
                                                          messages=[{"role": "user", "content": content}])
     assert raw.http_response.json()["content"] == [cited]
     assert fake.requests[-1].json()["messages"][0]["content"] == content
+
+
+def test_previous_response_id_carries_builtin_items_natively(lt: LoopThread, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The gateway's store keeps the vendor's output items (a web_search_call included) and sends
+    them back as input on the next turn; the vendor itself is asked to store nothing."""
+    pytest.importorskip("cryptography")
+    import base64
+    import os
+
+    monkeypatch.setenv("TENBIN_AUDIT_KEY", base64.b64encode(os.urandom(32)).decode())
+    fake = lt.run(FakeOpenAI(reply="東京は晴れです。").start())
+    try:
+        cfg = {"providers": {"o": openai_provider(fake.url, responses_api=True)},
+               "models": [fake_model("gpt", "o", region="JP")], "default_model": "gpt",
+               "governance": {"retain_raw": {"enabled": True}}}
+        gw = start_gateway(lt, cfg, tmp_path, {"FAKE_KEY": "k"})
+        try:
+            key, _ = gw.lt.run(gw.runtime.keyring.create("sales", "p", "app"))
+            c = openai.OpenAI(base_url=gw.base_url, api_key=key, max_retries=0, timeout=30)
+            first = c.responses.create(model="gpt", input="東京の天気は?", tools=[{"type": "web_search"}])
+            with c.responses.stream(model="gpt", input="明日は?", previous_response_id=first.id,
+                                    tools=[{"type": "web_search"}]) as s:
+                second = s.get_final_response()
+            sent = fake.requests[-1].json
+            assert "previous_response_id" not in sent and sent["store"] is False
+            assert [i.get("type", "message") for i in sent["input"]] == ["message", "web_search_call", "message",
+                                                                       "message"]
+            assert sent["input"][1] == first.output[0].model_dump(exclude_none=True)
+            assert second.output_text == "東京は晴れです。" and c.responses.retrieve(second.id).id == second.id
+        finally:
+            gw.stop()
+    finally:
+        lt.run(fake.stop())
