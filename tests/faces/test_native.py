@@ -323,3 +323,37 @@ def test_previous_response_id_carries_builtin_items_natively(lt: LoopThread, tmp
             gw.stop()
     finally:
         lt.run(fake.stop())
+
+
+def test_native_requests_spend_the_same_budget(lt: LoopThread, tmp_path: Path) -> None:
+    from tenbin.clock import ManualClock
+
+    claude = lt.run(FakeAnthropic(api_key="k").start())
+    oa = lt.run(FakeOpenAI().start())
+    try:
+        cfg = {"providers": {"a": {"kind": "anthropic", "base_url": claude.url, "api_key": "${FAKE_KEY}"},
+                             "o": openai_provider(oa.url, responses_api=True)},
+               "models": [fake_model("claude", "a"), fake_model("gpt", "o")], "default_model": "gpt",
+               "finops": {"budgets": [{"name": "tiny", "scope": "team", "match": "local", "period": "month",
+                                       "limit_jpy": "0.3"}]}}
+        gw = start_gateway(lt, cfg, tmp_path, {"FAKE_KEY": "k"}, clock=ManualClock("2026-11-16T03:00:00Z"))
+        try:
+            an = anthropic.Anthropic(base_url=gw.url, api_key="local", max_retries=2)
+            op = openai.OpenAI(base_url=gw.base_url, api_key="local", max_retries=2)
+            an.messages.create(model="claude", max_tokens=16, messages=[{"role": "user", "content": "hi"}])
+            op.responses.create(model="gpt", max_output_tokens=16, input="hi")
+            big = "長い文書" * 2000
+            with pytest.raises(anthropic.RateLimitError):
+                an.messages.create(model="claude", max_tokens=4000, messages=[{"role": "user", "content": big}])
+            with pytest.raises(openai.RateLimitError):
+                op.responses.create(model="gpt", max_output_tokens=4000, input=big)
+            rows = gw.rows()
+            assert [(r["served_model"], r["status"]) for r in rows] == [("claude", 200), ("gpt", 200),
+                                                                        (None, 429), (None, 429)]
+            assert all(r["cost_jpy_nanos"] > 0 for r in rows[:2])
+            assert len(claude.requests) == 1 and [r.path for r in oa.requests] == ["/v1/responses"]
+        finally:
+            gw.stop()
+    finally:
+        lt.run(claude.stop())
+        lt.run(oa.stop())
