@@ -27,7 +27,7 @@ _RUNNER = CliRunner()
 
 def cli(folder: Path, *args: str) -> str:
     assert policy.KEY_ENV in ENV  # the demo policy names its (fake) vendor key by this variable
-    width = common.console.width
+    width = common.console._width  # None unless pinned: Rich then measures the terminal on each print
     common.console.width = 400  # a table as wide as its rows: no wrapped or cut cells to parse
     try:
         # in a thread of its own: the CLI calls asyncio.run, refused in a thread with a running
@@ -36,7 +36,7 @@ def cli(folder: Path, *args: str) -> str:
             r = pool.submit(_RUNNER.invoke, app, [*args, "-c", str(folder / "tenbin.yaml")],
                             obj=ManualClock(END), env=ENV).result()
     finally:
-        common.console.width = width
+        common.console._width = width  # unpinned again, as the other CLI tests expect it
     assert r.exit_code == 0, (r.output, r.exception)
     return r.stdout
 

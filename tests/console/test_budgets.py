@@ -28,11 +28,12 @@ from tenbin.console.page import PageContext
 from tenbin.console.pages.budgets import PAGE, remove_budget, set_budget
 from tenbin.demo.run import demo_config, listen
 from tenbin.errors import BadRequest, Forbidden
+from tenbin.finops.budgets.admin import budget_rule, set_entry
 from tenbin.gateway.runtime import Runtime, build_runtime
 from tenbin.governance.verify import verify_store
 from tests.console.conftest import ConsoleDemo, csrf_of, http_login
 from tests.console.govdemo import END, Demo, close_demo, open_demo
-from tests.console.money_cli import budgets_json, costs_csv, csv_rows
+from tests.console.money_cli import budgets_json, cli, costs_csv, csv_rows
 from tests.harness import LoopThread
 
 ROW_FIELDS = ("limit_jpy", "spent_jpy", "remaining_jpy", "burn_pct", "state", "since", "period_key", "resets_at",
@@ -166,6 +167,29 @@ def test_an_admin_creates_changes_and_deletes_a_budget_audited_and_in_force_at_o
     assert copy.run(verify_store(copy.rt.store)).ok  # the entries are chained like every other
 
 
+def test_a_console_write_is_stored_and_audited_as_tenbin_budgets_set_writes_it(gov: Demo, copy: Copy) -> None:
+    """The same fields through the page and through the CLI: the same stored rule and the same audit
+    entry, but the name and the actor (the admin's key; the CLI's local operator)."""
+    admin = gov.principal("admin")
+    copy.run(set_budget(dataclasses.replace(gov.ctx(admin), rt=copy.rt), form(name="via-console")))
+    cli(copy.folder, "budgets", "set", "via-cli", "--limit", "5", "--scope", "team", "--match", "demo-legal",
+        "--period", "month", "--action", "downgrade", "--downgrade-to", "onprem/qwen3-32b", "--thresholds", "50,90")
+    rules = {r["name"]: {k: v for k, v in r.items() if k != "name"} for r in copy.stored()}
+    assert rules["via-console"] == rules["via-cli"]
+    entries = {e["target"]: e for e in copy.audit("budget.set")}
+    console_e, cli_e = entries["via-console"], entries["via-cli"]
+    assert (console_e["key_id"], cli_e["key_id"]) == (admin.key_id, "cli")
+    assert console_e["team"] == cli_e["team"] == "demo-legal"
+    detail = [{k: v for k, v in orjson.loads(e["detail"]).items() if k not in ("name", "actor_team")}
+              for e in (console_e, cli_e)]  # actor_team: the writer's note of who acted
+    assert detail[0] == detail[1]
+    copy.run(remove_budget(dataclasses.replace(gov.ctx(admin), rt=copy.rt), {"name": "via-console"}))
+    cli(copy.folder, "budgets", "rm", "via-cli")
+    assert copy.stored() == []
+    rm = [(e["target"], e["key_id"]) for e in copy.audit("budget.rm")][-2:]
+    assert rm == [("via-console", admin.key_id), ("via-cli", "cli")]
+
+
 def test_invalid_and_config_budgets_and_non_admins_write_nothing(gov: Demo, copy: Copy) -> None:
     def ctx(role: str) -> PageContext:
         return dataclasses.replace(gov.ctx(gov.principal(role)), rt=copy.rt)
@@ -278,3 +302,18 @@ def test_in_the_browser_an_admin_creates_a_budget_and_a_viewer_has_no_form(copy:
     assert page.locator("#budget-form").count() == 0 and page.locator("#edit").count() == 0
     subjects = page.eval_on_selector_all("#budgets-status tbody tr", "rows => rows.map(r => r.cells[1].textContent)")
     assert subjects and set(subjects) == {demo.keys.viewer_team}
+
+
+def test_the_fields_are_read_as_tenbin_budgets_set_reads_its_options() -> None:
+    r = budget_rule({"name": " b ", "limit_jpy": "10"})  # everything else left out: the CLI's defaults
+    assert (r.name, r.scope, r.match, r.period, r.action, r.thresholds) == ("b", "team", "*", "month", "block",
+                                                                            (50, 80, 100))
+    assert budget_rule({"name": "b", "limit_jpy": "10", "thresholds": ""}).thresholds == ()  # --thresholds ""
+    with pytest.raises(ValueError, match="match"):
+        budget_rule({"name": "b", "limit_jpy": "10", "match": " "})
+    with pytest.raises(ValueError, match="thresholds"):
+        budget_rule({"name": "b", "limit_jpy": "10", "thresholds": "50,eighty"})
+    with pytest.raises(ValueError, match="downgrade_to"):
+        budget_rule({"name": "b", "limit_jpy": "10", "action": "downgrade"})
+    assert set_entry(r) == {"action": "budget.set", "target": "b", "team": None, "detail": r.model_dump(mode="json")}
+    assert set_entry(budget_rule({"name": "b", "limit_jpy": "1", "match": "t1"}))["team"] == "t1"

@@ -18,6 +18,7 @@ from rich.table import Table
 from tenbin.catalog.catalog import load_catalog
 from tenbin.cli.common import ConfigOption, clock_of, console, load, with_store
 from tenbin.cli.costs import FxOpt, PeriodOpt, fail, finops_config, fx_args, period_arg
+from tenbin.finops.budgets.admin import budget_rule, rm_entry, set_entry
 from tenbin.finops.budgets.rules import delete_rule, merge, save_rule, spend_so_far, split_bucket, stored_rules
 from tenbin.finops.budgets.status import status_rows, stored_events
 from tenbin.finops.config import BudgetRule
@@ -166,10 +167,9 @@ def _budgets_app() -> typer.Typer:
         """Create or change a stored budget (running gateways pick it up on their next refresh)."""
         cfg = load(config)
         try:
-            rule = BudgetRule.model_validate({
-                "name": name, "scope": scope, "match": match, "period": period, "limit_jpy": limit,
-                "action": action, "downgrade_to": downgrade_to, "webhook": webhook,
-                "thresholds": [int(x) for x in thresholds.split(",") if x.strip()]})
+            rule = budget_rule({"name": name, "scope": scope, "match": match, "period": period, "limit_jpy": limit,
+                                "action": action, "downgrade_to": downgrade_to, "webhook": webhook,
+                                "thresholds": thresholds})
         except ValueError as e:
             raise fail(f"budget {name}: {e}") from None
         if rule.downgrade_to and rule.downgrade_to not in load_catalog(cfg.models):
@@ -178,8 +178,7 @@ def _budgets_app() -> typer.Typer:
 
         async def go(s: Store) -> dict[str, int]:
             await save_rule(s, rule)
-            await audited(cfg, s, "budget.set", name, team=rule.match if rule.scope == "team" and rule.match != "*"
-                          else None, detail=rule.model_dump(mode="json"), clock=clock_of(ctx))
+            await audited(cfg, s, **set_entry(rule), clock=clock_of(ctx))
             return await spend_so_far(s, [rule], now)
 
         spent = with_store(cfg, go)
@@ -198,7 +197,7 @@ def _budgets_app() -> typer.Typer:
         async def go(s: Store) -> bool:
             gone = await delete_rule(s, name)
             if gone:
-                await audited(cfg, s, "budget.rm", name)
+                await audited(cfg, s, **rm_entry(name))
             return gone
 
         if not with_store(cfg, go):

@@ -7,10 +7,11 @@ counting what vendors bill (``vendor_jpy``): a budget counts the ledger's cost, 
 self-hosted charge-back (the guard charges ``cost_jpy`` per request), so its last point is the
 status row's settled spend.
 
-A write goes the way ``tenbin budgets set`` / ``rm`` go: the rule validated by ``BudgetRule``,
-stored with ``save_rule`` / ``delete_rule``, and an admin entry ``budget.set`` / ``budget.rm`` in
-the audit chain — here through the gateway's own audit writer with the admin's key as the actor
-(a second writer would fork the chain). Only admin keys may write; the check is here, on the
+A write goes the way ``tenbin budgets set`` / ``rm`` go (finops/budgets/admin.py): the fields
+parsed and validated by the same ``budget_rule``, stored with ``save_rule`` / ``delete_rule``, and
+the same admin entry (``set_entry`` / ``rm_entry``) in the audit chain — here through the
+gateway's own audit writer with the admin's key as the actor (a second writer would fork the
+chain). Only admin keys may write; the check is here, on the
 server, whatever the page showed. Config budgets are changed in the config file (config wins over
 a stored rule of the same name, so storing one would change nothing and say it had).
 """
@@ -27,6 +28,7 @@ from pydantic import ValidationError
 from tenbin.console.figures import daily_reports, line_of, tokyo_today
 from tenbin.console.page import Flash, Page, PageContext
 from tenbin.errors import BadRequest, NotFound
+from tenbin.finops.budgets.admin import budget_rule, rm_entry, set_entry
 from tenbin.finops.budgets.rules import delete_rule, save_rule
 from tenbin.finops.config import BudgetRule
 from tenbin.finops.periods import Period, period_of_key
@@ -36,7 +38,6 @@ from tenbin.governance.roles import require_admin
 #: The cost-report dimension each budget scope counts by (None: every request).
 SCOPE_DIMS: dict[str, str | None] = {"team": "team", "project": "project", "key": "key", "use_case": "use-case",
                                      "all": None}
-FIELDS = ("name", "scope", "match", "period", "limit_jpy", "action", "downgrade_to", "thresholds", "webhook")
 
 
 def burn_down(row: dict[str, Any], days: list[tuple[dt.date, Report]], dim: str | None) -> list[dict[str, Any]]:
@@ -108,21 +109,13 @@ def _form_values(rule: BudgetRule | None) -> dict[str, str]:
 
 def rule_from_form(form: Mapping[str, str]) -> BudgetRule:
     """The rule ``tenbin budgets set NAME --limit … --scope … …`` would store for these fields."""
-    def opt(name: str) -> str | None:
-        v = (form.get(name) or "").strip()
-        return v or None
-
     try:
-        return BudgetRule.model_validate({
-            "name": (form.get("name") or "").strip(), "scope": opt("scope") or "team", "match": opt("match") or "*",
-            "period": opt("period") or "month", "limit_jpy": opt("limit_jpy"), "action": opt("action") or "block",
-            "downgrade_to": opt("downgrade_to"), "webhook": opt("webhook"),
-            "thresholds": [int(x) for x in (opt("thresholds") or "50,80,100").split(",") if x.strip()]})
-    except (ValidationError, ValueError) as e:
+        return budget_rule(form)
+    except ValueError as e:
         raise BadRequest(f"budget: {_reason(e)}") from None
 
 
-def _reason(e: Exception) -> str:
+def _reason(e: ValueError) -> str:
     if isinstance(e, ValidationError):
         return "; ".join(f"{'.'.join(str(x) for x in err['loc']) or 'budget'}: {err['msg']}" for err in e.errors())
     return str(e)
@@ -150,9 +143,7 @@ async def set_budget(ctx: PageContext, form: Mapping[str, str]) -> Flash:
         raise BadRequest(f"downgrade_to: unknown model {rule.downgrade_to!r}", param="downgrade_to")
     await save_rule(ctx.rt.store, rule)
     if ctx.rt.audit is not None:  # the entry `tenbin budgets set` writes, with this admin as the actor
-        ctx.rt.audit.admin(ctx.principal, "budget.set", target=rule.name,
-                           team=rule.match if rule.scope == "team" and rule.match != "*" else None,
-                           detail=rule.model_dump(mode="json"))
+        ctx.rt.audit.admin(ctx.principal, **set_entry(rule))
         await ctx.rt.audit.flush()
     await fo.refresh()  # in force now on this replica; others pick it up on their next refresh
     return Flash(_say(ctx, "budgets.saved", name=rule.name))
@@ -165,7 +156,7 @@ async def remove_budget(ctx: PageContext, form: Mapping[str, str]) -> Flash:
     if not await delete_rule(ctx.rt.store, name):
         raise NotFound(f"no stored budget named {name!r}")
     if ctx.rt.audit is not None:
-        ctx.rt.audit.admin(ctx.principal, "budget.rm", target=name)
+        ctx.rt.audit.admin(ctx.principal, **rm_entry(name))
         await ctx.rt.audit.flush()
     await fo.refresh()
     return Flash(_say(ctx, "budgets.removed", name=name))
