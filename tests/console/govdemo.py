@@ -83,3 +83,10 @@ def open_demo(tmp_path_factory: pytest.TempPathFactory, lt: LoopThread) -> Demo:
 
 def close_demo(d: Demo) -> None:
     d.lt.run(d.runner.cleanup())
+
+
+def over(console: Any) -> Demo:
+    """The same helpers over the console tests' gateway (conftest's ``demo``: a copy of this
+    store, with its own audit chain once it is written to), for browser tests that compare a page
+    with the admin API of the gateway that served it."""
+    return Demo(console.folder, console.keys, console.summary, console.runtime, console.url, console.lt, None)

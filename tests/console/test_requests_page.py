@@ -25,7 +25,7 @@ from tenbin.gateway.runtime import Runtime, build_runtime
 from tenbin.governance.raw import RawVault
 from tenbin.governance.roles import read_scope
 from tests.console.conftest import ConsoleDemo
-from tests.console.govdemo import END, Demo, close_demo, open_demo
+from tests.console.govdemo import END, Demo, close_demo, open_demo, over
 from tests.harness import LoopThread
 
 FILTERS: list[dict[str, str]] = [
@@ -132,7 +132,8 @@ def cells(page: Any, selector: str) -> list[list[str]]:
 
 
 def test_in_a_browser_the_filtered_rows_are_the_ledgers_and_no_prompt_text_shows(
-        demo: ConsoleDemo, gov: Demo, browser_page: Any, login: Callable[[Any, str], None]) -> None:
+        demo: ConsoleDemo, browser_page: Any, login: Callable[[Any, str], None]) -> None:
+    api = over(demo)  # the gateway the browser reads
     login(browser_page, demo.keys.admin)
     browser_page.goto(f"{demo.console}/requests?lang=en")
     browser_page.select_option("#f-use-case", "support")
@@ -140,8 +141,8 @@ def test_in_a_browser_the_filtered_rows_are_the_ledgers_and_no_prompt_text_shows
     browser_page.click("#requests-form button[type=submit]")
     browser_page.wait_for_url("**use_case=support**")
     ids = browser_page.eval_on_selector_all("#requests-rows tbody tr", "rows => rows.map(r => r.dataset.requestId)")
-    assert ids == api_ids(gov, {"use_case": "support", "status": "ok"})
-    first = gov.admin_get(f"/admin/ledger?{urlencode({'use_case': 'support', 'status': 'ok', 'limit': 1})}")["data"][0]
+    assert ids == api_ids(api, {"use_case": "support", "status": "ok"})
+    first = api.admin_get(f"/admin/ledger?{urlencode({'use_case': 'support', 'status': 'ok', 'limit': 1})}")["data"][0]
     row = cells(browser_page, "#requests-rows tbody tr")[0]
     assert row[1] == first["team"] and row[3] == first["served_model"]
     assert row[6] == f"{first['prompt_tokens']:,} / {first['completion_tokens']:,}"

@@ -6,7 +6,6 @@ like an id that does not exist."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -154,7 +153,7 @@ def test_in_a_browser_a_viewer_cannot_explain_another_teams_request(
 
 
 @pytest.fixture
-def pg() -> Iterator[str]:
+def pg(lt: LoopThread) -> Iterator[str]:
     require("PostgreSQL", "127.0.0.1", 5432)
     schema = new_schema()
     yield pg_url(schema)
@@ -166,7 +165,7 @@ def pg() -> Iterator[str]:
         finally:
             await c.close()
 
-    asyncio.run(drop())
+    lt.run(drop())  # on the loop thread: a browser test's Playwright may hold this thread's loop
 
 
 def test_the_same_report_and_rows_on_postgresql(gov: Demo, pg: str) -> None:

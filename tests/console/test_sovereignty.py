@@ -13,7 +13,7 @@ import pytest
 from tenbin.console.pages.sovereignty import PAGE
 from tenbin.errors import BadRequest
 from tests.console.conftest import ConsoleDemo
-from tests.console.govdemo import END, Demo, close_demo, open_demo
+from tests.console.govdemo import END, Demo, close_demo, open_demo, over
 from tests.harness import LoopThread
 
 
@@ -74,25 +74,26 @@ def cells(page: Any, selector: str) -> list[list[str]]:
 
 
 def test_in_a_browser_the_tables_show_the_admin_reports(
-        demo: ConsoleDemo, gov: Demo, browser_page: Any, login: Callable[[Any, str], None]) -> None:
+        demo: ConsoleDemo, browser_page: Any, login: Callable[[Any, str], None]) -> None:
+    api = over(demo)  # the gateway the browser reads
     login(browser_page, demo.keys.admin)
     browser_page.goto(f"{demo.console}/sovereignty?period=all&lang=en")
-    cross = gov.admin_get("/admin/reports/cross-border")["data"]
+    cross = api.admin_get("/admin/reports/cross-border")["data"]
     shown = {r[0]: (r[3], r[4], r[6], r[7]) for r in cells(browser_page, "#sovereignty-masking tbody tr")}
     assert shown == {p: (f"{a:,}", f"{b:,}", f"{c:,}", f"{b - c:,}") for p, (a, b, c) in per_vendor(cross).items()}
     total = cells(browser_page, "#sovereignty-masking tfoot tr")[0]
     assert total[6] == f"{demo.summary.masked_abroad:,}"
-    appi = gov.admin_get("/admin/reports/appi")["data"]
+    appi = api.admin_get("/admin/reports/appi")["data"]
     rows = cells(browser_page, "#sovereignty-appi tbody tr")
     assert [(r[0], r[1], r[7], r[10]) for r in rows] == [
         (a["period"], a["provider"], f"{a['transfers']:,}", f"{a['personal_unmasked']:,}") for a in appi]
-    processing = gov.admin_get("/admin/reports/processing")["data"]
+    processing = api.admin_get("/admin/reports/processing")["data"]
     assert [r[-1] for r in cells(browser_page, "#sovereignty-matrix tbody tr")] == [
         f"{p['requests']:,}" for p in processing]
 
 
 def test_in_a_browser_a_viewer_sees_only_its_team(
-        demo: ConsoleDemo, gov: Demo, browser_page: Any, login: Callable[[Any, str], None]) -> None:
+        demo: ConsoleDemo, browser_page: Any, login: Callable[[Any, str], None]) -> None:
     login(browser_page, demo.keys.viewer)
     browser_page.goto(f"{demo.console}/sovereignty?period=all")
     teams = {r[0] for r in cells(browser_page, "#sovereignty-cross-border tbody tr")}
