@@ -150,7 +150,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="1-2 s points, to debug the harness")
     ap.add_argument("--only", default="",
                     help="comma-separated subset: aiohttp,uvloop,starlette,tenbin,tenbin-noprivacy,"
-                         "tenbin-tracing,tenbin-nometrics,tenbin-w2,tenbin-w2-reuseport,litellm,litellm-w2")
+                         "tenbin-tracing,tenbin-nometrics,tenbin-w2,tenbin-w2-shared,litellm,litellm-w2")
     ap.add_argument("--json", default=str(Path(__file__).with_name("results.json")))
     ap.add_argument("--faces", action="store_true",
                     help="also measure tenbin's /v1/responses and /v1/messages beside chat (same server)")
@@ -172,8 +172,8 @@ def main() -> None:
         ("tenbin-tracing", lambda: targets.tenbin(9303, work, privacy=True, tracing=True)),
         ("tenbin-nometrics", lambda: targets.tenbin(9304, work, privacy=True, metrics=False)),
         ("tenbin-w2", lambda: targets.tenbin(9305, work, privacy=True, workers=2)),
-        # SO_REUSEPORT (each worker binds its own socket) instead of one inherited socket: measured once
-        ("tenbin-w2-reuseport", lambda: targets.tenbin(9306, work, privacy=True, workers=2, listen="reuseport")),
+        # one inherited listening socket instead of SO_REUSEPORT (the default): how the choice was made
+        ("tenbin-w2-shared", lambda: targets.tenbin(9306, work, privacy=True, workers=2, listen="shared")),
     ]
     if shutil.which(targets.LITELLM_BIN) or Path(targets.LITELLM_BIN).exists():
         candidates.append(("litellm", lambda: targets.litellm(9401, work)))

@@ -152,7 +152,7 @@ def _knows_workers() -> bool:
 
 
 def tenbin(port: int, workdir: Path, *, privacy: bool, tracing: bool = False, metrics: bool = True,
-           workers: int = 1, listen: str = "shared") -> Target:
+           workers: int = 1, listen: str = "reuseport", extra: str = "", tag: str = "") -> Target:
     """``tenbin serve`` with only the mock provider routed to (the embedded model is never loaded),
     SQLite ledger, and a real API key so the auth path is the production one. ``tracing``: spans
     exported over OTLP/HTTP to :func:`otlp_sink`, every request sampled, the batch processor
@@ -163,7 +163,7 @@ def tenbin(port: int, workdir: Path, *, privacy: bool, tracing: bool = False, me
     the default would be the usable cores)."""
     d = workdir / (f"tenbin-{'privacy' if privacy else 'noprivacy'}{'-tracing' if tracing else ''}"
                    f"{'' if metrics else '-nometrics'}{f'-w{workers}' if workers != 1 else ''}"
-                   f"{'' if listen == 'shared' else '-' + listen}")
+                   f"{'' if listen == 'reuseport' else '-' + listen}{tag}")
     d.mkdir(parents=True, exist_ok=True)
     cfg = d / "tenbin.yaml"
     cfg.write_text(
@@ -176,7 +176,7 @@ def tenbin(port: int, workdir: Path, *, privacy: bool, tracing: bool = False, me
         + "default_model: bench\n"
         + ("" if privacy else "privacy: {enabled: false}\n")
         + (f"tracing: {{enabled: true, endpoint: 'http://127.0.0.1:{SINK_PORT}/v1/traces'}}\n" if tracing else "")
-        + ("" if metrics else "metrics: {enabled: false}\n"),
+        + ("" if metrics else "metrics: {enabled: false}\n") + extra,
         encoding="utf-8",
     )
     env = {"MOCK_KEY": UPSTREAM_KEY, **({"OTEL_BSP_SCHEDULE_DELAY": "100"} if tracing else {})}
@@ -186,16 +186,16 @@ def tenbin(port: int, workdir: Path, *, privacy: bool, tracing: bool = False, me
     key = out.stdout.strip().splitlines()[-1].strip()
     name = ("tenbin" + ("" if privacy else " (privacy off)") + (" (tracing on)" if tracing else "")
             + ("" if metrics else " (metrics off)") + (f" --workers {workers}" if workers != 1 else "")
-            + ("" if listen == "shared" else f" --listen {listen}"))
+            + ("" if listen == "reuseport" else f" --listen {listen}"))
     cmd = [tb, "serve", "--config", str(cfg), "--log-level", "warning"]
     if _knows_workers():
-        cmd += ["--workers", str(workers)] + (["--listen", listen] if listen != "shared" else [])
+        cmd += ["--workers", str(workers)] + (["--listen", listen] if listen != "reuseport" else [])
     elif workers != 1:
         raise RuntimeError("this tree's tenbin serve has no --workers")
     return Target(name, port, cmd, key=key, env=env,
                   note="aiohttp+orjson+uvloop" + ("; default privacy scan on" if privacy else "")
                   + ("; OTLP/HTTP traces to a local sink" if tracing else "")
-                  + (f"; {workers} HTTP workers on one socket" if workers != 1 else ""))
+                  + (f"; {workers} HTTP workers ({listen})" if workers != 1 else ""))
 
 
 def litellm(port: int, workdir: Path, workers: int = 1) -> Target:

@@ -142,7 +142,9 @@ def client_on_each_worker(url: str, n: int, headers: dict[str, str] | None = Non
     (the kernel hands each to whichever worker accepts first)."""
     found: dict[int, httpx.Client] = {}
     for _ in range(tries):
-        c = httpx.Client(base_url=url, headers=headers, timeout=10, limits=httpx.Limits(max_connections=1))
+        # keep-alive well past httpx's 5 s default: a worker still starting can take longer to find
+        c = httpx.Client(base_url=url, headers=headers, timeout=10,
+                         limits=httpx.Limits(max_connections=1, keepalive_expiry=600))
         index = int(c.get("/healthz").json()["worker"]["index"])
         if index in found:
             c.close()

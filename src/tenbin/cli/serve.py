@@ -86,8 +86,9 @@ def register(app: typer.Typer) -> None:
         log_level: str = typer.Option("info", help="debug, info, warning, error"),
         workers: int | None = typer.Option(
             None, min=1, help="HTTP worker processes on the one port (default: the usable cores, capped at 8; "
-                              "1 when the embedded engine can load)"),
-        listen: str = typer.Option("shared", hidden=True, help="workers: shared (one inherited socket) or reuseport"),
+                              "1 when only the embedded engine serves)"),
+        listen: str = typer.Option("reuseport", hidden=True,
+                                   help="workers: reuseport (each binds) or shared (one inherited socket)"),
     ) -> None:
         """Run the gateway (OpenAI-compatible API on http://HOST:PORT/v1)."""
         from aiohttp import web
@@ -230,20 +231,18 @@ def pick_workers(cfg: Config, asked: int | None) -> int:
 
 def supervise(n: int, config: Path | None, server: ServerConfig, log_level: str, listen_mode: str) -> int:
     """Run ``n`` workers under :class:`tenbin.workers.supervisor.Supervisor`; its exit code."""
-    from tenbin.workers.supervisor import Supervisor, listen, worker_argv
+    from tenbin.workers.supervisor import Supervisor, bind, worker_argv
 
     if listen_mode not in ("shared", "reuseport"):
-        err_console.print(f"[red]error:[/red] --listen must be shared or reuseport, not {listen_mode!r}")
+        err_console.print(f"[red]error:[/red] --listen must be reuseport or shared, not {listen_mode!r}")
         return 2
-    sock = None
-    port = server.port
-    if listen_mode == "shared":
-        try:
-            sock = listen(server.host, server.port)
-        except OSError as e:
-            err_console.print(f"[red]error:[/red] cannot listen on {server.host}:{server.port}: {e}")
-            return 1
-        port = sock.getsockname()[1]
+    try:  # reuseport: held, never listening, so the port is ours (and known, for --port 0) across restarts
+        held = bind(server.host, server.port, reuse_port=listen_mode == "reuseport")
+    except OSError as e:
+        err_console.print(f"[red]error:[/red] cannot listen on {server.host}:{server.port}: {e}")
+        return 1
+    port = held.getsockname()[1]
+    sock = held if listen_mode == "shared" else None
     argv = worker_argv(str(config.resolve()) if config is not None else None, server.host, port, log_level,
                        listen_mode)
     from tenbin.providers.llamacpp import LlamaCppProvider
@@ -261,5 +260,4 @@ def supervise(n: int, config: Path | None, server: ServerConfig, log_level: str,
     try:
         return asyncio.run(sup.run())
     finally:
-        if sock is not None:
-            sock.close()
+        held.close()

@@ -1,11 +1,15 @@
-"""The process that owns the port: binds it once, runs N HTTP workers on it, replaces a worker
-that dies, and drains them all on SIGTERM/SIGINT.
+"""The process that owns the port: runs N HTTP workers on it, replaces a worker that dies, and
+drains them all on SIGTERM/SIGINT.
 
-Why one inherited socket rather than ``SO_REUSEPORT`` (each worker binding its own): with one
-accept queue, a connection that arrives while a worker is down or restarting waits for another
-worker instead of landing in the dead worker's queue and being reset; and the measured
-throughput on 2 cores was no worse (docs/deployment.md, "Workers"). ``--listen reuseport`` keeps
-the other way for measuring.
+Each worker binds the port itself with ``SO_REUSEPORT``, so the kernel spreads connections
+evenly across the workers' accept queues; the supervisor holds one more socket bound to the same
+port (never listening: the kernel only hands connections to listening sockets), which picks the
+port for ``--port 0`` and keeps it reserved while a worker restarts. Measured against the other
+way — one listening socket bound here and inherited by every worker (``--listen shared``) — a
+shared accept queue let whichever worker woke first take most of a burst of keep-alive
+connections (uvloop accepts in a loop), so two workers served about what one did; with
+``SO_REUSEPORT`` they served more than twice as much (docs/deployment.md, "Workers"). The price:
+connections still queued at a worker that dies are reset instead of waiting for another worker.
 
 The first worker starts alone and the others once it is ready: it migrates the store, and two
 processes migrating one SQLite file at once would race. A worker that exits before it is ready
@@ -43,18 +47,22 @@ MAX_BACKOFF_S = 30.0
 STOP_GRACE_S = 75.0  # aiohttp drains for up to 60 s (shutdown_timeout); then the ledger flushes
 
 
-def listen(host: str, port: int, backlog: int = 1024) -> socket.socket:
-    """The one listening socket every worker inherits."""
+def bind(host: str, port: int, *, reuse_port: bool) -> socket.socket:
+    """A socket bound to host:port. ``reuse_port``: the port's reservation, beside which every
+    worker binds its own listening socket; else the one listening socket every worker inherits."""
     family, kind, proto, _, addr = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
                                                       flags=socket.AI_PASSIVE)[0]
     sock = socket.socket(family, kind, proto)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     if family == socket.AF_INET6:
         with contextlib.suppress(OSError):
             sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
     sock.bind(addr)
-    sock.listen(backlog)
-    sock.set_inheritable(True)
+    if not reuse_port:
+        sock.listen(1024)
+        sock.set_inheritable(True)
     return sock
 
 
@@ -73,7 +81,7 @@ class Supervisor:
                  announce: Callable[[str], None], engines: Mapping[str, LlamaCppProvider] | None = None) -> None:
         self.n = n
         self.argv = argv  # the worker's command line (the same ``tenbin serve``, one worker)
-        self.sock = sock  # None: each worker binds with SO_REUSEPORT itself
+        self.sock = sock  # the listening socket to hand down; None: each worker binds with SO_REUSEPORT
         self.announce = announce
         self.slots = [Slot(i) for i in range(n)]
         self.stopping = asyncio.Event()
