@@ -2,9 +2,10 @@
 and a real headless Chromium driven by Playwright.
 
 - ``demo``: the session's demo store (``tenbin.demo.run`` through the real gateway, at a fixed
-  Tokyo time — shared with the view tests through ``govdemo.filled``, so it is filled once per
-  session), its config, keys and summary, and a gateway over it whose clock is pinned to the
-  demo's end (``ManualClock``), so "today" and "this month" are the demo's.
+  Tokyo time — filled once per session by ``govdemo.filled`` for the view tests too, then copied,
+  so what these tests write never changes the view tests' figures), its config, keys and summary,
+  and a gateway over the copy whose clock is pinned to the demo's end (``ManualClock``), so
+  "today" and "this month" are the demo's.
 - ``console_url``: ``http://127.0.0.1:<port>/console``.
 - ``browser``: one Chromium per test module (the fixture says why not per session): Debian's
   ``/usr/bin/chromium`` (``.ci/run`` installs it; nothing is downloaded, no ``playwright
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +32,7 @@ import pytest
 
 from tenbin.clock import ManualClock
 from tenbin.config.schema import Config
-from tenbin.demo.run import Keys, Summary, demo_config, listen
+from tenbin.demo.run import MARKER, Keys, Summary, demo_config, listen
 from tenbin.gateway.runtime import Runtime, build_runtime
 from tests.console.govdemo import END, filled
 from tests.harness import LoopThread
@@ -67,15 +70,40 @@ class ConsoleDemo:
         return self.lt.run(coro)
 
 
-@pytest.fixture(scope="session")
-def demo(tmp_path_factory: pytest.TempPathFactory, lt: LoopThread) -> Iterator[ConsoleDemo]:
-    folder, keys, summary = filled(tmp_path_factory, lt)
+def _gateway_over_a_copy(tmp_path_factory: pytest.TempPathFactory, lt: LoopThread,
+                         name: str) -> Iterator[ConsoleDemo]:
+    shared, keys, summary = filled(tmp_path_factory, lt)
+    # A copy of its own: the console tests write to the store (refused logins are ledger rows,
+    # keys and budgets get created), and the view tests over the shared folder compare its
+    # figures with the demo's summary, which those writes would change.
+    folder = tmp_path_factory.mktemp(name) / "demo"
+    folder.mkdir()
+    for f in ("tenbin.yaml", MARKER):
+        shutil.copy2(shared / f, folder / f)
+    src, dst = sqlite3.connect(shared / "tenbin.db"), sqlite3.connect(folder / "tenbin.db")
+    try:
+        src.backup(dst)  # consistent even if a view test's runtime over the shared store is writing
+    finally:
+        src.close()
+        dst.close()
     cfg = demo_config(folder / "tenbin.yaml")
     clock = ManualClock(END)
     rt = build_runtime(cfg, clock=clock)
     runner, url = lt.run(listen(rt))  # create_app: the console is on every gateway
     yield ConsoleDemo(folder, cfg, keys, summary, rt, clock, url, lt)
     lt.run(runner.cleanup())
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory, lt: LoopThread) -> Iterator[ConsoleDemo]:
+    yield from _gateway_over_a_copy(tmp_path_factory, lt, "console")
+
+
+@pytest.fixture(scope="session")
+def refusals_demo(tmp_path_factory: pytest.TempPathFactory, lt: LoopThread) -> Iterator[ConsoleDemo]:
+    """Another copy and gateway, for the tests that are refused a login: each refusal is a ledger
+    row (team ``-``), which would show in the figures the page tests compare on ``demo``."""
+    yield from _gateway_over_a_copy(tmp_path_factory, lt, "console-refusals")
 
 
 @pytest.fixture(scope="session")

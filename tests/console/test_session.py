@@ -46,8 +46,8 @@ async def test_each_console_role_logs_in_with_a_strict_httponly_cookie(
     c = jar[COOKIE]
     assert c["httponly"] is True and c["samesite"] == "Strict" and c["path"] == "/console"
     assert not c["secure"]  # plain http on loopback; over https the cookie is Secure
-    assert demo.key_for(role) not in c.value and demo.key_for(role).split("-")[2] not in c.value
-    assert c.value.split(".")[0] == demo.key_for(role).split("-")[1]  # names the key id, not the secret
+    assert demo.key_for(role) not in c.value and demo.key_for(role).split("-", 2)[2] not in c.value
+    assert c.value.split(".")[0] == demo.key_for(role).split("-", 2)[1]  # names the key id, not the secret
     async with http.get(demo.console + "/overview", allow_redirects=False) as r:
         assert r.status == 200 and r.content_type == "text/html"
         body = await r.text()
@@ -55,8 +55,9 @@ async def test_each_console_role_logs_in_with_a_strict_httponly_cookie(
     assert i18n.COMMON["ja"]["role." + role] in body
 
 
-async def test_an_app_key_is_refused_with_a_message_that_says_why(demo: ConsoleDemo,
+async def test_an_app_key_is_refused_with_a_message_that_says_why(refusals_demo: ConsoleDemo,
                                                                    http: aiohttp.ClientSession) -> None:
+    demo = refusals_demo
     async with http.post(demo.console + "/login", data={"key": demo.key_for("app")}, allow_redirects=False) as r:
         assert r.status == 403 and r.content_type == "text/html"
         assert COOKIE not in session_cookie(r)
@@ -64,8 +65,9 @@ async def test_an_app_key_is_refused_with_a_message_that_says_why(demo: ConsoleD
 
 
 @pytest.mark.parametrize("key", ["tb-000000000000-wrong", "not a key", "tb-" + "x" * 600])
-async def test_a_bad_key_is_refused_in_html_not_json(demo: ConsoleDemo, http: aiohttp.ClientSession,
+async def test_a_bad_key_is_refused_in_html_not_json(refusals_demo: ConsoleDemo, http: aiohttp.ClientSession,
                                                       key: str) -> None:
+    demo = refusals_demo
     async with http.post(demo.console + "/login?lang=en", data={"key": key}, allow_redirects=False) as r:
         assert r.status == 401 and r.content_type == "text/html"
         assert COOKIE not in session_cookie(r)
@@ -241,8 +243,9 @@ async def test_static_files_and_the_vendored_chart_library(demo: ConsoleDemo, ht
             assert r.status == 200, name
 
 
-async def test_logins_and_logouts_are_audited_and_refused_logins_recorded(demo: ConsoleDemo,
+async def test_logins_and_logouts_are_audited_and_refused_logins_recorded(refusals_demo: ConsoleDemo,
                                                                          http: aiohttp.ClientSession) -> None:
+    demo = refusals_demo
     async def audit(action: str) -> list[dict[str, object]]:
         assert demo.runtime.audit is not None
         demo.run(demo.runtime.audit.flush())  # on the gateway's loop, whose writer it is
