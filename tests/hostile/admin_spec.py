@@ -53,7 +53,11 @@ ADMIN_PATHS: dict[str, Any] = {
     "/admin/reports/costs": _get("reportCosts", PERIOD, TEAM),
     "/admin/reports/cross-border": _get("reportCrossBorder", PERIOD, TEAM),
     "/admin/reports/processing": _get("reportProcessing", PERIOD, TEAM),
-    "/admin/ledger": _get("adminLedger", TEAM, LIMIT),
+    # a month, a day or a day range, as `tenbin costs --period`
+    "/admin/reports/routing": _get("reportRouting", _q("period", {"type": "string"}), TEAM),
+    "/admin/ledger": _get("adminLedger", TEAM, LIMIT, _q("model", {"type": "string"}),
+                          _q("status", {"type": "string"}), _q("data_class", {"type": "string"}),
+                          _q("use_case", {"type": "string"}), _q("day", {"type": "string", "format": "date"})),
     "/admin/audit": _get("adminAudit", TEAM, LIMIT, _q("after_seq", {"type": "integer", "minimum": 0})),
     "/admin/audit/verify": _get("auditVerify", _q("against", {"type": "string"})),
     "/admin/audit/checkpoint": _get("auditCheckpoint"),

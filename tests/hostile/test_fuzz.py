@@ -161,11 +161,13 @@ periods = st.one_of(st.from_regex(r"\A[0-9]{4}-[0-9]{2}\Z"), short_text, st.inte
 ids = st.one_of(short_text.filter(lambda s: "/" not in s and s not in ("", ".", "..")),
                 st.from_regex(r"\A[A-Za-z0-9_]{1,40}\Z"))
 admin_gets = st.one_of(
-    st.tuples(st.sampled_from(["/admin/reports/costs", "/admin/reports/cross-border", "/admin/reports/processing"]),
+    st.tuples(st.sampled_from(["/admin/reports/costs", "/admin/reports/cross-border", "/admin/reports/processing",
+                               "/admin/reports/routing"]),
               st.dictionaries(st.sampled_from(["period", "team"]), periods, max_size=2)),
     st.tuples(st.sampled_from(["/admin/ledger", "/admin/audit", "/admin/keys", "/admin/budgets", "/admin/policies",
                                "/admin/models", "/admin/audit/verify", "/admin/audit/checkpoint"]),
-              st.dictionaries(st.sampled_from(["limit", "after_seq", "team", "against", "period"]),
+              st.dictionaries(st.sampled_from(["limit", "after_seq", "team", "against", "period", "model", "status",
+                                               "data_class", "use_case", "day"]),
                               st.one_of(short_text, st.integers().map(str)), max_size=3)))
 key_bodies = st.one_of(
     st.fixed_dictionaries({}, optional={"team": values, "project": values, "name": values, "models": values,
