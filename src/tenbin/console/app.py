@@ -340,8 +340,10 @@ CONSOLE = web.AppKey("console", Console)
 @web.middleware
 async def html_errors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Under ``/console``, failures are pages a person can read (in their language), not JSON."""
+    if not is_console_path(request.path):  # the API's requests: one string test, nothing else
+        return await handler(request)
     console = request.app.get(CONSOLE)
-    if console is None or not is_console_path(request.path):
+    if console is None:
         return await handler(request)
     try:
         return await handler(request)
