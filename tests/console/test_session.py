@@ -210,8 +210,15 @@ async def test_console_failures_are_html_pages_in_the_users_language(demo: Conso
                             allow_redirects=False) as r:
             assert r.status == status and r.content_type == "text/html", path
             assert '<html lang="en">' in await r.text()
+    for raw in (b"key=tb-a-b%00c", b"k%00=x", b"key=" + b"x" * 20_000):
+        async with http.post(demo.console + "/login", data=raw, allow_redirects=False,
+                             headers={"content-type": "application/x-www-form-urlencoded"}) as r:
+            assert r.status == 400 and r.content_type == "text/html", raw[:20]  # not stored, not echoed
     async with http.get(demo.url + "/v1/nosuch") as r:
         assert r.content_type == "application/json"  # the API keeps its JSON errors
+    async with http.post(demo.url + "/admin/keys", data={"team": "x"},
+                         headers={"authorization": f"Bearer {demo.keys.admin}"}) as r:
+        assert r.status == 415  # only the console's forms are exempt from the JSON-only guard
 
 
 async def test_the_language_cookie_and_the_query_parameter(demo: ConsoleDemo, http: aiohttp.ClientSession) -> None:
