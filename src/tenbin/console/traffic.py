@@ -17,7 +17,6 @@ not traffic served anywhere and are left out of the shares.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -41,21 +40,22 @@ class Latency:
     ttft_p95_ms: float | None
 
 
-def rank(n: int, q: float) -> int:
-    """0-based index of the nearest-rank ``q`` percentile of ``n`` sorted values."""
-    return max(0, math.ceil(q * n) - 1)
+def rank(n: int, pct: int) -> int:
+    """0-based index of the nearest-rank ``pct``-th percentile of ``n`` sorted values: the
+    ⌈pct·n/100⌉-th value, in integers (a float product can land a hair above a whole number)."""
+    return max(0, -(-pct * n // 100) - 1)
 
 
 async def _percentiles(store: Store, column: str, where: str, params: list[Any]) -> tuple[int, list[float | None]]:
     cond = f"{where} AND {column} IS NOT NULL"
     n = int((await store.query(f"SELECT count(*) AS n FROM usage WHERE {cond}", params))[0]["n"] or 0)
     out: list[float | None] = []
-    for q in (0.50, 0.95):
+    for pct in (50, 95):
         if not n:
             out.append(None)
             continue
         rows = await store.query(f"SELECT {column} AS v FROM usage WHERE {cond} ORDER BY {column}"
-                                 f" LIMIT 1 OFFSET {rank(n, q)}", params)
+                                 f" LIMIT 1 OFFSET {rank(n, pct)}", params)
         out.append(float(rows[0]["v"]))
     return n, out
 
