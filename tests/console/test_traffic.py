@@ -77,6 +77,13 @@ async def test_percentiles_are_the_answered_requests_nearest_rank(store_url: str
             assert [lat.p50_ms, lat.p95_ms] == pytest.approx(want, rel=1e-12)
             assert [lat.ttft_p50_ms, lat.ttft_p95_ms] == pytest.approx([nearest(ttft, 0.5), nearest(ttft, 0.95)],
                                                                        rel=1e-12)
+        # a busy period: the latest ``sample`` answered requests, and it says so
+        few = await latency(store, DAY, None, sample=10)
+        latest = sorted((x for x in rows if DAY.start_ts <= x.ts_start < DAY.end_ts and x.status == 200),
+                        key=lambda x: -x.ts_start)[:10]
+        assert few.sampled and few.answered == 10
+        assert few.p95_ms == pytest.approx(nearest([x.latency_ms for x in latest], 0.95), rel=1e-12)
+        assert not (await latency(store, DAY, None)).sampled
         empty = await latency(store, parse_period("2026-10"), None)
         assert (empty.answered, empty.p50_ms, empty.ttft_p95_ms) == (0, None, None)
     finally:

@@ -43,6 +43,7 @@ async def view(ctx: PageContext) -> dict[str, Any]:
         })
     return {
         "as_of": ctx.now.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M"), "periods": periods,
+        "sample": f"{traffic.SAMPLE:,}",
         "budgets": status, "forecast": fc, "forecast_budgets": crossing,
     }
 
@@ -65,6 +66,7 @@ MESSAGES = {
         "overview.answered": "応答済み",
         "overview.streamed": "ストリーミング",
         "overview.latency_note": "応答できたリクエスト（ステータス200）の最近接順位パーセンタイル。",
+        "overview.sampled": "リクエストが多いため、応答時間は各期間の直近 {n} 件から算出しています。",
         "overview.budgets": "予算",
         "overview.budget": "予算名",
         "overview.subject": "対象",
@@ -111,6 +113,7 @@ MESSAGES = {
         "overview.answered": "answered",
         "overview.streamed": "streamed",
         "overview.latency_note": "Nearest-rank percentiles over the answered requests (status 200).",
+        "overview.sampled": "A busy period: latency figures are of its latest {n} answered requests.",
         "overview.budgets": "Budgets",
         "overview.budget": "Budget",
         "overview.subject": "Subject",
