@@ -145,6 +145,7 @@ def test_summary_block(tmp_path: Path) -> None:
         "  config       none: embedded defaults",
         f"  store        sqlite:///{tmp_path / 'tenbin.db'}",
         "  auth         API keys required (1 active key; server.auth: auto)",
+        "  console      http://127.0.0.1:8787/console (log in with an admin, team-admin or viewer key)",
         "  available    fake",
         "  unavailable  openai: environment variable OPENAI_API_KEY is not set",
         "               anthropic: environment variable ANTHROPIC_API_KEY is not set",

@@ -65,6 +65,7 @@ def summary(runtime: Runtime, config: Path | None, *, url: str, keys: int | None
         f"  config       {config.resolve() if config is not None else 'none: embedded defaults'}",
         f"  store        {safe_url(cfg.store)}",
         f"  auth         {auth_mode(cfg.server, keys)}",
+        f"  console      {url}/console (log in with an admin, team-admin or viewer key)",
         f"  available    {', '.join(up) or 'none'}",
     ]
     for i, (name, reason) in enumerate(down):
