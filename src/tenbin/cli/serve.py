@@ -133,6 +133,7 @@ def register(app: typer.Typer) -> None:
             share_engines(runtime, link)
             runtime.extras["reload_peers"] = functools.partial(link.tell, "reload", pid=os.getpid())  # SIGHUP others
             runtime.extras["adjust_config"] = functools.partial(own_spool, index=worker[0])  # on every reload
+            runtime.extras["records_config"] = worker[0] == 0  # one config.load/reload audit entry, not N
         try:
             import uvloop
 

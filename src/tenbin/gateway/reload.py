@@ -99,7 +99,7 @@ async def reload_runtime(rt: Runtime, cfg: Config | None = None) -> Reloaded:
         # ---------------------------------------------------------------------------------------
         if rt.finops is not None and prepared is not None:
             await rt.finops.announce(prepared)  # thresholds a new budget starts past, sent once
-        if rt.audit is not None:
+        if rt.audit is not None and rt.extras.get("records_config", True):  # serve --workers: worker 0's
             rt.audit.config_loaded(cfg, rt.config_source, "reload", previous=before)
             await rt.audit.flush()
         done = Reloaded(before, config_hash(cfg), tuple(changed), tuple(kept + findings.warnings))

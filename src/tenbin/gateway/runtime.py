@@ -63,7 +63,8 @@ class Runtime:
             self.shared.start()
         if self.audit is not None:
             self.audit.start()
-            self.audit.config_loaded(self.cfg, self.config_source, "start")  # which config is in force
+            if self.extras.get("records_config", True):  # serve --workers: worker 0 says it for all
+                self.audit.config_loaded(self.cfg, self.config_source, "start")  # which config is in force
         for p in self.providers.values():
             start = getattr(p, "start", None)  # optional: providers that own processes (embedded)
             if start is not None:
