@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import os
@@ -113,6 +114,7 @@ def register(app: typer.Typer) -> None:
             logging.getLogger("tenbin").warning("non-loopback bind: API keys are required for every request")
         link: StateLink | None = None
         if worker is not None:
+            die_with_parent()
             cfg = own_spool(cfg, worker[0])
         if worker is not None:
             from tenbin.workers.link import StateLink
@@ -199,6 +201,21 @@ def worker_env() -> tuple[int, int, str] | None:
     if not path:
         return None
     return int(os.environ.get(INDEX_ENV, "0")), int(os.environ.get(COUNT_ENV, "1")), path
+
+
+def die_with_parent() -> None:
+    """A worker dies with its supervisor: ``kill -9`` of the server is a kill of all of it (its
+    spools replay at the next start), not N orphans still holding the port and the spool locks.
+    A supervisor that exits any other way drains its workers first (or they lose its socket and
+    drain themselves). Linux only (prctl PR_SET_PDEATHSIG); elsewhere the socket loss still ends them."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(name, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
 
 
 def own_spool(cfg: Config, index: int) -> Config:
