@@ -63,7 +63,10 @@ class Replica:
         log = (self.workdir / "serve.log").open("ab")
         env = {**os.environ, **ENV, "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
-            [TENBIN, "serve", "--config", str(path), "--port", str(self.port), "--log-level", "warning"],
+            # one process per replica, as these tests (and docs/deployment.md's sizing) model it;
+            # tests/workers/ runs the same guarantees across the workers of one `serve --workers 2`
+            [TENBIN, "serve", "--config", str(path), "--port", str(self.port), "--log-level", "warning",
+             "--workers", "1"],
             stdout=log, stderr=subprocess.STDOUT, env=env, cwd=self.workdir)
         if wait:
             self.wait_ready()
