@@ -142,11 +142,15 @@ def _bucket(name: str, value: int, edges: tuple[int, ...]) -> str:
 STRUCT_VALUE: Final = 0.25
 
 
-def features(text: str) -> tuple[list[str], list[str]]:
-    """(n-grams and words, structural and cue features) present in ``text``; each counts once."""
+def features(text: str, normalized: str | None = None) -> tuple[list[str], list[str]]:
+    """(n-grams and words, structural and cue features) present in ``text``; each counts once.
+    ``normalized`` is ``normalize(text)`` when the caller has it (classify normalises once for
+    the features and the My Number and mobile checks); unused when ``text`` is cut to its head
+    and tail, whose normalisation can differ at the cut."""
     if len(text) > HEAD + TAIL:
         text = text[:HEAD] + "\n" + text[-TAIL:]
-    norm = normalize(text).lower().translate(_DIGITS)
+        normalized = None
+    norm = (normalize(text) if normalized is None else normalized).lower().translate(_DIGITS)
     n = len(norm)
     # Character bigrams and trigrams, built by C-level map/add rather than slicing in a loop.
     bigrams = list(map(_add, norm, norm[1:]))
@@ -202,11 +206,12 @@ class LinearModel:
         w = self.weights
         grams, struct = feats
         out = list(self.bias)
-        rows = [r for r in map(w.get, grams) if r is not None]
+        # filter(None, ...) drops only the misses (a row is a non-empty tuple), in C.
+        rows = list(filter(None, map(w.get, grams)))
         if rows:
             scale = 1.0 / math.sqrt(len(grams))
             out = [b + scale * sum(col) for b, col in zip(out, zip(*rows, strict=True), strict=True)]
-        rows = [r for r in map(w.get, struct) if r is not None]
+        rows = list(filter(None, map(w.get, struct)))
         if rows:
             out = [b + STRUCT_VALUE * sum(col) for b, col in zip(out, zip(*rows, strict=True), strict=True)]
         return out
@@ -288,15 +293,16 @@ def marker_is_topic(text: str, start: int, end: int) -> bool:
 _MOBILE_SHAPE: Final = re.compile(r"(?<![0-9])(?:\+81[- ]?|0)[789]0[- ]?[0-9]{4}[- ]?[0-9]{4}(?![0-9])")
 
 
-def mobile_numbers(text: str) -> int:
+def mobile_numbers(text: str, normalized: str | None = None) -> int:
     """Japanese mobile numbers (070/080/090, +81 70/80/90): personal on their own by the rules,
-    counted here even where a recognizer reads the label before one (この番号 080-…) as an ID's."""
-    return len(_MOBILE_SHAPE.findall(normalize(text)))
+    counted here even where a recognizer reads the label before one (この番号 080-…) as an ID's.
+    ``normalized``: ``normalize(text)``, when the caller has it."""
+    return len(_MOBILE_SHAPE.findall(normalize(text) if normalized is None else normalized))
 
 
-def my_numbers(text: str) -> int:
+def my_numbers(text: str, normalized: str | None = None) -> int:
     """12-digit numbers (optionally 4-4-4) that pass the My Number check digit."""
-    norm = normalize(text)
+    norm = normalize(text) if normalized is None else normalized
     return sum(1 for m in _TWELVE.finditer(norm) if my_number_valid("".join(m.groups())))
 
 
@@ -349,7 +355,8 @@ class LearnedClassifier:
         return self.classify(text, turns, None).complexity()
 
     def classify(self, text: str, turns: int, scan: Any) -> Classification:
-        feats = features(text)
+        norm = normalize(text)  # once, for the features and the two number checks below
+        feats = features(text, norm)
         logits = self.model.logits(feats)
         cl = logits[:4]
         cl[2] += self._bias
@@ -395,10 +402,10 @@ class LearnedClassifier:
             if DataClass.SPECIAL_CARE in scan.classes:
                 found.add(DataClass.SPECIAL_CARE)
                 reasons.append("special_care")
-        if DataClass.PERSONAL not in found and my_numbers(text):
+        if DataClass.PERSONAL not in found and my_numbers(text, norm):
             found.add(DataClass.PERSONAL)
             reasons.append("my_number_check_digit")
-        if DataClass.PERSONAL not in found and mobile_numbers(text):
+        if DataClass.PERSONAL not in found and mobile_numbers(text, norm):
             found.add(DataClass.PERSONAL)
             reasons.append("mobile_number")
         if weak and DataClass.PERSONAL not in found:
