@@ -7,7 +7,6 @@ from typing import Any
 
 import httpx
 import pytest
-
 from tests.fakes.fake_anthropic import FakeAnthropic
 from tests.fakes.fake_azure import FakeAzure
 from tests.fakes.fake_gemini import FakeGemini
