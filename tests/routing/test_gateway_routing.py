@@ -100,6 +100,12 @@ def test_no_compliant_model_is_a_403_in_openai_format(gw: GatewayHandle, foreign
     assert foreign.requests == []
     row = gw.rows()[-1]
     assert row["status"] == 403 and row["error_class"] == "policy_no_compliant_model"
+    # The refusal keeps what the router learnt, so "why was this refused" can be answered later.
+    trace = json.loads(row["route"])
+    assert trace["refused"] == "policy_no_compliant_model" and trace["data_class"] == "personal"
+    assert trace["rule"] == "strict" and "chosen" not in trace
+    assert ["gpt-4o", "personal-in-japan: region US not in JP/on-prem"] in trace["rejected"]
+    assert "090-1234-5678" not in row["route"]
 
 
 def test_streaming_personal_prompt_is_routed_the_same_way(gw: GatewayHandle, fake_openai: FakeOpenAI,

@@ -138,7 +138,7 @@ class Finish:
             status=status, error_class=error, stream=ctx.stream,
             attempts=1 + len(served.attempts) if served else 1,
             data_class=data_class_name(self.scan, self.route),
-            route=route_trace(self.decision, served),
+            route=route_trace(self.decision, served, self.route, error),
         )
         day = dt.datetime.fromtimestamp(ctx.started, TOKYO).date()
         if model is not None and (usage.prompt_tokens or usage.completion_tokens):
@@ -182,9 +182,16 @@ def prompt_estimate(body: dict[str, Any]) -> int:
     return estimate_tokens(orjson.dumps([body.get("messages"), body.get("tools")]).decode())
 
 
-def route_trace(decision: Decision | None, served: Served | None) -> dict[str, Any] | None:
+def route_trace(decision: Decision | None, served: Served | None, partial: dict[str, Any] | None = None,
+                error: str | None = None) -> dict[str, Any] | None:
+    """The stored trace. A request the router refused (no compliant model, a blocking rule) has no
+    decision, but what the router learnt before refusing — class, rule, constraints, each rejected
+    candidate and why — is exactly what "why was this refused" needs, so it is kept with the
+    refusal's code."""
     if decision is None:
-        return None
+        if not partial:
+            return None
+        return {**partial, "refused": error}
     trace = dict(decision.trace)
     trace["rule"] = decision.rule
     if served and served.attempts:

@@ -91,7 +91,7 @@ class RouteReport:
 
 #: The trace fields the report groups by, read in the database (JSON paths per dialect), so a
 #: month of millions of rows is grouped there and never loaded into the process.
-_FIELDS = {"source": ("$.source", "{source}"), "tier": ("$.complexity.tier", "{complexity,tier}"),
+_FIELDS = {"source": ("$.source", "{source}"), "rule": ("$.rule", "{rule}"), "tier": ("$.complexity.tier", "{complexity,tier}"),
            "budget": ("$.budget_downgrade.budget", "{budget_downgrade,budget}")}
 
 
@@ -118,12 +118,12 @@ async def route_report(store: Store, period: Period, team: str | None = None) ->
     sel = _select(store.dialect)
     groups = await store.query(
         f"SELECT {sel}, count(*) AS n, sum(cost_jpy_nanos) AS nanos FROM usage WHERE {' AND '.join(conds)}"
-        " GROUP BY source, tier, budget, failed, traced, ok, served_model, day", params)
+        " GROUP BY source, rule, tier, budget, failed, traced, ok, served_model, day", params)
     rep = RouteReport()
     for g in groups:
         n, ok = int(g["n"]), bool(g["ok"])
         rep.requests += n
-        name = policy_rule({"source": g["source"]}) if g["traced"] else NO_TRACE
+        name = policy_rule({"source": g["source"], "rule": g["rule"]}) if g["traced"] else NO_TRACE
         line = rep.rules.get(name) or rep.rules.setdefault(name, RuleLine(name))
         line.requests += n
         line.errors += 0 if ok else n
