@@ -91,7 +91,8 @@ class RouteReport:
 
 #: The trace fields the report groups by, read in the database (JSON paths per dialect), so a
 #: month of millions of rows is grouped there and never loaded into the process.
-_FIELDS = {"source": ("$.source", "{source}"), "rule": ("$.rule", "{rule}"), "tier": ("$.complexity.tier", "{complexity,tier}"),
+_FIELDS = {"source": ("$.source", "{source}"), "rule": ("$.rule", "{rule}"),
+           "tier": ("$.complexity.tier", "{complexity,tier}"),
            "budget": ("$.budget_downgrade.budget", "{budget_downgrade,budget}")}
 
 
