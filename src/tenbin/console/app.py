@@ -369,9 +369,17 @@ async def html_errors_middleware(request: web.Request, handler: Handler) -> web.
         return console.error_page(request, 500, "error.500", request_id=request.get(REQUEST_ID, "-"))
 
 
+async def to_console(request: web.Request) -> web.Response:
+    """``/`` and ``/ui`` are where people type first; the console's session cookie lives under
+    ``/console`` only, so these just send the browser there."""
+    return _redirect(PREFIX)
+
+
 def add_console_routes(app: web.Application, runtime: Runtime, auth: Authenticator) -> None:
     console = app[CONSOLE] = Console(runtime, auth)
     r = app.router
+    r.add_get("/", to_console)
+    r.add_get("/ui", to_console)
     r.add_get(PREFIX, console.root)
     r.add_get(PREFIX + "/", console.root)
     r.add_get(PREFIX + "/login", console.login_form)
