@@ -18,7 +18,8 @@ measured the same way against the mock alone (``--client``) and can be subtracte
 the instructions per request between them (privacy scan, routing, vendor call, ...); at c=1 the
 loop serves one request at a time, so a window holds that stage's work plus whatever the store
 thread did meanwhile; the first window ("HTTP in") also holds the loop's idle wake-ups (batch
-flush timers), which depend on wall time, so it moves between runs. Not meaningful outside valgrind (the counters are no-ops there).
+flush timers), which depend on wall time, so it moves between runs. Not meaningful outside
+valgrind (the counters are no-ops there).
 """
 
 from __future__ import annotations
