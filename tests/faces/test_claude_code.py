@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import anthropic
+import httpx
 import pytest
 
 from tests.conftest import fake_model, openai_provider
@@ -190,3 +191,29 @@ def test_claude_code_session_rerouted_to_a_domestic_model_when_the_prompt_is_per
         (SONNET, "jp-small", "jp", "personal")] * 2
     assert [(r["prompt_tokens"], r["completion_tokens"]) for r in rows] == [(40, 12), (60, 15)]
     assert all(r["team"] == "eng" and r["status"] == 200 for r in rows)
+
+
+def test_the_clients_anthropic_version_reaches_anthropic(lt: LoopThread, tmp_path: Path) -> None:
+    """Natively, the body is the client's, written for the client's API version: its
+    ``anthropic-version`` goes with it; without one, the provider's ``api_version`` is sent."""
+    fake = lt.run(FakeAnthropic(api_key="k").start())
+    try:
+        cfg = {"providers": {"a": {"kind": "anthropic", "base_url": fake.url, "api_key": "${FAKE_KEY}",
+                                   "api_version": "2023-01-01"}},
+               "models": [fake_model("claude", "a", upstream=SONNET)], "default_model": "claude"}
+        gw = start_gateway(lt, cfg, tmp_path, {"FAKE_KEY": "k"})
+        try:
+            body = {"model": "claude", "max_tokens": 16, "messages": [{"role": "user", "content": "hi"}]}
+            for stream in (False, True):
+                r = httpx.post(gw.url + "/v1/messages", json={**body, "stream": stream}, timeout=30,
+                               headers={"x-api-key": "local", "anthropic-version": "2023-06-01"})
+                assert r.status_code == 200, r.text
+            r = httpx.post(gw.url + "/v1/messages", json=body, headers={"authorization": "Bearer local"},
+                           timeout=30)
+            assert r.status_code == 200, r.text
+            assert [q.headers["anthropic-version"] for q in fake.requests] == ["2023-06-01"] * 2 + ["2023-01-01"]
+            assert all(q.json()["model"] == SONNET for q in fake.requests)
+        finally:
+            gw.stop()
+    finally:
+        lt.run(fake.stop())

@@ -24,6 +24,10 @@ from tenbin.faces.responses import RESPONSES
 from tenbin.gateway.pipeline import Completion
 from tenbin.gateway.runtime import Runtime
 
+#: The client's headers a vendor speaking the face's own format reads: the native body was written
+#: for the client's API version and betas, so they go with it (only the Anthropic adapter reads them).
+NATIVE_HEADERS = ("anthropic-beta", "anthropic-version")
+
 
 async def _body(request: web.Request) -> tuple[dict[str, Any], int]:
     limits = bodies.BodyLimits.of(request.app[RUNTIME].cfg.server)
@@ -92,8 +96,8 @@ async def serve(request: web.Request, face: Face, before: Before | None = None,
         # the use-case tag is ours and leaves it as it leaves the chat body.
         own = dict(raw_body)
         use_case_of(request, own)
-        beta = request.headers.get("anthropic-beta")
-        native = NativeRequest(face.native, own, {"anthropic-beta": beta} if beta else {})
+        sent = {h: v for h in NATIVE_HEADERS if (v := request.headers.get(h))}
+        native = NativeRequest(face.native, own, sent)
     ctx = RequestContext(
         request_id=request[REQUEST_ID], principal=principal, body=body, requested_model=body["model"],
         stream=bool(body.get("stream")), use_case=use_case, metadata=tags, body_size=size,

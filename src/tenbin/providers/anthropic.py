@@ -439,8 +439,15 @@ class AnthropicProvider(HTTPAdapter):
         return fmt == MESSAGES
 
     def _native_headers(self, call: ChatCall) -> dict[str, str]:
-        beta = call.native.headers.get("anthropic-beta") if call.native is not None else None
-        return {**self._headers(), "anthropic-beta": beta} if beta else self._headers()
+        """The client's ``anthropic-beta`` and ``anthropic-version`` where it sent them: the native
+        body is the client's, written for that version and those betas (a translated request is
+        tenbin's own, for the configured ``api_version``)."""
+        headers = self._headers()
+        sent = call.native.headers if call.native is not None else {}
+        for name in ("anthropic-beta", "anthropic-version"):
+            if sent.get(name):
+                headers[name] = sent[name]
+        return headers
 
     async def native(self, call: ChatCall) -> NativeResult:
         self._ready()

@@ -76,7 +76,7 @@ class NativeBody:
     """A face's own request for a vendor that speaks its format: ``format`` names it
     (``anthropic.messages``, ``openai.responses``), ``body`` is the request (masked for this
     destination when the policy says so), ``headers`` what the client sent that the vendor reads
-    (``anthropic-beta``)."""
+    (``anthropic-beta``, ``anthropic-version``)."""
 
     format: str
     body: dict[str, Any]
