@@ -115,3 +115,26 @@ def test_unsupported_parts_are_refused_in_openai_shape(openai_gateway: tuple[Gat
     # that has no Responses API, it is left out of the chat request
     r = c.responses.create(model="m", input="検索して", tools=[{"type": "web_search"}])
     assert r.output_text == fake.reply and "tools" not in fake.requests[-1].json
+
+
+PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+
+
+def test_an_input_image_and_a_forced_tool_choice_reach_anthropic_translated(claude_gateway: ClaudeGateway) -> None:
+    """The SDK's ``input_image`` part becomes an Anthropic image block, and ``tool_choice`` naming
+    a function becomes Anthropic's ``{type: tool, name}``: nothing of either is dropped on the way."""
+    gw, fake = claude_gateway
+    fake.enqueue(Reply(json=message(None, tool_uses=[("toolu_9", "get_weather", {"city": "札幌"})])))
+    image: Any = [{"role": "user", "content": [
+        {"type": "input_text", "text": "この写真の街の天気を調べて"},
+        {"type": "input_image", "image_url": f"data:image/png;base64,{PNG}"}]}]
+    r = _client(gw).responses.create(model="claude", input=image, tools=TOOLS,
+                                     tool_choice={"type": "function", "name": "get_weather"})
+    assert r.output[0].type == "function_call" and r.output[0].name == "get_weather"
+    sent = fake.requests[-1].json()
+    assert sent["tool_choice"] == {"type": "tool", "name": "get_weather"}
+    blocks = sent["messages"][0]["content"]
+    assert {"type": "text", "text": "この写真の街の天気を調べて"} in blocks
+    [img] = [b for b in blocks if b["type"] == "image"]
+    assert img["source"] == {"type": "base64", "media_type": "image/png", "data": PNG}
+    assert gw.rows()[-1]["status"] == 200
