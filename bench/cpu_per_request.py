@@ -52,7 +52,7 @@ def _model_yaml(model_id: str) -> dict[str, Any]:
             "prices": [{"effective": "2025-01-01", "currency": "JPY", "input": "15", "output": "60"}]}
 
 
-def config(port: int, mock_port: int, db: Path, privacy: bool) -> dict[str, Any]:
+def config(port: int, mock_port: int, db: Path, privacy: bool, metrics: bool = True) -> dict[str, Any]:
     """What bench/gateway_overhead/targets.py gives ``tenbin serve``."""
     cfg: dict[str, Any] = {
         "server": {"host": "127.0.0.1", "port": port},
@@ -64,6 +64,8 @@ def config(port: int, mock_port: int, db: Path, privacy: bool) -> dict[str, Any]
     }
     if not privacy:
         cfg["privacy"] = {"enabled": False}
+    if not metrics:
+        cfg["metrics"] = {"enabled": False}
     return cfg
 
 
@@ -266,7 +268,7 @@ async def main_async(args: argparse.Namespace) -> None:
     results: dict[str, list[dict[str, float]]] = {"client": [], "tenbin": []}
     for _ in range(args.repeat):
         results["client"].append(await drive(args.mock_port, mock_req, args.n, args.conc))
-    cfg = config(0, args.mock_port, work / "tenbin.db", args.privacy)
+    cfg = config(0, args.mock_port, work / "tenbin.db", args.privacy, args.metrics)
     runtime = build_runtime(build_config(cfg, env={"MOCK_KEY": "sk-bench-upstream"}))
     app = create_app(runtime)
     runner = AppRunner(app, access_log=None, handler_cancellation=True)  # as `tenbin serve` runs it
@@ -294,7 +296,7 @@ async def main_async(args: argparse.Namespace) -> None:
     med = {k: {m: statistics.median(r[m] for r in v) for m in v[0]} for k, v in results.items()}
     own = med["tenbin"]["cpu_us"] - med["client"]["cpu_us"]
     mode = (f"{'stream' if args.stream else 'json'}, {args.prompt} prompt{' (unique)' if args.unique else ''}, "
-            f"privacy {'on' if args.privacy else 'off'}")
+            f"privacy {'on' if args.privacy else 'off'}, metrics {'on' if args.metrics else 'off'}")
     print(f"tenbin from {Path(tenbin.__file__).parent}; loop {type(asyncio.get_running_loop()).__module__}; "
           f"{mode}; n={args.n} c={args.conc} x{args.repeat}; ledger rows {rows[0]['n']}; "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -318,6 +320,8 @@ def main() -> None:
     ap.add_argument("--stages", action="store_true", help="time the stages of each request (use c=1)")
     ap.add_argument("--unique", action="store_true", help="a different prompt on every request (no repeats)")
     ap.add_argument("--no-privacy", dest="privacy", action="store_false")
+    ap.add_argument("--no-metrics", dest="metrics", action="store_false",
+                    help="metrics.enabled: false, to read what /metrics costs per request")
     ap.add_argument("--no-uvloop", dest="uvloop", action="store_false")
     ap.add_argument("--mock-port", type=int, default=9190)
     ap.add_argument("--profile", default="", help="write cProfile stats of the tenbin runs here (event loop only)")
