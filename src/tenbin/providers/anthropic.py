@@ -19,8 +19,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from tenbin.context import Usage
 from tenbin.providers.base import ChatCall, ChatResult, ErrorKind, NativeResult, ProviderError, StreamChunk
 from tenbin.providers.http import HTTPAdapter, meaning
@@ -36,7 +34,7 @@ from tenbin.providers.openai_shapes import (
     text_of,
     usage_chunk,
 )
-from tenbin.providers.sse import SSEDecoder
+from tenbin.providers.sse import SSEDecoder, json_object
 
 DEFAULT_VERSION = "2023-06-01"
 DEFAULT_MAX_TOKENS = 4096
@@ -423,12 +421,7 @@ class AnthropicProvider(HTTPAdapter):
         dec = SSEDecoder()
         async for raw in self.post_stream(self._url(), build_request(call, True), self._headers()):
             for sse in dec.feed(raw):
-                try:
-                    ev = orjson.loads(sse.data)
-                except orjson.JSONDecodeError:
-                    raise ProviderError("bad_response", f"{self.name}: invalid JSON in stream") from None
-                if not isinstance(ev, dict):
-                    raise ProviderError("bad_response", f"{self.name}: stream event is not an object")
+                ev = json_object(self.name, sse.data)
                 for chunk in _on_event(st, ev):
                     yield chunk
         if not st.done:
@@ -466,12 +459,7 @@ class AnthropicProvider(HTTPAdapter):
         started = done = False
         async for raw in self.post_stream(self._url(), native_body(call, True), self._native_headers(call)):
             for sse in dec.feed(raw):
-                try:
-                    ev = orjson.loads(sse.data)
-                except orjson.JSONDecodeError:
-                    raise ProviderError("bad_response", f"{self.name}: invalid JSON in stream") from None
-                if not isinstance(ev, dict):
-                    raise ProviderError("bad_response", f"{self.name}: stream event is not an object")
+                ev = json_object(self.name, sse.data)
                 kind = ev.get("type")
                 if kind == "error":
                     err = ev.get("error") or {}

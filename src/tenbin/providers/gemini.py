@@ -32,7 +32,7 @@ from tenbin.providers.openai_shapes import (
     text_of,
     usage_chunk,
 )
-from tenbin.providers.sse import SSEDecoder
+from tenbin.providers.sse import SSEDecoder, json_object
 
 # Gemini finishReason → OpenAI finish_reason; anything unknown is a filter of some kind.
 FINISH_REASONS: dict[str, str] = {
@@ -439,12 +439,7 @@ class GeminiProvider(HTTPAdapter):
         url = self._url(call, "streamGenerateContent") + "?alt=sse"
         async for raw in self.post_stream(url, build_request(call), self._headers()):
             for sse in dec.feed(raw):
-                try:
-                    data = orjson.loads(sse.data)
-                except orjson.JSONDecodeError:
-                    raise ProviderError("bad_response", f"{self.name}: invalid JSON in stream") from None
-                if not isinstance(data, dict):
-                    raise ProviderError("bad_response", f"{self.name}: stream event is not an object")
+                data = json_object(self.name, sse.data)
                 if "error" in data and "candidates" not in data:
                     raise ProviderError("server", f"{self.name}: stream error: {data['error']}")
                 for chunk in _on_response(st, data):

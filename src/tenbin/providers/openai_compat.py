@@ -16,13 +16,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-import orjson
-
 from tenbin.context import Usage
 from tenbin.providers.base import ChatCall, ChatResult, EmbedResult, ErrorKind, NativeResult, ProviderError, StreamChunk
 from tenbin.providers.http import HTTPAdapter, meaning
 from tenbin.providers.openai_shapes import without_anthropic_extensions
-from tenbin.providers.sse import SSEDecoder
+from tenbin.providers.sse import SSEDecoder, json_object
 
 
 def usage_from_openai(u: Any) -> Usage | None:
@@ -168,12 +166,7 @@ class OpenAICompatProvider(HTTPAdapter):
                     continue
                 if ev.event == "error":
                     raise ProviderError("server", f"{self.name}: stream error: {ev.data[:200]}")
-                try:
-                    chunk = orjson.loads(ev.data)
-                except orjson.JSONDecodeError:
-                    raise ProviderError("bad_response", f"{self.name}: invalid JSON in stream") from None
-                if not isinstance(chunk, dict):
-                    raise ProviderError("bad_response", f"{self.name}: stream event is not an object")
+                chunk = json_object(self.name, ev.data)
                 if "error" in chunk and "choices" not in chunk:
                     raise ProviderError("server", f"{self.name}: stream error: {chunk['error']}")
                 yield StreamChunk(chunk, usage_from_openai(chunk.get("usage")))
@@ -220,12 +213,7 @@ class OpenAICompatProvider(HTTPAdapter):
         async for raw in self.post_stream(self._url(call, "responses"), self._native_body(call, True),
                                           self._headers()):
             for sse in dec.feed(raw):
-                try:
-                    ev = orjson.loads(sse.data)
-                except orjson.JSONDecodeError:
-                    raise ProviderError("bad_response", f"{self.name}: invalid JSON in stream") from None
-                if not isinstance(ev, dict):
-                    raise ProviderError("bad_response", f"{self.name}: stream event is not an object")
+                ev = json_object(self.name, sse.data)
                 kind = str(ev.get("type"))
                 if kind == "error":
                     ek: ErrorKind = meaning({"error": ev}) or "server"

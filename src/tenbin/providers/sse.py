@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from tenbin.providers.base import ProviderError
 
 
 @dataclass(slots=True)
@@ -86,3 +91,15 @@ async def iter_events(chunks: AsyncIterator[bytes]) -> AsyncIterator[Event]:
             yield ev
     for ev in dec.feed(b"\n\n") if dec.pending else []:
         yield ev
+
+
+def json_object(provider: str, data: str) -> dict[str, Any]:
+    """One event's data as the JSON object every vendor's stream event is; anything else is the
+    vendor's fault (``bad_response``: fall back while nothing was delivered)."""
+    try:
+        obj = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        raise ProviderError("bad_response", f"{provider}: invalid JSON in stream") from None
+    if not isinstance(obj, dict):
+        raise ProviderError("bad_response", f"{provider}: stream event is not an object")
+    return obj
