@@ -9,6 +9,7 @@ re-check the store after ``ttl_s``.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import secrets
@@ -64,6 +65,7 @@ class KeyRing:
         self.ttl_s = ttl_s
         self.clock = clock  # its monotonic() ages the cache
         self._cache: dict[str, _Cached] = {}
+        self._pending: dict[str, asyncio.Future[_Cached]] = {}  # store reads in flight, by key id
         self.created = 0  # keys minted through this ring: the first one closes the key-less default at once
 
     async def authenticate(self, raw: str) -> Principal:
@@ -71,19 +73,7 @@ class KeyRing:
         now = self.clock.monotonic()
         hit = self._cache.get(key_id)
         if hit is None or now - hit.checked_at > self.ttl_s:
-            try:
-                rec = await self.store.get_key(key_id)
-            except Exception:  # store down: a key verified before keeps working (revocations wait)
-                if hit is None:
-                    raise GatewayError("The API key store is unavailable; retry shortly.", status=503,
-                                       code="key_store_unavailable") from None
-                hit = self._cache[key_id] = _Cached(hit.record, now)  # ask the store again after ttl_s
-                rec = hit.record
-            else:
-                if rec is None:
-                    self._cache.pop(key_id, None)
-                    raise Unauthorized("Incorrect API key provided.")
-                hit = self._cache[key_id] = _Cached(rec, now)
+            hit = await self._refresh(key_id, hit, now)
         rec = hit.record
         if not hmac.compare_digest(_digest(rec.salt, secret), rec.hash):
             raise Unauthorized("Incorrect API key provided.")
@@ -93,6 +83,40 @@ class KeyRing:
             key_id=rec.id, team=rec.team, project=rec.project, role=rec.role,
             allowed_models=rec.allowed_models,
         )
+
+    async def _refresh(self, key_id: str, hit: _Cached | None, now: float) -> _Cached:
+        """One store read per key at a time, shared by every request that finds its entry stale.
+
+        Every ``ttl_s`` all requests in flight for a busy key find it stale together; each used to
+        queue its own read on the store's one thread, behind a ledger batch, and the whole burst
+        waited for it. They now wait for one read. It is shielded: a client that leaves does not
+        cancel the read the others wait for."""
+        pending = self._pending.get(key_id)
+        if pending is None:
+            pending = self._pending[key_id] = asyncio.ensure_future(self._read(key_id, hit, now))
+            pending.add_done_callback(lambda f: self._settled(key_id, f))
+        return await asyncio.shield(pending)
+
+    def _settled(self, key_id: str, f: asyncio.Future[_Cached]) -> None:
+        if self._pending.get(key_id) is f:
+            del self._pending[key_id]
+        if not f.cancelled():
+            f.exception()  # retrieved: when every waiter left, nobody else would read it
+
+    async def _read(self, key_id: str, hit: _Cached | None, now: float) -> _Cached:
+        try:
+            rec = await self.store.get_key(key_id)
+        except Exception:  # store down: a key verified before keeps working (revocations wait)
+            if hit is None:
+                raise GatewayError("The API key store is unavailable; retry shortly.", status=503,
+                                   code="key_store_unavailable") from None
+            cached = self._cache[key_id] = _Cached(hit.record, now)  # ask the store again after ttl_s
+            return cached
+        if rec is None:
+            self._cache.pop(key_id, None)
+            raise Unauthorized("Incorrect API key provided.")
+        cached = self._cache[key_id] = _Cached(rec, now)
+        return cached
 
     async def create(self, team: str, project: str, role: str = "app", name: str | None = None,
                      allowed_models: tuple[str, ...] | None = None) -> tuple[str, KeyRecord]:
