@@ -10,6 +10,7 @@ import pytest
 
 from tenbin.errors import BadRequest, GatewayError
 from tenbin.faces import messages as face
+from tenbin.faces import messages_answer as answer
 
 
 def _events(raw: bytes) -> list[tuple[str, dict[str, Any]]]:
@@ -90,7 +91,7 @@ def test_answer_with_tool_call_renders_as_tool_use_block() -> None:
         "role": "assistant", "content": "見ます", "tool_calls": [
             {"id": "c1", "type": "function", "function": {"name": "f", "arguments": '{"a": 1}'}}]}}],
         "usage": {"prompt_tokens": 10, "completion_tokens": 3, "prompt_tokens_details": {"cached_tokens": 4}}}
-    msg = face.render(completion, "req_abc")
+    msg = answer.render(completion, "req_abc")
     assert msg["id"] == "msg_abc" and msg["stop_reason"] == "tool_use"
     assert msg["content"] == [{"type": "text", "text": "見ます"},
                               {"type": "tool_use", "id": "c1", "name": "f", "input": {"a": 1}}]
@@ -103,7 +104,7 @@ def _chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
 
 
 def test_interleaved_parallel_tool_calls_arrive_complete() -> None:
-    w = face.MessagesWriter("req_1", "m")
+    w = answer.MessagesWriter("req_1", "m")
     raw = w.start()
     raw += w.feed(_chunk({"role": "assistant", "content": "はい"}))
     raw += w.feed(_chunk({"tool_calls": [{"index": 0, "id": "a", "function": {"name": "f", "arguments": '{"x"'}}]}))
@@ -125,7 +126,7 @@ def test_interleaved_parallel_tool_calls_arrive_complete() -> None:
 
 
 def test_error_mid_stream_ends_with_an_error_event() -> None:
-    w = face.MessagesWriter("req_1", "m")
+    w = answer.MessagesWriter("req_1", "m")
     raw = w.start() + w.feed(_chunk({"content": "途中"})) + w.feed({"error": {"message": "upstream stream failed"}})
     raw += w.end()
     names = [n for n, _ in _events(raw)]
@@ -137,7 +138,7 @@ def test_error_mid_stream_ends_with_an_error_event() -> None:
                                               (429, "rate_limit_error"), (500, "api_error"),
                                               (502, "api_error"), (503, "overloaded_error")])
 def test_errors_use_anthropic_types(status: int, kind: str) -> None:
-    body = face.error_body(GatewayError("boom", status=status))
+    body = answer.error_body(GatewayError("boom", status=status))
     assert body == {"type": "error", "error": {"type": kind, "message": "boom"}}
 
 

@@ -16,16 +16,13 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from tenbin.faces import map_strings, sse_event
+from tenbin.faces.messages_answer import message_id
 
 if TYPE_CHECKING:
     from tenbin.privacy.stream import StreamRestorer
 
 FORMAT = "anthropic.messages"
 _NOTES = {"image": "〔画像〕", "document": "〔ファイル〕"}
-
-
-def message_id(request_id: str) -> str:
-    return "msg_" + request_id.removeprefix("req_")
 
 
 def _binary(text: Callable[[str], str], drop: bool) -> Callable[[dict[str, Any]], dict[str, Any] | None]:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from tenbin.errors import GatewayError
-from tenbin.faces import messages
+from tenbin.faces import messages_answer
 
 
 def error_body(path: str, err: GatewayError) -> dict[str, Any]:
     if path == "/v1/messages" or path.startswith("/v1/messages/"):
-        return messages.error_body(err)
+        return messages_answer.error_body(err)
     return err.to_body()

@@ -209,10 +209,6 @@ def to_chat(body: dict[str, Any]) -> dict[str, Any]:
     return chat
 
 
-def response_id(request_id: str) -> str:
-    return "resp_" + request_id.removeprefix("req_")
-
-
 def usage(u: dict[str, Any] | None) -> dict[str, Any]:
     u = u or {}
     inp, out = int(u.get("prompt_tokens") or 0), int(u.get("completion_tokens") or 0)
@@ -254,7 +250,8 @@ def _message_item(ident: str, text: str, status: str) -> dict[str, Any]:
 def render(completion: dict[str, Any], request_id: str, body: dict[str, Any]) -> dict[str, Any]:
     """A ``chat.completion`` → a ``response``."""
     rid = request_id.removeprefix("req_")
-    resp = _envelope(response_id(request_id), str(completion.get("model")), int(completion.get("created") or 0), body)
+    resp = _envelope(responses_native.response_id(request_id), str(completion.get("model")),
+                     int(completion.get("created") or 0), body)
     choice = (completion.get("choices") or [{}])[0]
     msg = choice.get("message") or {}
     if msg.get("content"):
@@ -281,7 +278,7 @@ class ResponsesWriter:
 
     def __init__(self, request_id: str, model: str, body: dict[str, Any], created: int) -> None:
         self.rid = request_id.removeprefix("req_")
-        self.resp = _envelope(response_id(request_id), model, created, body)
+        self.resp = _envelope(responses_native.response_id(request_id), model, created, body)
         self.seq = 0
         self.items: list[dict[str, Any]] = []  # output items in output_index order
         self.text_index: int | None = None
