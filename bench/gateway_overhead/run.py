@@ -15,6 +15,7 @@ import platform
 import shutil
 import signal
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -112,7 +113,7 @@ def _row(r: dict[str, Any], base: dict[str, Any]) -> str:
         f"{_f(r['c1']['cpu_ms_per_req'], 3)} / {_f(r['c16']['cpu_ms_per_req'], 3)}",
         _f(r["c16"]["rps"], 0), _f(r["c16"]["p99_ms"]), _f(r["c64"]["rps"], 0), _f(r["c64"]["p99_ms"]),
         _added(r, base, "ttft_c8", "p50_ms"), _added(r, base, "ttft_slow_c8", "p50_ms"), _f(r["rss_peak_mb"], 0),
-        slow, _added(r, base, "slow_c64", "p99_ms"), str(errs),
+        slow, _added(r, base, "slow_c64", "p99_ms"), str(round(errs)),
     ]
     return "| " + " | ".join(cells) + " |"
 
@@ -145,6 +146,19 @@ def table(results: list[dict[str, Any]]) -> str:
     return "\n".join([head, "|" + "---|" * (head.count("|") - 1), *(_row(r, base) for r in results)])
 
 
+def median_of(runs: list[Any]) -> Any:
+    """The per-field median of several repetitions of one measurement (dicts and lists walked
+    alike); a field that is not a number (a name, a note) is taken from the first run."""
+    first = runs[0]
+    if isinstance(first, dict):
+        return {k: median_of([r[k] for r in runs]) for k in first}
+    if isinstance(first, list):
+        return [median_of([r[i] for r in runs]) for i in range(len(first))]
+    if isinstance(first, (int, float)) and not isinstance(first, bool):
+        return statistics.median(runs)
+    return first
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     ap.add_argument("--quick", action="store_true", help="1-2 s points, to debug the harness")
@@ -154,6 +168,10 @@ def main() -> None:
     ap.add_argument("--json", default=str(Path(__file__).with_name("results.json")))
     ap.add_argument("--faces", action="store_true",
                     help="also measure tenbin's /v1/responses and /v1/messages beside chat (same server)")
+    ap.add_argument("--reps", type=int, default=1,
+                    help="repeat the whole sequence (direct, then every target in turn) N times and "
+                         "report each figure's median; the runs alternate, so a slow stretch of the "
+                         "shared machine hits every target alike")
     args = ap.parse_args()
     # A SIGTERM (timeout, Ctrl-C from a wrapper) must still run the finally blocks that stop servers.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -181,45 +199,58 @@ def main() -> None:
     chosen = [make() for k, make in candidates if not want or k in want]
     started = time.time()
     meta = {"date": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "loadavg_start": loadavg(), "cpus": os.cpu_count(),
-            "python": platform.python_version(), "durations_s": dur}
+            "python": platform.python_version(), "durations_s": dur, "reps": args.reps}
     mock = targets.mock()
     mock.start(work)
     # The tracing target exports to a sink of its own process, so the collector's CPU is not
     # counted as tenbin's; its span count shows every request's spans were exported, none dropped.
     sink = targets.otlp_sink() if any(t.name.endswith("(tracing on)") for t in chosen) else None
-    results: list[dict[str, Any]] = []
-    faces: list[dict[str, Any]] = []
+    runs: list[list[dict[str, Any]]] = []
+    face_runs: list[list[dict[str, Any]]] = []
     try:
         assert mock.proc is not None
-        d = targets.direct()
-        results.append(measure_target(d, mock.proc.pid, dur, "bench-delay-200"))
         if sink is not None:
             sink.start(work)
-        for t in chosen:
-            t.start(work)
-            try:
-                assert t.proc is not None
-                results.append(measure_target(t, t.proc.pid, dur, "bench-delay-200"))
-                if sink is not None and t.name.endswith("(tracing on)"):
-                    t.stop()  # its shutdown flushes the last spans
-                    results[-1]["otlp_sink"] = sink_stats(sink)
-                    with contextlib.closing(sqlite3.connect(work / "tenbin-privacy-tracing" / "tenbin.db")) as db:
-                        results[-1]["otlp_sink"]["requests"] = db.execute("SELECT count(*) FROM usage").fetchone()[0]
-                if args.faces and t.name == "tenbin":
-                    faces = measure_faces(t, t.proc.pid, dur)
-            finally:
-                t.stop()
-            print(f"# {t.name} done ({time.time() - started:.0f} s, load {loadavg()})", flush=True)
+        for rep in range(args.reps):
+            results: list[dict[str, Any]] = []
+            faces: list[dict[str, Any]] = []
+            d = targets.direct()
+            results.append(measure_target(d, mock.proc.pid, dur, "bench-delay-200"))
+            for t in chosen:
+                t.start(work)
+                try:
+                    assert t.proc is not None
+                    results.append(measure_target(t, t.proc.pid, dur, "bench-delay-200"))
+                    if sink is not None and t.name.endswith("(tracing on)"):
+                        t.stop()  # its shutdown flushes the last spans (counts are cumulative over reps)
+                        results[-1]["otlp_sink"] = sink_stats(sink)
+                        db_path = work / "tenbin-privacy-tracing" / "tenbin.db"
+                        with contextlib.closing(sqlite3.connect(db_path)) as db:
+                            rows = db.execute("SELECT count(*) FROM usage").fetchone()[0]
+                        results[-1]["otlp_sink"]["requests"] = rows
+                    if args.faces and t.name == "tenbin":
+                        faces = measure_faces(t, t.proc.pid, dur)
+                finally:
+                    t.stop()
+                print(f"# rep {rep + 1}/{args.reps}: {t.name} done ({time.time() - started:.0f} s, "
+                      f"load {loadavg()})", flush=True)
+            runs.append(results)
+            if faces:
+                face_runs.append(faces)
     finally:
         mock.stop()
         if sink is not None:
             sink.stop()
+    results = median_of(runs)
+    faces = median_of(face_runs) if face_runs else []
     meta["loadavg_end"] = loadavg()
     meta["seconds"] = round(time.time() - started)
-    Path(args.json).write_text(json.dumps({"meta": meta, "results": results, "faces": faces}, indent=1),
+    Path(args.json).write_text(json.dumps({"meta": meta, "results": results, "faces": faces, "runs": runs,
+                                           "face_runs": face_runs}, indent=1),
                                encoding="utf-8")
     print(f"\nload average (1/5/15 min) at start {meta['loadavg_start']}, at end {meta['loadavg_end']}; "
-          f"{meta['cpus']} CPUs; Python {meta['python']}; {meta['seconds']} s\n")
+          f"{meta['cpus']} CPUs; Python {meta['python']}; {meta['seconds']} s; "
+          f"{'medians of ' + str(args.reps) + ' runs' if args.reps > 1 else 'one run'}\n")
     print(table(results))
     for r in results:
         if "otlp_sink" in r:
