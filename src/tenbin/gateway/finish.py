@@ -87,7 +87,7 @@ class Finish:
     once, however many paths reach it."""
 
     __slots__ = ("answer", "ctx", "decision", "gw", "masked", "rec", "reservation", "route", "routed", "scan",
-                 "served", "trace", "tried", "ttft")
+                 "served", "spooled", "trace", "tried", "ttft")
 
     def __init__(self, gw: Gateway, ctx: RequestContext) -> None:
         self.gw, self.ctx = gw, ctx
@@ -118,6 +118,8 @@ class Finish:
                 await reservation.settle(from_nanos(rec.cost_jpy_nanos))
             else:
                 await reservation.release()
+        if self.spooled is not None:  # the row is in the spool (ledger.spool_dir) before the client has the answer
+            await self.spooled
         return rec
 
     def _row(self, usage: Usage, status: int, error: str | None) -> UsageRecord:
@@ -147,7 +149,7 @@ class Finish:
             rec.cost_jpy_nanos, rec.fx_rate = priced.cost_jpy_nanos, priced.fx_rate
         elif model is not None:
             rec.currency = model.price_at(day).currency
-        gw.ledger.record(rec)
+        self.spooled = gw.ledger.record(rec)  # set before __call__ reads it: no default needed
         gw.audit.request(ctx, rec, {"scan": self.scan, "masked": self.masked is not None, "decision": self.decision,
                                     "answer": self.answer, "routed": self.routed or self.decision, "served": served,
                                     "tried": self.tried})
