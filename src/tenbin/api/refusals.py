@@ -29,6 +29,7 @@ import contextlib
 import logging
 import re
 from collections import Counter
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,13 +94,16 @@ class Refusals:
         self.suppressed = 0  # refusals counted in summaries, since start
         self._task: asyncio.Task[None] | None = None
 
-    def record(self, request: web.Request, err: GatewayError, request_id: str | None) -> None:
+    def record(self, request: web.Request, err: GatewayError, request_id: str | None) -> Awaitable[None] | None:
+        """Record one refusal; returns its ledger row's spool write (None without a spool, or when
+        the refusal is only counted), to await before the refusal is answered."""
         try:
-            self._record(request, err, request_id)
+            return self._record(request, err, request_id)
         except Exception:  # recording must never turn a refusal into a 500
             log.exception("refused request %s could not be recorded", request_id)
+            return None
 
-    def _record(self, request: web.Request, err: GatewayError, request_id: str | None) -> None:
+    def _record(self, request: web.Request, err: GatewayError, request_id: str | None) -> Awaitable[None] | None:
         self.sweep()
         source = request.remote or "-"
         seen = self._per_source.get(source, 0)
@@ -110,7 +114,7 @@ class Refusals:
                 self._suppressed[source] += 1
             else:
                 self._suppressed["*"] += 1
-            return
+            return None
         self._per_source[source] = seen + 1
         self._written += 1
         self.recorded += 1
@@ -122,9 +126,9 @@ class Refusals:
             key_id, team, project = claimed_key_id(request), "-", "-"
         else:
             key_id, team, project = principal.key_id, principal.team, principal.project
-        self._ledger_row(rid, key_id, err.status, reason, None, team, project)
+        spooled = self._ledger_row(rid, key_id, err.status, reason, None, team, project)
         if self.audit is None or isinstance(err, UnsupportedMediaType):
-            return
+            return spooled
         if isinstance(err, LOGIN_REFUSALS):
             self.audit.refusal(rid, key_id, err.status, reason, detail)
         else:
@@ -132,6 +136,7 @@ class Refusals:
             self.audit.push({**entry, "kind": "request", "action": "request.refused", "team": team,
                              "project": None if project == "-" else project,
                              "role": principal.role if principal is not None else "-"})
+        return spooled
 
     def sweep(self) -> None:
         """Close the minute when it is over: write the summary of what it did not write one by one."""
@@ -162,9 +167,9 @@ class Refusals:
         self._by_status.clear()
 
     def _ledger_row(self, rid: str, key_id: str, status: int, reason: str, summary: dict[str, Any] | None,
-                    team: str = "-", project: str = "-") -> None:
+                    team: str = "-", project: str = "-") -> Awaitable[None] | None:
         now = self.clock.now().timestamp()
-        self.ledger.record(UsageRecord(
+        return self.ledger.record(UsageRecord(
             request_id=rid, ts_start=now, ts_end=now, key_id=key_id, team=team, project=project, use_case=None,
             requested_model="-", served_model=None, provider=None, region=None, status=status,
             error_class=reason, route=summary))
@@ -208,7 +213,12 @@ async def refusals_middleware(request: web.Request, handler: Handler) -> web.Str
         return await handler(request)
     except GatewayError as e:
         if recorded_here(request, e):
-            request.app[REFUSALS].record(request, e, request.get(REQUEST_ID))
+            spooled = request.app[REFUSALS].record(request, e, request.get(REQUEST_ID))
+            if spooled is not None:  # the row is in the spool (ledger.spool_dir) before the refusal goes out
+                try:
+                    await spooled
+                except Exception:  # a spool that cannot write must not turn a refusal into a 500
+                    log.exception("refused request %s: its ledger row could not be spooled", request.get(REQUEST_ID))
         raise
 
 
