@@ -29,7 +29,6 @@ from tenbin.config.schema import LedgerConfig
 from tenbin.context import Principal
 from tenbin.governance import AuditWriter, GovernanceConfig
 from tenbin.governance.verify import verify_store
-from tenbin.ledger.spool import Spool
 from tenbin.ledger.writer import LedgerWriter
 from tenbin.store.base import Store
 from tenbin.store.postgres import PostgresStore
@@ -38,6 +37,7 @@ from tests.fakes.fake_openai import FakeOpenAI
 from tests.governance.conftest import ENV, gov_config
 from tests.harness import LoopThread, start_gateway
 from tests.scale.test_postgres_store import rec
+from tests.scale.test_spool import spool_rows
 
 N = 21  # good requests; the poisoned one is sent in the middle of them
 FAST = {"flush_interval_s": 0.05}
@@ -235,15 +235,14 @@ def test_a_spooled_bad_row_is_replayed_without_blocking_the_replay(store_url: st
     missing a NOT NULL column (both refuse it): the replay at start used to retry them for ever, and
     shutdown waited on it; now the other rows land and the bad ones are quarantined."""
     spool_dir = tmp_path / "spool"
-    sp = Spool(spool_dir)
+    rows = []
     for i in range(10):
         r = rec(f"s{i}")
         r.use_case = "bad\u0000" if i == 4 else "ok"
         if i == 7:
             r.key_id = None  # type: ignore[assignment]
-        sp.append(r)
-    sp._fd = None  # simulate the crash: the segment stays unacknowledged on disk
-    sp.close()
+        rows.append(r)
+    spool_rows(spool_dir, rows)  # the crash: the segment stays unacknowledged on disk
 
     async def go() -> None:
         s = _open(store_url, tmp_path)

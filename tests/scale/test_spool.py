@@ -29,13 +29,15 @@ CHILD = textwrap.dedent("""
         w = LedgerWriter(PostgresStore(sys.argv[2]), LedgerConfig(spool_dir=sys.argv[1], flush_interval_s=0.05))
         await w.store.migrate()
         w.start()
+        spooled = []
         for i in range(500):
-            w.record(UsageRecord(request_id=f"c{i}", ts_start=time.time(), ts_end=time.time(), key_id="k",
-                                 team="t", project="p", use_case=None, requested_model="m", served_model="m",
-                                 provider="f", region="US", cost_jpy_nanos=i))
+            spooled.append(w.record(UsageRecord(
+                request_id=f"c{i}", ts_start=time.time(), ts_end=time.time(), key_id="k", team="t", project="p",
+                use_case=None, requested_model="m", served_model="m", provider="f", region="US", cost_jpy_nanos=i)))
             if i == 300:
                 while w.written == 0:  # let a flush land, so some rows are both stored and spooled
                     await asyncio.sleep(0.01)
+        await asyncio.gather(*spooled)  # what a request awaits before its client has the answer
         print("recorded", flush=True)
         os.kill(os.getpid(), signal.SIGKILL)
 
@@ -51,15 +53,30 @@ def test_spool_is_single_owner(tmp_path: Path) -> None:
     Spool(tmp_path).close()
 
 
+def spool_rows(directory: Path, rows: list[UsageRecord], fsync: str = "interval") -> None:
+    """A spool a crashed process left: ``rows`` written, none acknowledged."""
+    async def go() -> None:
+        s = Spool(directory, fsync)
+        await asyncio.gather(*(s.append(r)[1] for r in rows))
+        await s.aclose()
+
+    asyncio.run(go())
+
+
 def test_acked_segments_are_deleted_and_torn_lines_skipped(tmp_path: Path) -> None:
-    s = Spool(tmp_path)
-    seg = s.append(rec("a"))
-    s.append(rec("b"))
-    assert s.unacked == 2
-    s.ack(seg, 2)
-    assert list(tmp_path.glob("seg-*")) == []
-    s.append(rec("c"))
-    s.close()
+    async def go() -> None:
+        s = Spool(tmp_path)
+        seg, a = s.append(rec("a"))
+        _, b = s.append(rec("b"))
+        await asyncio.gather(a, b)
+        assert s.unacked == 2 and len(list(tmp_path.glob("seg-*"))) == 1
+        s.ack(seg, 2)
+        seg_c, c = s.append(rec("c"))
+        await c  # the thread deletes a fully stored segment before it writes what was queued after
+        assert seg_c != seg and [p.name for p in tmp_path.glob("seg-*")] == [f"seg-{seg_c:012d}.jsonl"]
+        await s.aclose()
+
+    asyncio.run(go())
     (tmp_path / "seg-000000000099.jsonl").write_bytes(b'{"request_id": "torn", "ts_')
     s = Spool(tmp_path)
     assert [r.request_id for p in s.leftover() for r in Spool.read(p)] == ["c"]
@@ -112,14 +129,8 @@ def test_replay_larger_than_one_batch_stores_every_row_once_in_order(tmp_path: P
     store failure on the 4th write and 15 rows a previous flush had already stored."""
     spool = tmp_path / "spool"
     rows = [rec(f"r{i:03d}", cost=i) for i in range(95)]
-    first = Spool(spool)
-    for r in rows[:60]:
-        first.append(r)
-    first.close()
-    second = Spool(spool)  # a restart that crashed again: its rows go to a segment of their own
-    for r in rows[60:]:
-        second.append(r)
-    second.close()
+    spool_rows(spool, rows[:60])
+    spool_rows(spool, rows[60:])  # a restart that crashed again: its rows go to a segment of their own
     assert len(list(spool.glob("seg-*.jsonl"))) == 2
 
     async def go() -> tuple[CountingWriter, list[dict[str, object]]]:

@@ -6,9 +6,11 @@ the buffer, so every request whose response was sent is persisted on a clean shu
 store is down, rows stay buffered (bounded by ``max_buffer``) and are retried; when the buffer is
 full the oldest rows are kept, new ones are counted as dropped and an error is logged loudly.
 
-With ``spool_dir`` set, every row is first appended to a write-ahead spool (ledger/spool.py) before
-``record()`` returns, so rows survive ``kill -9``; a row dropped from the full memory buffer stays in
-the spool and is written at the next start. See docs/durability.md.
+With ``spool_dir`` set, every row is also handed to a write-ahead spool (ledger/spool.py), whose
+thread writes it off the event loop; ``record()`` then returns the future of that write, which the
+request's finish awaits before the client has its answer, so rows survive ``kill -9``. A row
+dropped from the full memory buffer stays in the spool and is written at the next start. See
+docs/durability.md.
 
 A row the store refuses for its content (a lone surrogate SQLite cannot encode, a NUL PostgreSQL
 refuses) no longer stops the ledger: the batch is split to find it (tenbin.batching), the original
@@ -34,7 +36,7 @@ from tenbin import quarantine as qt
 from tenbin.batching import BatchWriter
 from tenbin.config.schema import LedgerConfig
 from tenbin.ledger.record import COLUMNS, UsageRecord
-from tenbin.ledger.spool import Spool
+from tenbin.ledger.spool import SegmentReader, Spool
 from tenbin.storable import REPAIR_MAX, scrub_value
 
 if TYPE_CHECKING:  # store/ imports the record it writes; the writer only calls the store it is given
@@ -70,40 +72,47 @@ class LedgerWriter(BatchWriter[UsageRecord]):
             self._replay_task = asyncio.get_running_loop().create_task(self._replay(), name="ledger-replay")
         super().start()
 
-    def record(self, rec: UsageRecord) -> None:
+    def record(self, rec: UsageRecord) -> asyncio.Future[None] | None:
         """Spool (if configured) and buffer one row; a row the full buffer refuses stays in the spool.
-        Observers (metrics) see every row here, the one place every request's outcome passes."""
+        Observers (metrics) see every row here, the one place every request's outcome passes.
+
+        Without a spool: None, nothing to wait for. With one: the future of the row's spool write
+        (in the page cache; with ``spool_fsync: always`` fsynced), which the caller awaits before
+        the client has its answer. The row is queued and buffered before this returns, so a caller
+        cancelled while it waits loses nothing."""
         for observe in self.observers:
             try:
                 observe(rec)
             except Exception:  # a metrics bug must never cost a ledger row
                 log.exception("ledger observer %r failed", observe)
-        seg = self._spool(rec) if self.spool is not None else 0
+        if self.spool is None:
+            if self.push(rec):
+                self._segs.append(0)
+            return None
+        seg, spooled = self._spool(self.spool, rec)
         if self.push(rec):
             self._segs.append(seg)
+        return spooled
 
-    def _spool(self, rec: UsageRecord) -> int:
-        assert self.spool is not None
+    @staticmethod
+    def _spool(spool: Spool, rec: UsageRecord) -> tuple[int, asyncio.Future[None]]:
         try:
-            return self.spool.append(rec)
+            return spool.append(rec)
         except (TypeError, ValueError):  # JSON cannot hold a lone surrogate: spool the repaired copy
             log.warning("ledger: row %s spooled as its repaired copy (a string JSON cannot encode)",
                         rec.request_id.encode("ascii", "backslashreplace").decode())
-            return self.spool.append(repaired(rec))
+            return spool.append(repaired(rec))
 
     async def _replay(self) -> None:
-        """Stream a previous run's spool into the store, retrying until the store takes it."""
+        """Stream a previous run's spool into the store, retrying until the store takes it. The
+        files are read (in chunks) and deleted on a worker thread: a spool of many segments on a
+        slow disk must not hold the loop that serves the requests meanwhile."""
         assert self.spool is not None
         for path in self.spool.leftover():
-            batch: list[UsageRecord] = []
-            for rec in self.spool.read(path):
-                batch.append(rec)
-                if len(batch) >= self.cfg.batch_size:
-                    await self._insert_until_stored(batch)
-                    batch = []
-            if batch:
+            reader = SegmentReader(path)
+            while batch := await asyncio.to_thread(reader.take, self.cfg.batch_size):
                 await self._insert_until_stored(batch)
-            path.unlink(missing_ok=True)
+            await asyncio.to_thread(path.unlink, missing_ok=True)
         if self.recovered:
             log.warning("ledger: replayed %d rows from the spool of a previous run", self.recovered)
 
@@ -158,7 +167,7 @@ class LedgerWriter(BatchWriter[UsageRecord]):
 
     async def tick(self) -> None:
         if self.spool is not None:
-            await asyncio.get_running_loop().run_in_executor(None, self.spool.sync)
+            await self.spool.sync()
 
     async def close(self, timeout: float = 30.0) -> None:
         if self._replay_task is not None:  # unfinished segments stay on disk for the next start
@@ -166,5 +175,6 @@ class LedgerWriter(BatchWriter[UsageRecord]):
                 await asyncio.wait_for(self._replay_task, timeout)
             self._replay_task = None
         await super().close(timeout)
-        if self.spool is not None:
-            self.spool.close()
+        spool, self.spool = self.spool, None  # a row recorded from now on is buffered only
+        if spool is not None:
+            await spool.aclose()
