@@ -171,6 +171,15 @@ def register(app: typer.Typer) -> None:
 
         app.on_startup.append(reload_on_sighup)
 
+        async def settle_heap(_: web.Application) -> None:
+            # Last of the start-up: what is alive now lives as long as the process, and the collector
+            # need not walk it again nor run on every swing of the requests in flight (tenbin.gc_tuning).
+            from tenbin.gc_tuning import settle
+
+            settle()
+
+        app.on_startup.append(settle_heap)
+
         told: set[asyncio.Task[None]] = set()
 
         def ready(message: str) -> None:
