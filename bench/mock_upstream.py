@@ -4,7 +4,8 @@ Written on a raw asyncio protocol (no framework) so the mock itself costs a few 
 request: whatever a proxy adds on top of "direct" is then the proxy's own cost, not noise from
 the upstream. It answers ``POST …/chat/completions`` with a fixed small answer and usage, as JSON
 or, when the body asks for ``"stream": true``, as SSE (chunked), after ``--delay-ms``
-(or after N ms when the model name ends in ``delay-N``).
+(or after N ms when the model name ends in ``delay-N``, or after N ± J ms, uniform, when it ends in
+``delay-N-jitter-J``).
 
     python bench/mock_upstream.py --port 9100 --delay-ms 0
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import time
 from typing import Any, cast
 
@@ -59,13 +61,47 @@ def stream_events(model: str) -> list[bytes]:
     return out
 
 
+_DELAY = re.compile(r"delay-(\d+)(?:-jitter-(\d+))?$")
+_GOLDEN = (5 ** 0.5 - 1) / 2
+
+
+class _Jitter:
+    """Uniform draws in [0, 1) as the Weyl sequence frac(i·φ): any run of n consecutive draws is
+    spread over [0, 1) within O(log n / n), so two runs of a few thousand requests (the direct
+    baseline, then a proxy) meet the same distribution of delays — same mean, same p99 — where
+    pseudo-random draws would differ by ±0.4 % in mean over 6,000 requests, as much as the
+    difference being measured."""
+
+    def __init__(self) -> None:
+        self.i = 0
+
+    def next(self) -> float:
+        self.i += 1
+        return (self.i * _GOLDEN) % 1.0
+
+
+_JITTER = _Jitter()
+
+
 def _model_delay(model: str, default_s: float) -> float:
     """``bench-delay-200`` answers after 200 ms: one mock (and one set of proxies) serves both the
-    zero-latency and the realistic-latency runs, selected by the model name the proxies pass on."""
-    _, sep, tail = model.rpartition("delay-")
-    if sep and tail.isdigit():
-        return int(tail) / 1000
-    return default_s
+    zero-latency and the realistic-latency runs, selected by the model name the proxies pass on.
+
+    ``bench-delay-200-jitter-100`` answers after 100–300 ms (uniform), the issue's "200 ± 100 ms
+    upstream". A fixed delay under a closed-loop load generator keeps every connection in step:
+    all 64 requests of a c=64 run are answered in the same millisecond, come back in the same
+    millisecond, and the proxy meets them as one burst of 64, every 200 ms. The last of each burst
+    then waits for the other 63 (64 × the proxy's CPU per request), which is the p99 of that run —
+    a property of the lock-step, not of the proxy. Real vendors' latencies vary, which spreads the
+    arrivals; the jittered model measures that."""
+    m = _DELAY.search(model)
+    if m is None:
+        return default_s
+    base = int(m.group(1)) / 1000
+    if m.group(2) is None:
+        return base
+    jitter = int(m.group(2)) / 1000
+    return max(0.0, base + jitter * (2 * _JITTER.next() - 1))
 
 
 def _chunk(data: bytes) -> bytes:

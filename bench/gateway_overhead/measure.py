@@ -32,6 +32,10 @@ class WrkResult:
     p99_ms: float
     errors: int
     load_cpu_s: float = 0.0  # wrk's own utime+stime: the load generator shares the cores it measures
+    mean_ms: float = 0.0
+    p90_ms: float = 0.0
+    p999_ms: float = 0.0
+    max_ms: float = 0.0
 
     @property
     def rps(self) -> float:
@@ -44,10 +48,13 @@ class WrkResult:
 
 
 def wrk(url: str, conns: int, seconds: int, *, model: str = "bench", key: str = "sk-bench",
-        timeout_s: int = 10, face: str = "chat") -> WrkResult:
+        timeout_s: int = 10, face: str = "chat", stagger_ms: int = 0) -> WrkResult:
     """One wrk thread (the load generator must not eat the 2 cores the proxies are measured on).
-    ``face``: chat, responses or messages (tenbin's API faces; other targets speak chat only)."""
-    env = {**os.environ, "BENCH_MODEL": model, "BENCH_KEY": key, "BENCH_FACE": face}
+    ``face``: chat, responses or messages (tenbin's API faces; other targets speak chat only).
+    ``stagger_ms``: each connection's first request waits a random 0..stagger_ms (post.lua), so a
+    slow upstream's point does not start with every connection sending in the same millisecond."""
+    env = {**os.environ, "BENCH_MODEL": model, "BENCH_KEY": key, "BENCH_FACE": face,
+           "BENCH_STAGGER_MS": str(stagger_ms), "BENCH_CONNS": str(conns)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)  # wrk is reaped by run(): its CPU lands here
     out = subprocess.run(
         ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", f"--timeout={timeout_s}s", "-s", str(LUA), url],
@@ -60,7 +67,8 @@ def wrk(url: str, conns: int, seconds: int, *, model: str = "bench", key: str = 
     errors = sum(d[k] for k in ("err_connect", "err_read", "err_write", "err_status", "err_timeout"))
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     load = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return WrkResult(d["requests"], d["duration_us"] / 1e6, d["p50_us"] / 1000, d["p99_us"] / 1000, errors, load)
+    return WrkResult(d["requests"], d["duration_us"] / 1e6, d["p50_us"] / 1000, d["p99_us"] / 1000, errors, load,
+                     d["mean_us"] / 1000, d["p90_us"] / 1000, d["p999_us"] / 1000, d["max_us"] / 1000)
 
 
 def _children(pid: int) -> list[int]:

@@ -25,6 +25,9 @@ SINK_PORT = 9110  # bench/otlp_sink.py: where the tracing target exports its spa
 UPSTREAM_KEY = "sk-bench-upstream"  # what proxies send to the mock; never a real secret
 LITELLM_BIN = os.environ.get("LITELLM_BIN", "/tmp/litellm-venv/bin/litellm")
 LITELLM_MASTER = "sk-bench-master"
+# What every proxy is configured to route (the mock reads the latency from the name): zero
+# latency, a fixed 200 ms, and the 200 ± 100 ms (uniform; bench/mock_upstream.py).
+MODELS = ("bench", "bench-delay-200", "bench-delay-200-jitter-100")
 
 
 @dataclass
@@ -172,7 +175,7 @@ def tenbin(port: int, workdir: Path, *, privacy: bool, tracing: bool = False, me
         "providers:\n"
         f"  mock: {{kind: openai, base_url: 'http://127.0.0.1:{MOCK_PORT}/v1', api_key: '${{MOCK_KEY}}',"
         " max_retries: 0}\n"
-        "models:\n" + _model_yaml("bench") + _model_yaml("bench-delay-200")
+        "models:\n" + "".join(_model_yaml(m) for m in MODELS)
         + "default_model: bench\n"
         + ("" if privacy else "privacy: {enabled: false}\n")
         + (f"tracing: {{enabled: true, endpoint: 'http://127.0.0.1:{SINK_PORT}/v1/traces'}}\n" if tracing else "")
@@ -205,7 +208,7 @@ def litellm(port: int, workdir: Path, workers: int = 1) -> Target:
     models = "".join(
         f"  - model_name: {m}\n    litellm_params:\n      model: openai/{m}\n"
         f"      api_base: http://127.0.0.1:{MOCK_PORT}/v1\n      api_key: {UPSTREAM_KEY}\n"
-        for m in ("bench", "bench-delay-200")
+        for m in MODELS
     )
     cfg.write_text(
         "model_list:\n" + models
