@@ -39,7 +39,7 @@ from tenbin.providers.base import (
     ProviderError,
     float32_base64,
 )
-from tenbin.providers.deadlines import ATTEMPT, DeadlineExceeded, Deadlines
+from tenbin.providers.deadlines import ATTEMPT, DeadlineExceeded, Deadlines, Watch
 from tenbin.providers.public import describe, redact
 from tenbin.providers.resilience import Breakers, with_retries
 from tenbin.routing.decision import Decision
@@ -291,14 +291,16 @@ class Gateway:
         adapters read from ``ATTEMPT``, and under what is left of the request's deadline."""
         d = self._deadlines(model)
         token = ATTEMPT.set(d)
+        watch = Watch(asyncio.get_running_loop(), until)  # one loop timer, not asyncio.timeout's
+        watch.arm(until, "request")
         try:
-            async with asyncio.timeout_at(until) as t:
-                return await with_retries(fn, self._max_retries(model), self.cfg.retry, d.timeout_retries)
-        except TimeoutError:
-            if not t.expired():
+            return await with_retries(fn, self._max_retries(model), self.cfg.retry, d.timeout_retries)
+        except asyncio.CancelledError:
+            if watch.expired() is None:
                 raise
             raise DeadlineExceeded(model.id, "request", self.cfg.timeouts.request_s, sent=True) from None
         finally:
+            watch.close()
             ATTEMPT.reset(token)
 
     async def _try_chain(

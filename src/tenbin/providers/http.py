@@ -8,7 +8,7 @@ import email.utils
 import time
 from collections.abc import AsyncIterator, Awaitable, Mapping
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any
 
 import aiohttp
 import orjson
@@ -17,9 +17,7 @@ from aiohttp.connector import Connection
 from tenbin.config.schema import ProviderConfig
 from tenbin.observe.tracing import VENDOR_TRACE
 from tenbin.providers.base import Availability, ErrorKind, ProviderError
-from tenbin.providers.deadlines import ATTEMPT, DeadlineExceeded, Deadlines, Phase
-
-T = TypeVar("T")
+from tenbin.providers.deadlines import ATTEMPT, DeadlineExceeded, Deadlines, Phase, Watch
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:
@@ -97,36 +95,25 @@ def encode(name: str, body: dict[str, Any]) -> bytes:
         raise ProviderError("bad_request", f"{name}: the request cannot be encoded as JSON ({e})") from None
 
 
-class _Call:
-    """The clock of one HTTP call: its deadlines, when it started, and whether its request left
-    (set by the ``on_request_headers_sent`` trace), so a timeout can say if the vendor may have
-    worked on it — which decides whether retrying it costs money (resilience.with_retries)."""
+class _Call(Watch):
+    """The clock of one HTTP call: its deadlines on one loop timer (:class:`Watch`), when it
+    started, and whether its request left (set by ``_Request.send``), so a timeout can say if the
+    vendor may have worked on it — which decides whether retrying it costs money
+    (resilience.with_retries)."""
 
     __slots__ = ("d", "name", "sent", "started")
 
-    def __init__(self, name: str, d: Deadlines) -> None:
+    def __init__(self, name: str, d: Deadlines, *, stream: bool = False) -> None:
+        loop = asyncio.get_running_loop()
         self.name, self.d, self.sent = name, d, False
-        self.started = asyncio.get_running_loop().time()
+        self.started = now = loop.time()
+        # The earliest deadline the call will arm: a plain call's first byte or total; a stream's
+        # first byte or its first idle wait, which starts after the call does.
+        super().__init__(loop, now + min(d.first_byte, d.idle if stream else d.total))
 
-    def _limit(self, phase: Phase) -> tuple[float, float]:
-        """(when, seconds) of a phase's deadline on the loop clock."""
-        if phase == "first_byte":
-            return self.started + self.d.first_byte, self.d.first_byte
-        if phase == "total":
-            return self.started + self.d.total, self.d.total
-        return asyncio.get_running_loop().time() + self.d.idle, self.d.idle
-
-    async def within(self, aw: Awaitable[T], *phases: Phase) -> T:
-        """Await ``aw`` under the earliest of the phases' deadlines; a passed one is a
-        :class:`DeadlineExceeded` naming it."""
-        when, seconds, phase = min((*self._limit(p), p) for p in phases)
-        try:
-            async with asyncio.timeout_at(when) as t:
-                return await aw
-        except TimeoutError:
-            if not t.expired():
-                raise  # aiohttp's own (connect) timeout: wrap() names it
-            raise DeadlineExceeded(self.name, phase, seconds, sent=self.sent) from None
+    def exceeded(self, phase: Phase) -> DeadlineExceeded:
+        seconds = {"first_byte": self.d.first_byte, "idle": self.d.idle}.get(phase, self.d.total)
+        return DeadlineExceeded(self.name, phase, seconds, sent=self.sent)
 
 
 #: The call whose request the current task is sending (set by ``HTTPAdapter._post``).
@@ -155,6 +142,7 @@ class HTTPAdapter:
         self.cfg = cfg
         self._session: aiohttp.ClientSession | None = None
         self.deadlines = Deadlines.of(cfg)  # unless the pipeline set a model's own in ATTEMPT
+        self._timeouts: dict[float, aiohttp.ClientTimeout] = {}  # by connect deadline
 
     def availability(self) -> Availability:
         if self.cfg.missing_secret:
@@ -193,18 +181,33 @@ class HTTPAdapter:
         body together)."""
         data = encode(self.name, body)
         call = _Call(self.name, ATTEMPT.get() or self.deadlines)
+        first_byte, total = call.started + call.d.first_byte, call.started + call.d.total
         try:
-            resp = await call.within(self._post(url, data, headers, call), "first_byte", "total")
+            if first_byte <= total:
+                call.arm(first_byte, "first_byte")
+            else:
+                call.arm(total, "total")
+            resp = await self._post(url, data, headers, call)
             try:
-                raw = await call.within(resp.read(), "total")
+                call.arm(total, "total")
+                raw = await resp.read()
+                call.disarm()
             finally:
                 resp.release()
             if resp.status >= 400:
                 raise self.http_error(resp.status, resp.headers, raw)
         except ProviderError:
             raise
+        except asyncio.CancelledError:
+            phase = call.expired()
+            if phase is None:
+                raise
+            raise call.exceeded(phase) from None
         except Exception as e:
+            call.expired()  # an error that raced our deadline: the error is the answer
             raise self.wrap(e, sent=call.sent) from e
+        finally:
+            call.close()
         try:
             return orjson.loads(raw)
         except orjson.JSONDecodeError:
@@ -215,36 +218,53 @@ class HTTPAdapter:
     ) -> AsyncIterator[bytes]:
         """POST and yield raw body chunks as they arrive: the headers and the first chunk within
         the first-byte deadline, every later chunk within the idle deadline of the one before.
-        There is no total: a stream that keeps sending runs as long as the answer does. (Each
-        wait has its own timer, never one spanning a ``yield``: a timer that fired while the
-        consumer held the generator suspended would cancel the consumer's task.)"""
+        There is no total: a stream that keeps sending runs as long as the answer does. (The
+        deadline is armed only while the generator waits for the vendor, never across a
+        ``yield``: one that passed while the consumer held the generator suspended would cancel
+        the consumer's task.)"""
         data = encode(self.name, body)
-        call = _Call(self.name, ATTEMPT.get() or self.deadlines)
+        call = _Call(self.name, ATTEMPT.get() or self.deadlines, stream=True)
+        idle, now = call.d.idle, asyncio.get_running_loop().time
         resp: aiohttp.ClientResponse | None = None
         try:
-            resp = await call.within(self._post(url, data, headers, call), "first_byte")
+            call.arm(call.started + call.d.first_byte, "first_byte")
+            resp = await self._post(url, data, headers, call)
             if resp.status >= 400:
-                raw = await call.within(resp.read(), "first_byte")
+                raw = await resp.read()
+                call.disarm()
                 raise self.http_error(resp.status, resp.headers, raw)
-            phase: Phase = "first_byte"
-            while True:
-                chunk = await call.within(resp.content.readany(), phase)
-                if not chunk:
-                    break
-                phase = "idle"
+            content = resp.content
+            chunk = await content.readany()
+            call.disarm()
+            while chunk:
                 yield chunk
+                call.arm(now() + idle, "idle")
+                chunk = await content.readany()
+                call.disarm()
         except ProviderError:
             raise
+        except asyncio.CancelledError:
+            phase = call.expired()
+            if phase is None:
+                raise
+            raise call.exceeded(phase) from None
         except Exception as e:
+            call.expired()  # an error that raced our deadline: the error is the answer
             raise self.wrap(e, sent=call.sent) from e
         finally:
+            call.close()
             if resp is not None and resp.content.at_eof():
                 resp.release()  # read to the end: the connection can serve the next call
             elif resp is not None:
                 resp.close()  # left early (client gone, deadline): the vendor should stop generating
 
     def _post(self, url: str, data: bytes, headers: dict[str, str], call: _Call) -> Awaitable[aiohttp.ClientResponse]:
-        timeout = aiohttp.ClientTimeout(total=None, connect=call.d.connect, sock_connect=call.d.connect)
+        # aiohttp's own timer only for the connect (and the wait for a pooled connection, which it
+        # skips when one is free): our first-byte / total / idle deadlines time the rest.
+        timeout = self._timeouts.get(call.d.connect)
+        if timeout is None:
+            c = call.d.connect
+            timeout = self._timeouts[c] = aiohttp.ClientTimeout(total=None, connect=c, sock_connect=c)
         trace = VENDOR_TRACE.get()  # the attempt's W3C traceparent when tracing is on
         if trace is not None:
             headers = {**headers, **trace}
