@@ -219,7 +219,7 @@ class Spool:
         self._unacked: dict[int, int] = {}
         self._unsynced = False
         self._job = _Job()  # gathering while the thread runs the previous one
-        self._busy = False  # a job is with the thread
+        self._busy = False  # a job is with the thread (or about to be: ``_soon``)
         self._closed = False
         self._queue: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -267,7 +267,7 @@ class Spool:
             job.runs.append((seg, [line]))
         job.waiters.append(done)
         if not self._busy:
-            self._submit()
+            self._soon()
         return seg, done
 
     def ack(self, seg: int, n: int = 1) -> None:
@@ -282,7 +282,7 @@ class Spool:
             return
         self._job.retire.append(seg)
         if not self._busy:
-            self._submit()
+            self._soon()
 
     @property
     def unacked(self) -> int:
@@ -343,8 +343,15 @@ class Spool:
             self._closed = True  # nothing is queued after the close
             job.close, job.closed = True, fut
         if not self._busy:
-            self._submit()
+            self._soon()
         return fut
+
+    def _soon(self) -> None:
+        """Hand the job over at the loop's next turn, not now: every request finishing in this
+        turn joins it, so N rows finishing together are one write (and one fsync), not 1 + N-1."""
+        assert self._loop is not None
+        self._busy = True
+        self._loop.call_soon(self._submit)
 
     def _submit(self) -> None:
         job, self._job = self._job, _Job()
