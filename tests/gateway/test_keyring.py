@@ -87,3 +87,53 @@ async def test_an_unknown_key_is_refused_for_every_waiter_and_read_again_next_ti
         assert store.reads == 2  # a refusal is not cached: the key may be created meanwhile
     finally:
         await store.close()
+
+
+async def test_a_key_in_use_is_read_again_ahead_of_time_without_a_request_waiting(tmp_path: Path) -> None:
+    store, ring, clock = await _ring(tmp_path)
+    try:
+        key, rec = await ring.create("t", "p")
+        await ring.authenticate(key)
+        clock.advance(1.5)  # past half the ttl, not past the ttl
+        store.gate = asyncio.Event()  # the store's thread is busy: a read now would wait
+        got = await asyncio.wait_for(ring.authenticate(key), 1.0)  # served at once all the same
+        await asyncio.wait_for(ring.authenticate(key), 1.0)
+        assert got.key_id == rec.id and store.reads == 2  # one read started for both, in the background
+        store.gate.set()
+        await asyncio.sleep(0.05)
+        clock.advance(1.0)  # 2.5 s after the first read, 1.0 s after the one ahead of time
+        await asyncio.wait_for(ring.authenticate(key), 1.0)
+        assert store.reads == 2
+    finally:
+        await store.close()
+
+
+async def test_past_the_ttl_a_request_still_waits_for_the_store(tmp_path: Path) -> None:
+    store, ring, clock = await _ring(tmp_path)
+    try:
+        key, _ = await ring.create("t", "p")
+        await ring.authenticate(key)
+        clock.advance(2.5)
+        store.gate = asyncio.Event()
+        waiting = asyncio.ensure_future(ring.authenticate(key))
+        await asyncio.sleep(0.05)
+        assert not waiting.done()  # never served from a check older than ttl_s
+        store.gate.set()
+        assert (await waiting).team == "t"
+    finally:
+        await store.close()
+
+
+async def test_a_revocation_the_early_read_finds_refuses_the_next_request(tmp_path: Path) -> None:
+    store, ring, clock = await _ring(tmp_path)
+    try:
+        key, rec = await ring.create("t", "p")
+        await ring.authenticate(key)
+        assert await store.revoke_key(rec.id, 1.0)  # by another replica or the CLI: this ring's cache is not told
+        clock.advance(1.5)
+        assert (await ring.authenticate(key)).key_id == rec.id  # its check is 1.5 s old: still within ttl_s
+        await asyncio.sleep(0.05)  # the read started ahead of time sees the revocation
+        with pytest.raises(Unauthorized):
+            await ring.authenticate(key)
+    finally:
+        await store.close()

@@ -4,7 +4,9 @@ A key looks like ``tb-<id>-<secret>``. The id is public (it names the row, appea
 ledger and audit); the secret is only ever stored as SHA-256(salt || secret) with a random
 per-key salt, and compared in constant time. Verified keys are cached in memory so the hot path
 does no database read; revocation through this KeyRing evicts at once, and other replicas
-re-check the store after ``ttl_s``.
+re-check the store after ``ttl_s``: no request is served from a check older than that. A key in
+use is re-read in the background once half of ``ttl_s`` has passed, so its requests do not wait
+for the store (whose one thread may be busy with a ledger batch) every ``ttl_s``.
 """
 
 from __future__ import annotations
@@ -74,6 +76,8 @@ class KeyRing:
         hit = self._cache.get(key_id)
         if hit is None or now - hit.checked_at > self.ttl_s:
             hit = await self._refresh(key_id, hit, now)
+        elif now - hit.checked_at > self.ttl_s / 2 and key_id not in self._pending:
+            self._start_read(key_id, hit, now)  # ahead of time: this request goes on with the fresh entry
         rec = hit.record
         if not hmac.compare_digest(_digest(rec.salt, secret), rec.hash):
             raise Unauthorized("Incorrect API key provided.")
@@ -89,13 +93,16 @@ class KeyRing:
 
         Every ``ttl_s`` all requests in flight for a busy key find it stale together; each used to
         queue its own read on the store's one thread, behind a ledger batch, and the whole burst
-        waited for it. They now wait for one read. It is shielded: a client that leaves does not
-        cancel the read the others wait for."""
-        pending = self._pending.get(key_id)
-        if pending is None:
-            pending = self._pending[key_id] = asyncio.ensure_future(self._read(key_id, hit, now))
-            pending.add_done_callback(lambda f: self._settled(key_id, f))
+        waited for it. They now wait for one read — or none, for a key in use, whose read started
+        ahead of time (``authenticate``). It is shielded: a client that leaves does not cancel the
+        read the others wait for."""
+        pending = self._pending.get(key_id) or self._start_read(key_id, hit, now)
         return await asyncio.shield(pending)
+
+    def _start_read(self, key_id: str, hit: _Cached | None, now: float) -> asyncio.Future[_Cached]:
+        pending = self._pending[key_id] = asyncio.ensure_future(self._read(key_id, hit, now))
+        pending.add_done_callback(lambda f: self._settled(key_id, f))
+        return pending
 
     def _settled(self, key_id: str, f: asyncio.Future[_Cached]) -> None:
         if self._pending.get(key_id) is f:
