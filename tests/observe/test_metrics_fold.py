@@ -47,7 +47,8 @@ def per_request(m: Metrics, rec: UsageRecord, seen: dict[Any, Any]) -> None:
 def samples(m: Metrics) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     text = m.exposition({})[0].decode()
     return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for fam in text_string_to_metric_families(text) for s in fam.samples if not s.name.endswith("_created")}
+            for fam in text_string_to_metric_families(text)  # type: ignore[no-untyped-call]
+            for s in fam.samples if not s.name.endswith("_created")}
 
 
 def records(n: int, seed: int) -> list[UsageRecord]:
