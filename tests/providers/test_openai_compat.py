@@ -133,6 +133,21 @@ def test_decoder_lf_only_stream_split_anywhere_equals_whole() -> None:
     assert d.feed(b"\ndata: b\n\n") == [Event("message", "a"), Event("message", "b")]
 
 
+def test_decoder_lf_blocks_that_are_not_one_data_line() -> None:
+    """The LF path takes a block that is one ``data:`` line whole; everything else (extra blank
+    lines, an empty ``data:``, a ``data`` line without a colon, an event begun in a CR chunk and
+    ended in an LF one) goes line by line, split anywhere, with the same events."""
+    raw = b"\n\ndata: a\n\n\ndata:\n\ndata\n\ndata:  two spaces\n\n"
+    want = [Event("message", "a"), Event("message", ""), Event("message", ""), Event("message", " two spaces")]
+    for cut in range(len(raw) + 1):
+        d = SSEDecoder()
+        assert d.feed(raw[:cut]) + d.feed(raw[cut:]) == want, cut
+        assert not d.pending
+    d = SSEDecoder()
+    assert d.feed(b"event: e\r\ndata: 1\r\n") == []
+    assert d.feed(b"data: 2\n\ndata: 3\n\n") == [Event("e", "1\n2"), Event("message", "3")]
+
+
 async def test_iter_events_reports_a_cut_off_event_at_the_end() -> None:
     async def chunks() -> AsyncIterator[bytes]:
         yield b"data: done\n\n"

@@ -29,18 +29,11 @@ class SSEDecoder:
         self._data: list[str] = []
 
     def feed(self, chunk: bytes) -> list[Event]:
-        self._buf += chunk
+        buf = self._buf + chunk if self._buf else chunk
+        if b"\r" not in buf:
+            return self._feed_lf(buf)
+        self._buf = buf
         out: list[Event] = []
-        if b"\r" not in self._buf:
-            # LF only, as every vendor sends: split once (the loop below re-slices the buffer
-            # line by line, which is most of the decoder's cost on a chunk of several events).
-            lines = self._buf.split(b"\n")
-            self._buf = lines.pop()  # the unterminated rest (b"" when the chunk ended a line)
-            for raw in lines:
-                ev = self._line(raw.decode("utf-8"))
-                if ev is not None:
-                    out.append(ev)
-            return out
         while True:
             # Find the earliest line terminator (\r\n, \n or \r).
             i_n = self._buf.find(b"\n")
@@ -56,6 +49,27 @@ class SSEDecoder:
             line = self._buf[:end].decode("utf-8")
             self._buf = self._buf[nxt:]
             ev = self._line(line)
+            if ev is not None:
+                out.append(ev)
+        return out
+
+    def _feed_lf(self, buf: bytes) -> list[Event]:
+        """LF only, as every vendor sends: split into blank-line-terminated blocks once; a block
+        that is one ``data:`` line (nearly every event) becomes its event without a line loop.
+        The unterminated rest waits in the buffer for the blank line that ends it."""
+        blocks = buf.split(b"\n\n")
+        self._buf = blocks.pop()
+        out: list[Event] = []
+        for block in blocks:
+            if block.startswith(b"data:") and b"\n" not in block and not self._data and not self._event:
+                value = block[6:] if block[5:6] == b" " else block[5:]
+                out.append(Event("message", value.decode("utf-8")))
+                continue
+            for raw in block.split(b"\n"):
+                ev = self._line(raw.decode("utf-8"))
+                if ev is not None:
+                    out.append(ev)
+            ev = self._line("")
             if ev is not None:
                 out.append(ev)
         return out
