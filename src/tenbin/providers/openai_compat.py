@@ -98,20 +98,30 @@ def input_count(inp: Any) -> int:
 
 
 class OpenAICompatProvider(HTTPAdapter):
+    _base: str | None = None
+    _fixed_headers: dict[str, str] | None = None
+
     def _url(self, call: ChatCall, op: str = "chat/completions") -> str:
-        base = (self.cfg.base_url or "").rstrip("/")
+        base = self._base
+        if base is None:
+            base = self._base = (self.cfg.base_url or "").rstrip("/")
         if self.cfg.azure_deployment:
             return azure_url(base, call.model.upstream, self.cfg.api_version or AZURE_API_VERSION, op)
         return f"{base}/{op}"
 
     def _headers(self) -> dict[str, str]:
-        h = {"content-type": "application/json", **self.cfg.headers}
-        if self.cfg.api_key is not None:
-            key = self.cfg.api_key.get_secret_value()
-            if self.cfg.azure_deployment:
-                h["api-key"] = key
-            else:
-                h["authorization"] = f"Bearer {key}"
+        """The same for every call of this provider, so built once (aiohttp copies it into the
+        request's own headers; a trace header is merged into a copy, http._post)."""
+        h = self._fixed_headers
+        if h is None:
+            h = {"content-type": "application/json", **self.cfg.headers}
+            if self.cfg.api_key is not None:
+                key = self.cfg.api_key.get_secret_value()
+                if self.cfg.azure_deployment:
+                    h["api-key"] = key
+                else:
+                    h["authorization"] = f"Bearer {key}"
+            self._fixed_headers = h
         return h
 
     def _body(self, call: ChatCall, stream: bool) -> dict[str, Any]:
@@ -169,7 +179,8 @@ class OpenAICompatProvider(HTTPAdapter):
                 chunk = json_object(self.name, ev.data)
                 if "error" in chunk and "choices" not in chunk:
                     raise ProviderError("server", f"{self.name}: stream error: {chunk['error']}")
-                yield StreamChunk(chunk, usage_from_openai(chunk.get("usage")))
+                u = chunk.get("usage")
+                yield StreamChunk(chunk, None if u is None else usage_from_openai(u))
         if not done:
             raise ProviderError("bad_response", f"{self.name}: stream ended before [DONE]")
 
