@@ -58,6 +58,7 @@ class Probes:
         self._gc_start = (0.0, 0.0)
         self.store: list[tuple[float, float, float, str]] = []  # (submitted, started, ended, what)
         self.requests: list[tuple[float, float, float]] = []  # (start, end, seconds in the vendor call)
+        self.key_waits: list[tuple[float, float]] = []  # a request waiting for a key read: (start, end)
         self.held: list[tuple[float, float, str]] = []  # watchdog: (since, seen at, loop thread's stack)
         self.tick = time.perf_counter()
         self.loop_thread = threading.get_ident()
@@ -147,6 +148,18 @@ class Probes:
                 vendor[task] = vendor.get(task, 0.0) + time.perf_counter() - t0
 
         HTTPAdapter.post_json = timed_post_json  # type: ignore[method-assign]
+        from tenbin.auth.keys import KeyRing
+
+        refresh = KeyRing._refresh
+
+        async def timed_refresh(ring: Any, *a: Any, **k: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return await refresh(ring, *a, **k)
+            finally:
+                pr.key_waits.append((t0, time.perf_counter()))
+
+        KeyRing._refresh = timed_refresh  # type: ignore[method-assign,assignment]
         gc.callbacks.append(self.on_gc)
 
 
@@ -211,6 +224,9 @@ def report(pr: Probes, t0: float, t1: float, w: measure.WrkResult) -> None:
         wait, run = [a for a, _ in v], [b for _, b in v]
         print(f"store {what}: {len(v)} calls, queued p50 {pct(wait, .5) * ms:.2f} max {max(wait) * ms:.1f} ms, "
               f"ran p50 {pct(run, .5) * ms:.2f} p99 {pct(run, .99) * ms:.1f} max {max(run) * ms:.1f} ms")
+    kw = [e - s for s, e in pr.key_waits if t0 <= s <= t1]
+    print(f"requests that waited for a key read: {len(kw)}, p50 {pct(kw, .5) * ms:.2f} max "
+          f"{max(kw, default=0) * ms:.1f} ms, {sum(kw) * ms:.0f} ms in all")
     reqs = [(s, e, v) for s, e, v in pr.requests if t0 <= s and e <= t1]
     if not reqs:
         return
