@@ -61,10 +61,14 @@ class SSEDecoder:
         self._buf = blocks.pop()
         out: list[Event] = []
         for block in blocks:
-            if block.startswith(b"data:") and b"\n" not in block and not self._data and not self._event:
-                value = block[6:] if block[5:6] == b" " else block[5:]
-                out.append(Event("message", value.decode("utf-8")))
-                continue
+            # ``10 not in``: bytes' memchr, several times cheaper here than ``b"\n" not in``.
+            if 10 not in block and not self._data and not self._event:
+                if block.startswith(b"data: "):
+                    out.append(Event("message", block[6:].decode()))
+                    continue
+                if block.startswith(b"data:"):
+                    out.append(Event("message", block[5:].decode()))
+                    continue
             for raw in block.split(b"\n"):
                 ev = self._line(raw.decode("utf-8"))
                 if ev is not None:
