@@ -91,6 +91,7 @@ class Pricer:
     def __init__(self, fx: FxTable | None = None) -> None:
         self.fx = fx or FxTable()
         self._scaled: dict[tuple[str, dt.date], _Scaled | None] = {}
+        self._fx: dict[str, tuple[int, int] | None] = {}  # an FX rate's text → its (n, e)
 
     def price(self, model: ModelSpec, usage: Usage, when: dt.date) -> Priced:
         key = (model.id, when)
@@ -108,7 +109,14 @@ class Pricer:
         terms = ((prompt - cached - written) * s.input, cached * s.cached, written * s.write,
                  usage.completion_tokens * s.output)
         rate = self.fx.rate(p.currency, when)
-        fx = _coefficient(rate) if isinstance(rate, Decimal) else None
+        text = fx = None
+        if isinstance(rate, Decimal):
+            text = str(rate)  # the column's text, and a faithful key: equal text, equal coefficient
+            fx = self._fx.get(text)
+            if fx is None:
+                if len(self._fx) >= _MEMO_MAX:
+                    self._fx.clear()
+                fx = self._fx[text] = _coefficient(rate)
         bound = abs(terms[0]) + abs(terms[1]) + abs(terms[2]) + abs(terms[3])
         if (rate is not None and fx is None) or bound * max(abs(fx[0]) if fx else 1, 1) >= _EXACT_BELOW:
             return self._price_decimal(model, usage, when)
@@ -117,7 +125,7 @@ class Pricer:
         cost = _half_even(total, s.exp + 3)
         if fx is None:
             return Priced(cost, p.currency, 0, None)
-        return Priced(cost, p.currency, _half_even(total * fx[0], s.exp + fx[1] + 3), str(rate))
+        return Priced(cost, p.currency, _half_even(total * fx[0], s.exp + fx[1] + 3), text)
 
     def _price_decimal(self, model: ModelSpec, usage: Usage, when: dt.date) -> Priced:
         """The reference computation, for what the integer path does not cover."""
