@@ -49,7 +49,8 @@ def request_entries(ctx: RequestContext, rec: UsageRecord, facts: dict[str, Any]
     called; one entry without a vendor when it reached none (refused, no model available, cache hit)."""
     scan = facts.get("scan")
     p = ctx.principal
-    counts = scan.counts() if scan is not None else {}
+    # A scan without findings has no counts: skip building an empty Counter (most requests).
+    counts = scan.counts() if scan is not None and getattr(scan, "findings", True) else {}
     base: dict[str, Any] = {
         "ts_us": int(rec.ts_start * 1_000_000), "kind": "request", "action": "chat.completions",
         "request_id": rec.request_id, "key_id": p.key_id, "team": p.team, "role": p.role,
