@@ -269,6 +269,8 @@ async def main_async(args: argparse.Namespace) -> None:
     for _ in range(args.repeat):
         results["client"].append(await drive(args.mock_port, mock_req, args.n, args.conc))
     cfg = config(0, args.mock_port, work / "tenbin.db", args.privacy, args.metrics)
+    if args.spool:  # the ledger's write-ahead spool (docs/durability.md), to see what it costs
+        cfg["ledger"] = {"spool_dir": str(work / "spool"), "spool_fsync": args.spool}
     runtime = build_runtime(build_config(cfg, env={"MOCK_KEY": "sk-bench-upstream"}))
     app = create_app(runtime)
     runner = AppRunner(app, access_log=None, handler_cancellation=True)  # as `tenbin serve` runs it
@@ -296,7 +298,8 @@ async def main_async(args: argparse.Namespace) -> None:
     med = {k: {m: statistics.median(r[m] for r in v) for m in v[0]} for k, v in results.items()}
     own = med["tenbin"]["cpu_us"] - med["client"]["cpu_us"]
     mode = (f"{'stream' if args.stream else 'json'}, {args.prompt} prompt{' (unique)' if args.unique else ''}, "
-            f"privacy {'on' if args.privacy else 'off'}, metrics {'on' if args.metrics else 'off'}")
+            f"privacy {'on' if args.privacy else 'off'}, metrics {'on' if args.metrics else 'off'}"
+            + (f", spool {args.spool}" if args.spool else ""))
     print(f"tenbin from {Path(tenbin.__file__).parent}; loop {type(asyncio.get_running_loop()).__module__}; "
           f"{mode}; n={args.n} c={args.conc} x{args.repeat}; ledger rows {rows[0]['n']}; "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -323,6 +326,8 @@ def main() -> None:
     ap.add_argument("--no-metrics", dest="metrics", action="store_false",
                     help="metrics.enabled: false, to read what /metrics costs per request")
     ap.add_argument("--no-uvloop", dest="uvloop", action="store_false")
+    ap.add_argument("--spool", choices=["never", "interval", "always"], default="",
+                    help="ledger.spool_dir set (in the work directory) with this spool_fsync")
     ap.add_argument("--mock-port", type=int, default=9190)
     ap.add_argument("--profile", default="", help="write cProfile stats of the tenbin runs here (event loop only)")
     args = ap.parse_args()

@@ -14,6 +14,9 @@ measured the same way against the mock alone (``--client``) and can be subtracte
         .venv/bin/python bench/instructions_per_request.py --n 200 --conc 16
     # prints "instructions per request: N" (read from the dump's totals)
 
+``--spool interval|always|never`` sets ``ledger.spool_dir`` (with that ``spool_fsync``), to count
+what the write-ahead spool costs per request (its thread included).
+
 ``--stages`` (use ``--conc 1``) dumps at each stage boundary of every request as well and prints
 the instructions per request between them (privacy scan, routing, vendor call, ...); at c=1 the
 loop serves one request at a time, so a window holds that stage's work plus whatever the store
@@ -183,6 +186,8 @@ async def main_async(args: argparse.Namespace, cg: ctypes.CDLL) -> None:
         return
     work = Path(tempfile.mkdtemp(prefix="tenbin-cg-"))
     cfg = cpr.config(0, args.mock_port, work / "tenbin.db", args.privacy)
+    if args.spool:  # the ledger's write-ahead spool (docs/durability.md), to count what it costs
+        cfg["ledger"] = {"spool_dir": str(work / "spool"), "spool_fsync": args.spool}
     runtime = build_runtime(build_config(cfg, env={"MOCK_KEY": "sk-bench-upstream"}))
     app = create_app(runtime)
     runner = AppRunner(app, access_log=None, handler_cancellation=True)
@@ -248,6 +253,8 @@ def main() -> None:
     ap.add_argument("--client", action="store_true", help="the client against the mock alone")
     ap.add_argument("--no-privacy", dest="privacy", action="store_false")
     ap.add_argument("--mock-port", type=int, default=9191)
+    ap.add_argument("--spool", choices=["never", "interval", "always"], default="",
+                    help="ledger.spool_dir set (in the work directory) with this spool_fsync")
     ap.add_argument("--report", default="", help="print per-request counts from the dumps PREFIX.* and exit")
     args = ap.parse_args()
     if args.report:

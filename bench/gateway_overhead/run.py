@@ -177,12 +177,25 @@ def median_of(runs: list[Any]) -> Any:
     return first
 
 
+def spool_target(port: int, work: Path, fsync: str) -> targets.Target:
+    """tenbin with ``ledger.spool_dir`` set (on the work directory's disk, which must be a real
+    one for ``always`` to mean anything) and this ``spool_fsync``."""
+    spool = work / f"spool-{fsync}"
+    t = targets.tenbin(port, work, privacy=True, tag=f"-spool-{fsync}",
+                       extra=f"ledger: {{spool_dir: '{spool}', spool_fsync: {fsync}}}\n")
+    t.name += f" (spool {fsync})"
+    t.note += f"; ledger spool, spool_fsync: {fsync}"
+    return t
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     ap.add_argument("--quick", action="store_true", help="1-2 s points, to debug the harness")
     ap.add_argument("--only", default="",
                     help="comma-separated subset: aiohttp,uvloop,starlette,tenbin,tenbin-noprivacy,"
-                         "tenbin-tracing,tenbin-nometrics,tenbin-w2,tenbin-w2-shared,litellm,litellm-w2")
+                         "tenbin-tracing,tenbin-nometrics,tenbin-w2,tenbin-w2-shared,litellm,litellm-w2; "
+                         "only when named: tenbin-spool, tenbin-spool-always (the ledger's write-ahead "
+                         "spool, spool_fsync interval / always)")
     ap.add_argument("--json", default=str(Path(__file__).with_name("results.json")))
     ap.add_argument("--faces", action="store_true",
                     help="also measure tenbin's /v1/responses and /v1/messages beside chat (same server)")
@@ -220,7 +233,12 @@ def main() -> None:
     if shutil.which(targets.LITELLM_BIN) or Path(targets.LITELLM_BIN).exists():
         candidates.append(("litellm", lambda: targets.litellm(9401, work)))
         candidates.append(("litellm-w2", lambda: targets.litellm(9402, work, workers=2)))
-    chosen = [make() for k, make in candidates if not want or k in want]
+    # What the write-ahead spool costs (docs/durability.md), beside plain tenbin; not in the default
+    # run, whose rows stay what they were.
+    opt_in = {"tenbin-spool": lambda: spool_target(9308, work, "interval"),
+              "tenbin-spool-always": lambda: spool_target(9309, work, "always")}
+    candidates += list(opt_in.items())
+    chosen = [make() for k, make in candidates if (not want and k not in opt_in) or k in want]
     started = time.time()
     meta = {"date": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "loadavg_start": loadavg(), "cpus": os.cpu_count(),
             "python": platform.python_version(), "durations_s": dur, "reps": args.reps}

@@ -228,9 +228,6 @@ class Spool:
         self.writes = 0  # write jobs the thread ran: rows_written / writes is the group size
         self.errors = 0
 
-    def _path(self, seg: int) -> Path:
-        return self._files.path(seg)
-
     def leftover(self) -> list[Path]:
         """Segments a previous process left behind (taken before this process writes any)."""
         return list(self._leftover)
