@@ -40,6 +40,7 @@ from tenbin.finops.reports.forecast import forecast_period
 from tenbin.fx import FxTable
 from tenbin.ledger.record import COLUMNS
 from tenbin.privacy.classes import DataClass
+from tenbin.store import rollup
 from tenbin.store.sqlite import SQLiteStore
 
 MODELS = ["gpt-5-mini", "gpt-5-nano", "gpt-4.1", "claude-haiku-4-5", "claude-sonnet-4-5", "gemini-2.5-flash",
@@ -125,6 +126,7 @@ async def main(n: int, path: str) -> None:
     t0 = time.perf_counter()
     for i in range(0, len(data), 100_000):
         await store.executemany(sql, data[i:i + 100_000])
+    await store.execute(rollup.ADD_SINCE, (0,))  # rows inserted around insert_usage: roll them up (store/rollup.py)
     await store.execute("ANALYZE")
     load_s = time.perf_counter() - t0
     del data

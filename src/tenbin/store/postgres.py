@@ -17,7 +17,7 @@ import asyncpg
 import orjson
 
 from tenbin.ledger.record import COLUMNS, UsageRecord
-from tenbin.store.base import CLIENT_SIDE_CONTENT_ERRORS, KeyRecord, Seal, extend_chain
+from tenbin.store.base import CLIENT_SIDE_CONTENT_ERRORS, KeyRecord, Seal, extend_chain, insert_tuples
 from tenbin.store.sqlite import migration_scripts
 
 _INSERT_USAGE = (
@@ -214,9 +214,8 @@ class PostgresStore:
             head = await c.fetchrow("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
             rows, (seq, prev) = extend_chain(bodies, (int(head["seq"]), str(head["hash"])) if head else None, seal)
             if rows:
-                cols = list(rows[0])
+                cols, data = insert_tuples(rows)
                 await c.executemany(
                     f"INSERT INTO audit_log ({', '.join(cols)})"
-                    f" VALUES ({', '.join(f'${i + 1}' for i in range(len(cols)))})",
-                    [tuple(r[k] for k in cols) for r in rows])
+                    f" VALUES ({', '.join(f'${i + 1}' for i in range(len(cols)))})", data)
             return seq, prev

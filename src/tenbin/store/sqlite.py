@@ -13,14 +13,22 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import orjson
 
 from tenbin.ledger.record import COLUMNS, UsageRecord
-from tenbin.store.base import CLIENT_SIDE_CONTENT_ERRORS, KeyRecord, Seal, extend_chain
+from tenbin.store import rollup
+from tenbin.store.base import CLIENT_SIDE_CONTENT_ERRORS, KeyRecord, Seal, extend_chain, insert_tuples
 
 T = TypeVar("T")
+
+# sqlite3 binds only exact str/int/float/bytes without its adaptation step; a None goes through
+# it, which looks up __adapt__ and __conform__ (building and clearing an AttributeError each
+# time): ~3 k instructions per NULL, several per ledger row and audit entry. An adapter
+# registered for None (a C method returning None) makes that a dict hit. Process-wide, and the
+# same for every connection: None is still bound as NULL.
+sqlite3.register_adapter(type(None), cast("Callable[[None], None]", {}.get))
 
 # Idempotent on request_id only (spool replay). Not ``INSERT OR IGNORE``: that also swallows a
 # NOT NULL violation, so a row missing a required column vanished without an error or a trace.
@@ -146,9 +154,11 @@ class SQLiteStore:
         data = [_usage_row(r) for r in rows]
 
         def go(c: sqlite3.Connection) -> None:
-            c.execute("BEGIN")
+            c.execute("BEGIN IMMEDIATE")  # the rowid mark and the rollup under the write lock
             try:
+                since = rollup.mark(c)
                 c.executemany(_INSERT_USAGE, data)
+                rollup.add_since(c, since)
                 c.execute("COMMIT")
             except BaseException:
                 c.execute("ROLLBACK")
@@ -227,10 +237,9 @@ class SQLiteStore:
                 head = c.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
                 rows, (seq, prev) = extend_chain(bodies, (int(head[0]), str(head[1])) if head else None, seal)
                 if rows:
-                    cols = list(rows[0])
+                    cols, values = insert_tuples(rows)
                     c.executemany(
-                        f"INSERT INTO audit_log ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
-                        [tuple(r[k] for k in cols) for r in rows])
+                        f"INSERT INTO audit_log ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})", values)
                 c.execute("COMMIT")
                 return seq, prev
             except BaseException:
