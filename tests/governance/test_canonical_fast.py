@@ -85,3 +85,14 @@ def test_random_rows_seal_and_verify_as_the_reference() -> None:
         prev = row["hash"]
         rows.append(row)
     assert verify_rows(rows) is None
+
+
+def test_canonical_is_json_dumps_for_nested_details() -> None:
+    from tenbin.governance.chain import canonical
+
+    rnd = random.Random(7)
+    for _ in range(300):
+        obj: Any = {"attempt": {"position": rnd.randrange(3), "served": rnd.random() < 0.5, "error": None},
+                    "営業": [1, 2.5, "\u2028\x00é", {"z": 1, "a": [True, None]}], "budget": {"limit": 10**20}}
+        obj[rnd.choice(["x", "é", "😀"])] = rnd.choice([1, "v", [], {}])
+        assert canonical(obj) == json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -44,8 +44,13 @@ SORTED_FIELDS: tuple[str, ...] = tuple(sorted(FIELDS))
 _PLAIN = frozenset({str, int, type(None)})  # the types orjson writes exactly as ``canonical`` does
 
 
+# What json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False) builds on every
+# call (its arguments are not the defaults), built once: the same encoder, the same text.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical(obj: Any) -> str:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(obj)
 
 
 def _ordered(m: Mapping[str, Any]) -> dict[str, Any]:
