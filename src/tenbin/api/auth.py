@@ -16,7 +16,7 @@ only to local clients: the request's ``Host`` must be a loopback name and it mus
 
 from __future__ import annotations
 
-from aiohttp import web
+from aiohttp import hdrs, web
 
 from tenbin.api import guard
 from tenbin.auth.keys import KeyRing
@@ -34,13 +34,14 @@ PRINCIPAL = web.RequestKey("principal", Principal)
 
 def presented_key(request: web.Request) -> str | None:
     """The key a request carries (``Authorization: Bearer``, ``api-key`` or ``x-api-key``), or None."""
-    auth = request.headers.get("authorization")
+    headers = request.headers
+    auth = headers.get(hdrs.AUTHORIZATION)  # an istr: no case folding per lookup
     if auth:
         scheme, _, token = auth.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("Authorization header must be 'Bearer <key>'.")
         return token.strip()
-    return request.headers.get("api-key") or request.headers.get("x-api-key") or None
+    return headers.get("api-key") or headers.get("x-api-key") or None
 
 
 class Authenticator:
@@ -75,13 +76,16 @@ class Authenticator:
     async def principal(self, request: web.Request, *, admin_api: bool = False) -> Principal:
         """The caller (also kept on the request as ``PRINCIPAL``). ``admin_api``: a key is required
         whatever the auth mode."""
-        p = request[PRINCIPAL] = await self._principal(request, admin_api)
+        raw = presented_key(request)
+        if raw and not (raw in PLACEHOLDER_KEYS and self.open_default):  # a key: the common case, one await
+            p = await self.keyring.authenticate(raw)
+        else:
+            p = await self._keyless(request, raw, admin_api)
+        request[PRINCIPAL] = p
         return p
 
-    async def _principal(self, request: web.Request, admin_api: bool) -> Principal:
-        raw = presented_key(request)
-        if raw and not (raw in PLACEHOLDER_KEYS and self.open_default):
-            return await self.keyring.authenticate(raw)
+    async def _keyless(self, request: web.Request, raw: str | None, admin_api: bool) -> Principal:
+        """No key, or a placeholder key while the key-less default may be open."""
         if admin_api:
             raise Unauthorized(
                 "The admin API always needs an API key with an admin, team-admin or viewer role; "
