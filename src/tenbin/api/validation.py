@@ -43,7 +43,62 @@ def _int(body: dict[str, Any], name: str, lo: int) -> None:
         raise BadRequest(f"'{name}' must be an integer >= {lo}.", param=name)
 
 
+# The optional fields validate_chat checks, by what each must be when present and not null:
+# (kind, low, high); "num" is an int or float in [low, high], "int" an int >= low.
+_FIELDS: dict[str, tuple[str, float, float]] = {
+    "stream": ("bool", 0, 0), "stream_options": ("object", 0, 0), "metadata": ("object", 0, 0),
+    "temperature": ("num", 0, 2), "top_p": ("num", 0, 1),
+    "presence_penalty": ("num", -2, 2), "frequency_penalty": ("num", -2, 2),
+    "max_tokens": ("int", 1, 0), "max_completion_tokens": ("int", 1, 0), "n": ("int", 1, 0),
+    "stop": ("stop", 0, 0),
+}
+
+
+def _plainly_valid(body: dict[str, Any]) -> bool:
+    """True only when :func:`validate_chat` would pass ``body``, in one pass over what it holds:
+    text messages and the fields it carries, with the exact types orjson builds. False is no
+    verdict (a multimodal message, an assistant turn without text, a wrong value): the full
+    checks then run and name the first fault in their own order, so the errors are the same."""
+    model = body.get("model")
+    msgs = body.get("messages")
+    if type(model) is not str or not model or type(msgs) is not list or not msgs:
+        return False
+    for m in msgs:
+        if type(m) is not dict:
+            return False
+        role = m.get("role")
+        if type(role) is not str or role not in ROLES or type(m.get("content")) is not str:
+            return False
+    for name, v in body.items():
+        rule = _FIELDS.get(name)
+        if rule is None or v is None:
+            continue
+        kind, lo, hi = rule
+        t = type(v)
+        if kind == "num":
+            if (t is not int and t is not float) or not lo <= v <= hi:
+                return False
+        elif kind == "int":
+            if t is not int or v < lo:
+                return False
+        elif kind == "bool":
+            if t is not bool:
+                return False
+        elif kind == "object":
+            if t is not dict:
+                return False
+        elif t is not str and not (t is list and all(type(s) is str for s in v)):  # stop
+            return False
+    return True
+
+
 def validate_chat(body: dict[str, Any]) -> None:
+    """Refuse a chat body that breaks the contract below, with OpenAI's error for its first fault."""
+    if not _plainly_valid(body):
+        validate_fully(body)
+
+
+def validate_fully(body: dict[str, Any]) -> None:
     model = body.get("model")
     if not isinstance(model, str) or not model:
         raise BadRequest("you must provide a model parameter", param="model", code="missing_required_parameter")
