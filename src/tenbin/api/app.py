@@ -1,4 +1,4 @@
-"""The aiohttp application: routes, middlewares and lifecycle.
+"""The aiohttp application: routes, its one middleware (api/front.py) and lifecycle.
 
 aiohttp serves and proxies here because it spent the least CPU per proxied request of the
 candidates measured on this machine (bench/gateway_overhead/README.md); handlers stay thin and call the pipeline.
@@ -12,31 +12,21 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from tenbin.api import edge, guard, refusals
+from tenbin.api import refusals
 from tenbin.api.admin import add_admin_routes
 from tenbin.api.auth import Authenticator
-from tenbin.api.errors import Handler, errors_middleware
+from tenbin.api.body import BodyLimits
 from tenbin.api.faces import add_face_routes, serve
-from tenbin.api.ids import request_id
+from tenbin.api.front import front_middleware
 from tenbin.api.metrics import add_metrics_route
 from tenbin.api.openapi import openapi_json
 from tenbin.api.response_store import ResponseStore
-from tenbin.api.state import AUTH, REQUEST_ID, RESPONSE_STORE, RUNTIME
-from tenbin.console.app import add_console_routes, html_errors_middleware
+from tenbin.api.state import AUTH, LIMITS, RESPONSE_STORE, RUNTIME
+from tenbin.console.app import add_console_routes
 from tenbin.errors import NotFound
 from tenbin.faces.chat import CHAT
 from tenbin.gateway.models import for_caller, model_states, openai_model, provider_states
 from tenbin.gateway.runtime import Runtime
-
-
-@web.middleware
-async def request_id_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    rid = request_id()  # api/ids.py: why not the random module's own generator
-    request[REQUEST_ID] = rid
-    resp = await handler(request)
-    if not resp.prepared:
-        resp.headers.setdefault("x-tenbin-request-id", rid)
-    return resp
 
 
 def _json(obj: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -95,13 +85,13 @@ async def healthz(request: web.Request) -> web.Response:
 
 def create_app(runtime: Runtime) -> web.Application:
     app = web.Application(
-        # html_errors_middleware: under /console, failures are HTML pages, not the API's JSON
-        middlewares=[request_id_middleware, errors_middleware, refusals.refusals_middleware,
-                     html_errors_middleware, guard.json_only_middleware, edge.edge_middleware],
+        # one middleware (request id, errors, refusals, console pages, JSON-only, edge: api/front.py)
+        middlewares=[front_middleware],
         client_max_size=runtime.cfg.server.max_body_bytes,
     )
     app[RUNTIME] = runtime
     app[AUTH] = Authenticator(runtime.keyring, runtime.cfg.server)
+    app[LIMITS] = BodyLimits.of(runtime.cfg.server)
     vault = runtime.audit.vault if runtime.audit is not None else None
     app[RESPONSE_STORE] = ResponseStore(runtime.store, vault, runtime.gateway.clock)
     refusals.install(app, runtime.ledger, runtime.audit, runtime.gateway.clock)  # 401/403/415: bounded rows

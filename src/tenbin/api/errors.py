@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable
 
 import orjson
 from aiohttp import web
 from aiohttp.abc import AbstractStreamWriter
 
-from tenbin.api.ids import REQUEST_ID
 from tenbin.errors import GatewayError
 from tenbin.faces.registry import error_body
-
-log = logging.getLogger("tenbin.api")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -50,33 +46,8 @@ class ClosingResponse(web.Response):
             transport.close()  # after the buffered response is flushed
 
 
-_HTTP_MAP = {
+HTTP_MAP = {
     404: ("Unknown endpoint.", "invalid_request_error", "not_found"),
     405: ("Method not allowed.", "invalid_request_error", "method_not_allowed"),
     413: ("Request body too large.", "invalid_request_error", "request_too_large"),
 }
-
-
-def _rid(request: web.Request) -> str | None:
-    return request.get(REQUEST_ID)
-
-
-@web.middleware
-async def errors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    try:
-        return await handler(request)
-    except GatewayError as e:
-        return error_response(e, _rid(request), request.path)
-    except web.HTTPException as e:
-        if e.status in _HTTP_MAP or e.status >= 400:
-            msg, typ, code = _HTTP_MAP.get(e.status, (e.reason, "invalid_request_error", None))
-            return error_response(GatewayError(msg, status=e.status, type=typ, code=code), _rid(request),
-                                  request.path)
-        raise
-    except ConnectionResetError:
-        raise  # the client went away mid-request: nothing to answer, nothing to log loudly
-    except Exception:
-        log.exception("unhandled error on %s %s", request.method, request.path)
-        return error_response(
-            GatewayError("The gateway hit an internal error.", status=500), _rid(request), request.path
-        )

@@ -13,7 +13,7 @@ from aiohttp import web
 from tenbin.api import body as bodies
 from tenbin.api import edge, refusals
 from tenbin.api.sse import SSE_HEADERS
-from tenbin.api.state import AUTH, REQUEST_ID, RESPONSE_STORE, RUNTIME
+from tenbin.api.state import AUTH, LIMITS, REQUEST_ID, RESPONSE_STORE, RUNTIME
 from tenbin.api.validation import parse_json, validate_chat
 from tenbin.context import NativeRequest, Principal, RequestContext
 from tenbin.errors import BadRequest
@@ -29,8 +29,7 @@ from tenbin.gateway.runtime import Runtime
 NATIVE_HEADERS = ("anthropic-beta", "anthropic-version")
 
 
-async def _body(request: web.Request) -> tuple[dict[str, Any], int]:
-    limits = bodies.BodyLimits.of(request.app[RUNTIME].cfg.server)
+async def _body(request: web.Request, limits: bodies.BodyLimits) -> tuple[dict[str, Any], int]:
     raw = await bodies.read(request, limits)
     bodies.check_shape(raw, limits.max_depth, limits.max_elements)
     return parse_json(raw), len(raw)
@@ -62,7 +61,7 @@ def check_labels(rt: Runtime, use_case: str | None, model: str) -> None:
     holds personal data (a phone number as a tag, a name as a model) rather than keep it at rest.
     Labels repeat, and the detector remembers clean strings, so this costs a lookup per request."""
     privacy = rt.gateway.privacy
-    if privacy is None:
+    if privacy is None or (use_case is None and model in rt.catalog):  # nothing to scan: the common case
         return
     for value, param in ((use_case, "metadata.use_case"), (model, "model")):
         if value and (param == "metadata.use_case" or value not in rt.catalog):
@@ -80,9 +79,10 @@ async def serve(request: web.Request, face: Face, before: Before | None = None,
     """``before(principal, body)`` may rewrite the face's request (a stored conversation in front
     of it); ``after(principal, request_id, body, answer)`` sees the rendered answer once it is
     complete (to store it)."""
-    rt = request.app[RUNTIME]
-    principal = await request.app[AUTH].principal(request)
-    raw_body, size = await _body(request)
+    app = request.app  # a property that walks the match info: read once
+    rt = app[RUNTIME]
+    principal = await app[AUTH].principal(request)
+    raw_body, size = await _body(request, app[LIMITS])
     if before is not None:
         raw_body = await before(principal, raw_body)
     body = face.to_chat(raw_body)
@@ -114,23 +114,30 @@ async def serve(request: web.Request, face: Face, before: Before | None = None,
             rendered = face.render(outcome.response, ctx.request_id, raw_body)
         if after is not None:
             await after(principal, ctx.request_id, raw_body, rendered)
-        return web.Response(body=orjson.dumps(rendered), content_type="application/json", headers=headers)
+        headers["Content-Type"] = "application/json"  # as content_type= would, without its checks
+        return web.Response(body=orjson.dumps(rendered), headers=headers)
     make = face.native_writer if outcome.native and face.native_writer is not None else face.writer
     writer = make(ctx.request_id, model, raw_body, int(ctx.started))
     resp = web.StreamResponse(status=200, headers={**SSE_HEADERS, **headers})
     try:
         await resp.prepare(request)  # raises when the client left before the first byte
-        await resp.write(writer.start())
+        start = writer.start()
+        if start:
+            await resp.write(start)
         async for chunk in outcome.chunks:
             out = writer.feed(chunk)
             if out:
                 await resp.write(out)
     finally:
         await outcome.aclose()  # the pipeline's one finish: ledger row, audit entry, settlement
-    await resp.write(writer.end())
-    final = getattr(writer, "final", None)  # the whole answer, for faces whose writer keeps one
-    if after is not None and final is not None:
-        await after(principal, ctx.request_id, raw_body, final)
+    end = writer.end()
+    # the whole answer, for faces whose writer keeps one
+    final = getattr(writer, "final", None) if after is not None else None
+    if after is None or final is None:
+        await resp.write_eof(end)  # the last events and the end of the stream in one write
+        return resp
+    await resp.write(end)
+    await after(principal, ctx.request_id, raw_body, final)
     await resp.write_eof()
     return resp
 
@@ -138,9 +145,10 @@ async def serve(request: web.Request, face: Face, before: Before | None = None,
 async def embeddings(request: web.Request) -> web.Response:
     """``POST /v1/embeddings``: the same stages as a chat (scan, routing under the constraints,
     budgets, one ledger row and audit entry); vectors are never computed from masked text."""
-    rt = request.app[RUNTIME]
-    principal = await request.app[AUTH].principal(request)
-    raw_body, size = await _body(request)
+    app = request.app
+    rt = app[RUNTIME]
+    principal = await app[AUTH].principal(request)
+    raw_body, size = await _body(request, app[LIMITS])
     body, encoding = embedding_face.parse(raw_body)
     edge.check_chat(request, body)  # model and user reach the ledger and audit as on a chat
     check_labels(rt, request.headers.get("x-tenbin-use-case"), body["model"])
@@ -175,8 +183,9 @@ async def stored_response(request: web.Request) -> web.Response:
 async def count_tokens(request: web.Request) -> web.Response:
     """Anthropic's ``count_tokens``: no vendor is called (so no ledger row); the number is tenbin's
     estimate, marked as such in ``x-tenbin-token-count``."""
-    await request.app[AUTH].principal(request)
-    body, _ = await _body(request)
+    app = request.app
+    await app[AUTH].principal(request)
+    body, _ = await _body(request, app[LIMITS])
     n = anthropic.count_tokens(body)
     return web.Response(body=orjson.dumps({"input_tokens": n}), content_type="application/json",
                         headers={"x-tenbin-token-count": "estimate"})

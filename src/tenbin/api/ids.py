@@ -15,7 +15,7 @@ import random
 from aiohttp import web
 
 # The request key the id is kept under. Here rather than in ``state`` (which imports the runtime and
-# the authenticator) so the error and refusal middlewares, which ``state``'s own imports depend on,
+# the authenticator) so the error and refusal code, which ``state``'s own imports depend on,
 # can read it with a module-level import and no cycle.
 REQUEST_ID = web.RequestKey("request_id", str)
 
@@ -23,5 +23,9 @@ _RNG = random.Random()
 os.register_at_fork(after_in_child=_RNG.seed)
 
 
+_BITS = _RNG.getrandbits
+
+
 def request_id() -> str:
-    return f"req_{_RNG.getrandbits(96):024x}"
+    # The same 24 hex digits as f"{n:024x}", which formats a 96-bit int at ~3x the cost.
+    return "req_" + _BITS(96).to_bytes(12, "big").hex()

@@ -36,9 +36,8 @@ from typing import Any
 from aiohttp import web
 
 from tenbin.api.auth import PRINCIPAL
-from tenbin.api.errors import Handler
 from tenbin.api.guard import NonLocalRequest, UnsupportedMediaType
-from tenbin.api.ids import REQUEST_ID, request_id
+from tenbin.api.ids import request_id
 from tenbin.clock import Clock
 from tenbin.errors import GatewayError, Unauthorized
 from tenbin.governance.entries import refusal_entry
@@ -207,19 +206,17 @@ def recorded_here(request: web.Request, err: GatewayError) -> bool:
     return err.status in INPUT_STATUSES and not request.get(PIPELINE_OWNS, False)
 
 
-@web.middleware
-async def refusals_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    try:
-        return await handler(request)
-    except GatewayError as e:
-        if recorded_here(request, e):
-            spooled = request.app[REFUSALS].record(request, e, request.get(REQUEST_ID))
-            if spooled is not None:  # the row is in the spool (ledger.spool_dir) before the refusal goes out
-                try:
-                    await spooled
-                except Exception:  # a spool that cannot write must not turn a refusal into a 500
-                    log.exception("refused request %s: its ledger row could not be spooled", request.get(REQUEST_ID))
-        raise
+async def note(request: web.Request, err: GatewayError, rid: str | None) -> None:
+    """Record ``err`` if it is a refusal recorded here; the API's one middleware (api/front.py)
+    calls this for every GatewayError a handler raises, before it renders the error."""
+    if not recorded_here(request, err):
+        return
+    spooled = request.app[REFUSALS].record(request, err, rid)
+    if spooled is not None:  # the row is in the spool (ledger.spool_dir) before the refusal goes out
+        try:
+            await spooled
+        except Exception:  # a spool that cannot write must not turn a refusal into a 500
+            log.exception("refused request %s: its ledger row could not be spooled", rid)
 
 
 def install(app: web.Application, ledger: LedgerWriter, audit: AuditWriter | None, clock: Clock) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from tenbin.api.auth import Authenticator
+from tenbin.api.body import BodyLimits
 from tenbin.api.ids import REQUEST_ID
 from tenbin.api.response_store import ResponseStore
 from tenbin.gateway.runtime import Runtime
@@ -13,5 +14,7 @@ from tenbin.gateway.runtime import Runtime
 RUNTIME = web.AppKey("runtime", Runtime)
 AUTH = web.AppKey("auth", Authenticator)
 RESPONSE_STORE = web.AppKey("response_store", ResponseStore)
+# server.body limits, fixed at start as aiohttp's client_max_size is (``server:`` is never reloaded)
+LIMITS = web.AppKey("body_limits", BodyLimits)
 
-__all__ = ["AUTH", "REQUEST_ID", "RESPONSE_STORE", "RUNTIME"]
+__all__ = ["AUTH", "LIMITS", "REQUEST_ID", "RESPONSE_STORE", "RUNTIME"]
