@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiohttp import web
+from aiohttp import hdrs, web
 
 from tenbin.errors import BadRequest, Unauthorized
 from tenbin.storable import flaw
@@ -49,7 +49,7 @@ API_KEY_MAX = 512
 LATENCY_BUDGET_MAX_MS = 86_400_000  # ``metadata.latency_budget_ms``: a whole number of ms, at most a day
 
 USE_CASE_HEADER = "x-tenbin-use-case"
-_KEY_HEADERS = ("authorization", "api-key", "x-api-key")
+_KEY_HEADERS = (hdrs.AUTHORIZATION, "api-key", "x-api-key")
 _USER_FIELDS = ("user", "safety_identifier", "prompt_cache_key")
 # admin API body fields that become columns of api_keys and of every ledger row and audit entry
 ADMIN_LIMITS = {"team": TEAM_MAX, "project": TEAM_MAX, "name": KEY_NAME_MAX, "role": TEAM_MAX}
@@ -68,11 +68,12 @@ def check_text(value: str, param: str, limit: int) -> None:
 
 def check_headers(request: web.Request) -> None:
     """Headers, query values and path parameters tenbin reads, before any handler runs."""
+    headers = request.headers
     for name in _KEY_HEADERS:
-        v = request.headers.get(name)
+        v = headers.get(name)
         if v is not None and (flaw(v) is not None or len(v) > API_KEY_MAX):
             raise Unauthorized("Incorrect API key provided.")
-    use_case = request.headers.get(USE_CASE_HEADER)
+    use_case = headers.get(USE_CASE_HEADER)
     if use_case is not None:
         check_text(use_case, USE_CASE_HEADER, USE_CASE_MAX)
     if "?" in request.raw_path:  # else the query is empty (and yarl need not parse it)
