@@ -10,11 +10,15 @@ are kept only for the metadata keys the policy matches on.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from tenbin.privacy.classes import DataClass
 from tenbin.routing.features import Features
 from tenbin.routing.schema import Match, RoutingPolicy
+
+#: Each data class as the trace names it (``Enum.name`` is a Python-level property: a look-up here
+#: costs a tenth of it, and a request names its classes a few times).
+CLASS_NAME: Final = {c: c.name.lower() for c in DataClass}
 
 
 def _matches(p: RoutingPolicy) -> list[Match]:
@@ -35,11 +39,10 @@ def policy_needles(p: RoutingPolicy) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def record(f: Features, needles: tuple[str, ...], tag_keys: tuple[str, ...]) -> dict[str, Any]:
     """The facts of ``f`` as JSON-ready data (falsy entries left out to keep ledger rows small)."""
-    out: dict[str, Any] = {"class": f.data_class.name.lower(), "chars": f.chars, "tokens": f.tokens,
+    out: dict[str, Any] = {"class": CLASS_NAME[f.data_class], "chars": f.chars, "tokens": f.tokens,
                            "turns": f.turns}
-    classes = sorted(c.name.lower() for c in f.classes)
-    if classes != [out["class"]]:
-        out["classes"] = classes
+    if len(f.classes) != 1 or f.data_class not in f.classes:  # else the list would be [class]
+        out["classes"] = sorted(map(CLASS_NAME.__getitem__, f.classes))
     if f.labels:
         out["labels"] = sorted(f.labels)
     if not f.scanned:

@@ -7,7 +7,7 @@ Kept apart from the rules so matching is a handful of attribute reads, and so ``
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from tenbin.context import RequestContext
 from tenbin.privacy.classes import DataClass
@@ -92,15 +92,35 @@ def max_output(body: dict[str, Any]) -> int:
     return max_out if isinstance(max_out, int) else 0
 
 
+_NO_LABELS: Final[frozenset[str]] = frozenset()
+
+
+def _chat_text(messages: Any) -> tuple[str, int]:
+    """``prompt_text`` of a chat request and its user turns, in one walk over the messages."""
+    parts: list[str] = []
+    turns = 0
+    for m in messages:
+        if isinstance(m, dict):
+            content = m.get("content")
+            parts.append(content if isinstance(content, str) else _content_text(content))
+            if m.get("role") == "user":
+                turns += 1
+    return "\n".join(parts), turns
+
+
 def extract(ctx: RequestContext, scan: Any, unscanned_as: DataClass) -> Features:
     body = ctx.body
     messages = body.get("messages") or []
-    text = prompt_text(ctx)
+    if ctx.operation == "embed":
+        text = prompt_text(ctx)
+        turns = sum(1 for m in messages if isinstance(m, dict) and m.get("role") == "user")
+    else:
+        text, turns = _chat_text(messages)
     if scan is None:
-        data_class, classes, labels = unscanned_as, frozenset((unscanned_as,)), frozenset[str]()
+        data_class, classes, labels = unscanned_as, frozenset((unscanned_as,)), _NO_LABELS
     else:
         data_class, classes = scan.data_class, scan.classes
-        labels = frozenset(f.label for f in scan.findings)
+        labels = frozenset([f.label for f in scan.findings]) if scan.findings else _NO_LABELS
     opaque = ctx.operation == "embed" and len(embed_texts(body)) != _input_count(body.get("input"))
     if opaque and scan is not None:
         # Token arrays are ids of some vendor's tokenizer: no scan can read them, so the request is
@@ -114,7 +134,7 @@ def extract(ctx: RequestContext, scan: Any, unscanned_as: DataClass) -> Features
         team=p.team, project=p.project, key_id=p.key_id, use_case=ctx.use_case, model=ctx.requested_model,
         data_class=data_class, classes=classes, labels=labels, scanned=scan is not None,
         text=text, chars=len(text), tokens=estimate_tokens(text),
-        turns=sum(1 for m in messages if isinstance(m, dict) and m.get("role") == "user"),
+        turns=turns,
         tools=bool(body.get("tools") or body.get("functions")), json_mode=json_mode,
         max_output=max_output(body),
         # ASCII only: "²".isdigit() is True but int("²") raises (api/edge.py refuses it with a 400 first)

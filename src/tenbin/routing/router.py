@@ -15,7 +15,7 @@ a tier or a price pick.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,11 +26,11 @@ from tenbin.config.schema import Config
 from tenbin.context import RequestContext
 from tenbin.errors import BadRequest, Forbidden, NotFound, RateLimited, UpstreamError
 from tenbin.routing.classifier import LearnedClassifier, RequestClassifier
-from tenbin.routing.compile import Check, compile_match, first_miss
+from tenbin.routing.compile import Check, compile_match
 from tenbin.routing.complexity import ComplexityEstimator, HeuristicComplexity
 from tenbin.routing.constraints import CompiledConstraint, compile_constraints
 from tenbin.routing.decision import Decision, PrivacyAction, sent_abroad
-from tenbin.routing.facts import policy_needles, record
+from tenbin.routing.facts import CLASS_NAME, policy_needles, record
 from tenbin.routing.features import Features, estimate_tokens, extract, max_output, prompt_text
 from tenbin.routing.health import AvailabilitySource, BreakerBoard, Health, RateLimiter, SlidingWindowLimiter
 from tenbin.routing.objectives import Ranker
@@ -39,6 +39,14 @@ from tenbin.routing.validate import check_model_refs
 
 AUTO_MODELS = VIRTUAL_AUTO
 _TIER_RANK = {"light": 0, "standard": 1, "frontier": 2}
+#: Checks that read only the request's data classes: constraints made of these alone (the
+#: defaults, most sovereignty rules) are applied per distinct (classes, class, masked), once.
+_CLASS_CHECKS = frozenset({"data_class", "min_data_class"})
+
+
+#: What the constraints make of one request (``Router._apply``).
+_Applied = tuple[tuple[str, ...], tuple["CompiledConstraint", ...], tuple["CompiledConstraint", ...],
+                 frozenset[str] | None, list[str] | None]
 
 
 @dataclass(slots=True)
@@ -86,6 +94,8 @@ class Router:
             (r, compile_match(r.when, self._complexity)) for r in p.rules)
         self._constraints: tuple[CompiledConstraint, ...] = compile_constraints(
             p.constraints, catalog, self._complexity)
+        self._by_class = all(name in _CLASS_CHECKS for c in self._constraints for name, _ in c.checks)
+        self._applied: dict[tuple[frozenset[Any], Any, bool], _Applied] = {}
         self._ranker = Ranker(list(catalog), p.models, today=tokyo_now(clock).date())
         self._rpm = {m: h.rpm for m, h in p.models.items() if h.rpm}
         self._needles, self._tag_keys = policy_needles(p)  # for the facts the replay re-decides from
@@ -94,6 +104,8 @@ class Router:
         self._caps = {m.id: (m.capabilities.tools, m.capabilities.json_mode, m.context_window) for m in catalog}
         self._embedding = frozenset(m.id for m in catalog if m.kind == "embedding")
         self._by_id = {m.id: m for m in catalog}
+        # Providers are fixed for the router's life (a changed providers section needs a restart).
+        self._unserved = frozenset(m.id for m in catalog if not self._configured(m))
         self._default_embedding = self._check_default_embedding(cfg.default_embedding_model)
         # The largest context window a chat (False) / embeddings (True) request could be sent to:
         # configured models, except those of a vendor whose key is not set (never callable).
@@ -226,7 +238,7 @@ class Router:
         return providers is None or model.provider in providers
 
     def _screen(self, ids: list[str], f: Features, allowed: frozenset[str] | None,
-                binding: list[CompiledConstraint], ctx: RequestContext, seen: set[str], out: Screen) -> None:
+                binding: Sequence[CompiledConstraint], ctx: RequestContext, seen: set[str], out: Screen) -> None:
         for mid in ids:
             if mid in seen:
                 continue
@@ -243,7 +255,7 @@ class Router:
             if not ctx.principal.may_use(mid):
                 out.rejected.append((mid, "key", "not allowed for this API key"))
                 continue
-            if not self._configured(self._by_id[mid]):  # cannot recover while the gateway runs: not demoted
+            if mid in self._unserved:  # cannot recover while the gateway runs: not demoted
                 out.rejected.append((mid, "provider", f"provider {self._by_id[mid].provider} not configured"))
                 continue
             if out.anchor is not None and self._by_id[mid].space != out.anchor.space:
@@ -320,10 +332,13 @@ class Router:
             elif label.data_class > f.data_class:
                 f.data_class, f.classes = label.data_class, f.classes | label.classes
             if self._classifier_tier:
-                f.cx, f.cx_signals = (label.score, label.tier), label.tier_signals()
+                f.cx = (label.score, label.tier)
+                if explain:  # the signals are shown only there
+                    f.cx_signals = label.tier_signals()
             trace["classifier"] = label.trace() if explain else {"reasons": list(label.reasons)}
-        dc = f.data_class.name.lower()
-        trace.update(requested=ctx.requested_model, data_class=dc if f.scanned else f"unscanned:{dc}")
+        dc = CLASS_NAME[f.data_class]
+        trace["requested"] = ctx.requested_model
+        trace["data_class"] = dc if f.scanned else f"unscanned:{dc}"
         trace["facts"] = record(f, self._needles, self._tag_keys)
         if explain:
             self._complexity(f)  # shown even when no rule needs it, and even if the request is refused
@@ -334,13 +349,15 @@ class Router:
         rule: Rule | None = None
         missed: list[list[str]] = []
         for r, checks in self._rules:
-            miss = first_miss(checks, f)
-            if miss is None:
+            for name, pred in checks:  # first_miss, inlined: a rule table is walked per request
+                if not pred(f):
+                    if explain:
+                        missed.append([r.name, name])
+                    break
+            else:
                 rule = r
                 trace["rule"] = r.name
                 break
-            if explain:
-                missed.append([r.name, miss])
         if explain:
             trace["missed"] = missed
 
@@ -357,26 +374,17 @@ class Router:
         masked = action in ("mask", "redact") and scan is not None and bool(scan.findings)
         trace["action"] = action
 
-        allowed: frozenset[str] | None = None
-        binding: list[CompiledConstraint] = []
-        waived: list[CompiledConstraint] = []
-        applied: list[str] = []
-        for c in self._constraints:
-            if not c.applies(f):
-                continue
-            if c.unless_masked and masked:
-                applied.append(f"{c.name}(waived:masked)")
-                waived.append(c)
-                continue
-            applied.append(c.name)
-            binding.append(c)
-            allowed = c.compliant if allowed is None else allowed & c.compliant
+        if self._by_class:
+            key = (f.classes, f.data_class, masked)
+            got = self._applied.get(key)
+            if got is None:
+                got = self._applied[key] = self._apply(f, masked)
+        else:
+            got = self._apply(f, masked)
+        applied, binding, waived, allowed, eligible = got
         if applied:
-            trace["constraints"] = applied
-        if allowed is not None:
-            eligible = self._eligible.get(allowed)
-            if eligible is None:
-                eligible = self._eligible[allowed] = sorted(allowed)
+            trace["constraints"] = list(applied)
+        if eligible is not None:
             trace["eligible"] = eligible
 
         plan = self._plan(ctx, f, rule)
@@ -389,7 +397,8 @@ class Router:
                                     output_tokens=f.max_output or 500, weights=plan.weights,
                                     request_id=ctx.request_id) if len(screen.kept) > 1 else screen.kept
         screen.kept = list(ranked)
-        self._screen(plan.fallbacks, f, allowed, binding, ctx, seen, screen)
+        if plan.fallbacks:
+            self._screen(plan.fallbacks, f, allowed, binding, ctx, seen, screen)
         if not screen.kept and not screen.demoted and action == "reroute":
             self._screen(self._reroute_pool(rule, plan), f, allowed, binding, ctx, seen, screen)
             trace["source"] = f"reroute({plan.source})"
@@ -409,7 +418,7 @@ class Router:
         if max_cost is not None:
             trace["max_cost_jpy"] = str(max_cost)
         trace["chosen"] = chosen
-        models = [self._by_id[m] for m in chain]
+        models = list(map(self._by_id.__getitem__, chain))
         privacy: PrivacyAction = "mask" if action == "mask" else "redact" if action == "redact" else "allow"
         scope = (rule.mask_scope if rule and rule.mask_scope else None) or p.mask_scope
         unmasked = self._unmasked(waived) if masked and scope == "abroad" else frozenset()
@@ -421,7 +430,32 @@ class Router:
         return Decision(model=models[0], fallbacks=models[1:], privacy_action=privacy,
                         max_cost=max_cost, rule=rule_name, trace=trace, unmasked=unmasked)
 
-    def _unmasked(self, waived: list[CompiledConstraint]) -> frozenset[str]:
+    def _apply(self, f: Features, masked: bool) -> _Applied:
+        """The constraints that bind ``f``: (their names as the trace shows them, the binding
+        ones, the ones masking waived, the models all binding ones allow — None: no constraint
+        binds —, those models sorted for the trace)."""
+        allowed: frozenset[str] | None = None
+        binding: list[CompiledConstraint] = []
+        waived: list[CompiledConstraint] = []
+        applied: list[str] = []
+        for c in self._constraints:
+            if not c.applies(f):
+                continue
+            if c.unless_masked and masked:
+                applied.append(f"{c.name}(waived:masked)")
+                waived.append(c)
+                continue
+            applied.append(c.name)
+            binding.append(c)
+            allowed = c.compliant if allowed is None else allowed & c.compliant
+        eligible = None
+        if allowed is not None:
+            eligible = self._eligible.get(allowed)
+            if eligible is None:
+                eligible = self._eligible[allowed] = sorted(allowed)
+        return tuple(applied), tuple(binding), tuple(waived), allowed, eligible
+
+    def _unmasked(self, waived: Sequence[CompiledConstraint]) -> frozenset[str]:
         """Models that may receive a request ``mask``/``redact`` applies to as written: domestic
         (Japan or on-prem, under Japanese law) and compliant with every constraint the masking
         waived — a constraint waived *because* the request is masked still binds a model that
@@ -433,7 +467,7 @@ class Router:
                 m for m in self._domestic if all(m in c.compliant for c in waived))
         return out
 
-    def _no_model(self, who: str, f: Features, plan: Plan, screen: Screen, applied: list[str]) -> Exception:
+    def _no_model(self, who: str, f: Features, plan: Plan, screen: Screen, applied: Sequence[str]) -> Exception:
         cats = {c for _, c, _ in screen.rejected if c != "kind"}
         if not cats:  # only models of the other kind were asked for
             what = "an embeddings request needs an embedding model" if f.operation == "embed" \
