@@ -47,6 +47,7 @@ from tenbin.privacy.normalize import fold, normalize
 from tenbin.privacy.types import PII_LABELS
 from tenbin.routing.complexity import Complexity, Tier, tier_for
 from tenbin.routing.packed import HALF, Unpacker, pack_all
+from tenbin.routing.prefilter import gate, matcher
 
 CLASSES: Final = ("PUBLIC", "INTERNAL", "CONFIDENTIAL", "PERSONAL")
 TIERS: Final[tuple[Tier, ...]] = ("light", "standard", "frontier")
@@ -102,9 +103,12 @@ _CUE_FAMILIES: Final = (
     ("question", r"[?？]|ですか|ますか|でしょうか|教えて|\b(?:what|why|how|which|when)\b"),
 )
 # One search per family, not one alternation scanned with finditer: a search stops at the first
-# hit and the engine can skip ahead on each family's first characters (~60 µs instead of ~140 µs
-# for 300 characters), and one family's match never hides another's overlapping one.
-_CUES: Final = tuple((name, re.compile(rx)) for name, rx in _CUE_FAMILIES)
+# hit, and one family's match never hides another's overlapping one. Each is a ``Gated`` search
+# (routing/prefilter.py): a branch led by ``\b``, a lookbehind or a group, which the engine would
+# try at every position, is searched only when a literal every match of it holds occurs
+# (~1 M → ~0.3 M instructions for the fourteen families on a 200-character prompt).
+_CUES: Final = tuple((name, matcher(rx)) for name, rx in _CUE_FAMILIES)
+_CODE_GATE: Final = gate(_CODE.pattern, _CODE.flags)  # no literal of it in the text: no code line either
 _TWELVE: Final = re.compile(r"(?<![0-9])([0-9]{4})[ -]?([0-9]{4})[ -]?([0-9]{4})(?![0-9])")
 _DIGIT: Final = re.compile(r"[0-9]")  # the My Number and mobile shapes need one; most prompts have none
 
@@ -187,7 +191,7 @@ def features(text: str, normalized: str | None = None) -> tuple[list[str], list[
     ask = _ask_zone(lines)
     feats.extend({"t:" + g for g in map(_add, ask, ask[1:])})
     s = ["s:bias", _LEN(len(text)), _LINES(len(lines))]
-    code = len(_CODE.findall(norm))
+    code = len(_CODE.findall(norm)) if _CODE_GATE is None or _CODE_GATE.search(norm) else 0
     if code:
         s.append("s:code" if code < 4 else "s:code_many")
     rows = _table_rows(lines)
@@ -202,7 +206,7 @@ def features(text: str, normalized: str | None = None) -> tuple[list[str], list[
         s.append("s:man_yen")
     if "%" in norm:
         s.append("s:percent")
-    s.extend("s:" + name for name, rx in _CUES if rx.search(norm))
+    s.extend("s:" + name for name, found in _CUES if found(norm))
     ascii_share = len(norm.encode("ascii", "ignore")) / max(1, n)
     s.append("s:ascii>0.8" if ascii_share > 0.8 else "s:ascii>0.4" if ascii_share > 0.4 else "s:ja")
     return feats, s
