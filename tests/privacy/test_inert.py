@@ -3,7 +3,6 @@ of many tiny strings cost what its bytes are worth (issue 11: 50,000 metadata ke
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -65,27 +64,29 @@ def _keys_body(salt: int) -> dict[str, Any]:
             "metadata": {f"k{salt}_{i}": f"v{i}" for i in range(50_000)}}
 
 
-def _prose(salt: int) -> dict[str, Any]:
-    line = ("{i}件目：契約書の写しを担当の山田太郎様（090-1234-{i:04d}）宛に"
-            "〒100-0001 東京都千代田区千代田1-1へ送付します。\n")
-    text = f"{salt}\n" + "".join(line.format(i=i % 10_000) for i in range(3_000))
-    assert len(text.encode()) >= 300_000
-    return {"model": "m", "messages": [{"role": "user", "content": text}]}
-
-
-def _cpu(stage: PrivacyStage, body: dict[str, Any]) -> float:
-    t0 = time.process_time()
-    stage.scan(body)
-    return time.process_time() - t0
-
-
-def test_fifty_thousand_metadata_keys_cost_no_more_than_300_kb_of_prose() -> None:
-    """Before the pre-filter the keys cost 5-8 times the prose (one full analysis per string); the
-    body is about 1 MB, so a cost in proportion to its bytes is well under twice the prose."""
+def test_fifty_thousand_metadata_keys_get_no_full_analysis_each() -> None:
+    """Before the pre-filter each of the 100,000 tiny strings got one full analysis (Sudachi and
+    every recognizer: seconds for the body, 5-8 times 300 kB of prose). Counted, not timed, so the
+    test holds on any CPU: the keys and values reach the analyser not at all, only the message does.
+    (The CPU comparison itself is a benchmark's business, not a unit test's.)"""
     stage = PrivacyStage.from_config({})
     assert stage is not None
-    stage.scan({"messages": [{"role": "user", "content": "準備：山田太郎 090-1234-5678"}]})
-    # Fresh strings each round (the detector remembers clean texts), best of two against noise.
-    keys = min(_cpu(stage, _keys_body(s)) for s in (1, 2))
-    prose = min(_cpu(stage, _prose(s)) for s in (1, 2))
-    assert keys < 2 * prose, (keys, prose)
+    analysed_texts: list[str] = []
+    registry = stage.detector._registry
+    real = registry.analyze
+
+    def counting(text: str) -> Any:
+        analysed_texts.append(text)
+        return real(text)
+
+    registry.analyze = counting  # type: ignore[method-assign]
+    found = stage.scan(_keys_body(1))
+    assert found is not None
+    assert len(analysed_texts) <= 2, analysed_texts[:5]  # the prompt "hi" (and nothing of the metadata)
+    assert not any(t.startswith(("k1_", "v")) for t in analysed_texts)
+    # The same body with one real value among the keys: that one string is analysed and found.
+    body = _keys_body(2)
+    body["metadata"]["k2_7"] = "山田太郎 090-1234-5678"
+    analysed_texts.clear()
+    stage.scan(body)
+    assert "山田太郎 090-1234-5678" in analysed_texts and len(analysed_texts) <= 3
