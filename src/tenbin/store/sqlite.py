@@ -2,14 +2,34 @@
 
 All access goes through one connection on one dedicated thread, so the event loop never blocks
 on disk and SQLite never sees concurrent writers from this process.
+
+Several processes write one file under ``tenbin serve --workers N`` (each worker's ledger and
+audit batches), and SQLite gives a writer that finds the write lock taken only its busy handler,
+which sleeps 1, 2, 5, 10 … 100 ms between tries and cannot be woken: a batch that waited 3 ms for
+the other worker's commit slept 8, and one that lost a few rounds slept hundreds of milliseconds,
+with every store read of that worker (a key's re-check every 2 s, which the requests for that key
+wait on) queued behind it (bench/gateway_overhead/README.md, "Workers: one SQLite file, two
+writers").
+So this store's write transactions first take an exclusive ``flock`` on ``<db>-wlock``, which the
+kernel hands to the next waiter the moment it is released; SQLite's lock is then free unless a
+writer outside this class holds it (older trees, other tools), for which the busy timeout stays.
+A key's re-check (``get_key``, every 2 s per key, which the requests for that key wait on) and
+the key count read on a second connection and thread, so they never queue behind a write that is
+waiting for the gate: WAL readers do not wait for writers.
+The WAL checkpoint is run after the gate is released (``wal_autocheckpoint`` would run it inside
+the committing ``COMMIT``, i.e. while the other workers wait for the gate), at most once a second.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import operator
+import os
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
@@ -21,6 +41,9 @@ from tenbin.ledger.record import COLUMNS, UsageRecord
 from tenbin.store import rollup
 from tenbin.store.base import CLIENT_SIDE_CONTENT_ERRORS, KeyRecord, Seal, extend_chain, insert_tuples
 
+if sys.platform != "win32":
+    import fcntl
+
 T = TypeVar("T")
 
 # sqlite3 binds only exact str/int/float/bytes without its adaptation step; a None goes through
@@ -30,12 +53,35 @@ T = TypeVar("T")
 # same for every connection: None is still bound as NULL.
 sqlite3.register_adapter(type(None), cast("Callable[[None], None]", {}.get))
 
+CHECKPOINT_EVERY_S = 1.0  # the WAL is folded back into the database at most this often, after a write
+
 # Idempotent on request_id only (spool replay). Not ``INSERT OR IGNORE``: that also swallows a
 # NOT NULL violation, so a row missing a required column vanished without an error or a trace.
-_INSERT_USAGE = (
-    f"INSERT INTO usage ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})"
-    " ON CONFLICT (request_id) DO NOTHING"
-)
+_INSERT_USAGE = f"INSERT INTO usage ({', '.join(COLUMNS)})"
+_ON_CONFLICT_USAGE = " ON CONFLICT (request_id) DO NOTHING"
+
+MAX_ROWS_PER_INSERT = 64
+
+
+def insert_rows(c: sqlite3.Connection, head: str, rows: Sequence[Sequence[Any]], tail: str = "") -> None:
+    """``head VALUES (…), (…), … tail`` for up to MAX_ROWS_PER_INSERT rows a statement, in chunks
+    of powers of two (so a few statements, each prepared once, serve every batch size), instead of
+    ``executemany``. Each step of a statement gives the GIL back, and the store thread must win it
+    back from an event loop thread that is busy all the time at saturation: with one step a row a
+    batch of a few hundred rows held SQLite's write lock — which the other workers wait for — for
+    ~15 ms, most of it waiting for the GIL (bench/gateway_overhead/README.md, "Workers: one SQLite
+    file, two writers"). Binding
+    is the same as executemany's, so what a row holds is refused the same way."""
+    if not rows:
+        return
+    width = len(rows[0])
+    limit = max(1, min(MAX_ROWS_PER_INSERT, c.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width))
+    one = "(" + ", ".join("?" * width) + ")"
+    i = 0
+    while i < len(rows):
+        n = min(limit, 1 << ((len(rows) - i).bit_length() - 1))  # the largest power of two that fits
+        c.execute(f"{head} VALUES {', '.join([one] * n)}{tail}", [v for r in rows[i:i + n] for v in r])
+        i += n
 
 
 # Every request's row goes through this (on the event loop, before the store thread): one C-level
@@ -89,6 +135,10 @@ class SQLiteStore:
         self.path = path
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite")
         self._conn: sqlite3.Connection | None = None
+        self._gate: int | None = None  # the fd of <db>-wlock (none for :memory: and on Windows)
+        self._reads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-read")
+        self._rconn: sqlite3.Connection | None = None  # read-only; :memory: has none (another connection is another db)
+        self._checkpointed = (0.0, 0)  # (monotonic time, conn.total_changes) of the last checkpoint
 
     def _connect(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -99,16 +149,67 @@ class SQLiteStore:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA busy_timeout=5000")
+            if self.path != ":memory:" and sys.platform != "win32":
+                conn.execute("PRAGMA wal_autocheckpoint=0")  # _checkpoint, outside the gate
+                self._gate = os.open(self.path + "-wlock", os.O_RDWR | os.O_CREAT, 0o600)
             self._conn = conn
         return self._conn
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Hold the write gate (module docstring) around one write transaction."""
+        fd = self._gate
+        if fd is None or sys.platform == "win32":
+            yield
+            return
+        fcntl.flock(fd, fcntl.LOCK_EX)  # blocks without the GIL; woken as soon as the holder unlocks
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def _checkpoint(self, c: sqlite3.Connection) -> None:
+        """Copy the WAL back into the database when this connection wrote since the last time and
+        that was ``CHECKPOINT_EVERY_S`` ago. PASSIVE: never waits for readers or writers."""
+        if self._gate is None or c.in_transaction:
+            return
+        when, changes = self._checkpointed
+        now = time.monotonic()
+        if c.total_changes != changes and now - when >= CHECKPOINT_EVERY_S:
+            c.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            self._checkpointed = (now, c.total_changes)
+
+    def _call(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        c = self._connect()
+        try:
+            return fn(c)
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                self._checkpoint(c)
+
     async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, lambda: fn(self._connect()))
+        return await loop.run_in_executor(self._pool, self._call, fn)
+
+    def _reader(self) -> sqlite3.Connection:
+        if self._rconn is None:
+            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA busy_timeout=5000")
+            conn.execute("PRAGMA query_only=1")
+            self._rconn = conn
+        return self._rconn
+
+    async def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """A read on the request path, on the reading connection (module docstring)."""
+        if self.path == ":memory:":
+            return await self._run(fn)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._reads, lambda: fn(self._reader()))
 
     def run_sync(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """For CLI code that is not inside an event loop."""
-        return self._pool.submit(lambda: fn(self._connect())).result()
+        return self._pool.submit(self._call, fn).result()
 
     async def migrate(self) -> None:
         def go(c: sqlite3.Connection) -> None:
@@ -142,9 +243,21 @@ class SQLiteStore:
         return isinstance(exc, sqlite3.ProgrammingError) and "binding" in str(exc).lower()
 
     async def close(self) -> None:
+        def done_reading() -> None:
+            if self._rconn is not None:
+                self._rconn.close()
+                self._rconn = None
+
+        if self._rconn is not None:  # first: the writer's close, the last one, checkpoints
+            await asyncio.get_running_loop().run_in_executor(self._reads, done_reading)
+        self._reads.shutdown(wait=True)
+
         def go(c: sqlite3.Connection) -> None:
-            c.close()
+            c.close()  # the last connection to close checkpoints the whole WAL
             self._conn = None
+            if self._gate is not None:
+                os.close(self._gate)
+                self._gate = None
 
         if self._conn is not None:
             await self._run(go)
@@ -154,15 +267,16 @@ class SQLiteStore:
         data = [_usage_row(r) for r in rows]
 
         def go(c: sqlite3.Connection) -> None:
-            c.execute("BEGIN IMMEDIATE")  # the rowid mark and the rollup under the write lock
-            try:
-                since = rollup.mark(c)
-                c.executemany(_INSERT_USAGE, data)
-                rollup.add_since(c, since)
-                c.execute("COMMIT")
-            except BaseException:
-                c.execute("ROLLBACK")
-                raise
+            with self._writing():
+                c.execute("BEGIN IMMEDIATE")  # the rowid mark and the rollup under the write lock
+                try:
+                    since = rollup.mark(c)
+                    insert_rows(c, _INSERT_USAGE, data, _ON_CONFLICT_USAGE)
+                    rollup.add_since(c, since)
+                    c.execute("COMMIT")
+                except BaseException:
+                    c.execute("ROLLBACK")
+                    raise
 
         await self._run(go)
 
@@ -176,13 +290,14 @@ class SQLiteStore:
         data = [tuple(r) for r in rows]
 
         def go(c: sqlite3.Connection) -> None:
-            c.execute("BEGIN")
-            try:
-                c.executemany(sql, data)
-                c.execute("COMMIT")
-            except BaseException:
-                c.execute("ROLLBACK")
-                raise
+            with self._writing():
+                c.execute("BEGIN")
+                try:
+                    c.executemany(sql, data)
+                    c.execute("COMMIT")
+                except BaseException:
+                    c.execute("ROLLBACK")
+                    raise
 
         await self._run(go)
 
@@ -202,7 +317,7 @@ class SQLiteStore:
             row = c.execute("SELECT * FROM api_keys WHERE id = ?", (key_id,)).fetchone()
             return _key_from_row(row) if row else None
 
-        return await self._run(go)
+        return await self._read(go)
 
     async def list_keys(self, team: str | None = None) -> list[KeyRecord]:
         def go(c: sqlite3.Connection) -> list[KeyRecord]:
@@ -223,7 +338,7 @@ class SQLiteStore:
         return n > 0
 
     async def count_keys(self) -> int:
-        return await self._run(
+        return await self._read(
             lambda c: int(c.execute("SELECT count(*) FROM api_keys WHERE revoked_at IS NULL").fetchone()[0])
         )
 
@@ -231,19 +346,30 @@ class SQLiteStore:
         self, bodies: Sequence[Mapping[str, Any]],
         seal: Seal,
     ) -> tuple[int, str]:
+        def head(c: sqlite3.Connection) -> tuple[int, str] | None:
+            row = c.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+            return (int(row[0]), str(row[1])) if row else None
+
         def go(c: sqlite3.Connection) -> tuple[int, str]:
-            c.execute("BEGIN IMMEDIATE")  # holds the write lock from reading the head to commit
-            try:
-                head = c.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
-                rows, (seq, prev) = extend_chain(bodies, (int(head[0]), str(head[1])) if head else None, seal)
-                if rows:
-                    cols, values = insert_tuples(rows)
-                    c.executemany(
-                        f"INSERT INTO audit_log ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})", values)
-                c.execute("COMMIT")
-                return seq, prev
-            except BaseException:
-                c.execute("ROLLBACK")
-                raise
+            # Sealing (a canonical JSON and a SHA-256 per entry) is most of an append: do it before
+            # taking the write lock, against the head as it is now, and again inside only if
+            # another process appended in between — the head is re-read under BEGIN IMMEDIATE, so
+            # the rows inserted always chain onto the real head.
+            seen = head(c)
+            rows, new_head = extend_chain(bodies, seen, seal)
+            with self._writing():
+                c.execute("BEGIN IMMEDIATE")  # holds the write lock from reading the head to commit
+                try:
+                    now = head(c)
+                    if now != seen:
+                        rows, new_head = extend_chain(bodies, now, seal)
+                    if rows:
+                        cols, values = insert_tuples(rows)
+                        insert_rows(c, f"INSERT INTO audit_log ({', '.join(cols)})", values)
+                    c.execute("COMMIT")
+                    return new_head
+                except BaseException:
+                    c.execute("ROLLBACK")
+                    raise
 
         return await self._run(go)
