@@ -175,7 +175,7 @@ class Stages:
         from tenbin.routing.router import Router
 
         st = self
-        serve = app_mod.serve
+        serve = vars(app_mod)["serve"]  # re-exported by tenbin.api.app from api/faces.py
 
         async def timed_serve(request: Any, face: Any, *a: Any, **k: Any) -> Any:
             if st.now:
@@ -183,7 +183,7 @@ class Stages:
             st.now = {"handler": time.perf_counter()}
             return await serve(request, face, *a, **k)
 
-        app_mod.serve = timed_serve  # type: ignore[assignment]
+        vars(app_mod)["serve"] = timed_serve
         scan = PrivacyStage.scan_async
 
         async def timed_scan(self: Any, *a: Any, **k: Any) -> Any:

@@ -81,13 +81,13 @@ class Windows:
         from tenbin.routing.router import Router
 
         w = self
-        serve = app_mod.serve
+        serve = vars(app_mod)["serve"]  # re-exported by tenbin.api.app from api/faces.py
 
         async def cut_serve(request: Any, face: Any, *a: Any, **k: Any) -> Any:
             w.cut("HTTP in (client send, aiohttp server parse)")
             return await serve(request, face, *a, **k)
 
-        app_mod.serve = cut_serve  # type: ignore[assignment]
+        vars(app_mod)["serve"] = cut_serve
         scan = PrivacyStage.scan_async
 
         async def cut_scan(self: Any, *a: Any, **k: Any) -> Any:

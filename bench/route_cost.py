@@ -18,11 +18,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import ctypes
 import glob
 import os
-import subprocess
-import tempfile
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -30,6 +28,8 @@ from typing import Any
 
 import orjson
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import instructions_per_request as ipr
 from tenbin.catalog.catalog import load_catalog
 from tenbin.config.loader import build_config
 from tenbin.context import Principal, RequestContext
@@ -39,25 +39,6 @@ from tenbin.routing.router import Router
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT.parent / "shared" / "data" / "routing_ja_dev.jsonl"
-
-C_SOURCE = r"""
-#include <valgrind/callgrind.h>
-void cg_zero(void) { CALLGRIND_ZERO_STATS; }
-void cg_dump(const char *s) { CALLGRIND_DUMP_STATS_AT(s); }
-int cg_on(void) { return RUNNING_ON_VALGRIND; }
-"""
-
-
-def helper() -> ctypes.CDLL:
-    out = Path(tempfile.gettempdir()) / "tenbin_cg_helper.so"
-    if not out.exists():
-        src = out.with_suffix(".c")
-        src.write_text(C_SOURCE)
-        subprocess.run(["gcc", "-O1", "-shared", "-fPIC", "-o", str(out), str(src)], check=True)
-    lib = ctypes.CDLL(str(out))
-    lib.cg_dump.argtypes = [ctypes.c_char_p]
-    return lib
-
 
 def prompts() -> list[str]:
     paths = ([DEV] if DEV.is_file() else []) + sorted((ROOT / "bench" / "data").glob("routing_holdout_*.jsonl"))
@@ -104,7 +85,7 @@ def main() -> None:
     passes = {"classify": classify, "decide": decide(False), "decide_explain": decide(True)}
     for fn in passes.values():  # warm-up: caches, memos, first-call costs
         fn()
-    cg = helper()
+    cg = ipr.helper()
     if cg.cg_on():
         before = set(glob.glob(f"/tmp/rc.{os.getpid()}*"))
         for name, fn in passes.items():
