@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import json
 import math
 import re
 from bisect import bisect_right
@@ -38,8 +39,6 @@ from dataclasses import dataclass, field
 from importlib import resources
 from operator import add as _add
 from typing import Any, Final, Protocol
-
-import orjson
 
 from tenbin.privacy.checksums import my_number_valid
 from tenbin.privacy.classes import DataClass
@@ -234,7 +233,11 @@ class LinearModel:
     def load(cls, data: bytes | None = None) -> LinearModel:
         if data is None:
             data = resources.files("tenbin.routing").joinpath(WEIGHTS_FILE).read_bytes()
-        raw = orjson.loads(gzip.decompress(data))
+        # The stdlib parser with one float object per distinct number: ~256k weights are only ~530
+        # distinct hundredths, and orjson made an object of each (~6 MB per process, and its pages
+        # stayed with the process after they were freed). Every HTTP worker loads the model, so
+        # this is per worker PSS (bench/gateway_overhead/worker_memory.py); ~25 ms more at start.
+        raw = json.loads(gzip.decompress(data), parse_float=_Floats().__getitem__)
         return cls({k: tuple(v) for k, v in raw["w"].items()}, tuple(raw["bias"]), raw.get("meta", {}))
 
     @classmethod
@@ -274,6 +277,14 @@ class LinearModel:
         if rows:
             out = [b + STRUCT_VALUE * sum(col) for b, col in zip(out, zip(*rows, strict=True), strict=True)]
         return out
+
+
+class _Floats(dict[str, float]):
+    """Each number's float, made once: ``__getitem__`` is C-level for the numbers seen before."""
+
+    def __missing__(self, text: str) -> float:
+        value = self[text] = float(text)
+        return value
 
 
 @functools.cache
