@@ -29,7 +29,8 @@ from pathlib import Path
 
 import orjson
 
-from tenbin.routing.classifier import CLASSES, STRUCT_VALUE, TIERS, features, softmax
+from tenbin.routing.classifier import CLASSES, TIERS, features
+from tenbin.routing.linear import STRUCT_VALUE, softmax
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent

@@ -18,14 +18,13 @@ from tenbin.privacy import DataClass, Detector, PrivacyConfig
 from tenbin.privacy.normalize import normalize
 from tenbin.privacy.recognizers.markers import ConfidentialMarkerRecognizer
 from tenbin.routing.classifier import (
-    WEIGHTS_FILE,
     LearnedClassifier,
-    LinearModel,
     marker_is_topic,
     my_numbers,
     person_strength,
     pii_strength,
 )
+from tenbin.routing.linear import WEIGHTS_FILE, LinearModel
 from tests.routing.conftest import RouterFactory, ctx
 
 

@@ -1,5 +1,6 @@
 """Weight rows packed as one integer each (routing/packed.py) sum to the exact column totals, and
-the classifier's logits from them equal the float sums they replace."""
+the classifier's logits from them equal the float sums they replace (``LinearModel._float_logits``,
+kept as the path for weights that are not hundredths)."""
 
 from __future__ import annotations
 
@@ -11,27 +12,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tenbin.routing.classifier import STRUCT_VALUE, LinearModel, features
+from tenbin.routing.classifier import features
+from tenbin.routing.linear import LinearModel
 from tenbin.routing.packed import HALF, Unpacker, pack, pack_all
 
 ROOT = Path(__file__).resolve().parents[2]
 
 hundredths = st.integers(min_value=-10**9, max_value=10**9)
-
-
-def old_logits(m: LinearModel, feats: tuple[list[str], list[str]]) -> list[float]:
-    """LinearModel.logits before the packing (float column sums), as it was written."""
-    w = m.weights
-    grams, struct = feats
-    out = list(m.bias)
-    rows = list(filter(None, map(w.get, grams)))
-    if rows:
-        scale = 1.0 / math.sqrt(len(grams))
-        out = [b + scale * sum(col) for b, col in zip(out, zip(*rows, strict=True), strict=True)]
-    rows = list(filter(None, map(w.get, struct)))
-    if rows:
-        out = [b + STRUCT_VALUE * sum(col) for b, col in zip(out, zip(*rows, strict=True), strict=True)]
-    return out
 
 
 @settings(max_examples=300, deadline=None)
@@ -75,16 +62,16 @@ def test_a_model_not_in_hundredths_keeps_the_float_sums() -> None:
     feats = (["ab", "bc", "zz"], ["s:bias", "s:code"])
     m = _model({"ab": (0.123, -1.5), "bc": (0.25, 0.001), "s:bias": (1.0, -0.3), "s:code": (0.5, 0.5)}, (0.1, -0.2))
     assert m.packed is None
-    assert m.logits(feats) == old_logits(m, feats) == m._float_logits(feats)
+    assert m.logits(feats) == m._float_logits(feats)
 
 
 def test_a_model_in_hundredths_is_packed_and_sums_as_before() -> None:
     feats = (["ab", "bc", "zz"], ["s:bias", "s:code", "s:none"])
     m = _model({"ab": (0.12, -1.5), "bc": (-0.25, 0.07), "s:bias": (1.0, -0.3), "s:code": (0.5, 0.5)}, (0.1, -0.2))
     assert m.packed is not None
-    assert m.logits(feats) == pytest.approx(old_logits(m, feats), rel=0, abs=1e-12)
+    assert m.logits(feats) == pytest.approx(m._float_logits(feats), rel=0, abs=1e-12)
     assert m.logits((["zz"], ["s:none"])) == [0.1, -0.2]  # nothing known: the bias alone
-    assert m.logits(([], [])) == old_logits(m, ([], []))
+    assert m.logits(([], [])) == m._float_logits(([], []))
 
 
 def test_rows_of_unequal_length_fall_back_to_the_float_path() -> None:
@@ -105,7 +92,7 @@ def test_the_shipped_model_is_packed_and_gives_the_float_logits() -> None:
     worst = 0.0
     for t in texts[::3]:
         f = features(t)
-        new, old = m.logits(f), old_logits(m, f)
+        new, old = m.logits(f), m._float_logits(f)
         worst = max(worst, *(abs(a - b) for a, b in zip(new, old, strict=True)))
         assert [round(x, 9) for x in new] == pytest.approx([round(x, 9) for x in old], abs=2e-9)
     assert worst < 1e-12

@@ -29,14 +29,9 @@ nothing found is ever set aside and every marker counts, even as a topic.
 
 from __future__ import annotations
 
-import functools
-import gzip
-import json
-import math
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
-from importlib import resources
+from dataclasses import dataclass
 from operator import add as _add
 from typing import Any, Final, Protocol
 
@@ -45,12 +40,11 @@ from tenbin.privacy.classes import DataClass
 from tenbin.privacy.normalize import fold, normalize
 from tenbin.privacy.types import PII_LABELS
 from tenbin.routing.complexity import Complexity, Tier, tier_for
-from tenbin.routing.packed import HALF, Unpacker, pack_all
+from tenbin.routing.linear import LinearModel, softmax
 from tenbin.routing.prefilter import gate, matcher
 
 CLASSES: Final = ("PUBLIC", "INTERNAL", "CONFIDENTIAL", "PERSONAL")
 TIERS: Final[tuple[Tier, ...]] = ("light", "standard", "frontier")
-WEIGHTS_FILE: Final = "classifier_weights.json.gz"
 #: Only the start of a very long prompt is read (instructions sit at the start or the end, so the
 #: last part is read too): features of a 100 kB paste cost no more than those of 4 kB.
 HEAD, TAIL = 3000, 1000
@@ -163,11 +157,6 @@ _LINES: Final = _Buckets("s:lines", (2, 4, 8, 16))
 _BULLETS: Final = _Buckets("s:bullets", (3, 6, 10))
 
 
-#: Value of a structural or cue feature; an n-gram's is 1/sqrt(number of n-grams), so a cue
-#: family weighs about as much as a few dozen n-grams whatever the prompt's length.
-STRUCT_VALUE: Final = 0.25
-
-
 def features(text: str, normalized: str | None = None) -> tuple[list[str], list[str]]:
     """(n-grams and words, structural and cue features) present in ``text``; each counts once.
     ``normalized`` is ``normalize(text)`` when the caller has it (classify normalises once for
@@ -209,94 +198,6 @@ def features(text: str, normalized: str | None = None) -> tuple[list[str], list[
     ascii_share = len(norm.encode("ascii", "ignore")) / max(1, n)
     s.append("s:ascii>0.8" if ascii_share > 0.8 else "s:ascii>0.4" if ascii_share > 0.4 else "s:ja")
     return feats, s
-
-
-# ---- the shipped model ----------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class LinearModel:
-    """Weights per feature: 4 class logits then 3 tier logits."""
-
-    weights: dict[str, tuple[float, ...]]
-    bias: tuple[float, ...]
-    meta: dict[str, Any]
-    #: The rows packed as integers (routing/packed.py); None when a weight is not in hundredths.
-    packed: dict[str, int] | None = field(init=False, repr=False, compare=False)
-    _lanes: Unpacker = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        n = len(self.bias)
-        rows = self.weights.items()
-        object.__setattr__(self, "packed", pack_all(rows) if all(len(r) == n for _, r in rows) else None)
-        object.__setattr__(self, "_lanes", Unpacker(n))
-
-    @classmethod
-    def load(cls, data: bytes | None = None) -> LinearModel:
-        if data is None:
-            data = resources.files("tenbin.routing").joinpath(WEIGHTS_FILE).read_bytes()
-        # The stdlib parser with one float object per distinct number: ~256k weights are only ~530
-        # distinct hundredths, and orjson made an object of each (~6 MB per process, and its pages
-        # stayed with the process after they were freed). Every HTTP worker loads the model, so
-        # this is per worker PSS (bench/gateway_overhead/worker_memory.py); ~25 ms more at start.
-        raw = json.loads(gzip.decompress(data), parse_float=_Floats().__getitem__)
-        return cls({k: tuple(v) for k, v in raw["w"].items()}, tuple(raw["bias"]), raw.get("meta", {}))
-
-    @classmethod
-    def shipped(cls) -> LinearModel:
-        """The model shipped with the package, loaded once per process: every router (each
-        config reload builds one) reads the same file, and parsing and packing it costs ~0.3 s."""
-        return _shipped()
-
-    def logits(self, feats: tuple[list[str], list[str]]) -> list[float]:
-        if self.packed is None:
-            return self._float_logits(feats)
-        w = self.packed
-        grams, struct = feats
-        out = self.bias
-        # One integer sum per kind of feature; filter(None, ...) drops the misses, in C.
-        total = sum(filter(None, map(w.get, grams)))
-        if total:
-            scale = 1.0 / math.sqrt(len(grams))
-            out = tuple(b + scale * ((k - HALF) / 100) for b, k in zip(out, self._lanes.biased(total), strict=True))
-        total = sum(filter(None, map(w.get, struct)))
-        if total:
-            out = tuple(b + STRUCT_VALUE * ((k - HALF) / 100)
-                        for b, k in zip(out, self._lanes.biased(total), strict=True))
-        return list(out)
-
-    def _float_logits(self, feats: tuple[list[str], list[str]]) -> list[float]:
-        """The same sums in floats, for weights that are not hundredths."""
-        w = self.weights
-        grams, struct = feats
-        out = list(self.bias)
-        # filter(None, ...) drops only the misses (a row is a non-empty tuple), in C.
-        rows = list(filter(None, map(w.get, grams)))
-        if rows:
-            scale = 1.0 / math.sqrt(len(grams))
-            out = [b + scale * sum(col) for b, col in zip(out, zip(*rows, strict=True), strict=True)]
-        rows = list(filter(None, map(w.get, struct)))
-        if rows:
-            out = [b + STRUCT_VALUE * sum(col) for b, col in zip(out, zip(*rows, strict=True), strict=True)]
-        return out
-
-
-class _Floats(dict[str, float]):
-    """Each number's float, made once: ``__getitem__`` is C-level for the numbers seen before."""
-
-    def __missing__(self, text: str) -> float:
-        value = self[text] = float(text)
-        return value
-
-
-@functools.cache
-def _shipped() -> LinearModel:
-    return LinearModel.load()
-
-
-def softmax(xs: list[float]) -> list[float]:
-    m = max(xs)
-    es = [math.exp(x - m) for x in xs]
-    t = sum(es)
-    return [e / t for e in es]
 
 
 # ---- deterministic facts --------------------------------------------------------------------
