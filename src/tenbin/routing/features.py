@@ -82,8 +82,7 @@ def prompt_text(ctx: RequestContext) -> str:
     """The text a request's size is judged by: its messages' text (an embedding's inputs)."""
     if ctx.operation == "embed":
         return "\n".join(embed_texts(ctx.body))
-    messages = ctx.body.get("messages") or []
-    return "\n".join(_content_text(m.get("content")) for m in messages if isinstance(m, dict))
+    return _chat_text(ctx.body.get("messages") or [])[0]
 
 
 def max_output(body: dict[str, Any]) -> int:
@@ -111,11 +110,9 @@ def _chat_text(messages: Any) -> tuple[str, int]:
 def extract(ctx: RequestContext, scan: Any, unscanned_as: DataClass) -> Features:
     body = ctx.body
     messages = body.get("messages") or []
-    if ctx.operation == "embed":
+    text, turns = _chat_text(messages)
+    if ctx.operation == "embed":  # its inputs are its text
         text = prompt_text(ctx)
-        turns = sum(1 for m in messages if isinstance(m, dict) and m.get("role") == "user")
-    else:
-        text, turns = _chat_text(messages)
     if scan is None:
         data_class, classes, labels = unscanned_as, frozenset((unscanned_as,)), _NO_LABELS
     else:
