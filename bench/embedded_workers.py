@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import signal
@@ -29,32 +28,19 @@ from typing import Any
 import aiohttp
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench" / "gateway_overhead"))
+import measure  # noqa: E402  (the process-tree instruments workers.py uses)
+import procsplit  # noqa: E402
+
 TENBIN = str(Path(sys.executable).with_name("tenbin"))
 VENDOR_ENV = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY")
 PROMPTS = ["Say hello in one short sentence.", "Name a colour.", "What is 2 + 2?", "Give one word for happy."]
 
 
-def tree(pid: int) -> list[int]:
-    kids: dict[int, list[int]] = {}
-    for e in os.listdir("/proc"):
-        if e.isdigit():
-            try:
-                ppid = int(Path(f"/proc/{e}/stat").read_text().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
-            kids.setdefault(ppid, []).append(int(e))
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        todo.extend(kids.get(p, []))
-    return out
-
-
 def memory_mb(pid: int) -> tuple[float, float]:
     """(RSS, PSS) of the process tree in MB: RSS counts shared pages in every process, PSS splits them."""
     rss = pss = 0
-    for p in tree(pid):
+    for p in measure.tree(pid):
         try:
             for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Rss:"):
@@ -64,26 +50,6 @@ def memory_mb(pid: int) -> tuple[float, float]:
         except OSError:
             continue
     return rss / 1024, pss / 1024
-
-
-def autogroup_nice(pid: int, nice: int | None) -> None:
-    """See bench/gateway_overhead/procsplit.py: on a box with niced background work in other
-    sessions, give this run's sessions the cores it measures."""
-    if nice is not None:
-        with contextlib.suppress(OSError):
-            Path(f"/proc/{pid}/autogroup").write_text(str(nice))
-
-
-def cpu_s(pid: int) -> float:
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for p in tree(pid):
-        try:
-            f = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(f[11]) + int(f[12])
-    return total / tick
 
 
 class Server:
@@ -105,7 +71,7 @@ class Server:
             self.proc = subprocess.Popen([TENBIN, "serve", "--config", str(self.cfg), "--log-level", "warning",
                                           "--workers", str(self.workers)], cwd=REPO, env=env, stdout=fh,
                                          stderr=subprocess.STDOUT, start_new_session=True)
-        autogroup_nice(self.proc.pid, self.nice)
+        procsplit.autogroup_nice(self.proc.pid, self.nice)
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -176,7 +142,7 @@ def main() -> None:
     ap.add_argument("--json", default=str(REPO / "bench" / "gateway_overhead" / "results-embedded-workers.json"))
     ap.add_argument("--autogroup-nice", type=int, default=None, help="e.g. -10: see procsplit.autogroup_nice")
     args = ap.parse_args()
-    autogroup_nice(os.getpid(), args.autogroup_nice)
+    procsplit.autogroup_nice(os.getpid(), args.autogroup_nice)
     concs = [int(c) for c in args.conc.split(",")]
     work = Path(tempfile.mkdtemp(prefix="tenbin-embedded-workers-"))
     servers = {n: Server(n, 9600 + n, work, args.autogroup_nice) for n in (1, 2)}
@@ -190,9 +156,9 @@ def main() -> None:
                 asyncio.run(load(srv.port, 1, 3, args.max_tokens))  # warm-up
                 row: dict[str, Any] = {"loadavg": os.getloadavg()[0]}
                 for c in concs:
-                    c0 = cpu_s(srv.proc.pid)
+                    c0 = measure.cpu_seconds(srv.proc.pid)
                     r = asyncio.run(load(srv.port, c, args.seconds, args.max_tokens))
-                    r["server_cores"] = (cpu_s(srv.proc.pid) - c0) / args.seconds
+                    r["server_cores"] = (measure.cpu_seconds(srv.proc.pid) - c0) / args.seconds
                     row[f"c{c}"] = r
                 row["rss_mb"], row["pss_mb"] = memory_mb(srv.proc.pid)
                 runs[n].append(row)
