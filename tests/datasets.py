@@ -22,14 +22,20 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 
 
-def pii_dev_set() -> Path:
-    """The dev set's path, or skip (fail under CI=true) saying where it was looked for and why."""
-    path = Path(os.environ.get(PII_DEV_ENV) or PII_DEV_DEFAULT)
+def shared_set(path: Path, why: str = "") -> Path:
+    """``path`` (a file of the shared data checkout, or another copy of one), or skip (fail under
+    CI=true) saying where it was looked for and why."""
     if path.is_file():
         return path
-    why = (f"needs the privacy dev set {path}, which is not in this repository (it lives in the shared "
-           f"data checkout next to it, ../shared/data/); set {PII_DEV_ENV}=/path/to/pii_ja_dev.jsonl "
-           "to use another copy")
+    why = why or f"needs {path}, which is not in this repository (the shared data checkout next to it, ../shared/data/)"
     if in_ci():
         pytest.fail(f"{why} — CI=true, where the file must be present", pytrace=False)
     pytest.skip(why)
+
+
+def pii_dev_set() -> Path:
+    """The dev set's path, or skip (fail under CI=true) saying where it was looked for and why."""
+    path = Path(os.environ.get(PII_DEV_ENV) or PII_DEV_DEFAULT)
+    return shared_set(path, f"needs the privacy dev set {path}, which is not in this repository (it lives in the "
+                      f"shared data checkout next to it, ../shared/data/); set {PII_DEV_ENV}=/path/to/pii_ja_dev.jsonl "
+                      "to use another copy")

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from tenbin.privacy.normalize import normalize
 from tenbin.routing import classifier
 from tenbin.routing.prefilter import Gated, analyse, gate, matcher, split_alternatives
-from tests.datasets import in_ci
+from tests.datasets import shared_set
 
 _p: Any = importlib.import_module("re._parser")
 
@@ -59,15 +59,6 @@ def corpus(path: Path) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _need(path: Path) -> Path:
-    if path.is_file():
-        return path
-    why = f"needs {path} (the shared data checkout next to this repo)"
-    if in_ci():
-        pytest.fail(f"{why} — CI=true, where the file must be present", pytrace=False)
-    pytest.skip(why)
-
-
 def test_the_sets_are_there() -> None:
     assert all(p.is_file() for p in IN_REPO)
     assert sum(len(corpus(p)) for p in IN_REPO) > 10_000
@@ -75,7 +66,7 @@ def test_the_sets_are_there() -> None:
 
 @pytest.mark.parametrize("path", [*IN_REPO, *SHARED_SETS], ids=lambda p: p.name)
 def test_gated_searches_agree_on_every_prompt(path: Path) -> None:
-    texts = corpus(_need(path))
+    texts = corpus(shared_set(path))
     for name, rx, flags in GATED:
         plain = re.compile(rx, flags).search
         g = Gated(rx, flags).search
@@ -103,13 +94,13 @@ def test_the_prompts_exercise_every_family() -> None:
 def test_the_code_gate_never_hides_a_code_line(path: Path) -> None:
     g = gate(classifier._CODE.pattern, classifier._CODE.flags)
     assert g is not None
-    for t in corpus(_need(path)):
+    for t in corpus(shared_set(path)):
         assert g.search(t) is not None or classifier._CODE.search(t) is None, t[:200]
 
 
 @pytest.mark.parametrize("path", [*IN_REPO, *SHARED_SETS], ids=lambda p: p.name)
 def test_features_are_those_of_the_plain_searches(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    texts = _texts(_need(path))
+    texts = _texts(shared_set(path))
     gated = [classifier.features(t) for t in texts]
     monkeypatch.setattr(classifier, "_CUES", tuple((n, re.compile(rx).search) for n, rx in classifier._CUE_FAMILIES))
     monkeypatch.setattr(classifier, "_CODE_GATE", None)
