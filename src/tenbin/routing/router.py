@@ -26,7 +26,7 @@ from tenbin.config.schema import Config
 from tenbin.context import RequestContext
 from tenbin.errors import BadRequest, Forbidden, NotFound, RateLimited, UpstreamError
 from tenbin.routing.classifier import LearnedClassifier, RequestClassifier
-from tenbin.routing.compile import Check, compile_match
+from tenbin.routing.compile import Check, compile_match, first_miss
 from tenbin.routing.complexity import ComplexityEstimator, HeuristicComplexity
 from tenbin.routing.constraints import CompiledConstraint, compile_constraints
 from tenbin.routing.decision import Decision, PrivacyAction, sent_abroad
@@ -349,15 +349,13 @@ class Router:
         rule: Rule | None = None
         missed: list[list[str]] = []
         for r, checks in self._rules:
-            for name, pred in checks:  # first_miss, inlined: a rule table is walked per request
-                if not pred(f):
-                    if explain:
-                        missed.append([r.name, name])
-                    break
-            else:
+            miss = first_miss(checks, f)
+            if miss is None:
                 rule = r
                 trace["rule"] = r.name
                 break
+            if explain:
+                missed.append([r.name, miss])
         if explain:
             trace["missed"] = missed
 
