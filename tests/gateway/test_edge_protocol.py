@@ -156,10 +156,42 @@ def test_a_slow_drip_body_is_cut_with_a_408_after_body_timeout(gw: GatewayHandle
     r = exchange(gw, [head] + [BODY[i:i + 1] for i in range(len(BODY))], gap=0.1, wait=5)
     assert r.status == 408 and r.error()["code"] == "request_timeout"
     assert TIMEOUT <= r.elapsed < TIMEOUT + 1.5
-    assert r.closed  # the connection is closed at once, the rest of the drip is not read
+    assert r.closed  # EOF at once (the write side is shut), no reset: the rest of the drip is not waited for
     assert fake_openai.requests == []
     [row] = [x for x in ledger_rows(gw) if x["status"] == 408]
     assert (row["team"], row["error_class"]) == ("sales", "request_timeout")
+
+
+def test_a_client_still_sending_after_the_408_reads_it_then_eof_and_is_cut_off_after_the_linger(
+        gw: GatewayHandle) -> None:
+    """The close is in stages (api/errors.py ClosingResponse): bytes sent after the 408 are read
+    and dropped, not answered with a reset, for at most LINGER_S; then the socket is closed."""
+    from tenbin.api.errors import LINGER_S
+    key = make_key(gw, "sales")
+    head = request("POST /v1/chat/completions HTTP/1.1", b"{", key=key, **{"content-length": "1000"})
+
+    async def go() -> tuple[bytes, list[str], float]:
+        u = urlsplit(gw.url)
+        reader, writer = await asyncio.open_connection(u.hostname, u.port)
+        writer.write(head)
+        got = await asyncio.wait_for(reader.read(), 5)  # up to EOF: a reset here raises
+        t0, seen = time.monotonic(), []
+        try:
+            while time.monotonic() - t0 < LINGER_S + 3:
+                writer.write(b"x")
+                await writer.drain()
+                seen.append("ok")
+                await asyncio.sleep(0.05)
+        except OSError as e:  # the server's socket has closed: its kernel resets the next write
+            seen.append(type(e).__name__)
+        finally:
+            writer.close()
+        return got, seen, time.monotonic() - t0
+
+    raw, seen, cut = gw.lt.run(go(), timeout=30)
+    assert Reply(raw, 0, True).status == 408
+    assert seen[:5] == ["ok"] * 5  # still accepted after the error: no reset yet
+    assert seen[-1] != "ok" and cut < LINGER_S + 1.5  # and the socket is gone after the linger
 
 
 def test_a_content_length_larger_than_the_body_is_a_408_not_a_hang(gw: GatewayHandle) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 
 import orjson
-from aiohttp import web
+from aiohttp import StreamReader, web
 from aiohttp.abc import AbstractStreamWriter
 
 from tenbin.errors import GatewayError
@@ -28,22 +29,47 @@ def error_response(err: GatewayError, request_id: str | None = None, path: str =
 
 
 class ClosingResponse(web.Response):
-    """A response after which the connection is closed at once, for errors marked
-    ``close_connection`` (api/body.py): the rest of a body that came too slowly or cannot be
-    decoded is not read — aiohttp would otherwise linger up to 10 s draining it."""
+    """A response after which the connection is closed, for errors marked ``close_connection``
+    (api/body.py): the rest of a body that came too slowly or cannot be decoded is not waited for
+    — aiohttp would otherwise linger up to 10 s draining it.
 
-    _transport: object = None
+    The close is in stages (RFC 9112 §9.6): the write side is shut first, so the client reads the
+    error and then EOF, and what it still sends is read and dropped for up to :data:`LINGER_S`
+    before the socket closes. Closing at once with the client's bytes unread, or arriving after,
+    makes the kernel answer with a reset, and a reset can reach the client before it has read the
+    error (the slow-drip test saw that under load: the 408 lost, ``ECONNRESET`` instead)."""
+
+    _request: web.BaseRequest | None = None
 
     async def prepare(self, request: web.BaseRequest) -> AbstractStreamWriter | None:
         self.force_close()
-        self._transport = request.transport
+        self._request = request
         return await super().prepare(request)
 
     async def write_eof(self, data: bytes = b"") -> None:
         await super().write_eof(data)
-        transport, self._transport = self._transport, None
-        if isinstance(transport, asyncio.Transport):
-            transport.close()  # after the buffered response is flushed
+        request, self._request = self._request, None
+        transport = request.transport if request is not None else None
+        if request is None or not isinstance(transport, asyncio.Transport) or transport.is_closing():
+            return
+        if not transport.can_write_eof():  # TLS: no half-close; closed once the error is flushed
+            transport.close()
+            return
+        transport.write_eof()
+        await _drain_briefly(request.content)
+        transport.close()
+
+
+LINGER_S = 2.0  # long enough for the error to cross a slow link and be read; short for a slow-drip
+
+
+async def _drain_briefly(content: StreamReader) -> None:
+    """Read and drop what the client still sends, until it stops (EOF) or :data:`LINGER_S` pass;
+    a payload already broken (a decoding error) ends it at once."""
+    with contextlib.suppress(Exception):
+        async with asyncio.timeout(LINGER_S):
+            while not content.is_eof():
+                await content.readany()
 
 
 HTTP_MAP = {
