@@ -177,6 +177,22 @@ async def test_plain_request_passes_the_body_through(fake: OpenAIWire) -> None:
     assert (u.prompt_tokens, u.completion_tokens, u.cached_tokens, u.reported) == (9, 3, 4, True)
 
 
+async def test_a_cookie_the_vendor_sets_is_not_sent_on_later_calls(fake: OpenAIWire) -> None:
+    """The provider's one session serves every caller: what a vendor's CDN sets on one answer
+    (Cloudflare's ``__cf_bm`` on OpenAI's) is not carried to the next caller's call."""
+    fake.enqueue(Reply(json=completion(), headers={"set-cookie": "__cf_bm=abc123; Path=/; HttpOnly"}))
+    fake.enqueue(Reply(json=completion()))
+    # by name: aiohttp's cookie jar takes no cookie from a bare IP address
+    p = provider(fake, base_url=fake.url.replace("127.0.0.1", "localhost") + "/v1")
+    try:
+        await p.complete(call())
+        await p.complete(call())
+    finally:
+        await p.aclose()
+    assert len(fake.requests) == 2
+    assert "cookie" not in fake.requests[1].headers
+
+
 async def test_azure_deployment_url_and_key_header(fake: OpenAIWire) -> None:
     fake.enqueue(Reply(json=completion()), Reply(json=completion()))
     p = provider(fake, base_url=fake.url + "/openai/deployments/gpt4o", azure_deployment=True)

@@ -163,6 +163,10 @@ class HTTPAdapter:
                 request_class=_Request,
                 json_serialize=lambda o: orjson.dumps(o).decode(),
                 auto_decompress=True,
+                # One session serves every caller of this provider: a cookie a vendor sets (a CDN's
+                # bot-management cookie on one answer) must not ride along on every other tenant's
+                # calls, and a jar holding one is filtered against the URL on each request.
+                cookie_jar=aiohttp.DummyCookieJar(),
             )
         return self._session
 
