@@ -133,7 +133,7 @@ def _table_rows(lines: list[str]) -> int:
 def _ask_zone(lines: list[str]) -> str:
     """The first and the last non-empty line (up to 80 characters each): where a request says
     what to do with the material between them."""
-    body = [ln.strip() for ln in lines if ln.strip()]
+    body = [ln for ln in map(str.strip, lines) if ln]  # each line stripped once
     if not body:
         return ""
     first, last = body[0][:80], body[-1][-80:]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
@@ -73,5 +74,8 @@ class Decision:
                 f";to={_ascii(str(bd['to']))}")
 
 
+@functools.lru_cache(maxsize=4096)
 def _ascii(v: str) -> str:
+    """Memoised: the values are names from the config (models, rules, constraints, budgets), a
+    small set, and ``quote`` cost ~15k instructions per request for the same few strings."""
     return quote(v, safe="/:@-_.()!*+")
