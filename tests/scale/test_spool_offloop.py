@@ -335,3 +335,27 @@ def test_a_refusal_is_spooled_before_it_is_answered(
     assert r.status_code == 400
     rid = r.headers["x-tenbin-request-id"]
     assert _on_disk(tmp_path / "spool", rid, disk, fsynced=True)
+
+
+def test_a_spool_that_cannot_write_is_counted_on_healthz(
+        gateway: Callable[[str], Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk under ``ledger.spool_dir``: the request is not answered as if its row were safe,
+    and ``/healthz`` counts the failed spool writes, where an operator's probe looks."""
+    real = os.write
+
+    def full(fd: int, data: Any) -> int:
+        if threading.current_thread().name == THREAD_NAME:
+            raise OSError(28, "No space left on device")
+        return real(fd, data)
+
+    gw = gateway("interval")
+    with httpx.Client(timeout=10) as client:
+        first = client.get(f"{gw.url}/healthz").json()
+        assert first["ledger_spool_errors"] == 0, first
+        monkeypatch.setattr(os, "write", full)
+        body = {"model": "gpt-4o", "messages": [{"role": "user", "content": "hello"}]}
+        r = client.post(f"{gw.base_url}/chat/completions", json=body, headers={"authorization": "Bearer local"})
+        monkeypatch.setattr(os, "write", real)
+        assert r.status_code == 500 and r.json()["error"]["type"] == "server_error", r.text
+        assert "space" not in r.text  # the OSError stays in the log
+        assert client.get(f"{gw.url}/healthz").json()["ledger_spool_errors"] == 1

@@ -75,6 +75,9 @@ async def healthz(request: web.Request) -> web.Response:
         "ledger_dropped": rt.ledger.dropped,
         "ledger_quarantined": rt.ledger.quarantined,  # rows the store refused: kept in the quarantine table
         "audit_quarantined": rt.audit.quarantined if rt.audit is not None else 0,
+        # writes the ledger's spool (ledger.spool_dir) failed, e.g. a full disk: those requests were
+        # answered with an error, their rows kept in memory only — an operator must see it here
+        "ledger_spool_errors": rt.ledger.spool.errors if rt.ledger.spool is not None else 0,
         "breakers": rt.gateway.breakers.snapshot(),
         # per configured provider: {"available", "reason", **availability().extra} (e.g. the
         # embedded engine's {"engine": {"state", "crashes", "reason"}}); credentials never appear
