@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import orjson
 import pytest
 
+from tenbin.api.errors import LINGER_S
 from tests.fakes.fake_openai import FakeOpenAI
 from tests.governance.conftest import ENV, gov_config, ledger_rows, make_key
 from tests.harness import GatewayHandle, LoopThread, start_gateway
@@ -165,8 +166,8 @@ def test_a_slow_drip_body_is_cut_with_a_408_after_body_timeout(gw: GatewayHandle
 def test_a_client_still_sending_after_the_408_reads_it_then_eof_and_is_cut_off_after_the_linger(
         gw: GatewayHandle) -> None:
     """The close is in stages (api/errors.py ClosingResponse): bytes sent after the 408 are read
-    and dropped, not answered with a reset, for at most LINGER_S; then the socket is closed."""
-    from tenbin.api.errors import LINGER_S
+    and dropped, not answered with a reset, for at most LINGER_S; then the socket is closed. The
+    time bounds are the linger itself, with a second and a half of slack for a loaded machine."""
     key = make_key(gw, "sales")
     head = request("POST /v1/chat/completions HTTP/1.1", b"{", key=key, **{"content-length": "1000"})
 

@@ -352,10 +352,10 @@ def test_a_spool_that_cannot_write_is_counted_on_healthz(
     with httpx.Client(timeout=10) as client:
         first = client.get(f"{gw.url}/healthz").json()
         assert first["ledger_spool_errors"] == 0, first
-        monkeypatch.setattr(os, "write", full)
         body = {"model": "gpt-4o", "messages": [{"role": "user", "content": "hello"}]}
-        r = client.post(f"{gw.base_url}/chat/completions", json=body, headers={"authorization": "Bearer local"})
-        monkeypatch.setattr(os, "write", real)
+        with monkeypatch.context() as disk_full:
+            disk_full.setattr(os, "write", full)
+            r = client.post(f"{gw.base_url}/chat/completions", json=body, headers={"authorization": "Bearer local"})
         assert r.status_code == 500 and r.json()["error"]["type"] == "server_error", r.text
         assert "space" not in r.text  # the OSError stays in the log
         assert client.get(f"{gw.url}/healthz").json()["ledger_spool_errors"] == 1

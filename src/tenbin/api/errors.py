@@ -49,8 +49,10 @@ class ClosingResponse(web.Response):
     async def write_eof(self, data: bytes = b"") -> None:
         await super().write_eof(data)
         request, self._request = self._request, None
-        transport = request.transport if request is not None else None
-        if request is None or not isinstance(transport, asyncio.Transport) or transport.is_closing():
+        if request is None:
+            return
+        transport = request.transport
+        if not isinstance(transport, asyncio.Transport) or transport.is_closing():
             return
         if not transport.can_write_eof():  # TLS: no half-close; closed once the error is flushed
             transport.close()
