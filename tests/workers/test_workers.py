@@ -168,8 +168,15 @@ def test_a_killed_worker_is_replaced_and_its_reservations_freed(fake_openai: Fak
     # what the killed worker held in flight was released when its connection to the supervisor closed
     [row] = [r for r in held["status"] if r["budget"] == "cap"]
     assert Decimal(row["reserved_jpy"]) == 0, row
-    ledger = Decimal(sum(int(str(r["cost_jpy_nanos"])) for r in rows)) / 1_000_000_000
-    assert Decimal(row["spent_jpy"]) == ledger.quantize(Decimal("0.01")), (row, ledger)
+    costs = [Decimal(int(str(r["cost_jpy_nanos"]))) / 1_000_000_000 for r in rows]
+    ledger = sum(costs, Decimal(0))
+    # SIGKILL can land between a request's settle and its spool write (either order): a request
+    # never answered whose spend was kept without its row, or whose row was spooled (and replayed)
+    # after its reservation was released. Spend and ledger then differ by at most the requests in
+    # flight at the kill (the load runs 4 at a time), each priced as the dearest row; with no kill
+    # inside that window they are equal. (A CI run saw 3.68 spent against 3.6652 in rows: one row.)
+    slack = 4 * max(costs) + Decimal("0.01")  # + the report's rounding to hundredths
+    assert abs(Decimal(row["spent_jpy"]) - ledger) <= slack, (row, ledger, slack)
 
 
 def test_a_config_reload_reaches_every_worker(fake_openai: FakeOpenAI, tmp_path: Path) -> None:
