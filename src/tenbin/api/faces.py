@@ -23,6 +23,7 @@ from tenbin.faces import messages as anthropic
 from tenbin.faces.responses import RESPONSES
 from tenbin.gateway.pipeline import Completion
 from tenbin.gateway.runtime import Runtime
+from tenbin.gateway.streaming import FLUSH
 
 #: The client's headers a vendor speaking the face's own format reads: the native body was written
 #: for the client's API version and betas, so they go with it (only the Anthropic adapter reads them).
@@ -119,18 +120,25 @@ async def serve(request: web.Request, face: Face, before: Before | None = None,
     make = face.native_writer if outcome.native and face.native_writer is not None else face.writer
     writer = make(ctx.request_id, model, raw_body, int(ctx.started))
     resp = web.StreamResponse(status=200, headers={**SSE_HEADERS, **headers})
+    held: list[bytes] = []  # written when the stream says FLUSH (the next chunk is not here yet)
     try:
         await resp.prepare(request)  # raises when the client left before the first byte
         start = writer.start()
         if start:
-            await resp.write(start)
+            held.append(start)
         async for chunk in outcome.chunks:
+            if chunk is FLUSH:
+                if held:
+                    await resp.write(b"".join(held))
+                    held.clear()
+                continue
             out = writer.feed(chunk)
             if out:
-                await resp.write(out)
+                held.append(out)
     finally:
         await outcome.aclose()  # the pipeline's one finish: ledger row, audit entry, settlement
-    end = writer.end()
+    held.append(writer.end())
+    end = b"".join(held)
     # the whole answer, for faces whose writer keeps one
     final = getattr(writer, "final", None) if after is not None else None
     if after is None or final is None:

@@ -18,7 +18,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from tenbin.context import RequestContext, Usage
 from tenbin.gateway.finish import Finish, outcome_of, prompt_estimate
@@ -35,13 +35,17 @@ if TYPE_CHECKING:
 log = logging.getLogger("tenbin.gateway")
 
 
+#: Yielded by ``Stream.chunks`` between chunks: write what is held now, the next chunk may take a while.
+FLUSH: Final = None
+
+
 @dataclass(slots=True)
 class Stream:
     """A streamed answer. The caller must ``aclose()`` it when done, however it ends — also when
     it never started iterating (the client left before the first byte): that is what writes the
     request's row, audit entry and settlement in that case."""
 
-    chunks: AsyncIterator[dict[str, Any]]
+    chunks: AsyncIterator[dict[str, Any] | None]  # a chunk, or FLUSH
     served: Served
     closer: Callable[[], Awaitable[None]] | None = None
     native: bool = False  # the items are the vendor's own events ({"event", "data"}), not chat chunks
@@ -144,11 +148,17 @@ async def open_stream(gw: Gateway, ctx: RequestContext, fin: Finish, bodies: Bod
         await fin(499, "client_disconnected", billed())
         await close_upstream()
 
-    async def chunks() -> AsyncIterator[dict[str, Any]]:
+    async def chunks() -> AsyncIterator[dict[str, Any] | None]:
         status: int = 200
         error: str | None = None
+        # What was held back is all here, and the last of it is the first of the answer: that
+        # one goes to the client at once (the time to the first token), whatever follows it.
+        for h in held:
+            h.more = True
+        held[-1].more = False
         pending = iter(held)
         item: StreamChunk | None = next(pending)
+        owed = False  # a chunk was yielded since the last flush
         try:
             while item is not None:
                 if item.usage is not None:
@@ -159,24 +169,31 @@ async def open_stream(gw: Gateway, ctx: RequestContext, fin: Finish, bodies: Bod
                         if text:
                             tap.feed(text)
                             delivered.tokens += estimate_tokens(text)
+                        owed = True
                         yield {"event": name, "data": data}
-                    item = await _next(pending, gen)
-                    continue
-                chunk: dict[str, Any] | None = item.chunk
-                assert chunk is not None
-                chunk["model"] = served.model.id
-                if restorer is not None:
-                    restorer.restore_chunk(chunk)
-                if not want_usage:
-                    # We always ask the upstream for usage; hide it from clients that did not.
-                    if "usage" in chunk and not chunk.get("choices"):
-                        chunk = None
-                    else:
-                        chunk.pop("usage", None)
-                if chunk is not None:
-                    tap.feed_choices(chunk, "delta")
-                    delivered.feed(chunk)
-                    yield chunk
+                else:
+                    chunk: dict[str, Any] | None = item.chunk
+                    assert chunk is not None
+                    chunk["model"] = served.model.id
+                    if restorer is not None:
+                        restorer.restore_chunk(chunk)
+                    if not want_usage:
+                        # We always ask the upstream for usage; hide it from clients that did not.
+                        if "usage" in chunk and not chunk.get("choices"):
+                            chunk = None
+                        else:
+                            chunk.pop("usage", None)
+                    if chunk is not None:
+                        tap.feed_choices(chunk, "delta")
+                        delivered.feed(chunk)
+                        owed = True
+                        yield chunk
+                if owed and not item.more:
+                    # The next item may take the vendor's time: what the client is owed goes out
+                    # now (checked after a hidden item too). Until then chunks that came in one
+                    # read are written in one, not one syscall each.
+                    owed = False
+                    yield FLUSH
                 item = await _next(pending, gen)
             judge(breaker.success)
             if restorer is not None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tenbin.context import Usage
-from tenbin.providers.base import ChatCall, ChatResult, ErrorKind, NativeResult, ProviderError, StreamChunk
+from tenbin.providers.base import ChatCall, ChatResult, ErrorKind, NativeResult, ProviderError, StreamChunk, in_one_read
 from tenbin.providers.http import HTTPAdapter, meaning
 from tenbin.providers.openai_shapes import (
     client_model,
@@ -420,10 +420,17 @@ class AnthropicProvider(HTTPAdapter):
         st = _StreamState(ident=f"chatcmpl-{call.request_id}", model=client_model(call))
         dec = SSEDecoder()
         async for raw in self.post_stream(self._url(), build_request(call, True), self._headers()):
-            for sse in dec.feed(raw):
-                ev = json_object(self.name, sse.data)
-                for chunk in _on_event(st, ev):
-                    yield chunk
+            out: list[StreamChunk] = []
+            failed: ProviderError | None = None
+            try:  # the whole read first (an event may make no chunk): what came before a failure is still sent
+                for sse in dec.feed(raw):
+                    out.extend(_on_event(st, json_object(self.name, sse.data)))
+            except ProviderError as e:
+                failed = e
+            for chunk in in_one_read(out):
+                yield chunk
+            if failed is not None:
+                raise failed
         if not st.done:
             raise ProviderError("bad_response", f"{self.name}: stream ended before message_stop")
 
@@ -458,7 +465,9 @@ class AnthropicProvider(HTTPAdapter):
         usage: dict[str, Any] = {}
         started = done = False
         async for raw in self.post_stream(self._url(), native_body(call, True), self._native_headers(call)):
-            for sse in dec.feed(raw):
+            events = dec.feed(raw)
+            last = len(events) - 1
+            for i, sse in enumerate(events):
                 ev = json_object(self.name, sse.data)
                 kind = ev.get("type")
                 if kind == "error":
@@ -474,6 +483,6 @@ class AnthropicProvider(HTTPAdapter):
                     usage.update({k: v for k, v in (ev.get("usage") or {}).items() if v is not None})
                 done = done or kind == "message_stop"
                 yield StreamChunk(ev, usage_from_anthropic(usage) if kind == "message_stop" else None,
-                                  event=str(kind), content=_bears(ev))
+                                  event=str(kind), content=_bears(ev), more=i < last)
         if not done:
             raise ProviderError("bad_response", f"{self.name}: stream ended before message_stop")

@@ -108,12 +108,25 @@ class StreamChunk:
 
     From ``native_stream``: one vendor event as it came, ``event`` its SSE name and ``chunk`` its
     data; ``content`` says whether it carries any of the answer (the stream commits to its model
-    there, as a chat stream does at its first content chunk)."""
+    there, as a chat stream does at its first content chunk).
+
+    ``more``: the next item is already here (decoded from the same network read), so a consumer
+    may write this one together with it; False when the next may take the vendor's time, and
+    whatever the consumer holds must go out now (gateway/streaming.py)."""
 
     chunk: dict[str, Any]
     usage: Usage | None = None
     event: str | None = None
     content: bool = False
+    more: bool = False
+
+
+def in_one_read(chunks: list[StreamChunk]) -> list[StreamChunk]:
+    """``chunks``, all made from one network read, marked ``more`` but the last: the consumer may
+    write them together, and must write what it holds after the last."""
+    for c in chunks[:-1]:
+        c.more = True
+    return chunks
 
 
 @dataclass(slots=True)

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import orjson
 
 from tenbin.context import Usage
-from tenbin.providers.base import ChatCall, ChatResult, EmbedResult, ProviderError, StreamChunk
+from tenbin.providers.base import ChatCall, ChatResult, EmbedResult, ProviderError, StreamChunk, in_one_read
 from tenbin.providers.http import HTTPAdapter
 from tenbin.providers.openai_shapes import (
     client_model,
@@ -438,12 +438,20 @@ class GeminiProvider(HTTPAdapter):
         dec = SSEDecoder()
         url = self._url(call, "streamGenerateContent") + "?alt=sse"
         async for raw in self.post_stream(url, build_request(call), self._headers()):
-            for sse in dec.feed(raw):
-                data = json_object(self.name, sse.data)
-                if "error" in data and "candidates" not in data:
-                    raise ProviderError("server", f"{self.name}: stream error: {data['error']}")
-                for chunk in _on_response(st, data):
-                    yield chunk
+            out: list[StreamChunk] = []
+            failed: ProviderError | None = None
+            try:  # the whole read first (a response may make no chunk): what came before a failure is still sent
+                for sse in dec.feed(raw):
+                    data = json_object(self.name, sse.data)
+                    if "error" in data and "candidates" not in data:
+                        raise ProviderError("server", f"{self.name}: stream error: {data['error']}")
+                    out.extend(_on_response(st, data))
+            except ProviderError as e:
+                failed = e
+            for chunk in in_one_read(out):
+                yield chunk
+            if failed is not None:
+                raise failed
         if not st.finished or st.finished != st.started:
             raise ProviderError("bad_response", f"{self.name}: stream ended before finishReason")
         yield usage_chunk(st.ident, st.created, st.model, usage_from_gemini(st.usage))

@@ -170,8 +170,13 @@ class OpenAICompatProvider(HTTPAdapter):
         dec = SSEDecoder()
         done = False
         async for raw in self.post_stream(self._url(call), self._body(call, True), self._headers()):
-            for ev in dec.feed(raw):
-                if ev.data == "[DONE]":
+            events = dec.feed(raw)
+            if events and events[-1].data == "[DONE]":
+                done = True
+                events.pop()
+            last = len(events) - 1
+            for i, ev in enumerate(events):
+                if ev.data == "[DONE]":  # not the last event: whatever follows it is still read
                     done = True
                     continue
                 if ev.event == "error":
@@ -180,7 +185,7 @@ class OpenAICompatProvider(HTTPAdapter):
                 if "error" in chunk and "choices" not in chunk:
                     raise ProviderError("server", f"{self.name}: stream error: {chunk['error']}")
                 u = chunk.get("usage")
-                yield StreamChunk(chunk, None if u is None else usage_from_openai(u))
+                yield StreamChunk(chunk, None if u is None else usage_from_openai(u), more=i < last)
         if not done:
             raise ProviderError("bad_response", f"{self.name}: stream ended before [DONE]")
 
@@ -223,7 +228,9 @@ class OpenAICompatProvider(HTTPAdapter):
         done = False
         async for raw in self.post_stream(self._url(call, "responses"), self._native_body(call, True),
                                           self._headers()):
-            for sse in dec.feed(raw):
+            events = dec.feed(raw)
+            last = len(events) - 1
+            for i, sse in enumerate(events):
                 ev = json_object(self.name, sse.data)
                 kind = str(ev.get("type"))
                 if kind == "error":
@@ -236,6 +243,6 @@ class OpenAICompatProvider(HTTPAdapter):
                 if kind in _ENDS:
                     done = True
                     usage = usage_from_responses((ev.get("response") or {}).get("usage"))
-                yield StreamChunk(ev, usage, event=kind, content=kind in _BEARING)
+                yield StreamChunk(ev, usage, event=kind, content=kind in _BEARING, more=i < last)
         if not done:
             raise ProviderError("bad_response", f"{self.name}: stream ended before response.completed")
