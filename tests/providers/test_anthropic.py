@@ -455,3 +455,25 @@ async def test_cache_control_breakpoints_reach_anthropic(fake: FakeAnthropic, pr
     body = fake.requests[-1].json()
     assert body["system"] == [{"type": "text", "text": "長い社内規程…", "cache_control": mark}]
     assert body["messages"][0]["content"] == [{"type": "text", "text": "第3条は?", "cache_control": mark}]
+
+
+async def test_events_of_one_read_are_marked_and_what_came_before_an_error_in_it_is_still_yielded(
+        fake: FakeAnthropic) -> None:
+    # The whole stream up to a mid-answer error in one write: the adapter reads it whole before
+    # yielding (an event may make no chunk), so it must still yield the text that preceded the
+    # error, mark every chunk but the last of the read as having another right behind it
+    # (gateway/streaming.py writes those together), and only then raise.
+    events = message_events(("Hello", "!"))
+    p = make(fake, first_byte_timeout_s=10, idle_timeout_s=10)
+    fake.enqueue(Reply(events=[b"".join(events[:-2]) + stream_error()]))
+    got: list[StreamChunk] = []
+    try:
+        with pytest.raises(ProviderError) as ei:
+            async for c in p.stream(call()):
+                got.append(c)
+    finally:
+        await p.aclose()
+    assert ei.value.kind == "server"
+    texts = [(ch.get("delta") or {}).get("content") for c in got for ch in c.chunk["choices"]]
+    assert "".join(t for t in texts if t) == "Hello!"
+    assert [c.more for c in got] == [True] * (len(got) - 1) + [False]
