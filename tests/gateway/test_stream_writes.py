@@ -20,6 +20,7 @@ import pytest
 from aiohttp import web
 
 from tests.conftest import fake_model, openai_provider
+from tests.fakes.base import FakeUpstream
 from tests.harness import GatewayHandle, LoopThread, start_gateway
 
 ENV = {"FAKE_KEY": "k"}
@@ -40,15 +41,17 @@ FINISH = event([{"index": 0, "delta": {}, "finish_reason": "stop"}])
 USAGE = event([], usage={"prompt_tokens": 5, "completion_tokens": 4, "total_tokens": 9})
 
 
-class GatedVendor:
+class GatedVendor(FakeUpstream):
     """Sends its frames (each one write, possibly several SSE events), waiting before frame N
     until the test opens ``gates[N]``."""
 
     def __init__(self, frames: list[bytes], gated: tuple[int, ...]) -> None:
+        super().__init__()
         self.frames = frames
         self.gates = {n: asyncio.Event() for n in gated}
-        self.runner: web.AppRunner | None = None
-        self.url = ""
+
+    def routes(self) -> list[web.RouteDef]:
+        return [web.post("/v1/chat/completions", self.chat)]
 
     async def chat(self, request: web.Request) -> web.StreamResponse:
         await request.read()
@@ -60,16 +63,6 @@ class GatedVendor:
             await resp.write(frame)
         await resp.write_eof()
         return resp
-
-    async def start(self) -> GatedVendor:
-        app = web.Application()
-        app.router.add_post("/v1/chat/completions", self.chat)
-        self.runner = web.AppRunner(app, access_log=None)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.url = f"http://127.0.0.1:{self.runner.addresses[0][1]}/v1"
-        return self
 
     async def open(self, n: int) -> None:
         self.gates[n].set()
@@ -127,13 +120,12 @@ def vendor_and_gateway(lt: LoopThread, tmp_path: Path) -> Iterator[tuple[GatedVe
     # this client did not ask for; (gate) 3: the finish and [DONE].
     frames = [ROLE, text("A") + text("B") + text("C"), text("D") + USAGE, FINISH + b"data: [DONE]\n\n"]
     vendor = lt.run(GatedVendor(frames, gated=(2, 3)).start())
-    cfg = {"providers": {"p": openai_provider(vendor.url, idle_timeout_s=20, timeout_s=30)},
+    cfg = {"providers": {"p": openai_provider(vendor.url + "/v1", idle_timeout_s=20, timeout_s=30)},
            "models": [fake_model("m", "p")], "default_model": "m"}
     gw = start_gateway(lt, cfg, tmp_path, ENV)
     yield vendor, gw
     gw.stop()
-    assert vendor.runner is not None
-    lt.run(vendor.runner.cleanup())
+    lt.run(vendor.stop())
 
 
 def test_chunks_of_one_read_go_out_in_one_write_and_nothing_waits_on_the_vendor(

@@ -153,7 +153,7 @@ async def open_stream(gw: Gateway, ctx: RequestContext, fin: Finish, bodies: Bod
         error: str | None = None
         # What was held back is all here, and the last of it is the first of the answer: that
         # one goes to the client at once (the time to the first token), whatever follows it.
-        for h in held:
+        for h in held[:-1]:
             h.more = True
         held[-1].more = False
         pending = iter(held)

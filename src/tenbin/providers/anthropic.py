@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from tenbin.context import Usage
@@ -420,14 +421,9 @@ class AnthropicProvider(HTTPAdapter):
         st = _StreamState(ident=f"chatcmpl-{call.request_id}", model=client_model(call))
         dec = SSEDecoder()
         async for raw in self.post_stream(self._url(), build_request(call, True), self._headers()):
-            out: list[StreamChunk] = []
-            failed: ProviderError | None = None
-            try:  # the whole read first (an event may make no chunk): what came before a failure is still sent
-                for sse in dec.feed(raw):
-                    out.extend(_on_event(st, json_object(self.name, sse.data)))
-            except ProviderError as e:
-                failed = e
-            for chunk in in_one_read(out):
+            made, failed = in_one_read(chain.from_iterable(
+                _on_event(st, json_object(self.name, sse.data)) for sse in dec.feed(raw)))
+            for chunk in made:
                 yield chunk
             if failed is not None:
                 raise failed

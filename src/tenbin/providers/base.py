@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import struct
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -121,12 +121,20 @@ class StreamChunk:
     more: bool = False
 
 
-def in_one_read(chunks: list[StreamChunk]) -> list[StreamChunk]:
-    """``chunks``, all made from one network read, marked ``more`` but the last: the consumer may
-    write them together, and must write what it holds after the last."""
-    for c in chunks[:-1]:
+def in_one_read(chunks: Iterable[StreamChunk]) -> tuple[list[StreamChunk], ProviderError | None]:
+    """The chunks one network read makes, all made before any is yielded (an event may make
+    none, so only the whole read tells which chunk is its last), marked ``more`` but the last;
+    and the ``ProviderError`` that stopped them, if one did, for the caller to raise once it
+    has yielded what came before it."""
+    made: list[StreamChunk] = []
+    failed: ProviderError | None = None
+    try:
+        made.extend(chunks)
+    except ProviderError as e:
+        failed = e
+    for c in made[:-1]:
         c.more = True
-    return chunks
+    return made, failed
 
 
 @dataclass(slots=True)

@@ -12,6 +12,7 @@ import contextlib
 import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 from urllib.parse import quote
 
@@ -438,20 +439,19 @@ class GeminiProvider(HTTPAdapter):
         dec = SSEDecoder()
         url = self._url(call, "streamGenerateContent") + "?alt=sse"
         async for raw in self.post_stream(url, build_request(call), self._headers()):
-            out: list[StreamChunk] = []
-            failed: ProviderError | None = None
-            try:  # the whole read first (a response may make no chunk): what came before a failure is still sent
-                for sse in dec.feed(raw):
-                    data = json_object(self.name, sse.data)
-                    if "error" in data and "candidates" not in data:
-                        raise ProviderError("server", f"{self.name}: stream error: {data['error']}")
-                    out.extend(_on_response(st, data))
-            except ProviderError as e:
-                failed = e
-            for chunk in in_one_read(out):
+            made, failed = in_one_read(chain.from_iterable(
+                _on_response(st, self._streamed(sse.data)) for sse in dec.feed(raw)))
+            for chunk in made:
                 yield chunk
             if failed is not None:
                 raise failed
         if not st.finished or st.finished != st.started:
             raise ProviderError("bad_response", f"{self.name}: stream ended before finishReason")
         yield usage_chunk(st.ident, st.created, st.model, usage_from_gemini(st.usage))
+
+    def _streamed(self, data: str) -> dict[str, Any]:
+        """One streamed response; an ``error`` object in place of candidates is a failure."""
+        obj = json_object(self.name, data)
+        if "error" in obj and "candidates" not in obj:
+            raise ProviderError("server", f"{self.name}: stream error: {obj['error']}")
+        return obj
