@@ -142,3 +142,43 @@ async def test_close_does_not_wait_on_a_refused_batch() -> None:
     t0 = loop.time()
     await w.close(timeout=5)
     assert loop.time() - t0 < 1 and w.pending == 0 and w.held == [-7] and len(w.stored_items) == 19
+
+
+class Gated(Flaky):
+    """Each write waits for ``gate``: items pushed meanwhile arrive while a round is writing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.flush_interval_s = 3600.0  # only a full batch (batch_size 3) wakes the background round
+        self.gate = asyncio.Event()
+        self.writing = asyncio.Event()
+        self.batches: list[list[int]] = []
+
+    async def write(self, batch: list[int]) -> None:
+        self.writing.set()
+        await self.gate.wait()
+        self.batches.append(list(batch))
+        await super().write(batch)
+
+
+async def test_a_background_round_writes_what_was_buffered_when_it_began() -> None:
+    # Items that come while a round writes wait for the next round, so at saturation a round is a
+    # full batch rather than whatever arrived during the previous write (a few rows at a time).
+    w = Gated()
+    w.start()
+    for i in range(3):
+        w.push(i)  # a full batch: wakes the round
+    await asyncio.wait_for(w.writing.wait(), 5)
+    w.push(3)
+    w.push(4)
+    w.gate.set()
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert w.batches == [[0, 1, 2]] and w.pending == 2 and w.written == 3 and w.accepted == 5
+    w.push(5)  # the next full batch wakes the next round
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert w.batches == [[0, 1, 2], [3, 4, 5]]
+    w.push(6)
+    await w.close()  # close and manual flushes still drain everything
+    assert w.batches[-1] == [6] and w.stored_items == list(range(7)) and w.pending == 0

@@ -42,7 +42,9 @@ class AuditWriter(BatchWriter[dict[str, Any]]):
         self.clock = clock  # admin entries' timestamps, raw retention expiry (request entries use the record's)
         self.vault = RawVault.from_config(cfg.retain_raw, env)
         self.keeps_raw = self.vault is not None
-        self._raw: list[tuple[str, str, bytes, str]] = []
+        # (entries accepted when it was queued, request id, team, prompt, answer): a raw record is
+        # stored only once its request's entries are (``written`` reached that count).
+        self._raw: list[tuple[int, str, str, bytes, str]] = []
         self._last_purge = 0.0
         self.head: tuple[int, str] | None = None
 
@@ -55,7 +57,7 @@ class AuditWriter(BatchWriter[dict[str, Any]]):
             for entry in request_entries(ctx, record, facts, self.catalog, prompt, sha, size):
                 self.push(entry)
             if self.vault is not None and tap is not None:
-                self._raw.append((record.request_id, ctx.principal.team, prompt, tap.text))
+                self._raw.append((self.accepted, record.request_id, ctx.principal.team, prompt, tap.text))
         except Exception:  # auditing must never fail a request; count it loudly instead
             self.dropped += 1
             log.exception("audit entry for %s could not be built", record.request_id)
@@ -107,10 +109,12 @@ class AuditWriter(BatchWriter[dict[str, Any]]):
     async def _flush_raw(self) -> bool:
         if self.vault is None:
             return True
-        pending, self._raw = self._raw, []
+        done = self.written
+        pending = [r for r in self._raw if r[0] <= done]
+        self._raw = self._raw[len(pending):]  # queued in order of their counts, so a prefix
         try:
             now = self.clock.now().timestamp()
-            rows = [self.vault.seal(rid, team, prompt, answer, now) for rid, team, prompt, answer in pending]
+            rows = [self.vault.seal(rid, team, prompt, answer, now) for _, rid, team, prompt, answer in pending]
             await RawVault.store_rows(self.store, rows)
             if now - self._last_purge > PURGE_EVERY_S:
                 purged = await RawVault.purge(self.store, now)
