@@ -13,15 +13,28 @@ import re
 import resource
 import statistics
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
+import body as bodies
 
 HERE = Path(__file__).resolve().parent
 LUA = HERE / "post.lua"
 TICK = os.sysconf("SC_CLK_TCK")
+#: Which request every point sends (body.py): "issue", the issue's 1,076 bytes; "short", the old one.
+BODY = "issue"
+_BODY_DIR = Path(tempfile.mkdtemp(prefix="bench-bodies-"))
+
+
+def body_file(face: str, model: str) -> Path:
+    """The request post.lua sends, written once per face and model (wrk reads it at start)."""
+    path = _BODY_DIR / f"{BODY}-{face}-{model}.json"
+    if not path.exists():
+        path.write_bytes(bodies.encode(bodies.request(face, model, kind=BODY)))
+    return path
 
 
 @dataclass(slots=True)
@@ -54,6 +67,7 @@ def wrk(url: str, conns: int, seconds: int, *, model: str = "bench", key: str = 
     ``stagger_ms``: each connection's first request waits a random 0..stagger_ms (post.lua), so a
     slow upstream's point does not start with every connection sending in the same millisecond."""
     env = {**os.environ, "BENCH_MODEL": model, "BENCH_KEY": key, "BENCH_FACE": face,
+           "BENCH_BODY_FILE": str(body_file(face, model)),
            "BENCH_STAGGER_MS": str(stagger_ms), "BENCH_CONNS": str(conns)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)  # wrk is reaped by run(): its CPU lands here
     out = subprocess.run(
@@ -120,10 +134,6 @@ def peak_rss_mb(pid: int) -> float:
     return total_kb / 1024
 
 
-BODY_TEMPLATE = {"messages": [{"role": "user", "content": "稟議書を三行で要約してください。"}],
-                 "max_tokens": 32, "stream": True}
-
-
 # A delta carrying actual text (the first event is role-only with empty content).
 FIRST_TOKEN = re.compile(rb'"content":\s*"[^"]')
 
@@ -146,7 +156,7 @@ async def _ttft_worker(session: aiohttp.ClientSession, url: str, body: bytes, he
 
 
 async def _ttft(url: str, conns: int, seconds: float, model: str, key: str) -> list[float]:
-    body = json.dumps({"model": model, **BODY_TEMPLATE}, ensure_ascii=False).encode()
+    body = bodies.encode(bodies.request("chat", model, kind=BODY, stream=True))
     headers = {"content-type": "application/json", "authorization": f"Bearer {key}"}
     out: list[float] = []
     until = time.perf_counter() + seconds

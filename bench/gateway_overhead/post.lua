@@ -1,5 +1,7 @@
--- wrk script: POST one small chat completion and print a JSON summary (latencies in µs).
+-- wrk script: POST one chat completion and print a JSON summary (latencies in µs).
 -- env: BENCH_MODEL (default "bench"), BENCH_KEY (bearer key; default "sk-bench"), BENCH_FACE.
+-- BENCH_BODY_FILE: the body to send (measure.py writes body.py's, the issue's 1,076-byte request
+-- by default); without it, the old short prompt below is built here.
 -- BENCH_FACE: chat (default), responses or messages: the same prompt through each API face.
 -- BENCH_STAGGER_MS, BENCH_CONNS: start each of the first BENCH_CONNS requests (one per connection)
 -- after a random 0..BENCH_STAGGER_MS ms, so the connections do not all send in the same
@@ -21,6 +23,12 @@ elseif face == "messages" then
 else
   wrk.path = "/v1/chat/completions"
   wrk.body = '{"model":"' .. model .. '","messages":[{"role":"user","content":"' .. prompt .. '"}],"max_tokens":32}'
+end
+local body_file = os.getenv("BENCH_BODY_FILE")
+if body_file and body_file ~= "" then
+  local f = assert(io.open(body_file, "rb"))
+  wrk.body = f:read("*a")
+  f:close()
 end
 
 local stagger = tonumber(os.getenv("BENCH_STAGGER_MS") or "0")

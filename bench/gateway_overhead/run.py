@@ -31,6 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import body as bodies
 import measure
 import targets
 
@@ -208,7 +209,11 @@ def main() -> None:
     ap.add_argument("--stagger-ms", type=int, default=SLOW["stagger_ms"],
                     help="spread each connection's first request of that point over this many ms (0: none)")
     ap.add_argument("--slow-seconds", type=int, default=20, help="that point's length (it was 6 s)")
+    ap.add_argument("--body", choices=bodies.KINDS, default="issue",
+                    help="issue: the issue's 1,076-byte request with a 292-character prompt (body.py); "
+                         "short: the 17-character prompt every run before 2026-12-06 sent")
     args = ap.parse_args()
+    measure.BODY = args.body
     # A SIGTERM (timeout, Ctrl-C from a wrapper) must still run the finally blocks that stop servers.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     dur = ({"warm": 1, "point": 2, "slow": 2, "ttft": 1} if args.quick
@@ -241,7 +246,8 @@ def main() -> None:
     chosen = [make() for k, make in candidates if (not want and k not in opt_in) or k in want]
     started = time.time()
     meta = {"date": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "loadavg_start": loadavg(), "cpus": os.cpu_count(),
-            "python": platform.python_version(), "durations_s": dur, "reps": args.reps}
+            "python": platform.python_version(), "durations_s": dur, "reps": args.reps,
+            "body": args.body, "body_bytes": len(bodies.encode(bodies.request(kind=args.body)))}
     mock = targets.mock()
     mock.start(work)
     # The tracing target exports to a sink of its own process, so the collector's CPU is not
