@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tenbin.routing.classifier import features
+from tenbin.routing.classifier import features, parts
 from tenbin.routing.linear import LinearModel
 from tenbin.routing.packed import HALF, Unpacker, pack, pack_all
 
@@ -84,7 +84,9 @@ def test_the_shipped_model_is_packed_and_gives_the_float_logits() -> None:
     last few bits (a float sum's own last bits follow the order of a set, i.e. the hash seed)."""
     m = LinearModel.shipped()
     assert m is LinearModel.shipped()  # loaded once per process
-    assert m.packed is not None and len(m.packed) == len(m.weights)
+    # every row in one of the two tables (each also holds its one non-string key)
+    assert m.packed is not None and len(m.packed) - 1 + len(m.ask) - 1 == len(m.weights)
+    assert all(len(k) == 2 for k in m.ask if isinstance(k, str)) and len(m.ask) > 1000
     paths = [*sorted((ROOT / "bench" / "data").glob("routing_holdout_*.jsonl")),
              ROOT / "bench" / "classifier" / "train_ja.jsonl"]
     texts = [orjson.loads(line)["text"] for p in paths for line in p.read_bytes().splitlines() if line.strip()]
@@ -93,6 +95,7 @@ def test_the_shipped_model_is_packed_and_gives_the_float_logits() -> None:
     for t in texts[::3]:
         f = features(t)
         new, old = m.logits(f), m._float_logits(f)
+        assert m.text_logits(*parts(t)) == new  # the classifier's path: the same integer sums
         worst = max(worst, *(abs(a - b) for a, b in zip(new, old, strict=True)))
         assert [round(x, 9) for x in new] == pytest.approx([round(x, 9) for x in old], abs=2e-9)
     assert worst < 1e-12
