@@ -237,6 +237,39 @@ class Stages:
         return "\n".join(lines)
 
 
+class StoreTime:
+    """CPU (``time.thread_time``) the SQLite store's thread spends in each kind of call — a ledger
+    batch, an audit append — over every request served (warm-up included), per request."""
+
+    def __init__(self) -> None:
+        self.cpu: dict[str, float] = {}
+        self.calls: dict[str, int] = {}
+
+    def install(self) -> None:
+        from tenbin.store.sqlite import SQLiteStore
+
+        call = SQLiteStore._call
+        st = self
+
+        def timed_call(store: Any, fn: Callable[[Any], Any]) -> Any:
+            t0 = time.thread_time()
+            try:
+                return call(store, fn)
+            finally:
+                name = getattr(fn, "__qualname__", "?").replace(".<locals>", "")
+                st.cpu[name] = st.cpu.get(name, 0.0) + time.thread_time() - t0
+                st.calls[name] = st.calls.get(name, 0) + 1
+
+        SQLiteStore._call = timed_call  # type: ignore[method-assign,assignment]
+
+    def table(self, requests: int) -> str:
+        lines = [f"  store thread, µs of CPU per request ({requests} requests) and calls:"]
+        for name, cpu in sorted(self.cpu.items(), key=lambda kv: -kv[1])[:6]:
+            lines.append(f"    {name:<40} {cpu * 1e6 / requests:6.1f} µs  {self.calls[name]:6d} calls")
+        lines.append(f"    {'all':<40} {sum(self.cpu.values()) * 1e6 / requests:6.1f} µs")
+        return "\n".join(lines)
+
+
 def start_mock(port: int) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen([sys.executable, str(REPO / "bench/mock_upstream.py"), "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -284,6 +317,9 @@ async def main_async(args: argparse.Namespace) -> None:
     if args.profile:
         prof = cProfile.Profile() if args.wall else cProfile.Profile(time.thread_time)
     stages = Stages() if args.stages else None
+    store_time = StoreTime() if args.store_time else None
+    if store_time is not None:
+        store_time.install()
     if stages is not None:
         stages.install()
     try:
@@ -308,6 +344,8 @@ async def main_async(args: argparse.Namespace) -> None:
               + (f"  TTFT p50 {m['ttft_p50_ms']:6.2f} ms" if args.stream else ""))
     if stages is not None:
         print(stages.table())
+    if store_time is not None:
+        print(store_time.table(rows[0]["n"]))
     print(f"  tenbin's own CPU: {own:.1f} µs/request (all runs: "
           + ", ".join(f"{r['cpu_us'] - med['client']['cpu_us']:.0f}" for r in results["tenbin"]) + ")")
 
@@ -328,6 +366,8 @@ def main() -> None:
     ap.add_argument("--no-uvloop", dest="uvloop", action="store_false")
     ap.add_argument("--spool", choices=["never", "interval", "always"], default="",
                     help="ledger.spool_dir set (in the work directory) with this spool_fsync")
+    ap.add_argument("--store-time", action="store_true",
+                    help="also print the store thread's CPU per request, by kind of store call")
     ap.add_argument("--mock-port", type=int, default=9190)
     ap.add_argument("--profile", default="", help="write cProfile stats of the tenbin runs here (event loop only)")
     args = ap.parse_args()

@@ -2,6 +2,10 @@
 table; this is for finding where the CPU goes).
 
     unshare -n sh -c 'ip link set lo up && .venv/bin/python bench/gateway_overhead/profile.py tenbin'
+    # the event loop's shares by stage (py-spy --gil: only the thread holding the GIL is sampled, so
+    # a thread waiting for it is not counted where it waits; --native: C frames too):
+    unshare -n sh -c 'ip link set lo up && \
+        .venv/bin/python bench/gateway_overhead/profile.py tenbin --gil --native --shares'
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+import body as bodies
 import measure
 import targets
 
@@ -22,7 +27,12 @@ def main() -> None:
     ap.add_argument("target", choices=["tenbin", "tenbin-noprivacy", "aiohttp", "litellm"])
     ap.add_argument("--seconds", type=int, default=8)
     ap.add_argument("--out", default="/tmp/tenbin-profile.txt", help="py-spy --format raw (collapsed stacks)")
+    ap.add_argument("--gil", action="store_true", help="py-spy --gil: sample only the thread holding the GIL")
+    ap.add_argument("--native", action="store_true", help="py-spy --native: C frames as well")
+    ap.add_argument("--shares", action="store_true", help="print each stage's share of the samples")
+    ap.add_argument("--body", choices=bodies.KINDS, default="issue", help="the request wrk sends (body.py)")
     args = ap.parse_args()
+    measure.BODY = args.body
     work = Path(tempfile.mkdtemp(prefix="tenbin-prof-"))
     t = {
         "tenbin": lambda: targets.tenbin(9301, work, privacy=True),
@@ -40,12 +50,51 @@ def main() -> None:
         load.start()
         spy = Path(sys.executable).with_name("py-spy")
         subprocess.run([str(spy), "record", "--pid", str(t.proc.pid), "--duration", str(args.seconds),
-                        "--rate", "200", "--subprocesses", "--format", "raw", "-o", args.out], check=True)
+                        "--rate", "200", "--subprocesses", "--format", "raw", "-o", args.out]
+                       + (["--gil"] if args.gil else []) + (["--native"] if args.native else []), check=True)
         load.join()
     finally:
         t.stop()
         mock.stop()
     print(f"collapsed stacks in {args.out}; logs in {work}")
+    if args.shares:
+        print(shares(Path(args.out)))
+
+
+# (label, functions as py-spy names them (| between names), their file); a sample counts for a stage
+# when one of them is anywhere on its stack; the same functions as bench/profile_shares.py reads.
+STAGES = [
+    ("privacy scan", "PrivacyStage.scan_async", "gateway/privacy_stage.py"),
+    ("routing (Router.decide, classifier included)", "Router.decide", "routing/router.py"),
+    ("  of which the classifier", "LearnedClassifier.classify", "routing/classifier.py"),
+    ("    its features (n-grams, cues)", "parts|features", "routing/classifier.py"),  # before 2026-12-06: features
+    ("    its weight sums", "LinearModel.text_logits|LinearModel.logits", "routing/linear.py"),
+    ("vendor call (aiohttp client, adapter)", "OpenAICompatProvider.complete", "providers/openai_compat.py"),
+    ("one finish (ledger row, audit entry, settle)", "Finish.__call__", "gateway/finish.py"),
+    ("body read, shape check, parse", "_body", "api/faces.py"),
+    ("auth (key cache)", "Authenticator.principal", "api/auth.py"),
+    ("whole handler (faces.serve)", "serve", "api/faces.py"),
+    ("response write (aiohttp finish_response)", "RequestHandler.finish_response", "aiohttp/web_protocol.py"),
+    ("aiohttp server per request (handler included)", "RequestHandler._handle_request", "aiohttp/web_protocol.py"),
+]
+
+
+def shares(path: Path) -> str:
+    """Each stage's share of the samples of the tenbin process (its engine worker left out)."""
+    total = 0
+    hits = dict.fromkeys([label for label, _, _ in STAGES], 0)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        stack, _, n = line.rpartition(" ")
+        if "tenbin.providers.embedded.worker" in stack.split(";", 1)[0]:
+            continue
+        total += int(n)
+        frames = stack.split(";")
+        for label, fn, file in STAGES:
+            if any(part.startswith(f"{name} (") and file in part for part in frames for name in fn.split("|")):
+                hits[label] += int(n)
+    out = [f"{path}: {total} samples of the tenbin process"]
+    out += [f"  {label:<48} {100 * k / max(1, total):5.1f} %" for label, k in hits.items()]
+    return "\n".join(out)
 
 
 if __name__ == "__main__":
