@@ -113,7 +113,8 @@ class BatchWriter(Generic[T]):
             # Only what was buffered when the round began: the items that come while it writes wait
             # for the next round (flush_interval_s, or batch_size of them). Chasing them made a round
             # of ~50 rows every ~30 ms at saturation, where the store thread's cost is mostly per
-            # statement and per GIL hand-back (bench/gateway_overhead/README.md, "Batches").
+            # statement and per GIL hand-back (bench/gateway_overhead/README.md, "Fuller batches
+            # for the store thread").
             await self.flush(self.pending)
             await self.tick()
             if self._closing and not self._buf:
