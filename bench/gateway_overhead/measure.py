@@ -26,12 +26,14 @@ LUA = HERE / "post.lua"
 TICK = os.sysconf("SC_CLK_TCK")
 #: Which request every point sends (body.py): "issue", the issue's 1,076 bytes; "short", the old one.
 BODY = "issue"
-_BODY_DIR = Path(tempfile.mkdtemp(prefix="bench-bodies-"))
+_BODY_DIR: list[Path] = []  # made on first use, not when a bench script imports this module
 
 
 def body_file(face: str, model: str) -> Path:
     """The request post.lua sends, written once per face and model (wrk reads it at start)."""
-    path = _BODY_DIR / f"{BODY}-{face}-{model}.json"
+    if not _BODY_DIR:
+        _BODY_DIR.append(Path(tempfile.mkdtemp(prefix="bench-bodies-")))
+    path = _BODY_DIR[0] / f"{BODY}-{face}-{model}.json"
     if not path.exists():
         path.write_bytes(bodies.encode(bodies.request(face, model, kind=BODY)))
     return path

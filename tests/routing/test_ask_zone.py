@@ -13,14 +13,15 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tenbin.routing.classifier import _ask_bigrams, _ask_zone
+from tenbin.routing.classifier import _ask_bigrams, _ask_lines
 
 ROOT = Path(__file__).resolve().parents[2]
 PATHS = [*sorted((ROOT / "bench" / "data").glob("*.jsonl")), ROOT / "bench" / "classifier" / "train_ja.jsonl"]
 
 
 def defined(norm: str) -> set[str]:
-    zone = _ask_zone(norm.splitlines())
+    lines = _ask_lines(norm.splitlines())
+    zone = "" if lines is None else lines[0] if lines[1] is None else lines[0] + "\n" + lines[1]
     return set(map(add, zone, zone[1:]))
 
 
