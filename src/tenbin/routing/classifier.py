@@ -16,8 +16,10 @@ Two layers, because they fail differently:
   own operations — handovers, shifts, counterparties, numbered machines, notices to staff — or
   an exercise, a published text, a general question), trained
   by ``bench/classifier/train.py`` on ``bench/classifier/train_ja.jsonl`` and shipped as
-  ``classifier_weights.json.gz`` next to this module. Inference is pure Python: a set of
-  n-grams, dictionary look-ups and column sums (~0.1–0.3 ms for a 300-character prompt).
+  ``classifier_weights.json.gz`` next to this module. Inference sums the weight rows of the
+  prompt's distinct n-grams in C where the optional extension is built (routing/_grams.c, ~5 µs
+  for a 300-character prompt), else in Python (a set of n-grams and dictionary look-ups, ~0.1–0.3
+  ms); the cue regexes, words and the rest are Python either way, and so are the logits' floats.
 
 Weak personal evidence alone — a name with nothing said about the person, an office landline,
 a postal code, a company address — is PERSONAL unless the content model is confident it is not
@@ -177,15 +179,34 @@ def _ask_bigrams(norm: str, bigrams: list[str], lines: list[str]) -> list[str]:
     return list(out)
 
 
+def _cut(text: str, normalized: str | None) -> tuple[str, str]:
+    """The text read (its head and tail when long) and its normalised, lowercased, digit-folded form."""
+    if len(text) > HEAD + TAIL:
+        text = text[:HEAD] + "\n" + text[-TAIL:]
+        normalized = None
+    return text, _fold_digits((normalize(text) if normalized is None else normalized).lower())
+
+
+def _words(norm: str) -> list[str]:
+    return list({"w:" + w for w in _WORD.findall(norm)})
+
+
+def _zone(lines: list[str]) -> str:
+    """The ask zone as one string whose distinct bigrams are the ``t:`` features: its first line,
+    then a line break and its last line when it has two (the two bigrams around the break join
+    the pair, as in ``_ask_bigrams``)."""
+    zone = _ask_lines(lines)
+    if zone is None:
+        return ""
+    first, last = zone
+    return first if last is None else first + "\n" + last
+
+
 def parts(text: str, normalized: str | None = None) -> tuple[list[str], list[str], list[str]]:
     """``features`` as the classifier reads them: (n-grams and words, the ask zone's distinct
     bigrams — bare, for ``LinearModel.text_logits``, which reads them without making the ``t:``
     strings —, structural and cue features)."""
-    if len(text) > HEAD + TAIL:
-        text = text[:HEAD] + "\n" + text[-TAIL:]
-        normalized = None
-    norm = _fold_digits((normalize(text) if normalized is None else normalized).lower())
-    n = len(norm)
+    text, norm = _cut(text, normalized)
     # Character bigrams and trigrams, built by C-level map/add rather than slicing in a loop; the
     # characters made once (iterating a str makes a new object per non-Latin-1 character).
     chars = list(norm)
@@ -193,11 +214,16 @@ def parts(text: str, normalized: str | None = None) -> tuple[list[str], list[str
     grams = set(bigrams)
     grams.update(map(_add, bigrams, chars[2:]))
     feats = list(grams)
-    feats.extend({"w:" + w for w in _WORD.findall(norm)})
+    feats.extend(_words(norm))
     lines = norm.splitlines()
     # The task is stated at the start or the end, around the material: its bigrams again, marked, so
     # the tier can follow what is asked rather than the vocabulary of a long paste.
     ask = _ask_bigrams(norm, bigrams, lines)
+    return feats, ask, _struct(text, norm, lines)
+
+
+def _struct(text: str, norm: str, lines: list[str]) -> list[str]:
+    """The structural and cue features of ``text`` (as cut by ``_cut``), ``norm`` and its lines."""
     s = ["s:bias", _LEN(len(text)), _LINES(len(lines))]
     code = len(_CODE.findall(norm)) if _CODE_GATE is None or _CODE_GATE.search(norm) else 0
     if code:
@@ -215,9 +241,22 @@ def parts(text: str, normalized: str | None = None) -> tuple[list[str], list[str
     if "%" in norm:
         s.append("s:percent")
     s.extend("s:" + name for name, found in _CUES if found(norm))
-    ascii_share = len(norm.encode("ascii", "ignore")) / max(1, n)
+    ascii_share = len(norm.encode("ascii", "ignore")) / max(1, len(norm))
     s.append("s:ascii>0.8" if ascii_share > 0.8 else "s:ascii>0.4" if ascii_share > 0.4 else "s:ja")
-    return feats, ask, s
+    return s
+
+
+def read(model: LinearModel, text: str, normalized: str | None = None) -> tuple[list[float], list[str]]:
+    """The model's logits for ``text``, and its structural and cue features: the n-grams summed in
+    C where the extension is built (``LinearModel.native``), else ``text_logits`` over ``parts``;
+    the same floats either way."""
+    if model.native is None:
+        grams, ask, struct = parts(text, normalized)
+        return model.text_logits(grams, ask, struct), struct
+    text, norm = _cut(text, normalized)
+    lines = norm.splitlines()
+    struct = _struct(text, norm, lines)
+    return model.norm_logits(norm, _zone(lines), _words(norm), struct), struct
 
 
 def features(text: str, normalized: str | None = None) -> tuple[list[str], list[str]]:
@@ -363,13 +402,12 @@ class LearnedClassifier:
 
     def classify(self, text: str, turns: int, scan: Any) -> Classification:
         norm = normalize(text)  # once, for the features and the two number checks below
-        grams, ask, struct = parts(text, norm)
-        logits = self.model.text_logits(grams, ask, struct)
-        cl = logits[:4]
+        out, struct = read(self.model, text, norm)
+        cl = out[:4]
         cl[2] += self._bias
         cl[3] += self._bias
         cp = softmax(cl)
-        tp = softmax(logits[4:])
+        tp = softmax(out[4:])
         score = round(0.375 * tp[1] + 0.75 * tp[2], 3)
         tier = tier_for(score, self.threshold)
         reasons: list[str] = []

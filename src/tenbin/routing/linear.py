@@ -19,6 +19,11 @@ from typing import Any, Final
 
 from tenbin.routing.packed import HALF, Unpacker, pack_all
 
+try:  # the optional C extension (setup.py): n-gram sums without making the n-gram strings
+    from tenbin.routing import _grams
+except ImportError:  # pragma: no cover - a build without a C compiler
+    _grams = None  # type: ignore[assignment]
+
 WEIGHTS_FILE: Final = "classifier_weights.json.gz"
 
 #: Value of a structural or cue feature; an n-gram's is 1/sqrt(number of n-grams), so a cue
@@ -39,6 +44,9 @@ class LinearModel:
     #: ``_lookup_table`` dicts (one key is not a string).
     packed: dict[object, int] | None = field(init=False, repr=False, compare=False)
     ask: dict[object, int] = field(init=False, repr=False, compare=False)
+    #: The n-gram rows (keys of 2 and 3 characters) and the ask zone's as C tables (``_grams``),
+    #: read by ``norm_logits``; None without the extension or the packed rows.
+    native: tuple[Any, Any] | None = field(init=False, repr=False, compare=False)
     _lanes: Unpacker = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -46,6 +54,7 @@ class LinearModel:
         rows = self.weights.items()
         packed = pack_all(rows) if all(len(r) == n for _, r in rows) else None
         object.__setattr__(self, "_lanes", Unpacker(n))
+        object.__setattr__(self, "native", None)
         if packed is None:
             object.__setattr__(self, "packed", None)
             object.__setattr__(self, "ask", {})
@@ -54,6 +63,21 @@ class LinearModel:
         # starting "t:": only the ask zone's bigrams can hit these rows.
         object.__setattr__(self, "packed", _lookup_table((k, v) for k, v in packed.items() if not _asks(k)))
         object.__setattr__(self, "ask", _lookup_table((k[2:], v) for k, v in packed.items() if _asks(k)))
+        object.__setattr__(self, "native", self._native_tables(packed))
+
+    def _native_tables(self, packed: dict[str, int]) -> tuple[Any, Any] | None:
+        """The C tables, or None when the extension is missing or a weight does not fit its 32 bits
+        (then every prompt takes the Python path: the logits are the same)."""
+        if _grams is None:
+            return None
+        lanes = self._lanes.lanes
+        n = len(self.bias)
+        try:
+            grams = _grams.Table([(k, lanes(v)) for k, v in packed.items() if len(k) in (2, 3)], n)
+            zone = _grams.Table([(k[2:], lanes(v)) for k, v in packed.items() if _asks(k)], n)
+        except OverflowError:
+            return None
+        return grams, zone
 
     @classmethod
     def load(cls, data: bytes | None = None) -> LinearModel:
@@ -85,13 +109,31 @@ class LinearModel:
         if self.packed is None:
             return self._float_logits(([*grams, *("t:" + b for b in ask)], struct))
         w = self.packed
-        out = self.bias
         # One integer sum per kind of feature; filter(None, ...) drops the misses, in C.
         total = sum(filter(None, map(w.get, grams))) + sum(filter(None, map(self.ask.get, ask)))
+        return self._summed(total, len(grams) + len(ask), struct)
+
+    def norm_logits(self, norm: str, zone: str, words: list[str], struct: list[str]) -> list[float]:
+        """``text_logits`` with the n-grams of ``norm`` (the normalised text) and the bigrams of
+        ``zone`` (the ask zone as one string, ``classifier._zone``) counted and summed by the C
+        tables: the same integers, so the same floats. Only when ``native`` is set."""
+        assert self.native is not None and self.packed is not None
+        grams, ask = self.native
+        count, raw = grams.sums(norm, True)
+        zcount, zraw = ask.sums(zone, False)
+        total = (self._lanes.packed(raw) + self._lanes.packed(zraw)
+                 + sum(filter(None, map(self.packed.get, words))))
+        return self._summed(total, count + zcount + len(words), struct)
+
+    def _summed(self, total: int, features: int, struct: list[str]) -> list[float]:
+        """The logits from the packed sum of a prompt's ``features`` text features and its
+        structural ones."""
+        assert self.packed is not None
+        out = self.bias
         if total:
-            scale = 1.0 / math.sqrt(len(grams) + len(ask))
+            scale = 1.0 / math.sqrt(features)
             out = tuple(b + scale * ((k - HALF) / 100) for b, k in zip(out, self._lanes.biased(total), strict=True))
-        total = sum(filter(None, map(w.get, struct)))
+        total = sum(filter(None, map(self.packed.get, struct)))
         if total:
             out = tuple(b + STRUCT_VALUE * ((k - HALF) / 100)
                         for b, k in zip(out, self._lanes.biased(total), strict=True))

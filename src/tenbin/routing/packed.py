@@ -68,6 +68,11 @@ class Unpacker:
         """Each lane's sum plus ``HALF``."""
         return self.read((total + self.bias).to_bytes(8 * self.n, "little"))
 
+    def packed(self, biased: bytes) -> int:
+        """The packed sum whose biased lanes are ``biased`` (what ``biased`` gives, as bytes):
+        how the C n-gram tables (routing/_grams.c) hand their sums back."""
+        return int.from_bytes(biased, "little") - self.bias
+
     def lanes(self, total: int) -> list[int]:
         """Each lane's sum (in hundredths, signed)."""
         return [k - HALF for k in self.biased(total)]

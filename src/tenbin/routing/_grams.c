@@ -1,0 +1,277 @@
+/* The classifier's n-gram sums in C: the same integers routing/linear.py sums in Python.
+ *
+ * A prompt's character bigrams and trigrams are ~600 short strings made, hashed, put in a set
+ * and looked up in a 27k-key dict, about half the request classifier's time and a sixth of a
+ * served request's (bench/gateway_overhead/README.md). Here each n-gram is a 64-bit integer
+ * made from its code points, counted once through a small open-addressing set, and looked up
+ * in an open-addressing table of weight rows in hundredths; the lane sums come back exact, as
+ * the bytes of the biased lanes that routing/packed.py reads, so the Python code that turns
+ * them into logits is the same for both paths, and so are the logits, bit for bit
+ * (tests/routing/test_native_grams.py).
+ *
+ * Built by setup.py as an optional extension: without a C compiler the package installs and
+ * the classifier runs its pure-Python path.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#define EMPTY UINT64_MAX /* no n-gram's key: code points are below 2**21 */
+#define TRI (UINT64_C(1) << 63)
+
+typedef struct {
+    PyObject_HEAD
+    uint64_t *keys;  /* open addressing, linear probing; EMPTY marks a free slot */
+    int32_t *rows;   /* row index of the key in the same slot */
+    int32_t *weights; /* rows * lanes, hundredths */
+    uint64_t mask;
+    int shift;
+    Py_ssize_t nrows;
+    int lanes;
+} Table;
+
+/* Fibonacci hashing: the top bits of the product (``shift`` = 64 - log2 of the capacity). */
+static inline uint64_t slot_of(uint64_t key, int shift) {
+    return (key * UINT64_C(0x9E3779B97F4A7C15)) >> shift;
+}
+
+static int shift_of(uint64_t cap) {
+    int bits = 0;
+    while ((UINT64_C(1) << bits) < cap)
+        bits++;
+    return 64 - bits;
+}
+
+static int key_of(PyObject *s, uint64_t *out) {
+    if (!PyUnicode_Check(s)) {
+        PyErr_SetString(PyExc_TypeError, "a table key must be a str");
+        return -1;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    if (n == 2) {
+        *out = (uint64_t)PyUnicode_READ(kind, data, 0) << 21 | PyUnicode_READ(kind, data, 1);
+    } else if (n == 3) {
+        *out = TRI | (uint64_t)PyUnicode_READ(kind, data, 0) << 42 | (uint64_t)PyUnicode_READ(kind, data, 1) << 21
+               | PyUnicode_READ(kind, data, 2);
+    } else {
+        PyErr_SetString(PyExc_ValueError, "a table key must be 2 or 3 characters");
+        return -1;
+    }
+    return 0;
+}
+
+static void Table_dealloc(Table *self) {
+    PyMem_Free(self->keys);
+    PyMem_Free(self->rows);
+    PyMem_Free(self->weights);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+/* Table(rows, lanes): rows a sequence of (key, weights) with keys of 2 or 3 characters, each
+ * weights a sequence of ``lanes`` ints (hundredths) that fit in 32 bits. */
+static int Table_init(Table *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"rows", "lanes", NULL};
+    PyObject *rows_arg;
+    int lanes;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "Oi", kwlist, &rows_arg, &lanes))
+        return -1;
+    if (lanes < 1 || lanes > 64) {
+        PyErr_SetString(PyExc_ValueError, "lanes must be within 1..64");
+        return -1;
+    }
+    if (self->keys != NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "a Table is built once");
+        return -1;
+    }
+    PyObject *seq = PySequence_Fast(rows_arg, "rows must be a sequence");
+    if (seq == NULL)
+        return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    uint64_t cap = 16;
+    while (cap < (uint64_t)n * 2)
+        cap <<= 1;
+    self->mask = cap - 1;
+    self->shift = shift_of(cap);
+    self->lanes = lanes;
+    self->nrows = n;
+    self->keys = PyMem_Malloc(cap * sizeof(uint64_t));
+    self->rows = PyMem_Malloc(cap * sizeof(int32_t));
+    self->weights = PyMem_Malloc((size_t)(n ? n : 1) * lanes * sizeof(int32_t));
+    if (self->keys == NULL || self->rows == NULL || self->weights == NULL) {
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        return -1;
+    }
+    memset(self->keys, 0xff, cap * sizeof(uint64_t));
+    if (n > INT32_MAX) {
+        Py_DECREF(seq);
+        PyErr_SetString(PyExc_ValueError, "too many rows");
+        return -1;
+    }
+    for (Py_ssize_t r = 0; r < n; r++) {
+        PyObject *item = PySequence_Fast_GET_ITEM(seq, r);
+        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2) {
+            PyErr_SetString(PyExc_TypeError, "a row is a (key, weights) tuple");
+            goto fail;
+        }
+        uint64_t key;
+        if (key_of(PyTuple_GET_ITEM(item, 0), &key) < 0)
+            goto fail;
+        PyObject *w = PySequence_Fast(PyTuple_GET_ITEM(item, 1), "weights must be a sequence");
+        if (w == NULL)
+            goto fail;
+        if (PySequence_Fast_GET_SIZE(w) != lanes) {
+            Py_DECREF(w);
+            PyErr_SetString(PyExc_ValueError, "a row must have one weight per lane");
+            goto fail;
+        }
+        for (int i = 0; i < lanes; i++) {
+            long v = PyLong_AsLong(PySequence_Fast_GET_ITEM(w, i));
+            if (v == -1 && PyErr_Occurred()) {
+                Py_DECREF(w);
+                goto fail;
+            }
+            if (v > INT32_MAX || v < INT32_MIN) {
+                Py_DECREF(w);
+                PyErr_SetString(PyExc_OverflowError, "a weight does not fit in 32 bits");
+                goto fail;
+            }
+            self->weights[r * lanes + i] = (int32_t)v;
+        }
+        Py_DECREF(w);
+        uint64_t s = slot_of(key, self->shift);
+        while (self->keys[s] != EMPTY) {
+            if (self->keys[s] == key) {
+                PyErr_SetString(PyExc_ValueError, "a key is listed twice");
+                goto fail;
+            }
+            s = (s + 1) & self->mask;
+        }
+        self->keys[s] = key;
+        self->rows[s] = (int32_t)r;
+    }
+    Py_DECREF(seq);
+    return 0;
+fail:
+    Py_DECREF(seq);
+    return -1;
+}
+
+/* Add the row of ``key`` (if the table has it) to ``acc``; count it once through ``seen``. */
+static inline void feed(const Table *t, uint64_t key, uint64_t *seen, uint64_t smask, int sshift,
+                        Py_ssize_t *count, int64_t *acc) {
+    uint64_t s = slot_of(key, sshift);
+    while (seen[s] != EMPTY) {
+        if (seen[s] == key)
+            return;
+        s = (s + 1) & smask;
+    }
+    seen[s] = key;
+    (*count)++;
+    uint64_t p = slot_of(key, t->shift);
+    for (;;) {
+        uint64_t k = t->keys[p];
+        if (k == key) {
+            const int32_t *w = t->weights + (Py_ssize_t)t->rows[p] * t->lanes;
+            for (int i = 0; i < t->lanes; i++)
+                acc[i] += w[i];
+            return;
+        }
+        if (k == EMPTY)
+            return;
+        p = (p + 1) & t->mask;
+    }
+}
+
+#define STACK_SEEN 4096
+
+/* sums(text, trigrams) -> (count, lanes): the distinct bigrams of ``text`` (and trigrams when
+ * ``trigrams``), how many there are, and the sum of their rows as the little-endian bytes of
+ * each lane plus 2**63 (routing/packed.py's biased lanes). */
+static PyObject *Table_sums(Table *self, PyObject *args) {
+    PyObject *text;
+    int trigrams;
+    if (!PyArg_ParseTuple(args, "Up", &text, &trigrams))
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t grams = (n > 1 ? n - 1 : 0) + (trigrams && n > 2 ? n - 2 : 0);
+    uint64_t cap = 16;
+    while (cap < (uint64_t)grams * 2)
+        cap <<= 1;
+    uint64_t stack[STACK_SEEN];
+    uint64_t *seen = cap <= STACK_SEEN ? stack : PyMem_Malloc(cap * sizeof(uint64_t));
+    if (seen == NULL)
+        return PyErr_NoMemory();
+    memset(seen, 0xff, cap * sizeof(uint64_t));
+    int64_t acc[64] = {0};
+    Py_ssize_t count = 0;
+    uint64_t smask = cap - 1;
+    int sshift = shift_of(cap);
+    if (n > 1) {
+        uint64_t a = PyUnicode_READ(kind, data, 0), b = PyUnicode_READ(kind, data, 1);
+        feed(self, a << 21 | b, seen, smask, sshift, &count, acc);
+        for (Py_ssize_t i = 2; i < n; i++) {
+            uint64_t c = PyUnicode_READ(kind, data, i);
+            feed(self, b << 21 | c, seen, smask, sshift, &count, acc);
+            if (trigrams)
+                feed(self, TRI | a << 42 | b << 21 | c, seen, smask, sshift, &count, acc);
+            a = b;
+            b = c;
+        }
+    }
+    if (seen != stack)
+        PyMem_Free(seen);
+    unsigned char out[64 * 8];
+    for (int i = 0; i < self->lanes; i++) {
+        uint64_t u = (uint64_t)acc[i] + TRI; /* two's complement plus 2**63: the biased lane */
+        for (int j = 0; j < 8; j++)
+            out[i * 8 + j] = (unsigned char)(u >> (8 * j));
+    }
+    return Py_BuildValue("(ny#)", count, (const char *)out, (Py_ssize_t)self->lanes * 8);
+}
+
+static PyObject *Table_len(Table *self, PyObject *Py_UNUSED(ignored)) {
+    return PyLong_FromSsize_t(self->nrows);
+}
+
+static PyMethodDef Table_methods[] = {
+    {"sums", (PyCFunction)Table_sums, METH_VARARGS,
+     "sums(text, trigrams) -> (count, lanes): distinct n-grams and their rows' biased lane sums"},
+    {"rows", (PyCFunction)Table_len, METH_NOARGS, "rows() -> int: how many rows the table holds"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject TableType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "tenbin.routing._grams.Table",
+    .tp_basicsize = sizeof(Table),
+    .tp_dealloc = (destructor)Table_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Weight rows of 2- and 3-character keys, summed over a text's distinct n-grams.",
+    .tp_methods = Table_methods,
+    .tp_init = (initproc)Table_init,
+    .tp_new = PyType_GenericNew,
+};
+
+static struct PyModuleDef grams_module = {
+    PyModuleDef_HEAD_INIT, "_grams", "The classifier's n-gram sums (see routing/linear.py).", -1, NULL,
+};
+
+PyMODINIT_FUNC PyInit__grams(void) {
+    if (PyType_Ready(&TableType) < 0)
+        return NULL;
+    PyObject *m = PyModule_Create(&grams_module);
+    if (m == NULL)
+        return NULL;
+    Py_INCREF(&TableType);
+    if (PyModule_AddObject(m, "Table", (PyObject *)&TableType) < 0) {
+        Py_DECREF(&TableType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}
