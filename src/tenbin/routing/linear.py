@@ -12,6 +12,7 @@ import functools
 import gzip
 import json
 import math
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -70,11 +71,9 @@ class LinearModel:
         (then every prompt takes the Python path: the logits are the same)."""
         if _grams is None:
             return None
-        lanes = self._lanes.lanes
-        n = len(self.bias)
         try:
-            grams = _grams.Table([(k, lanes(v)) for k, v in packed.items() if len(k) in (2, 3)], n)
-            zone = _grams.Table([(k[2:], lanes(v)) for k, v in packed.items() if _asks(k)], n)
+            grams = _table([k for k in packed if len(k) in (2, 3)], packed, self._lanes)
+            zone = _table([k for k in packed if _asks(k)], packed, self._lanes, strip=2)
         except OverflowError:
             return None
         return grams, zone
@@ -153,6 +152,15 @@ class LinearModel:
         if rows:
             out = [b + STRUCT_VALUE * sum(col) for b, col in zip(out, zip(*rows, strict=True), strict=True)]
         return out
+
+
+def _table(keys: list[str], packed: dict[str, int], lanes: Unpacker, strip: int = 0) -> Any:
+    """A C table of ``keys``' rows (each key without its first ``strip`` characters): the weights
+    in one ``array('i')``, a row's lanes made and dropped one row at a time."""
+    weights = array("i")
+    for k in keys:
+        weights.extend(lanes.lanes(packed[k]))  # OverflowError: a weight beyond 32 bits
+    return _grams.Table([k[strip:] for k in keys] if strip else keys, weights, lanes.n)
 
 
 def _asks(key: str) -> bool:
