@@ -67,8 +67,10 @@ STAGES = [
     ("privacy scan", "PrivacyStage.scan_async", "gateway/privacy_stage.py"),
     ("routing (Router.decide, classifier included)", "Router.decide", "routing/router.py"),
     ("  of which the classifier", "LearnedClassifier.classify", "routing/classifier.py"),
-    ("    its features (n-grams, cues)", "parts|features", "routing/classifier.py"),  # before 2026-12-06: features
-    ("    its weight sums", "LinearModel.text_logits|LinearModel.logits", "routing/linear.py"),
+    # before 2026-12-06: features; from 2026-12-07 the n-grams are counted and summed in C (norm_logits)
+    ("    its features (n-grams, cues)", "parts|features|_struct|_words|_zone|_cut", "routing/classifier.py"),
+    ("    its weight sums", "LinearModel.text_logits|LinearModel.logits|LinearModel.norm_logits",
+     "routing/linear.py"),
     ("vendor call (aiohttp client, adapter)", "OpenAICompatProvider.complete", "providers/openai_compat.py"),
     ("one finish (ledger row, audit entry, settle)", "Finish.__call__", "gateway/finish.py"),
     ("body read, shape check, parse", "_body", "api/faces.py"),
