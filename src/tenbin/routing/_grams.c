@@ -561,24 +561,26 @@ static PyTypeObject GatesType = {
 };
 
 static struct PyModuleDef grams_module = {
-    PyModuleDef_HEAD_INIT, "_grams", "The classifier's n-gram sums (see routing/linear.py).", -1, NULL,
+    PyModuleDef_HEAD_INIT, "_grams", "The classifier's n-gram sums and cue gates (see routing/linear.py).", -1,
+    NULL,
 };
 
+static int add_type(PyObject *m, const char *name, PyTypeObject *type) {
+    if (PyType_Ready(type) < 0)
+        return -1;
+    Py_INCREF(type);
+    if (PyModule_AddObject(m, name, (PyObject *)type) < 0) {
+        Py_DECREF(type);
+        return -1;
+    }
+    return 0;
+}
+
 PyMODINIT_FUNC PyInit__grams(void) {
-    if (PyType_Ready(&TableType) < 0 || PyType_Ready(&GatesType) < 0)
-        return NULL;
     PyObject *m = PyModule_Create(&grams_module);
     if (m == NULL)
         return NULL;
-    Py_INCREF(&TableType);
-    if (PyModule_AddObject(m, "Table", (PyObject *)&TableType) < 0) {
-        Py_DECREF(&TableType);
-        Py_DECREF(m);
-        return NULL;
-    }
-    Py_INCREF(&GatesType);
-    if (PyModule_AddObject(m, "Gates", (PyObject *)&GatesType) < 0) {
-        Py_DECREF(&GatesType);
+    if (add_type(m, "Table", &TableType) < 0 || add_type(m, "Gates", &GatesType) < 0) {
         Py_DECREF(m);
         return NULL;
     }
