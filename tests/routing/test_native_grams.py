@@ -118,6 +118,16 @@ def test_a_table_refuses_what_it_cannot_hold(keys: list[object], weights: list[i
         grams.Table(["ab"], array("d", [1.0]), 1)
 
 
+def test_a_table_of_more_rows_than_its_slots_index_is_refused_as_an_overflow() -> None:
+    keys = [chr(0x100 + a) + chr(0x100 + b) for a in range(1024) for b in range(1024)]  # 2**20 rows
+    with pytest.raises(OverflowError):  # LinearModel then takes the Python path, as for a wide weight
+        grams.Table(keys, array("i", bytes(4 * len(keys))), 1)
+    t = grams.Table(keys[: 2**20 - 2], array("i", range(2**20 - 2)), 1)  # the most it holds
+    count, raw = t.sums(keys[-3] + "\n" + keys[0], False)  # 4 distinct bigrams, 2 of them rows
+    assert t.rows() == 2**20 - 2 and count == 4
+    assert int.from_bytes(raw, "little") - 2**63 == (2**20 - 3) + 0  # the last row's weight and the first's
+
+
 def test_a_model_whose_weights_overflow_32_bits_takes_the_python_path() -> None:
     m = LinearModel({"ab": (2**31 / 100,), "s:bias": (0.5,)}, (0.0,), {})
     assert m.packed is not None and m.native is None

@@ -67,14 +67,15 @@ class LinearModel:
         object.__setattr__(self, "native", self._native_tables(packed))
 
     def _native_tables(self, packed: dict[str, int]) -> tuple[Any, Any] | None:
-        """The C tables, or None when the extension is missing or a weight does not fit its 32 bits
-        (then every prompt takes the Python path: the logits are the same)."""
+        """The C tables, or None when the extension is missing or they cannot hold the model (a
+        weight beyond 32 bits, more than ~1M rows): then every prompt takes the Python path, and the
+        logits are the same."""
         if _grams is None:
             return None
         try:
             grams = _table([k for k in packed if len(k) in (2, 3)], packed, self._lanes)
             zone = _table([k for k in packed if _asks(k)], packed, self._lanes, strip=2)
-        except OverflowError:
+        except OverflowError:  # a weight, or the row count (routing/_grams.c)
             return None
         return grams, zone
 
