@@ -1,4 +1,4 @@
-"""The C ``Gates`` scan (routing/_grams.c) skips only cue families that cannot match, so the
+"""The C ``Gates`` scan (routing/_gates.c) skips only cue families that cannot match, so the
 classifier's structural and cue features are the same with it as without it: against a Python
 reading of what it must answer, against the families' own regexes, and through ``_struct`` on
 every repository prompt and on generated text (astral characters, lone surrogates, NUL, the
@@ -25,13 +25,13 @@ from tenbin.routing.prefilter import branch_needs
 ROOT = Path(__file__).resolve().parents[2]
 
 if os.environ.get("CI") == "true":
-    from tenbin.routing import _grams as grams  # CI: a missing build is a failure, not a skip
+    from tenbin.routing import _gates as gates  # CI: a missing build is a failure, not a skip
 else:
-    grams = pytest.importorskip("tenbin.routing._grams")
+    gates = pytest.importorskip("tenbin.routing._gates")
 
 Families = Sequence[Sequence[Sequence[Collection[str]]]]
 NEEDS = [branch_needs(rx) for _, rx in classifier._CUE_FAMILIES]
-GATES = grams.Gates(NEEDS)
+GATES = gates.Gates(NEEDS)
 RXS = [re.compile(rx) for _, rx in classifier._CUE_FAMILIES]
 LITERALS = sorted({s for fam in NEEDS for br in fam for g in br for s in g})
 
@@ -46,16 +46,17 @@ def reference(families: Families, text: str) -> int:
     return out
 
 
-def struct_without_gates(monkeypatch: pytest.MonkeyPatch, text: str) -> list[str]:
-    t, norm = classifier._cut(text, None)
-    with monkeypatch.context() as m:
-        m.setattr(classifier, "_MAY", None)
-        return classifier._struct(t, norm, norm.splitlines())
-
-
-def struct_of(text: str) -> list[str]:
-    t, norm = classifier._cut(text, None)
-    return classifier._struct(t, norm, norm.splitlines())
+def structs(text: str) -> tuple[list[str], list[str]]:
+    """``_struct`` of ``text`` with the gates and without them (every family searched)."""
+    t, norm = classifier._cut(text, normalize(text))
+    lines = norm.splitlines()
+    with_gates = classifier._struct(t, norm, lines)
+    saved = classifier._MAY
+    try:
+        classifier._MAY = None
+        return with_gates, classifier._struct(t, norm, lines)
+    finally:
+        classifier._MAY = saved
 
 
 def test_the_classifier_uses_the_gates() -> None:
@@ -68,7 +69,7 @@ def repository_prompts() -> list[str]:
     return [orjson.loads(line)["text"] for p in paths for line in p.read_bytes().splitlines() if line.strip()]
 
 
-def test_repository_prompts_get_the_same_features(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_repository_prompts_get_the_same_features() -> None:
     texts = repository_prompts()
     assert len(texts) > 5000
     skipped = 0
@@ -81,7 +82,8 @@ def test_repository_prompts_get_the_same_features(monkeypatch: pytest.MonkeyPatc
                 assert may >> f & 1, (classifier._CUE_FAMILIES[f][0], t[:80])  # never skips a match
             elif not may >> f & 1:
                 skipped += 1
-        assert struct_of(t) == struct_without_gates(monkeypatch, t), t[:80]
+        with_gates, without = structs(t)
+        assert with_gates == without, t[:80]
     assert skipped > len(texts) * 8  # and it does skip: most families are absent from most prompts
 
 
@@ -106,19 +108,12 @@ def test_generated_text_gets_what_the_definition_says(text: str) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.lists(pieces, max_size=30).map("".join))
 def test_generated_prompts_get_the_same_features(text: str) -> None:
-    t, norm = classifier._cut(text, normalize(text))
-    lines = norm.splitlines()
-    with_gates = classifier._struct(t, norm, lines)
-    saved = classifier._MAY
-    try:
-        classifier._MAY = None
-        assert classifier._struct(t, norm, lines) == with_gates
-    finally:
-        classifier._MAY = saved
+    with_gates, without = structs(text)
+    assert with_gates == without
 
 
 def test_a_small_gates_answers_by_branch() -> None:
-    g = grams.Gates([
+    g = gates.Gates([
         [[["ab", "xyz"], ["😀"]]],      # family 0: one branch needing (ab or xyz) and 😀
         [[["b"]], [["q"], ["r"]]],     # family 1: b, or q and r
         [[]],                          # family 2: a branch that needs nothing
@@ -143,11 +138,11 @@ def test_a_small_gates_answers_by_branch() -> None:
 ])
 def test_gates_refuse_what_they_cannot_hold(families: object, error: type[Exception]) -> None:
     with pytest.raises(error):
-        grams.Gates(families)  # type: ignore[arg-type]
+        gates.Gates(families)  # type: ignore[arg-type]
 
 
 def test_gates_are_built_once_and_read_only_str() -> None:
-    g = grams.Gates([[[["a"]]]])
+    g = gates.Gates([[[["a"]]]])
     with pytest.raises(RuntimeError):
         g.__init__([[[["b"]]]])  # type: ignore[misc]
     with pytest.raises(TypeError):

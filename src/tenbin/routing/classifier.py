@@ -19,9 +19,9 @@ Two layers, because they fail differently:
   ``classifier_weights.json.gz`` next to this module. Inference sums the weight rows of the
   prompt's distinct n-grams in C where the optional extension is built (routing/_grams.c, ~5 µs
   for a 300-character prompt), else in Python (a set of n-grams and dictionary look-ups, ~0.1–0.3
-  ms). The same extension says which cue families may match at all (one scan for the literals
-  their branches need), so only those are searched; the regexes, words and the rest are Python
-  either way, and so are the logits' floats.
+  ms). A second extension (routing/_gates.c) says which cue families may match at all (one scan
+  for the literals their branches need), so only those are searched; the regexes, words and the
+  rest are Python either way, and so are the logits' floats.
 
 Weak personal evidence alone — a name with nothing said about the person, an office landline,
 a postal code, a company address — is PERSONAL unless the content model is confident it is not
@@ -48,9 +48,9 @@ from tenbin.routing.linear import LinearModel, softmax
 from tenbin.routing.prefilter import branch_needs, gate, matcher
 
 try:  # the optional C extension (setup.py); without it every cue family is searched every time
-    from tenbin.routing import _grams
+    from tenbin.routing import _gates
 except ImportError:  # pragma: no cover - a build without a C compiler
-    _grams = None  # type: ignore[assignment]
+    _gates = None  # type: ignore[assignment]
 
 CLASSES: Final = ("PUBLIC", "INTERNAL", "CONFIDENTIAL", "PERSONAL")
 TIERS: Final[tuple[Tier, ...]] = ("light", "standard", "frontier")
@@ -113,7 +113,7 @@ _CUES: Final = tuple((name, matcher(rx)) for name, rx in _CUE_FAMILIES)
 #: Which families may match a text, from one scan for the literals their branches need (the C
 #: ``Gates``): a family that cannot match is not searched at all (~1 µs each; ~16 µs of the ~17
 #: the fourteen cost on the bench's prompt). None without the extension.
-_MAY: Final = None if _grams is None else _grams.Gates([branch_needs(rx) for _, rx in _CUE_FAMILIES])
+_MAY: Final = None if _gates is None else _gates.Gates([branch_needs(rx) for _, rx in _CUE_FAMILIES])
 _CODE_GATE: Final = gate(_CODE.pattern, _CODE.flags)  # no literal of it in the text: no code line either
 _TWELVE: Final = re.compile(r"(?<![0-9])([0-9]{4})[ -]?([0-9]{4})[ -]?([0-9]{4})(?![0-9])")
 _DIGIT: Final = re.compile(r"[0-9]")  # the My Number and mobile shapes need one; most prompts have none
@@ -251,11 +251,8 @@ def _struct(text: str, norm: str, lines: list[str]) -> list[str]:
         s.append("s:man_yen")
     if "%" in norm:
         s.append("s:percent")
-    if _MAY is None:
-        s.extend("s:" + name for name, found in _CUES if found(norm))
-    else:
-        may = _MAY.may(norm)
-        s.extend("s:" + name for bit, (name, found) in enumerate(_CUES) if may >> bit & 1 and found(norm))
+    may = -1 if _MAY is None else _MAY.may(norm)  # -1: every bit set, every family searched
+    s.extend("s:" + name for bit, (name, found) in enumerate(_CUES) if may >> bit & 1 and found(norm))
     ascii_share = len(norm.encode("ascii", "ignore")) / max(1, len(norm))
     s.append("s:ascii>0.8" if ascii_share > 0.8 else "s:ascii>0.4" if ascii_share > 0.4 else "s:ja")
     return s

@@ -269,7 +269,7 @@ def branch_needs(pattern: str, flags: int = 0) -> list[list[frozenset[str]]]:
     branch holds a string of each (at most ``_GATES``, the likely most selective first; for a
     branch that is a small finite set of strings, that set). A branch given no set may match
     anywhere. ``pattern`` can match a text only where, for some branch, every set has a string
-    in it: the C scan (routing/_grams.c, ``Gates``) answers that for many patterns at once."""
+    in it: the C scan (routing/_gates.c, ``Gates``) answers that for many patterns at once."""
     out: list[list[frozenset[str]]] = []
     for piece in _pieces(pattern, flags):
         lang, needs = analyse(piece, flags)
