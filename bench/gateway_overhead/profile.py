@@ -6,6 +6,7 @@ table; this is for finding where the CPU goes).
     # a thread waiting for it is not counted where it waits; --native: C frames too):
     unshare -n sh -c 'ip link set lo up && \
         .venv/bin/python bench/gateway_overhead/profile.py tenbin --gil --native --shares'
+    # the same under the TTFT client's load (8 closed-loop streams) instead of wrk's: --stream
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ def main() -> None:
     ap.add_argument("--native", action="store_true", help="py-spy --native: C frames as well")
     ap.add_argument("--shares", action="store_true", help="print each stage's share of the samples")
     ap.add_argument("--body", choices=bodies.KINDS, default="issue", help="the request wrk sends (body.py)")
+    ap.add_argument("--stream", action="store_true",
+                    help="the TTFT client's load (8 streams, closed loop) instead of wrk's 16 connections")
     args = ap.parse_args()
     measure.BODY = args.body
     work = Path(tempfile.mkdtemp(prefix="tenbin-prof-"))
@@ -45,8 +48,12 @@ def main() -> None:
     try:
         t.start(work)
         assert t.proc is not None
-        measure.wrk(t.url, 16, 2, key=t.key)
-        load = threading.Thread(target=measure.wrk, args=(t.url, 16, args.seconds + 2), kwargs={"key": t.key})
+        if args.stream:
+            measure.ttft(t.url, 8, 2, key=t.key)
+            load = threading.Thread(target=measure.ttft, args=(t.url, 8, args.seconds + 2), kwargs={"key": t.key})
+        else:
+            measure.wrk(t.url, 16, 2, key=t.key)
+            load = threading.Thread(target=measure.wrk, args=(t.url, 16, args.seconds + 2), kwargs={"key": t.key})
         load.start()
         spy = Path(sys.executable).with_name("py-spy")
         subprocess.run([str(spy), "record", "--pid", str(t.proc.pid), "--duration", str(args.seconds),
@@ -72,6 +79,8 @@ STAGES = [
     ("    its weight sums", "LinearModel.text_logits|LinearModel.logits|LinearModel.norm_logits",
      "routing/linear.py"),
     ("vendor call (aiohttp client, adapter)", "OpenAICompatProvider.complete", "providers/openai_compat.py"),
+    ("vendor stream (aiohttp client, to each chunk)", "HTTPAdapter.post_stream", "providers/http.py"),
+    ("stream relay (streaming.chunks, restore, tap)", "open_stream.<locals>.chunks", "gateway/streaming.py"),
     ("one finish (ledger row, audit entry, settle)", "Finish.__call__", "gateway/finish.py"),
     ("body read, shape check, parse", "_body", "api/faces.py"),
     ("auth (key cache)", "Authenticator.principal", "api/auth.py"),
