@@ -2,9 +2,10 @@
 client at once; chunks that came from the vendor in one read go out in one write (one HTTP chunk)
 rather than one syscall each; and nothing is held while the vendor is silent — also when the
 last event of a read is one the client does not see (the usage chunk of a client that did not
-ask for it). A raw-socket client reads the gateway's chunked encoding, so each write is visible
-as one HTTP chunk; the fake vendor waits on gates the test opens only after it has read what it
-must already have.
+ask for it) — but the events that came with the vendor's ``[DONE]`` go out with the end of the
+body. A raw-socket client reads the gateway's chunked encoding, so each write is visible as one
+HTTP chunk; the fake vendor waits on gates the test opens only after it has read what it must
+already have.
 """
 
 from __future__ import annotations
@@ -145,11 +146,12 @@ def test_chunks_of_one_read_go_out_in_one_write_and_nothing_waits_on_the_vendor(
         assert contents(third) == ["D"]
         assert b'"usage"' not in third
         lt.run(vendor.open(3))
-        rest = b""
-        while chunk := client.chunk():
-            rest += chunk
-        assert b'"finish_reason":"stop"' in rest and rest.endswith(b"data: [DONE]\n\n")
-        assert b'"usage"' not in rest
+        # The finish came with the vendor's [DONE]: nothing of the answer follows, so it goes out
+        # with our [DONE] and the end of the body, in one write (one chunk, then the terminator).
+        last = client.chunk()
+        assert b'"finish_reason":"stop"' in last and last.endswith(b"data: [DONE]\n\n")
+        assert b'"usage"' not in last
+        assert client.chunk() == b""
     finally:
         client.close()
     gw.flush()

@@ -110,9 +110,10 @@ class StreamChunk:
     data; ``content`` says whether it carries any of the answer (the stream commits to its model
     there, as a chat stream does at its first content chunk).
 
-    ``more``: the next item is already here (decoded from the same network read), so a consumer
-    may write this one together with it; False when the next may take the vendor's time, and
-    whatever the consumer holds must go out now (gateway/streaming.py)."""
+    ``more``: the next item is already here (decoded from the same network read), or the answer
+    is over (the vendor's end marker came in that read: only the end of its body follows), so a
+    consumer may write this one together with what comes next; False when the next may take the
+    vendor's time, and whatever the consumer holds must go out now (gateway/streaming.py)."""
 
     chunk: dict[str, Any]
     usage: Usage | None = None

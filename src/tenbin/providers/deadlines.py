@@ -115,8 +115,14 @@ class Watch:
         self._at = at
         self._handle = loop.call_at(at, self._fire) if at != math.inf else None
 
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        return self._loop
+
     def arm(self, when: float, phase: Phase) -> None:
-        task = asyncio.current_task()
+        # The loop given: asyncio.current_task() without it asks for the running loop, which on
+        # CPython 3.11 is a getpid() syscall each time — and a stream arms once per chunk.
+        task = asyncio.current_task(self._loop)
         assert task is not None
         self._task, self._base, self._when, self._phase = task, task.cancelling(), when, phase
         if when < self._at:

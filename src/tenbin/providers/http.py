@@ -228,7 +228,7 @@ class HTTPAdapter:
         the consumer's task.)"""
         data = encode(self.name, body)
         call = _Call(self.name, ATTEMPT.get() or self.deadlines, stream=True)
-        idle, now = call.d.idle, asyncio.get_running_loop().time
+        idle, now = call.d.idle, call.loop.time
         resp: aiohttp.ClientResponse | None = None
         try:
             call.arm(call.started + call.d.first_byte, "first_byte")

@@ -185,7 +185,11 @@ class OpenAICompatProvider(HTTPAdapter):
                 if "error" in chunk and "choices" not in chunk:
                     raise ProviderError("server", f"{self.name}: stream error: {chunk['error']}")
                 u = chunk.get("usage")
-                yield StreamChunk(chunk, None if u is None else usage_from_openai(u), more=i < last)
+                # After [DONE] nothing of the answer comes: the read's last events are not flushed
+                # alone but go out with the stream's end ([DONE] and the chunked terminator) in
+                # one write — a syscall fewer per stream, and nothing the client could use earlier
+                # (its SDK ends the stream at [DONE], which waits for the end of the vendor's body).
+                yield StreamChunk(chunk, None if u is None else usage_from_openai(u), more=i < last or done)
         if not done:
             raise ProviderError("bad_response", f"{self.name}: stream ended before [DONE]")
 
