@@ -8,6 +8,7 @@ only the counts mean anything, not the times it prints.
 
     unshare -n sh -c 'ip link set lo up && .venv/bin/python bench/gateway_overhead/syscalls.py tenbin'
     unshare -n sh -c 'ip link set lo up && .venv/bin/python bench/gateway_overhead/syscalls.py aiohttp'
+    # streamed answers, the TTFT client's load: --stream
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def main() -> None:
     ap.add_argument("target", choices=["tenbin", "aiohttp"])
     ap.add_argument("--seconds", type=int, default=5)
     ap.add_argument("--conns", type=int, default=16)
+    ap.add_argument("--stream", action="store_true", help="the TTFT client's streams (8 connections), not wrk")
     args = ap.parse_args()
     if shutil.which("strace") is None:
         raise SystemExit("strace is not installed: apt-get install -y strace")
@@ -55,17 +57,22 @@ def main() -> None:
         pids = [t.proc.pid, *measure._children(t.proc.pid)]
         st = subprocess.Popen(["strace", "-c", "-f", *[a for p in pids for a in ("-p", str(p))], "-o", str(out)])
         time.sleep(1)  # attached before the first request counted
-        r = measure.wrk(t.url, args.conns, args.seconds, key=t.key)
+        if args.stream:
+            n = measure.ttft(t.url, 8, args.seconds, key=t.key).n
+        else:
+            r = measure.wrk(t.url, args.conns, args.seconds, key=t.key)
+            n = r.requests
         time.sleep(0.5)
         st.send_signal(signal.SIGINT)
         st.wait()
     finally:
         t.stop()
         mock.stop()
-    print(f"{t.name}: {r.requests} requests in {r.seconds:.1f} s under strace (c={args.conns})")
-    for name, n in per_request(out.read_text(), r.requests):
-        if n >= 0.01:
-            print(f"  {name:<16} {n:6.2f} per request")
+    print(f"{t.name}: {n} {'streams' if args.stream else 'requests'} under strace "
+          f"(c={8 if args.stream else args.conns})")
+    for name, k in per_request(out.read_text(), n):
+        if k >= 0.01:
+            print(f"  {name:<16} {k:6.2f} per request")
 
 
 if __name__ == "__main__":
