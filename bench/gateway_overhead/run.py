@@ -196,7 +196,7 @@ def main() -> None:
                     help="comma-separated subset: aiohttp,uvloop,starlette,tenbin,tenbin-noprivacy,"
                          "tenbin-tracing,tenbin-nometrics,tenbin-w2,tenbin-w2-shared,litellm,litellm-w2; "
                          "only when named: tenbin-spool, tenbin-spool-always (the ledger's write-ahead "
-                         "spool, spool_fsync interval / always)")
+                         "spool, spool_fsync interval / always); tenbin-base with --base")
     ap.add_argument("--json", default=str(Path(__file__).with_name("results.json")))
     ap.add_argument("--faces", action="store_true",
                     help="also measure tenbin's /v1/responses and /v1/messages beside chat (same server)")
@@ -209,6 +209,10 @@ def main() -> None:
     ap.add_argument("--stagger-ms", type=int, default=SLOW["stagger_ms"],
                     help="spread each connection's first request of that point over this many ms (0: none)")
     ap.add_argument("--slow-seconds", type=int, default=20, help="that point's length (it was 6 s)")
+    ap.add_argument("--base", default="",
+                    help="another checkout (a git worktree of the commit to compare against): adds the "
+                         "target tenbin-base, that tree's tenbin with the defaults, measured in the same "
+                         "run as this one (its extensions built or copied into its src)")
     ap.add_argument("--body", choices=bodies.KINDS, default="issue",
                     help="issue: the issue's 1,076-byte request with a 292-character prompt (body.py); "
                          "short: the 17-character prompt every run before 2026-12-06 sent")
@@ -235,6 +239,9 @@ def main() -> None:
         # one inherited listening socket instead of SO_REUSEPORT (the default): how the choice was made
         ("tenbin-w2-shared", lambda: targets.tenbin(9306, work, privacy=True, workers=2, listen="shared")),
     ]
+    if args.base:
+        base = Path(args.base).resolve()
+        candidates.append(("tenbin-base", lambda: targets.tenbin(9310, work, privacy=True, tag="-base", tree=base)))
     if shutil.which(targets.LITELLM_BIN) or Path(targets.LITELLM_BIN).exists():
         candidates.append(("litellm", lambda: targets.litellm(9401, work)))
         candidates.append(("litellm-w2", lambda: targets.litellm(9402, work, workers=2)))

@@ -154,8 +154,15 @@ def _knows_workers() -> bool:
     return "--workers" in out.stdout
 
 
+def _commit(tree: Path) -> str:
+    out = subprocess.run(["git", "-C", str(tree), "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                         check=False)
+    return out.stdout.strip() or tree.name
+
+
 def tenbin(port: int, workdir: Path, *, privacy: bool, tracing: bool = False, metrics: bool = True,
-           workers: int = 1, listen: str = "reuseport", extra: str = "", tag: str = "") -> Target:
+           workers: int = 1, listen: str = "reuseport", extra: str = "", tag: str = "",
+           tree: Path | None = None) -> Target:
     """``tenbin serve`` with only the mock provider routed to (the embedded model is never loaded),
     SQLite ledger, and a real API key so the auth path is the production one. ``tracing``: spans
     exported over OTLP/HTTP to :func:`otlp_sink`, every request sampled, the batch processor
@@ -163,7 +170,9 @@ def tenbin(port: int, workdir: Path, *, privacy: bool, tracing: bool = False, me
     measured points rather than after them. ``metrics=False``: ``metrics.enabled: false``, to show
     what counting every request for /metrics costs. ``workers``: ``tenbin serve --workers N``
     (1 for every row but the workers one, so the rows stay one process each as they always were;
-    the default would be the usable cores)."""
+    the default would be the usable cores). ``tree``: another checkout's ``src`` first on the
+    path (``PYTHONPATH``), for a before/after pair in one run; its compiled extensions must be
+    built (or copied) into that tree, or it runs on their Python fallbacks."""
     d = workdir / (f"tenbin-{'privacy' if privacy else 'noprivacy'}{'-tracing' if tracing else ''}"
                    f"{'' if metrics else '-nometrics'}{f'-w{workers}' if workers != 1 else ''}"
                    f"{'' if listen == 'reuseport' else '-' + listen}{tag}")
@@ -182,14 +191,16 @@ def tenbin(port: int, workdir: Path, *, privacy: bool, tracing: bool = False, me
         + ("" if metrics else "metrics: {enabled: false}\n") + extra,
         encoding="utf-8",
     )
-    env = {"MOCK_KEY": UPSTREAM_KEY, **({"OTEL_BSP_SCHEDULE_DELAY": "100"} if tracing else {})}
+    env = {"MOCK_KEY": UPSTREAM_KEY, **({"OTEL_BSP_SCHEDULE_DELAY": "100"} if tracing else {}),
+           **({"PYTHONPATH": str(tree / "src")} if tree is not None else {})}
     tb = str(Path(PY).with_name("tenbin"))
     out = subprocess.run([tb, "keys", "create", "--team", "bench", "--config", str(cfg)], cwd=REPO,
                          env={**os.environ, **env}, capture_output=True, text=True, check=True)
     key = out.stdout.strip().splitlines()[-1].strip()
     name = ("tenbin" + ("" if privacy else " (privacy off)") + (" (tracing on)" if tracing else "")
             + ("" if metrics else " (metrics off)") + (f" --workers {workers}" if workers != 1 else "")
-            + ("" if listen == "reuseport" else f" --listen {listen}"))
+            + ("" if listen == "reuseport" else f" --listen {listen}")
+            + (f" (tree {_commit(tree)})" if tree is not None else ""))
     cmd = [tb, "serve", "--config", str(cfg), "--log-level", "warning"]
     if _knows_workers():
         cmd += ["--workers", str(workers)] + (["--listen", listen] if listen != "reuseport" else [])
