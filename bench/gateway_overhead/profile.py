@@ -48,12 +48,9 @@ def main() -> None:
     try:
         t.start(work)
         assert t.proc is not None
-        if args.stream:
-            measure.ttft(t.url, 8, 2, key=t.key)
-            load = threading.Thread(target=measure.ttft, args=(t.url, 8, args.seconds + 2), kwargs={"key": t.key})
-        else:
-            measure.wrk(t.url, 16, 2, key=t.key)
-            load = threading.Thread(target=measure.wrk, args=(t.url, 16, args.seconds + 2), kwargs={"key": t.key})
+        drive, conns = (measure.ttft, 8) if args.stream else (measure.wrk, 16)
+        drive(t.url, conns, 2, key=t.key)
+        load = threading.Thread(target=drive, args=(t.url, conns, args.seconds + 2), kwargs={"key": t.key})
         load.start()
         spy = Path(sys.executable).with_name("py-spy")
         subprocess.run([str(spy), "record", "--pid", str(t.proc.pid), "--duration", str(args.seconds),

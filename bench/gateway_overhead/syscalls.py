@@ -50,6 +50,7 @@ def main() -> None:
     mock = targets.mock()
     mock.start(work)
     out = work / "strace.txt"
+    conns = 8 if args.stream else args.conns  # the TTFT client's 8 streams, or wrk's connections
     try:
         t.start(work)
         assert t.proc is not None
@@ -57,19 +58,15 @@ def main() -> None:
         pids = [t.proc.pid, *measure._children(t.proc.pid)]
         st = subprocess.Popen(["strace", "-c", "-f", *[a for p in pids for a in ("-p", str(p))], "-o", str(out)])
         time.sleep(1)  # attached before the first request counted
-        if args.stream:
-            n = measure.ttft(t.url, 8, args.seconds, key=t.key).n
-        else:
-            r = measure.wrk(t.url, args.conns, args.seconds, key=t.key)
-            n = r.requests
+        n = (measure.ttft(t.url, conns, args.seconds, key=t.key).n if args.stream
+             else measure.wrk(t.url, conns, args.seconds, key=t.key).requests)
         time.sleep(0.5)
         st.send_signal(signal.SIGINT)
         st.wait()
     finally:
         t.stop()
         mock.stop()
-    print(f"{t.name}: {n} {'streams' if args.stream else 'requests'} under strace "
-          f"(c={8 if args.stream else args.conns})")
+    print(f"{t.name}: {n} {'streams' if args.stream else 'requests'} under strace (c={conns})")
     for name, k in per_request(out.read_text(), n):
         if k >= 0.01:
             print(f"  {name:<16} {k:6.2f} per request")

@@ -7,17 +7,18 @@ says what ``prepare`` sent."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from aiohttp import web
 
 from tenbin.api.sse import SSE_HEADERS, SSEResponse
 
 
-async def sent_at_prepare(response_class: type[web.StreamResponse]) -> tuple[int, bytes]:
+async def sent_at_prepare(response: Callable[[], web.StreamResponse]) -> tuple[int, bytes]:
     seen: list[int] = []
 
     async def handler(request: web.Request) -> web.StreamResponse:
-        resp = response_class(status=200, headers=SSE_HEADERS)
+        resp = response()
         writer = await resp.prepare(request)
         assert writer is not None
         seen.append(writer.output_size)
@@ -43,7 +44,7 @@ async def sent_at_prepare(response_class: type[web.StreamResponse]) -> tuple[int
 
 
 async def test_headers_wait_for_the_first_write() -> None:
-    sent, raw = await sent_at_prepare(SSEResponse)
+    sent, raw = await sent_at_prepare(lambda: SSEResponse({}))
     assert sent == 0
     head, _, body = raw.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 200") and b"text/event-stream" in head
@@ -52,5 +53,5 @@ async def test_headers_wait_for_the_first_write() -> None:
 
 async def test_aiohttps_stream_response_sends_them_at_prepare() -> None:
     """The reference: what the class changes (if aiohttp ever buffers by default, this says so)."""
-    sent, raw = await sent_at_prepare(web.StreamResponse)
+    sent, raw = await sent_at_prepare(lambda: web.StreamResponse(status=200, headers=SSE_HEADERS))
     assert sent > 0 and raw.startswith(b"HTTP/1.1 200")

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from tenbin.api import body as bodies
 from tenbin.api import edge, refusals
-from tenbin.api.sse import SSE_HEADERS, SSEResponse
+from tenbin.api.sse import SSEResponse
 from tenbin.api.state import AUTH, LIMITS, REQUEST_ID, RESPONSE_STORE, RUNTIME
 from tenbin.api.validation import parse_json, validate_chat
 from tenbin.context import NativeRequest, Principal, RequestContext
@@ -119,7 +119,7 @@ async def serve(request: web.Request, face: Face, before: Before | None = None,
         return web.Response(body=orjson.dumps(rendered), headers=headers)
     make = face.native_writer if outcome.native and face.native_writer is not None else face.writer
     writer = make(ctx.request_id, model, raw_body, int(ctx.started))
-    resp = SSEResponse(status=200, headers={**SSE_HEADERS, **headers})
+    resp = SSEResponse(headers)
     held: list[bytes] = []  # written when the stream says FLUSH (the next chunk is not here yet)
     try:
         await resp.prepare(request)  # the headers go out with the first write (api/sse.py)

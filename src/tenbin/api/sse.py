@@ -3,6 +3,8 @@ face's: ``faces/chat.py`` for OpenAI's ``data:`` lines, ``faces.sse_event`` for 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aiohttp import web
 
 SSE_HEADERS = {
@@ -13,7 +15,8 @@ SSE_HEADERS = {
 
 
 class SSEResponse(web.StreamResponse):
-    """A stream response whose headers go out with its first write, not alone at ``prepare``.
+    """A 200 stream response with the SSE headers (and the request's own: ``headers``), whose
+    headers go out with its first write, not alone at ``prepare``.
 
     The pipeline hands a stream over only once the vendor's first content chunk is in hand
     (``gateway/streaming.py``), so the first write follows ``prepare`` at once: sending the
@@ -24,3 +27,6 @@ class SSEResponse(web.StreamResponse):
     ends as a client disconnect either way."""
 
     _send_headers_immediately = False
+
+    def __init__(self, headers: Mapping[str, str]) -> None:
+        super().__init__(status=200, headers={**SSE_HEADERS, **headers})
